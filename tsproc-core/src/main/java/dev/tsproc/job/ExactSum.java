@@ -1,0 +1,197 @@
+package dev.tsproc.job;
+
+import java.math.BigInteger;
+
+/**
+ * An exact sum of doubles: a fixed-point accumulator wide enough for every finite double,
+ * so the result does not depend on the order of additions or on where the data was cut.
+ *
+ * <p>Why exact: tsproc promises bit-identical answers for any worker count and batch size.
+ * Plain and Kahan summation both give results that depend on the association order, so
+ * they cannot keep that promise; an exact sum, rounded once at the end, can. (ReproBLAS's
+ * binned sums would also do; exactness is simpler to reason about and to test.)
+ *
+ * <p>Layout: {@code chunks[i]} holds a signed multiple of {@code 2^(32*i - 1074)}, the weight
+ * of the smallest subnormal being {@code 2^-1074}. A double's 53-bit significand lands in
+ * at most three adjacent chunks as three non-negative pieces below {@code 2^32}, so a chunk
+ * can absorb more than {@code 2^30} deposits before it could overflow; {@link #normalize()}
+ * then propagates carries so that every chunk but the top one lies in {@code [0, 2^32)}.
+ * 70 chunks cover {@code 2^-1074 .. 2^1166}: all finite doubles with 2^63 of them summed.
+ * Infinities are counted apart; NaN (a missing value) must not be deposited.
+ *
+ * <p>Rounding: {@link #toDouble()} rounds the exact value to the nearest double, ties to
+ * even, in one step; {@link #quotient} does the same for the exact quotient used by means and
+ * variances. Neal (2015), "Fast exact summation using small and large superaccumulators",
+ * arXiv:1505.05571, describes the same construction.
+ *
+ * <p>Not thread-safe: each batch fills its own accumulator; the coordinator merges them.
+ */
+public final class ExactSum {
+    static final int CHUNKS = 70;
+    private static final int CHUNK_BITS = 32;
+    private static final long LOW_MASK = 0xFFFF_FFFFL;
+    private static final int MIN_EXPONENT = -1074;
+    private static final int DEPOSITS_BEFORE_NORMALIZE = 1 << 30;
+    private static final long NEGATIVE_ZERO_BITS = Long.MIN_VALUE;
+
+    private final long[] chunks = new long[CHUNKS];
+    private int pending;
+    private long positiveInfinities;
+    private long negativeInfinities;
+    private long deposits;
+    /** Whether anything but -0.0 was added: an IEEE sum of only -0.0 values is -0.0. */
+    private boolean sawNonNegativeZero;
+
+    /** Adds {@code x}, which must not be NaN. */
+    public void add(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        int exponent = (int) (bits >>> 52) & 0x7FF;
+        deposits++;
+        sawNonNegativeZero |= bits != NEGATIVE_ZERO_BITS;
+        if (exponent == 0x7FF) {
+            if (bits < 0) {
+                negativeInfinities++;
+            } else {
+                positiveInfinities++;
+            }
+            return;
+        }
+        long significand = bits & 0x000F_FFFF_FFFF_FFFFL;
+        if (exponent == 0) {
+            exponent = 1;
+            if (significand == 0) {
+                return;
+            }
+        } else {
+            significand |= 1L << 52;
+        }
+        int shift = exponent - 1;
+        int index = shift >>> 5;
+        int offset = shift & 31;
+        long p0 = (significand << offset) & LOW_MASK;
+        long p1 = (significand >>> (32 - offset)) & LOW_MASK;
+        long p2 = (significand >>> 1) >>> (63 - offset);
+        long sign = bits >> 63;
+        chunks[index] += (p0 ^ sign) - sign;
+        chunks[index + 1] += (p1 ^ sign) - sign;
+        chunks[index + 2] += (p2 ^ sign) - sign;
+        if (++pending == DEPOSITS_BEFORE_NORMALIZE) {
+            normalize();
+        }
+    }
+
+    /**
+     * Adds the sum of {@code count} finite values that the caller computed exactly in a double,
+     * such as a block of small integers. The caller must start its sum at -0.0, so that
+     * {@code blockSum} is -0.0 exactly when every value was -0.0.
+     */
+    void addExactBlock(double blockSum, long count) {
+        if (count == 0) {
+            return;
+        }
+        add(blockSum);
+        deposits += count - 1;
+    }
+
+    /** Adds everything {@code other} holds; {@code other} is left unchanged. */
+    public void addAll(ExactSum other) {
+        for (int i = 0; i < CHUNKS; i++) {
+            chunks[i] += other.chunks[i];
+        }
+        positiveInfinities += other.positiveInfinities;
+        negativeInfinities += other.negativeInfinities;
+        deposits += other.deposits;
+        sawNonNegativeZero |= other.sawNonNegativeZero;
+        pending = DEPOSITS_BEFORE_NORMALIZE - 1;
+        normalize();
+    }
+
+    /** Propagates carries so that every chunk but the top one lies in {@code [0, 2^32)}. */
+    void normalize() {
+        long carry = 0;
+        for (int i = 0; i < CHUNKS - 1; i++) {
+            long v = chunks[i] + carry;
+            carry = v >> CHUNK_BITS;
+            chunks[i] = v & LOW_MASK;
+        }
+        chunks[CHUNKS - 1] += carry;
+        pending = 0;
+    }
+
+    /** The exact finite part as an integer multiple of {@code 2^-1074}. */
+    BigInteger scaledValue() {
+        normalize();
+        BigInteger v = BigInteger.valueOf(chunks[CHUNKS - 1]);
+        for (int i = CHUNKS - 2; i >= 0; i--) {
+            v = v.shiftLeft(CHUNK_BITS).or(BigInteger.valueOf(chunks[i]));
+        }
+        return v;
+    }
+
+    /** Number of values added. */
+    public long count() {
+        return deposits;
+    }
+
+    /** Whether the sum is NaN (both infinities were added) or infinite, and which. */
+    double nonFinite() {
+        if (positiveInfinities > 0 && negativeInfinities > 0) {
+            return Double.NaN;
+        }
+        if (positiveInfinities > 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (negativeInfinities > 0) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return 0;
+    }
+
+    /** The sum rounded once to the nearest double; the sum of no values is +0.0. */
+    public double toDouble() {
+        double special = nonFinite();
+        if (special != 0) {
+            return special;
+        }
+        if (deposits > 0 && !sawNonNegativeZero) {
+            return -0.0;
+        }
+        return quotient(scaledValue(), BigInteger.ONE, MIN_EXPONENT);
+    }
+
+    /**
+     * {@code numerator / denominator * 2^exponent}, rounded once to the nearest double, ties to
+     * even, with IEEE overflow to infinity and gradual underflow.
+     */
+    static double quotient(BigInteger numerator, BigInteger denominator, int exponent) {
+        if (denominator.signum() <= 0) {
+            throw new IllegalArgumentException("denominator=" + denominator);
+        }
+        int sign = numerator.signum();
+        if (sign == 0) {
+            return 0.0;
+        }
+        BigInteger magnitude = numerator.abs();
+        // Scale so the integer quotient carries at least 55 significant bits.
+        int scale = Math.max(0, 55 + denominator.bitLength() - magnitude.bitLength());
+        BigInteger[] qr = magnitude.shiftLeft(scale).divideAndRemainder(denominator);
+        double r = round(qr[0], qr[1].signum() != 0, exponent - scale);
+        return sign < 0 ? -r : r;
+    }
+
+    /** {@code (q + sticky*epsilon) * 2^exponent} rounded to nearest even; q has at least 55 bits. */
+    private static double round(BigInteger q, boolean sticky, int exponent) {
+        int length = q.bitLength();
+        int lsb = Math.max(length - 53 + exponent, MIN_EXPONENT);
+        int drop = lsb - exponent; // at least 2, since q has at least 55 bits
+        BigInteger kept = q.shiftRight(drop);
+        BigInteger rest = q.subtract(kept.shiftLeft(drop));
+        int vsHalf = rest.compareTo(BigInteger.ONE.shiftLeft(drop - 1));
+        boolean up = vsHalf > 0 || (vsHalf == 0 && (sticky || kept.testBit(0)));
+        if (up) {
+            kept = kept.add(BigInteger.ONE);
+        }
+        // kept <= 2^53 converts exactly; scalb is exact, or overflows to infinity as IEEE does.
+        return Math.scalb(kept.doubleValue(), lsb);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.tsproc.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A run's private directory in shared memory, holding the stores its workers map by name.
+ *
+ * <p>On Linux the directory lives in {@code /dev/shm} (a tmpfs: its files are memory that
+ * every process can map); elsewhere in the temp directory. Its name carries 128 random bits,
+ * it is created owner-only (0700) and its files 0600, whatever the umask. The run holds an
+ * exclusive lock on a file inside it for its lifetime; {@link #close()} deletes everything.
+ * A run that died without closing (SIGKILL, power loss) leaves its directory unlocked, and
+ * {@link #sweepStale()} removes exactly such directories — never one whose lock is held by a
+ * live run, and never one owned by another user.
+ *
+ * <p>Thread safety: {@link #newStorePath()} may be called from any thread.
+ */
+public final class SharedSegments implements AutoCloseable {
+    /** Prefix of every run directory; {@code tsproc clean} looks for it. */
+    public static final String RUN_PREFIX = "tsproc-run-";
+    private static final String LOCK_FILE = "lock";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    private final Path directory;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private SharedSegments(Path directory, FileChannel lockChannel, FileLock lock) {
+        this.directory = directory;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** Creates and locks a new run directory under {@link #root()}. */
+    public static SharedSegments create() throws IOException {
+        return create(root());
+    }
+
+    /** Creates and locks a new run directory under {@code root}. */
+    public static SharedSegments create(Path root) throws IOException {
+        Path dir = root.resolve(RUN_PREFIX + randomName());
+        if (POSIX) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } else {
+            Files.createDirectory(dir);
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(dir.resolve(LOCK_FILE),
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    ownerOnlyFile());
+            FileLock lock = channel.lock();
+            return new SharedSegments(dir, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /** Where run directories live: {@code /dev/shm} when it is a writable directory, else the temp dir. */
+    public static Path root() {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** This run's directory. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** A fresh, unpredictable path for a store in this run; the file does not exist yet. */
+    public Path newStorePath() {
+        return directory.resolve(randomName() + ".tsp");
+    }
+
+    /** Deletes the run directory and everything in it, then releases the lock. */
+    @Override
+    public void close() throws IOException {
+        try {
+            deleteTree(directory);
+        } finally {
+            try {
+                lock.release();
+            } finally {
+                lockChannel.close();
+            }
+        }
+    }
+
+    /**
+     * Removes the run directories under {@link #root()} whose runs have died: owned by the
+     * current user and not locked by a live process.
+     *
+     * @return the directories removed
+     */
+    public static List<Path> sweepStale() throws IOException {
+        return sweepStale(root());
+    }
+
+    /** As {@link #sweepStale()}, under {@code root}. */
+    public static List<Path> sweepStale(Path root) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        String me = System.getProperty("user.name");
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, RUN_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                        || (POSIX && !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(me))) {
+                    continue;
+                }
+                if (isAbandoned(dir)) {
+                    deleteTree(dir);
+                    removed.add(dir);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isAbandoned(Path dir) {
+        Path lockFile = dir.resolve(LOCK_FILE);
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            // A run that died between creating its directory and its lock file.
+            return true;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FileLock probe = channel.tryLock();
+            if (probe == null) {
+                return false;
+            }
+            probe.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // held by a live run in this very JVM
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code path} lies in a shared-memory file system, where fsync is pointless. */
+    static boolean isShared(Path path) {
+        return path.toAbsolutePath().startsWith("/dev/shm");
+    }
+
+    /** 128 random bits as 32 hex digits. */
+    static String randomName() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Creation attribute for owner-only (0600) files, or none off POSIX. */
+    static FileAttribute<?>[] ownerOnlyFile() {
+        if (!POSIX) {
+            return new FileAttribute<?>[0];
+        }
+        Set<PosixFilePermission> rw = PosixFilePermissions.fromString("rw-------");
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(rw)};
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package dev.tsproc.store;
+
+import dev.tsproc.data.BatchView;
+import dev.tsproc.data.Column;
+import dev.tsproc.data.SeriesDictionary;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+/**
+ * An open store: a file memory-mapped read-only, whose columns are {@link MemorySegment}s.
+ *
+ * <p>Opening is loading: {@link #open} reads and validates the header and the dictionary
+ * (a few bytes), then maps the whole file; the operating system pages column bytes in as
+ * they are touched, and every process that maps the same file shares the same physical
+ * pages. Every header field is checked against the file's size before any offset is trusted,
+ * so a truncated or damaged file is rejected with a {@link CorruptStoreException} instead of
+ * crashing the JVM with SIGBUS. Column checksums cover all the data, so checking them reads
+ * everything: {@link #verifyChecksums()} does it on demand.
+ *
+ * <p>Thread safety: an open store may be read from any number of threads. {@link #close()}
+ * unmaps the file; views obtained earlier must not be used afterwards (the shared arena
+ * makes such a use fail with an exception, not a crash).
+ */
+public final class Store implements AutoCloseable {
+
+    /** Where a column lives in the file, and its checksum. */
+    public record ColumnInfo(Column column, long byteOffset, long byteLength, int crc32c) {}
+
+    private final Path path;
+    private final long fileSize;
+    private final long rowCount;
+    private final Map<Column, ColumnInfo> columns;
+    private final SeriesDictionary dictionary;
+    private final Arena arena;
+    private final Map<Column, MemorySegment> segments = new EnumMap<>(Column.class);
+
+    private Store(Path path, long fileSize, long rowCount, Map<Column, ColumnInfo> columns,
+                  SeriesDictionary dictionary, Arena arena, MemorySegment mapped) {
+        this.path = path;
+        this.fileSize = fileSize;
+        this.rowCount = rowCount;
+        this.columns = Collections.unmodifiableMap(columns);
+        this.dictionary = dictionary;
+        this.arena = arena;
+        for (ColumnInfo info : columns.values()) {
+            segments.put(info.column(), mapped.asSlice(info.byteOffset(), info.byteLength()).asReadOnly());
+        }
+    }
+
+    /**
+     * Opens and validates the store at {@code path}, mapping it read-only.
+     *
+     * @throws CorruptStoreException if the file is not a valid store
+     * @throws NoSuchFileException   if there is no such file
+     */
+    public static Store open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new CorruptStoreException(path, "it is a directory");
+        }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long fileSize = channel.size();
+            Header header = Header.read(path, channel, fileSize);
+            SeriesDictionary dictionary = readDictionary(path, channel, header);
+            Arena arena = Arena.ofShared();
+            try {
+                MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, fileSize, arena);
+                return new Store(path, fileSize, header.rowCount, header.columns, dictionary, arena, mapped);
+            } catch (IOException | RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        }
+    }
+
+    /** The file this store was opened from; another process can {@link #open} it by this path. */
+    public Path path() {
+        return path;
+    }
+
+    /** Size of the file in bytes. */
+    public long fileSize() {
+        return fileSize;
+    }
+
+    /** Number of rows. */
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /** Whether the store has a series column. */
+    public boolean hasSeries() {
+        return columns.containsKey(Column.SERIES);
+    }
+
+    /** Names of the series ids; empty when there is no series column. */
+    public SeriesDictionary dictionary() {
+        return dictionary;
+    }
+
+    /** The columns in file order. */
+    public List<ColumnInfo> columns() {
+        return List.copyOf(columns.values());
+    }
+
+    /** The whole of {@code column}, read-only. */
+    public MemorySegment column(Column column) {
+        MemorySegment segment = segments.get(column);
+        if (segment == null) {
+            throw new IllegalArgumentException(path + " has no " + column + " column");
+        }
+        return segment;
+    }
+
+    /** A zero-copy view of rows {@code [rowOffset, rowOffset + rowCount)}. */
+    public BatchView view(long batchIndex, long rowOffset, long rowCount) {
+        if (rowOffset < 0 || rowCount < 0 || rowOffset > this.rowCount - rowCount) {
+            throw new IndexOutOfBoundsException("rows [" + rowOffset + ", +" + rowCount + ") outside [0, " + this.rowCount + ")");
+        }
+        MemorySegment series = hasSeries()
+                ? slice(Column.SERIES, rowOffset, rowCount)
+                : MemorySegment.NULL;
+        return new BatchView(batchIndex, rowOffset, rowCount,
+                slice(Column.TS, rowOffset, rowCount), slice(Column.VALUE, rowOffset, rowCount), series, dictionary);
+    }
+
+    private MemorySegment slice(Column column, long rowOffset, long rowCount) {
+        return segments.get(column).asSlice(column.byteSize(rowOffset), column.byteSize(rowCount));
+    }
+
+    /**
+     * Reads every column and compares its CRC32C with the one recorded at write time, using
+     * all cores.
+     *
+     * @throws CorruptStoreException naming the first column whose checksum differs
+     */
+    public void verifyChecksums() throws CorruptStoreException {
+        final long piece = 64L << 20;
+        for (ColumnInfo info : columns.values()) {
+            MemorySegment segment = segments.get(info.column());
+            int pieces = (int) Math.max(1, (segment.byteSize() + piece - 1) / piece);
+            int[] crcs = new int[pieces];
+            LongStream.range(0, pieces).parallel().forEach(i -> {
+                long from = i * piece;
+                crcs[(int) i] = Crc32c.of(segment.asSlice(from, Math.min(piece, segment.byteSize() - from)));
+            });
+            int crc = 0;
+            for (int i = 0; i < pieces; i++) {
+                crc = Crc32c.combine(crc, crcs[i], Math.min(piece, segment.byteSize() - i * piece));
+            }
+            if (crc != info.crc32c()) {
+                throw new CorruptStoreException(path, "the " + info.column().name().toLowerCase()
+                        + " column's checksum does not match (stored " + Integer.toHexString(info.crc32c())
+                        + ", computed " + Integer.toHexString(crc) + "); the data is damaged");
+            }
+        }
+    }
+
+    /** Unmaps the file. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Store[" + path + ", " + rowCount + " rows]";
+    }
+
+    private record Header(long rowCount, Map<Column, ColumnInfo> columns, long dictionaryOffset,
+                          long dictionaryLength, int dictionaryCrc) {
+
+        static Header read(Path path, FileChannel channel, long fileSize) throws IOException {
+            if (fileSize < StoreLayout.HEADER_SIZE) {
+                throw new CorruptStoreException(path, "it is " + fileSize + " bytes long, shorter than a store header");
+            }
+            ByteBuffer fixed = readAt(channel, 0, StoreLayout.HEADER_SIZE);
+            byte[] magic = new byte[StoreLayout.MAGIC.length];
+            fixed.get(0, magic);
+            if (!Arrays.equals(magic, StoreLayout.MAGIC)) {
+                throw new CorruptStoreException(path, "it does not start with the tsproc magic bytes");
+            }
+            int version = fixed.getInt(StoreLayout.VERSION_OFFSET);
+            if (version != StoreLayout.VERSION) {
+                throw new CorruptStoreException(path, "format version=" + version
+                        + " is not supported (this build reads version " + StoreLayout.VERSION + ")");
+            }
+            int columnCount = fixed.getInt(StoreLayout.COLUMN_COUNT_OFFSET);
+            if (columnCount < 2 || columnCount > StoreLayout.MAX_COLUMNS) {
+                throw new CorruptStoreException(path, "columnCount=" + columnCount + " is outside [2, " + StoreLayout.MAX_COLUMNS + "]");
+            }
+            int headerLength = fixed.getInt(StoreLayout.HEADER_LENGTH_OFFSET);
+            if (headerLength != StoreLayout.headerLength(columnCount) || headerLength > fileSize) {
+                throw new CorruptStoreException(path, "headerLength=" + headerLength + " does not fit columnCount="
+                        + columnCount + " and fileSize=" + fileSize);
+            }
+            ByteBuffer all = readAt(channel, 0, headerLength);
+            int storedCrc = all.getInt(StoreLayout.HEADER_CRC_OFFSET);
+            all.putInt(StoreLayout.HEADER_CRC_OFFSET, 0);
+            int crc = Crc32c.of(java.lang.foreign.MemorySegment.ofBuffer(all.clear()));
+            if (crc != storedCrc) {
+                throw new CorruptStoreException(path, "the header checksum does not match; the header is damaged");
+            }
+            long rowCount = all.getLong(StoreLayout.ROW_COUNT_OFFSET);
+            if (rowCount < 0) {
+                throw new CorruptStoreException(path, "rowCount=" + rowCount + " is negative");
+            }
+            Map<Column, ColumnInfo> columns = new EnumMap<>(Column.class);
+            long dataStart = headerLength;
+            List<long[]> extents = new ArrayList<>();
+            for (int i = 0; i < columnCount; i++) {
+                int at = (int) StoreLayout.entryOffset(i);
+                int id = all.getInt(at + StoreLayout.ENTRY_COLUMN_ID_OFFSET);
+                Column column = Column.byId(id);
+                if (column == null || columns.containsKey(column)) {
+                    throw new CorruptStoreException(path, "column " + i + " has " + (column == null ? "unknown" : "duplicate") + " columnId=" + id);
+                }
+                int type = all.getInt(at + StoreLayout.ENTRY_TYPE_OFFSET);
+                if (type != StoreLayout.typeCode(column)) {
+                    throw new CorruptStoreException(path, column.name().toLowerCase() + " column has type=" + type
+                            + ", expected " + StoreLayout.typeCode(column));
+                }
+                long offset = all.getLong(at + StoreLayout.ENTRY_OFFSET_OFFSET);
+                long length = all.getLong(at + StoreLayout.ENTRY_LENGTH_OFFSET);
+                checkExtent(path, column.name().toLowerCase() + " column", offset, length, dataStart, fileSize);
+                if (offset % StoreLayout.ALIGNMENT != 0) {
+                    throw new CorruptStoreException(path, column.name().toLowerCase() + " column offset=" + offset + " is not 64-byte aligned");
+                }
+                long expected = rowCount > Long.MAX_VALUE / column.byteWidth() ? -1 : column.byteSize(rowCount);
+                if (length != expected) {
+                    throw new CorruptStoreException(path, column.name().toLowerCase() + " column length=" + length
+                            + " does not hold rowCount=" + rowCount + " elements");
+                }
+                extents.add(new long[] {offset, length});
+                columns.put(column, new ColumnInfo(column, offset, length, all.getInt(at + StoreLayout.ENTRY_CRC_OFFSET)));
+            }
+            if (!columns.containsKey(Column.TS) || !columns.containsKey(Column.VALUE)) {
+                throw new CorruptStoreException(path, "it lacks the ts or the value column");
+            }
+            long dictionaryOffset = all.getLong(StoreLayout.DICTIONARY_OFFSET_OFFSET);
+            long dictionaryLength = all.getLong(StoreLayout.DICTIONARY_LENGTH_OFFSET);
+            checkExtent(path, "dictionary", dictionaryOffset, dictionaryLength, dataStart, fileSize);
+            if (dictionaryLength < 4 || dictionaryLength > Integer.MAX_VALUE - 8) {
+                throw new CorruptStoreException(path, "dictionaryLength=" + dictionaryLength + " is out of range");
+            }
+            extents.add(new long[] {dictionaryOffset, dictionaryLength});
+            extents.sort((a, b) -> Long.compare(a[0], b[0]));
+            for (int i = 1; i < extents.size(); i++) {
+                if (extents.get(i)[0] < extents.get(i - 1)[0] + extents.get(i - 1)[1]) {
+                    throw new CorruptStoreException(path, "blocks at offsets " + extents.get(i - 1)[0] + " and " + extents.get(i)[0] + " overlap");
+                }
+            }
+            return new Header(rowCount, columns, dictionaryOffset, dictionaryLength,
+                    all.getInt(StoreLayout.DICTIONARY_CRC_OFFSET));
+        }
+
+        private static void checkExtent(Path path, String what, long offset, long length, long dataStart, long fileSize)
+                throws CorruptStoreException {
+            if (offset < dataStart || length < 0 || offset > fileSize || length > fileSize - offset) {
+                throw new CorruptStoreException(path, what + " [offset=" + offset + ", length=" + length
+                        + "] lies outside the file's " + fileSize + " bytes; the file is truncated or damaged");
+            }
+        }
+    }
+
+    private static SeriesDictionary readDictionary(Path path, FileChannel channel, Header header) throws IOException {
+        ByteBuffer block = readAt(channel, header.dictionaryOffset, (int) header.dictionaryLength);
+        if (Crc32c.of(MemorySegment.ofBuffer(block)) != header.dictionaryCrc) {
+            throw new CorruptStoreException(path, "the series dictionary's checksum does not match; it is damaged");
+        }
+        int count = block.getInt();
+        boolean hasSeries = header.columns.containsKey(Column.SERIES);
+        if (count < 0 || count > SeriesDictionary.MAX_SERIES || (count > 0) != hasSeries
+                || (long) count * 4 > block.remaining()) {
+            throw new CorruptStoreException(path, "dictionary count=" + count + " does not fit the store");
+        }
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = block.remaining() >= 4 ? block.getInt() : -1;
+            if (length < 0 || length > StoreLayout.MAX_NAME_BYTES || length > block.remaining()) {
+                throw new CorruptStoreException(path, "dictionary entry " + i + " has length=" + length);
+            }
+            try {
+                names.add(decoder.decode(block.slice(block.position(), length)).toString());
+            } catch (CharacterCodingException e) {
+                throw new CorruptStoreException(path, "dictionary entry " + i + " is not valid UTF-8");
+            }
+            block.position(block.position() + length);
+        }
+        try {
+            return SeriesDictionary.of(names);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStoreException(path, "the dictionary holds a " + e.getMessage());
+        }
+    }
+
+    private static ByteBuffer readAt(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new java.io.EOFException("unexpected end of file");
+            }
+        }
+        return buffer.flip();
+    }
+}

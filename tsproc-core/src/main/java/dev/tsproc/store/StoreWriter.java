@@ -1,0 +1,228 @@
+package dev.tsproc.store;
+
+import dev.tsproc.data.Column;
+import dev.tsproc.data.SeriesDictionary;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Writes a store: column chunks from any number of threads, then an atomic commit.
+ *
+ * <p>Data goes to a hidden file beside the target, created owner-only with {@code CREATE_NEW};
+ * {@link #commit()} writes the header, the column table and the dictionary, and renames the
+ * file into place atomically. {@link #close()} without a commit deletes it, so a failed write
+ * never leaves a partial store behind.
+ *
+ * <p>Chunks are written with positional {@link FileChannel#write(ByteBuffer, long)} calls rather
+ * than through a writable mapping: on a full disk or a full {@code /dev/shm} a write fails with
+ * an {@link IOException}, whereas a store into a mapping of a sparse file dies with SIGBUS.
+ * Each chunk's CRC32C is taken while its bytes are hot in cache; the commit checks that the
+ * chunks tile every column exactly and combines their CRCs in row order.
+ *
+ * <p>Thread safety: {@link #write} may be called concurrently for disjoint row ranges;
+ * {@link #commit} and {@link #close} must be called once, after every write has returned.
+ */
+public final class StoreWriter implements AutoCloseable {
+    private record Chunk(long firstRow, long rowCount, int crc) {}
+
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final long rowCount;
+    private final List<Column> columns;
+    private final Map<Column, Long> columnOffsets = new EnumMap<>(Column.class);
+    private final Map<Column, ConcurrentLinkedQueue<Chunk>> chunks = new EnumMap<>(Column.class);
+    private final byte[] dictionaryBytes;
+    private final long dictionaryOffset;
+    private boolean committed;
+
+    private StoreWriter(Path target, long rowCount, SeriesDictionary dictionary, boolean withSeries)
+            throws IOException {
+        if (rowCount < 0) {
+            throw new IllegalArgumentException("rowCount=" + rowCount + " must not be negative");
+        }
+        this.target = target.toAbsolutePath();
+        this.rowCount = rowCount;
+        this.columns = withSeries ? List.of(Column.TS, Column.VALUE, Column.SERIES) : List.of(Column.TS, Column.VALUE);
+        this.dictionaryBytes = encode(dictionary);
+        long at = StoreLayout.headerLength(columns.size());
+        for (Column c : columns) {
+            at = StoreLayout.align(at);
+            columnOffsets.put(c, at);
+            chunks.put(c, new ConcurrentLinkedQueue<>());
+            at = Math.addExact(at, c.byteSize(rowCount));
+        }
+        this.dictionaryOffset = StoreLayout.align(at);
+        Path dir = this.target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("cannot write " + this.target + ": directory " + dir + " does not exist");
+        }
+        this.temp = dir.resolve("." + this.target.getFileName() + ".partial-" + SharedSegments.randomName());
+        this.channel = FileChannel.open(temp,
+                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
+                        LinkOption.NOFOLLOW_LINKS),
+                SharedSegments.ownerOnlyFile());
+    }
+
+    /**
+     * Starts writing a store of {@code rowCount} rows to {@code target}.
+     *
+     * @param dictionary series names; an empty dictionary means the store has no series column
+     * @throws FileAlreadyExistsException if {@code target} exists
+     */
+    public static StoreWriter create(Path target, long rowCount, SeriesDictionary dictionary) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
+        }
+        return new StoreWriter(target, rowCount, dictionary, dictionary.size() > 0);
+    }
+
+    /** Number of rows the store will hold. */
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /** Whether the store has a series column. */
+    public boolean hasSeries() {
+        return columns.contains(Column.SERIES);
+    }
+
+    /**
+     * Writes the elements of {@code data} as rows {@code firstRow ..} of {@code column}.
+     * {@code data.byteSize()} must be a whole number of elements.
+     */
+    public void write(Column column, long firstRow, MemorySegment data) throws IOException {
+        Long base = columnOffsets.get(column);
+        if (base == null) {
+            throw new IllegalArgumentException("this store has no " + column + " column");
+        }
+        long rows = data.byteSize() / column.byteWidth();
+        if (rows * column.byteWidth() != data.byteSize() || firstRow < 0 || firstRow + rows > rowCount) {
+            throw new IllegalArgumentException(column + " chunk [" + firstRow + ", +" + rows + ") outside [0, " + rowCount + ")");
+        }
+        long position = base + column.byteSize(firstRow);
+        for (long done = 0; done < data.byteSize(); ) {
+            long piece = Math.min(data.byteSize() - done, 1 << 30);
+            ByteBuffer buffer = data.asSlice(done, piece).asByteBuffer();
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+            done += piece;
+        }
+        chunks.get(column).add(new Chunk(firstRow, rows, Crc32c.of(data)));
+    }
+
+    /** Writes the metadata and atomically renames the store into place. */
+    public void commit() throws IOException {
+        if (committed) {
+            throw new IllegalStateException("already committed");
+        }
+        ByteBuffer header = ByteBuffer.allocate(StoreLayout.headerLength(columns.size())).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(StoreLayout.MAGIC);
+        header.putInt(StoreLayout.VERSION_OFFSET, StoreLayout.VERSION);
+        header.putInt(StoreLayout.HEADER_LENGTH_OFFSET, header.capacity());
+        header.putLong(StoreLayout.ROW_COUNT_OFFSET, rowCount);
+        header.putInt(StoreLayout.COLUMN_COUNT_OFFSET, columns.size());
+        header.putLong(StoreLayout.DICTIONARY_OFFSET_OFFSET, dictionaryOffset);
+        header.putLong(StoreLayout.DICTIONARY_LENGTH_OFFSET, dictionaryBytes.length);
+        header.putInt(StoreLayout.DICTIONARY_CRC_OFFSET, Crc32c.of(MemorySegment.ofArray(dictionaryBytes)));
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            int at = (int) StoreLayout.entryOffset(i);
+            header.putInt(at + StoreLayout.ENTRY_COLUMN_ID_OFFSET, c.id());
+            header.putInt(at + StoreLayout.ENTRY_TYPE_OFFSET, StoreLayout.typeCode(c));
+            header.putLong(at + StoreLayout.ENTRY_OFFSET_OFFSET, columnOffsets.get(c));
+            header.putLong(at + StoreLayout.ENTRY_LENGTH_OFFSET, c.byteSize(rowCount));
+            header.putInt(at + StoreLayout.ENTRY_CRC_OFFSET, columnCrc(c));
+        }
+        header.putInt(StoreLayout.HEADER_CRC_OFFSET, Crc32c.of(MemorySegment.ofArray(header.array())));
+        writeFully(ByteBuffer.wrap(dictionaryBytes), dictionaryOffset);
+        writeFully(header.clear(), 0);
+        if (!SharedSegments.isShared(temp)) {
+            channel.force(true);
+        }
+        channel.close();
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target);
+        }
+        committed = true;
+    }
+
+    /** Deletes the partial file unless the store was committed. */
+    @Override
+    public void close() throws IOException {
+        channel.close();
+        if (!committed) {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private int columnCrc(Column column) {
+        List<Chunk> sorted = new ArrayList<>(chunks.get(column));
+        sorted.sort((a, b) -> Long.compare(a.firstRow, b.firstRow));
+        long next = 0;
+        int crc = 0;
+        for (Chunk chunk : sorted) {
+            if (chunk.firstRow != next) {
+                throw new IllegalStateException(column + " rows [" + Math.min(next, chunk.firstRow) + ", "
+                        + Math.max(next, chunk.firstRow) + ") were " + (chunk.firstRow > next ? "never" : "twice") + " written");
+            }
+            crc = Crc32c.combine(crc, chunk.crc, column.byteSize(chunk.rowCount));
+            next += chunk.rowCount;
+        }
+        if (next != rowCount) {
+            throw new IllegalStateException(column + " rows [" + next + ", " + rowCount + ") were never written");
+        }
+        return crc;
+    }
+
+    private void writeFully(ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            position += channel.write(buffer, position);
+        }
+    }
+
+    private static byte[] encode(SeriesDictionary dictionary) {
+        List<byte[]> names = new ArrayList<>(dictionary.size());
+        long size = 4;
+        for (String name : dictionary.names()) {
+            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+            if (utf8.length > StoreLayout.MAX_NAME_BYTES) {
+                throw new IllegalArgumentException("series name longer than " + StoreLayout.MAX_NAME_BYTES + " bytes");
+            }
+            names.add(utf8);
+            size += 4 + utf8.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(names.size());
+        for (byte[] utf8 : names) {
+            out.putInt(utf8.length).put(utf8);
+        }
+        return out.array();
+    }
+
+    /** Allocates a chunk buffer for {@code rows} elements of {@code column} in {@code arena}. */
+    public static MemorySegment allocateChunk(Arena arena, Column column, long rows) {
+        return arena.allocate(column.byteSize(rows), StoreLayout.ALIGNMENT);
+    }
+}

@@ -101,8 +101,15 @@ public final class Coordinator {
 
     private static <P> void work(Store store, Job<P, ?> job, Plan plan, AtomicLong next, Semaphore window,
                                  LinkedBlockingQueue<Event> events, String worker) throws InterruptedException {
-        for (long index; (index = next.getAndIncrement()) < plan.batchCount(); ) {
+        while (true) {
+            // Take a window slot before claiming a batch: a claimed batch must never wait for a
+            // slot, or the batch the coordinator needs next could wait behind later ones forever.
             window.acquire();
+            long index = next.getAndIncrement();
+            if (index >= plan.batchCount()) {
+                window.release();
+                return;
+            }
             Batch batch = plan.batch(index);
             P partial;
             try {

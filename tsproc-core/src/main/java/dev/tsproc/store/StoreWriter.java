@@ -115,7 +115,8 @@ public final class StoreWriter implements AutoCloseable {
             throw new IllegalArgumentException("this store has no " + column + " column");
         }
         long rows = data.byteSize() / column.byteWidth();
-        if (rows * column.byteWidth() != data.byteSize() || firstRow < 0 || firstRow + rows > rowCount) {
+        // firstRow > rowCount - rows rather than firstRow + rows > rowCount: the sum overflows for a huge firstRow.
+        if (rows * column.byteWidth() != data.byteSize() || firstRow < 0 || firstRow > rowCount - rows) {
             throw new IllegalArgumentException(column + " chunk [" + firstRow + ", +" + rows + ") outside [0, " + rowCount + ")");
         }
         long position = base + column.byteSize(firstRow);
@@ -179,6 +180,8 @@ public final class StoreWriter implements AutoCloseable {
 
     private int columnCrc(Column column) {
         List<Chunk> sorted = new ArrayList<>(chunks.get(column));
+        // Empty chunks hold no bytes; kept, they could sort before a real chunk at the same row and look like an overlap.
+        sorted.removeIf(chunk -> chunk.rowCount == 0);
         sorted.sort((a, b) -> Long.compare(a.firstRow, b.firstRow));
         long next = 0;
         int crc = 0;

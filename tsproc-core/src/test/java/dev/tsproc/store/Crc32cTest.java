@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -40,6 +41,26 @@ class Crc32cTest {
             offHeap.copyFrom(MemorySegment.ofArray(bytes));
             assertThat(Crc32c.of(offHeap)).isEqualTo(jdk(bytes));
         }
+    }
+
+    @Property(tries = 100)
+    void ofReadsSegmentsOverAnyJavaArray(@ForAll long seed, @ForAll @IntRange(max = 700) int length) {
+        java.util.Random random = new java.util.Random(seed);
+        long[] longs = random.longs(length).toArray();
+        int[] ints = random.ints(length).toArray();
+        MemorySegment overLongs = MemorySegment.ofArray(longs);
+        MemorySegment overInts = MemorySegment.ofArray(ints);
+        assertThat(Crc32c.of(overLongs)).isEqualTo(jdk(overLongs.toArray(ValueLayout.JAVA_BYTE)));
+        assertThat(Crc32c.of(overInts)).isEqualTo(jdk(overInts.toArray(ValueLayout.JAVA_BYTE)));
+        // Read-only heap segments hide their array (heapBase() is empty) and have no ByteBuffer view either.
+        assertThat(Crc32c.of(overLongs.asReadOnly())).isEqualTo(Crc32c.of(overLongs));
+    }
+
+    @Test
+    void ofReadsLargeSegmentOverJavaArrayAcrossCopyPieces() {
+        double[] values = new java.util.Random(3).doubles(300_001).toArray(); // 2.4 MB, not a multiple of any piece
+        MemorySegment segment = MemorySegment.ofArray(values);
+        assertThat(Crc32c.of(segment)).isEqualTo(jdk(segment.toArray(ValueLayout.JAVA_BYTE)));
     }
 
     @Property

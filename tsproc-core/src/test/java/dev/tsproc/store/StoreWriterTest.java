@@ -97,6 +97,23 @@ class StoreWriterTest {
     }
 
     @Test
+    void acceptsChunksOverJavaArrays(@TempDir Path dir) throws IOException {
+        Contents contents = Contents.random(new Random(4), 1000, 3);
+        Path file = dir.resolve("s.tsp");
+        try (StoreWriter writer = StoreWriter.create(file, 1000, contents.dictionary())) {
+            writer.write(Column.TS, 0, MemorySegment.ofArray(contents.ts()));
+            writer.write(Column.VALUE, 0, MemorySegment.ofArray(contents.values()));
+            writer.write(Column.SERIES, 0, MemorySegment.ofArray(contents.series()).asSlice(0, 400));
+            writer.write(Column.SERIES, 100, MemorySegment.ofArray(contents.series()).asSlice(400));
+            writer.commit();
+        }
+        try (Store store = Store.open(file)) {
+            StoreFiles.assertHolds(store, contents);
+            store.verifyChecksums();
+        }
+    }
+
+    @Test
     void closeWithoutCommitLeavesNoFile(@TempDir Path dir) throws IOException {
         try (StoreWriter writer = StoreWriter.create(dir.resolve("s.tsp"), 100, NO_SERIES); Arena arena = Arena.ofConfined()) {
             writer.write(Column.TS, 0, StoreWriter.allocateChunk(arena, Column.TS, 50));

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,27 @@ class StoreTest {
             assertThat(store.columns()).extracting(Store.ColumnInfo::column)
                     .containsExactly(Column.TS, Column.VALUE, Column.SERIES);
         }
+    }
+
+    /** {@link #SMALL} as committed bytes: the format must not drift by accident (docs/FORMAT.md dumps this file). */
+    private static byte[] golden() throws IOException {
+        try (InputStream in = StoreTest.class.getResourceAsStream("small-v1.golden")) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void readsGoldenVersion1Store(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("golden.tsp"), golden());
+        try (Store store = Store.open(file)) {
+            StoreFiles.assertHolds(store, SMALL);
+            store.verifyChecksums();
+        }
+    }
+
+    @Test
+    void writerStillWritesGoldenVersion1Bytes() throws IOException {
+        assertThat(SMALL_BYTES).isEqualTo(golden());
     }
 
     @Test

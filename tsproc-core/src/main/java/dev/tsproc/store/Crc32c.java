@@ -1,6 +1,7 @@
 package dev.tsproc.store;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.zip.CRC32C;
 
 /**
@@ -17,14 +18,35 @@ public final class Crc32c {
     private static final int POLY_REFLECTED = 0x82F63B78;
     /** Checksum ranges in pieces that a {@link java.nio.ByteBuffer} can address. */
     private static final long PIECE = 1 << 30;
+    /** Bytes copied at a time from segments that have no {@link java.nio.ByteBuffer} view. */
+    private static final int COPY_PIECE = 1 << 16;
 
-    /** CRC32C of all bytes of {@code segment}. */
+    /** CRC32C of all bytes of {@code segment}, whatever memory backs it. */
     public static int of(MemorySegment segment) {
         CRC32C crc = new CRC32C();
-        for (long at = 0; at < segment.byteSize(); at += PIECE) {
-            crc.update(segment.asSlice(at, Math.min(PIECE, segment.byteSize() - at)).asByteBuffer());
+        long size = segment.byteSize();
+        if (hasByteBufferView(segment)) {
+            for (long at = 0; at < size; at += PIECE) {
+                crc.update(segment.asSlice(at, Math.min(PIECE, size - at)).asByteBuffer());
+            }
+        } else {
+            byte[] copy = new byte[COPY_PIECE];
+            for (long at = 0; at < size; at += COPY_PIECE) {
+                int length = (int) Math.min(COPY_PIECE, size - at);
+                MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, at, copy, 0, length);
+                crc.update(copy, 0, length);
+            }
         }
         return (int) crc.getValue();
+    }
+
+    /**
+     * Whether {@link MemorySegment#asByteBuffer()} works for {@code segment}: it does for native
+     * and mapped memory and for heap memory over a {@code byte[]}, but throws for a heap segment
+     * over {@code long[]}, {@code double[]} or {@code int[]} — natural chunks of a column.
+     */
+    static boolean hasByteBufferView(MemorySegment segment) {
+        return segment.isNative() || segment.heapBase().map(base -> base instanceof byte[]).orElse(false);
     }
 
     /**

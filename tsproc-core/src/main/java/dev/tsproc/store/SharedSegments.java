@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -40,13 +42,21 @@ public final class SharedSegments implements AutoCloseable {
     private static final String LOCK_FILE = "lock";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /**
+     * File keys of the run directories this JVM holds. Sweeping skips them without probing: on
+     * Linux, file locks belong to the process, and closing any channel on a locked file (the
+     * probe's) releases them all, which would leave a live run open to another process's sweep.
+     */
+    private static final Set<Object> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path directory;
+    private final Object directoryKey;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    private SharedSegments(Path directory, FileChannel lockChannel, FileLock lock) {
+    private SharedSegments(Path directory, Object directoryKey, FileChannel lockChannel, FileLock lock) {
         this.directory = directory;
+        this.directoryKey = directoryKey;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -71,7 +81,9 @@ public final class SharedSegments implements AutoCloseable {
                     Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     ownerOnlyFile());
             FileLock lock = channel.lock();
-            return new SharedSegments(dir, channel, lock);
+            Object key = fileKey(dir);
+            HELD.add(key);
+            return new SharedSegments(dir, key, channel, lock);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -110,6 +122,7 @@ public final class SharedSegments implements AutoCloseable {
                 lock.release();
             } finally {
                 lockChannel.close();
+                HELD.remove(directoryKey);
             }
         }
     }
@@ -134,7 +147,7 @@ public final class SharedSegments implements AutoCloseable {
                         || (POSIX && !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(me))) {
                     continue;
                 }
-                if (isAbandoned(dir)) {
+                if (!HELD.contains(fileKey(dir)) && isAbandoned(dir)) {
                     deleteTree(dir);
                     removed.add(dir);
                 }
@@ -157,10 +170,16 @@ public final class SharedSegments implements AutoCloseable {
             probe.release();
             return true;
         } catch (OverlappingFileLockException e) {
-            return false; // held by a live run in this very JVM
+            return false; // another thread of this JVM is probing it right now
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Identity of a directory that survives other spellings of its path: device and inode where the OS has them. */
+    private static Object fileKey(Path dir) throws IOException {
+        Object key = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return key != null ? key : dir.toAbsolutePath().normalize();
     }
 
     /** Whether {@code path} lies in a shared-memory file system, where fsync is pointless. */

@@ -219,6 +219,15 @@ public final class Store implements AutoCloseable {
             if (crc != storedCrc) {
                 throw new CorruptStoreException(path, "the header checksum does not match; the header is damaged");
             }
+            // Version 1 gives flags and reserved bytes no meaning: a writer that set them meant
+            // something this build cannot know, so reading on could give a wrong answer.
+            int flags = all.getInt(StoreLayout.FLAGS_OFFSET);
+            if (flags != 0) {
+                throw new CorruptStoreException(path, "flags=0x" + Integer.toHexString(flags) + " sets bits this build does not know");
+            }
+            if (all.getLong(StoreLayout.RESERVED_OFFSET) != 0) {
+                throw new CorruptStoreException(path, "the reserved header bytes 56..63 are not zero");
+            }
             long rowCount = all.getLong(StoreLayout.ROW_COUNT_OFFSET);
             if (rowCount < 0) {
                 throw new CorruptStoreException(path, "rowCount=" + rowCount + " is negative");
@@ -237,6 +246,10 @@ public final class Store implements AutoCloseable {
                 if (type != StoreLayout.typeCode(column)) {
                     throw new CorruptStoreException(path, column.name().toLowerCase() + " column has type=" + type
                             + ", expected " + StoreLayout.typeCode(column));
+                }
+                int reserved = all.getInt(at + StoreLayout.ENTRY_RESERVED_OFFSET);
+                if (reserved != 0) {
+                    throw new CorruptStoreException(path, column.name().toLowerCase() + " column reserved=" + reserved + " is not zero");
                 }
                 long offset = all.getLong(at + StoreLayout.ENTRY_OFFSET_OFFSET);
                 long length = all.getLong(at + StoreLayout.ENTRY_LENGTH_OFFSET);
@@ -276,7 +289,8 @@ public final class Store implements AutoCloseable {
                 throws CorruptStoreException {
             if (offset < dataStart || length < 0 || offset > fileSize || length > fileSize - offset) {
                 throw new CorruptStoreException(path, what + " [offset=" + offset + ", length=" + length
-                        + "] lies outside the file's " + fileSize + " bytes; the file is truncated or damaged");
+                        + "] does not lie within bytes [" + dataStart + ", " + fileSize + ") after the header;"
+                        + " the file is truncated or damaged");
             }
         }
     }
@@ -306,6 +320,10 @@ public final class Store implements AutoCloseable {
                 throw new CorruptStoreException(path, "dictionary entry " + i + " is not valid UTF-8");
             }
             block.position(block.position() + length);
+        }
+        if (block.hasRemaining()) {
+            // dictionaryLength is exact: bytes beyond the last name mean count or a length is wrong.
+            throw new CorruptStoreException(path, "dictionary has " + block.remaining() + " bytes after its last entry");
         }
         try {
             return SeriesDictionary.of(names);

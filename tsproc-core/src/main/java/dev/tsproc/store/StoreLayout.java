@@ -34,7 +34,9 @@ import java.nio.charset.StandardCharsets;
  * <p>{@code hdrLen} is the size of header plus column table. {@code hdrCrc} is the CRC32C of
  * those bytes with the {@code hdrCrc} field taken as zero, so a flipped bit anywhere in the
  * metadata is caught before any offset is trusted. Column types repeat the column id's fixed
- * type so a reader can reject a file whose table disagrees with itself.
+ * type so a reader can reject a file whose table disagrees with itself. {@code flags} and the
+ * reserved bytes are zero in version 1; a reader rejects anything else rather than ignore a
+ * meaning it does not know.
  */
 public final class StoreLayout {
     private StoreLayout() {}
@@ -56,6 +58,8 @@ public final class StoreLayout {
     public static final int DICTIONARY_LENGTH_OFFSET = DICTIONARY_OFFSET_OFFSET + 8;
     public static final int DICTIONARY_CRC_OFFSET = DICTIONARY_LENGTH_OFFSET + 8;
     public static final int HEADER_CRC_OFFSET = DICTIONARY_CRC_OFFSET + 4;
+    /** Eight bytes closing the header; version 1 writes zeros and readers require them. */
+    public static final int RESERVED_OFFSET = HEADER_CRC_OFFSET + 4;
     /** Size of the fixed header; the column table follows it. */
     public static final int HEADER_SIZE = 64;
 
@@ -64,6 +68,8 @@ public final class StoreLayout {
     public static final int ENTRY_OFFSET_OFFSET = ENTRY_TYPE_OFFSET + 4;
     public static final int ENTRY_LENGTH_OFFSET = ENTRY_OFFSET_OFFSET + 8;
     public static final int ENTRY_CRC_OFFSET = ENTRY_LENGTH_OFFSET + 8;
+    /** Four bytes closing each entry; version 1 writes zeros and readers require them. */
+    public static final int ENTRY_RESERVED_OFFSET = ENTRY_CRC_OFFSET + 4;
     /** Size of one column-table entry. */
     public static final int ENTRY_SIZE = 32;
 

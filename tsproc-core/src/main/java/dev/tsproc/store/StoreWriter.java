@@ -107,7 +107,8 @@ public final class StoreWriter implements AutoCloseable {
 
     /**
      * Writes the elements of {@code data} as rows {@code firstRow ..} of {@code column}.
-     * {@code data.byteSize()} must be a whole number of elements.
+     * {@code data.byteSize()} must be a whole number of elements. Native or mapped chunks (see
+     * {@link #allocateChunk}) are written in place; chunks over Java arrays are copied first.
      */
     public void write(Column column, long firstRow, MemorySegment data) throws IOException {
         Long base = columnOffsets.get(column);
@@ -115,8 +116,16 @@ public final class StoreWriter implements AutoCloseable {
             throw new IllegalArgumentException("this store has no " + column + " column");
         }
         long rows = data.byteSize() / column.byteWidth();
-        if (rows * column.byteWidth() != data.byteSize() || firstRow < 0 || firstRow + rows > rowCount) {
+        // firstRow > rowCount - rows rather than firstRow + rows > rowCount: the sum overflows for a huge firstRow.
+        if (rows * column.byteWidth() != data.byteSize() || firstRow < 0 || firstRow > rowCount - rows) {
             throw new IllegalArgumentException(column + " chunk [" + firstRow + ", +" + rows + ") outside [0, " + rowCount + ")");
+        }
+        if (!Crc32c.hasByteBufferView(data)) {
+            // The channel writes ByteBuffers, which a segment over long[] or double[] cannot give.
+            try (Arena staging = Arena.ofConfined()) {
+                write(column, firstRow, allocateChunk(staging, column, rows).copyFrom(data));
+            }
+            return;
         }
         long position = base + column.byteSize(firstRow);
         for (long done = 0; done < data.byteSize(); ) {
@@ -179,6 +188,8 @@ public final class StoreWriter implements AutoCloseable {
 
     private int columnCrc(Column column) {
         List<Chunk> sorted = new ArrayList<>(chunks.get(column));
+        // Empty chunks hold no bytes; kept, they could sort before a real chunk at the same row and look like an overlap.
+        sorted.removeIf(chunk -> chunk.rowCount == 0);
         sorted.sort((a, b) -> Long.compare(a.firstRow, b.firstRow));
         long next = 0;
         int crc = 0;

@@ -102,6 +102,36 @@ public final class SharedSegments implements AutoCloseable {
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
+    /** Prefix of stores created in shared memory on their own, to outlive the command that made them. */
+    public static final String STORE_PREFIX = "tsproc-store-";
+
+    /**
+     * A fresh, unpredictable path under {@link #root()} for a store that must outlive the
+     * process creating it ({@code tsproc generate --shm}); its owner removes it, or
+     * {@code tsproc clean --stores}.
+     */
+    public static Path newStandaloneStorePath() {
+        return root().resolve(STORE_PREFIX + randomName() + ".tsp");
+    }
+
+    /**
+     * Removes the current user's stores made with {@link #newStandaloneStorePath()}.
+     *
+     * @return the stores removed
+     */
+    public static List<Path> removeStandaloneStores() throws IOException {
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> stores = Files.newDirectoryStream(root(), STORE_PREFIX + "*.tsp")) {
+            for (Path store : stores) {
+                if (Files.isRegularFile(store, LinkOption.NOFOLLOW_LINKS) && ownedByMe(store)) {
+                    Files.deleteIfExists(store);
+                    removed.add(store);
+                }
+            }
+        }
+        return removed;
+    }
+
     /** This run's directory. */
     public Path directory() {
         return directory;
@@ -140,11 +170,9 @@ public final class SharedSegments implements AutoCloseable {
     /** As {@link #sweepStale()}, under {@code root}. */
     public static List<Path> sweepStale(Path root) throws IOException {
         List<Path> removed = new ArrayList<>();
-        String me = System.getProperty("user.name");
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, RUN_PREFIX + "*")) {
             for (Path dir : dirs) {
-                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                        || (POSIX && !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(me))) {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !ownedByMe(dir)) {
                     continue;
                 }
                 if (!HELD.contains(fileKey(dir)) && isAbandoned(dir)) {
@@ -177,6 +205,10 @@ public final class SharedSegments implements AutoCloseable {
     }
 
     /** Identity of a directory that survives other spellings of its path: device and inode where the OS has them. */
+    private static boolean ownedByMe(Path path) throws IOException {
+        return !POSIX || Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
+    }
+
     private static Object fileKey(Path dir) throws IOException {
         Object key = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         return key != null ? key : dir.toAbsolutePath().normalize();

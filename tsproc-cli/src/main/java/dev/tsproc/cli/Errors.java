@@ -1,0 +1,89 @@
+package dev.tsproc.cli;
+
+import dev.tsproc.exec.BatchFailedException;
+import dev.tsproc.exec.JobFailedException;
+import dev.tsproc.store.CorruptStoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * Turns exceptions into what a user should read: one sentence saying what went wrong and what to
+ * do, and a non-zero exit code. The stack trace only with {@code --verbose}.
+ */
+final class Errors implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof InterruptedException) {
+            err.println("tsproc: interrupted; nothing was left behind.");
+            return ExitCodes.INTERRUPTED;
+        }
+        if (e instanceof JobFailedException failed) {
+            err.println("tsproc: " + failed.getMessage() + ":");
+            for (BatchFailedException f : failed.failures()) {
+                err.println("  " + f.getMessage());
+            }
+        } else {
+            err.println("tsproc: " + sentence(e));
+        }
+        if (isVerbose(parsed)) {
+            e.printStackTrace(err);
+        } else {
+            err.println("(run with --verbose for details)");
+        }
+        err.flush();
+        return ExitCodes.FAILED;
+    }
+
+    /** A wrong command line: the problem and where to look, exit code 2. */
+    static int usage(ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println("tsproc: " + e.getMessage() + " (see 'tsproc " + commandPath(cli) + "--help')");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static String commandPath(CommandLine cli) {
+        StringBuilder path = new StringBuilder();
+        for (CommandLine c = cli; c.getParent() != null; c = c.getParent()) {
+            path.insert(0, c.getCommandName() + " ");
+        }
+        return path.toString();
+    }
+
+    /** One readable sentence for {@code e}. */
+    static String sentence(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        return switch (t) {
+            case CorruptStoreException c -> c.getMessage() + ".";
+            case NoSuchFileException n -> n.getFile() + " does not exist; check the path.";
+            case FileAlreadyExistsException x -> x.getFile() + " already exists; remove it or choose another path.";
+            case AccessDeniedException a -> "permission denied for " + a.getFile() + ".";
+            case FileSystemException f -> f.getFile() + ": " + f.getReason() + ".";
+            case IOException io -> "I/O error: " + io.getMessage() + ".";
+            case IllegalArgumentException ia -> ia.getMessage() + ".";
+            case OutOfMemoryError oom -> "out of memory; give the JVM more heap (-Xmx) or use fewer workers.";
+            default -> t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        };
+    }
+
+    private static boolean isVerbose(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tsproc.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code tsproc} command: map-reduce over huge time series on every core, without copying
+ * the data.
+ *
+ * <p>Exit codes, also listed in every command's help: {@value ExitCodes#OK} success,
+ * {@value ExitCodes#FAILED} the work failed (bad input file, failed batch),
+ * {@value ExitCodes#USAGE} the command line was wrong, {@value ExitCodes#INTERRUPTED} Ctrl-C.
+ */
+@Command(name = "tsproc",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Map-reduce jobs over huge time series on every core, without copying the data.",
+        subcommands = {GenerateCommand.class, InfoCommand.class, RunCommand.class, CleanCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                ExitCodes.OK + ":success",
+                ExitCodes.FAILED + ":the work failed: bad input file, failed batch, I/O error",
+                ExitCodes.USAGE + ":wrong command line",
+                ExitCodes.INTERRUPTED + ":interrupted (Ctrl-C)"})
+public final class Main {
+
+    /** Runs tsproc with {@code args} and exits with its exit code. */
+    public static void main(String[] args) {
+        System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+    }
+
+    /** A command line writing results to {@code out} and messages to {@code err}; for tests too. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new Errors());
+        cli.setParameterExceptionHandler(Errors::usage);
+        return cli;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"tsproc " + (v == null ? "(development build)" : v)
+                    + ", Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.tsproc.cli;
+
+/** How results are printed on stdout. */
+enum OutputFormat {
+    table, csv, json
+}

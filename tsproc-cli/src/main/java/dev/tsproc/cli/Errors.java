@@ -34,12 +34,10 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
                 err.println("  " + f.getMessage());
             }
         } else {
-            err.println("tsproc: " + sentence(e));
+            err.println("tsproc: " + sentence(e) + (isVerbose(parsed) ? "" : " (--verbose shows details)"));
         }
         if (isVerbose(parsed)) {
             e.printStackTrace(err);
-        } else {
-            err.println("(run with --verbose for details)");
         }
         err.flush();
         return ExitCodes.FAILED;

@@ -1,0 +1,173 @@
+package dev.tsproc.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private Path generate(String name, String... extra) {
+        Path file = dir.resolve(name);
+        String[] args = Stream.concat(Stream.of("generate", "--rows", "100003", "--out", file.toString()), Stream.of(extra))
+                .toArray(String[]::new);
+        Cli cli = Cli.run(args);
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out().strip()).isEqualTo(file.toString());
+        return file;
+    }
+
+    @Test
+    void generatesAndRunsEveryJobWithTheSameAnswerForAnyWorkerCount() {
+        Path file = generate("talk.tsp");
+        Cli one = Cli.run("run", file.toString(), "--workers", "1", "--format", "csv");
+        Cli many = Cli.run("run", file.toString(), "--workers", "5", "--batch-rows", "999", "--format", "csv");
+        assertThat(one.exitCode()).isZero();
+        assertThat(many.out()).isEqualTo(one.out());
+        assertThat(one.out()).startsWith("stat,value\nrows,100003\n").contains("min,0.0", "max,1.0");
+        assertThat(one.err()).contains("stats over 100,003 rows");
+        for (String job : new String[] {"count", "missing", "sum", "mean", "min", "max", "stddev"}) {
+            Cli cli = Cli.run("run", file.toString(), "--job", job, "--format", "csv");
+            assertThat(cli.exitCode()).isZero();
+            assertThat(cli.out()).startsWith("stat,value\n" + job + ",");
+        }
+    }
+
+    @Test
+    void printsJsonWithNullForNoValue() {
+        Path file = generate("nan.tsp", "--missing", "1");
+        Cli cli = Cli.run("run", file.toString(), "--format", "json");
+        assertThat(cli.out().strip()).isEqualTo(
+                "{\"rows\":100003,\"count\":0,\"missing\":100003,\"sum\":0.0,\"mean\":null,\"min\":null,\"max\":null,\"stddev\":null}");
+    }
+
+    @Test
+    void infoShowsSchemaAndVerifiesChecksums() {
+        Path file = generate("s.tsp", "--series", "10", "--distribution", "gauss");
+        Cli cli = Cli.run("info", file.toString());
+        assertThat(cli.exitCode()).isZero();
+        assertThat(cli.out()).contains("rows       100,003", "series     10", "checksums  ok",
+                "ts       int64", "value    float64", "series   int32", "2023-11-14T22:13:20Z");
+        Cli json = Cli.run("info", file.toString(), "--format", "json");
+        assertThat(json.out()).contains("\"rows\":100003", "\"checksums\":\"ok\"");
+    }
+
+    @Test
+    void theDefaultRunGeneratesInSharedMemoryAndRemovesIt() throws IOException {
+        Cli cli = Cli.run("run", "--rows", "200000", "--job", "count", "--format", "csv");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).isEqualTo("stat,value\ncount," + countOf(cli) + "\n");
+        assertThat(cli.err()).contains("generated the talk's workload: 200,000 rows in shared memory");
+        assertThat(SharedMemory.ours()).isEmpty();
+    }
+
+    private static String countOf(Cli cli) {
+        return cli.out().lines().skip(1).findFirst().orElseThrow().split(",")[1];
+    }
+
+    @Test
+    void generateToSharedMemoryPrintsThePathAndCleanRemovesIt() throws IOException {
+        Cli cli = Cli.run("generate", "--rows", "1000", "--shm");
+        Path store = Path.of(cli.out().strip());
+        try {
+            assertThat(store).exists().hasFileName(store.getFileName().toString());
+            assertThat(store.getFileName().toString()).startsWith("tsproc-store-");
+            assertThat(Cli.run("info", store.toString()).exitCode()).isZero();
+        } finally {
+            Cli clean = Cli.run("clean", "--stores");
+            assertThat(clean.out()).contains("removed " + store);
+        }
+        assertThat(store).doesNotExist();
+    }
+
+    // --- bad input: one sentence, non-zero exit code, no stack trace
+
+    @Test
+    void aMissingFileIsOneSentence() {
+        Cli cli = Cli.run("run", dir.resolve("nope.tsp").toString());
+        assertThat(cli.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(cli.err()).contains("nope.tsp does not exist").contains("--verbose");
+        assertThat(cli.oneLineError()).isTrue();
+    }
+
+    @Test
+    void aForeignFileIsOneSentenceForInfoAndRun() throws IOException {
+        Path foreign = Files.writeString(dir.resolve("notes.txt"), "time,value\n1,2\n".repeat(10));
+        for (String command : new String[] {"info", "run"}) {
+            Cli cli = Cli.run(command, foreign.toString());
+            assertThat(cli.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(cli.err()).contains("is not a valid tsproc store").doesNotContain("Exception");
+            assertThat(cli.oneLineError()).isTrue();
+        }
+    }
+
+    @Test
+    void aTruncatedFileIsDetectedBeforeItIsRead() throws IOException {
+        Path file = generate("t.tsp");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        for (String command : new String[] {"info", "run"}) {
+            Cli cli = Cli.run(command, file.toString());
+            assertThat(cli.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(cli.err()).contains("truncated");
+            assertThat(cli.oneLineError()).isTrue();
+        }
+    }
+
+    @Test
+    void damagedDataIsCaughtByInfoAndByRunWithVerify() throws IOException {
+        Path file = generate("d.tsp");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(file, bytes);
+        Cli info = Cli.run("info", file.toString());
+        assertThat(info.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(info.err()).contains("checksum does not match");
+        Cli run = Cli.run("run", file.toString(), "--verify");
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.err()).contains("checksum does not match");
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() {
+        Cli cli = Cli.run("run", dir.resolve("nope.tsp").toString(), "--verbose");
+        assertThat(cli.err()).contains("NoSuchFileException", "\tat ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "run --job median", "run --workers 0", "run --workers -2", "run --batch-rows 0", "run --batch-rows -5",
+            "generate --rows -1 --out x.tsp", "generate --rows 10", "generate --rows 10 --out x.tsp --threads 0",
+            "generate --rows 10 --out x.tsp --distribution zipf", "generate --rows 10 --out x.tsp --missing 2",
+            "run --on-failure maybe", "run --rows -3", "frobnicate"})
+    void usageErrorsAreOneSentenceWithExitCode2(String line) {
+        Cli cli = Cli.run(line.split(" "));
+        assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err()).startsWith("tsproc: ").contains("--help");
+        assertThat(cli.oneLineError()).as(cli.err()).isTrue();
+        assertThat(dir.resolve("x.tsp")).doesNotExist();
+    }
+
+    @Test
+    void aFailedGenerateLeavesNothingBehind() throws IOException {
+        Path existing = Files.writeString(dir.resolve("taken.tsp"), "mine");
+        Cli taken = Cli.run("generate", "--rows", "10", "--out", existing.toString());
+        assertThat(taken.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(taken.err()).contains("already exists");
+        assertThat(Files.readString(existing)).isEqualTo("mine");
+        Cli noDir = Cli.run("generate", "--rows", "10", "--out", dir.resolve("no/such/dir.tsp").toString());
+        assertThat(noDir.exitCode()).isEqualTo(ExitCodes.FAILED);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(existing);
+        }
+    }
+}

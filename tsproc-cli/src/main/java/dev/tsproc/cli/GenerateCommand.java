@@ -27,6 +27,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    @Mixin
+    QuietOption quiet;
+
     @Option(names = "--rows", required = true, description = "Number of rows.")
     long rows;
 
@@ -72,7 +75,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
         long start = System.nanoTime();
-        Generator.generate(generatorSpec, path, threadCount);
+        try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+            Generator.generate(generatorSpec, path, threadCount, progress::advanceTo);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         spec.commandLine().getOut().println(path);
         spec.commandLine().getErr().printf(Locale.ROOT, "generated %,d rows in %.3f s%s%n", rows, seconds,

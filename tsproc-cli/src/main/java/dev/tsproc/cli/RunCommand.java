@@ -41,6 +41,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    @Mixin
+    QuietOption quiet;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The store. Omit for the built-in default dataset.")
     Path file;
 
@@ -98,7 +101,9 @@ final class RunCommand implements Callable<Integer> {
             try (SharedSegments shm = SharedSegments.create()) {
                 Path store = shm.newStorePath();
                 long start = System.nanoTime();
-                Generator.generate(GeneratorSpec.talk(rows), store, workerCount);
+                try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+                    Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
+                }
                 spec.commandLine().getErr().printf(Locale.ROOT,
                         "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
                 return runOn(store, builtin, options);

@@ -1,0 +1,143 @@
+package dev.tsproc.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.tsproc.observe.RunMonitor;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Serves a running job's state while it runs ({@code --status-port}): {@code GET /status} as
+ * JSON and {@code GET /metrics} in the Prometheus text format.
+ *
+ * <p>Loopback only: the endpoint has no authentication, so binding any other address is refused.
+ * Requests are served on virtual threads, so the endpoint answers while every core computes —
+ * the talk's event loop staying responsive. The JDK's built-in server is enough for this.
+ */
+final class StatusServer implements AutoCloseable {
+    private final HttpServer server;
+
+    private StatusServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts serving {@code status} on {@code address}.
+     *
+     * @param mappedBytes bytes of the store mapped by the run, for {@code /metrics}
+     * @throws IllegalArgumentException if {@code address} is not a loopback address
+     */
+    static StatusServer start(InetAddress address, int port, Supplier<RunMonitor.Status> status, long mappedBytes)
+            throws IOException {
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the status endpoint serves only on the loopback address, not " + address.getHostAddress());
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/status", exchange -> reply(exchange, "application/json", statusJson(status.get())));
+        server.createContext("/metrics", exchange ->
+                reply(exchange, "text/plain; version=0.0.4", metrics(status.get(), mappedBytes)));
+        server.start();
+        return new StatusServer(server);
+    }
+
+    /** The port served, useful when started on port 0. */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange exchange, String type, String body) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("GET")) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", type);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    static String statusJson(RunMonitor.Status s) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = new JsonFactory().createGenerator(text)) {
+            json.writeStartObject();
+            json.writeStringField("job", s.job());
+            json.writeNumberField("elapsedSeconds", s.elapsedSeconds());
+            json.writeNumberField("rowsDone", s.rowsDone());
+            json.writeNumberField("totalRows", s.totalRows());
+            json.writeNumberField("progress", s.totalRows() == 0 ? 1.0 : (double) s.rowsDone() / s.totalRows());
+            json.writeObjectFieldStart("batches");
+            json.writeNumberField("total", s.totalBatches());
+            json.writeNumberField("queued", s.batchesQueued());
+            json.writeNumberField("computing", s.batchesComputing());
+            json.writeNumberField("done", s.batchesDone());
+            json.writeNumberField("failed", s.batchesFailed());
+            json.writeNumberField("retries", s.retries());
+            json.writeEndObject();
+            json.writeArrayFieldStart("workers");
+            for (RunMonitor.WorkerStatus w : s.workers()) {
+                json.writeStartObject();
+                json.writeStringField("name", w.worker());
+                json.writeStringField("state", w.state().name().toLowerCase(Locale.ROOT));
+                if (w.currentBatch() >= 0) {
+                    json.writeNumberField("batch", w.currentBatch());
+                } else {
+                    json.writeNullField("batch");
+                }
+                json.writeNumberField("batchesDone", w.batchesDone());
+                json.writeNumberField("busySeconds", w.busySeconds());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("errors");
+            for (String error : s.errors()) {
+                json.writeString(error);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return text.toString();
+    }
+
+    static String metrics(RunMonitor.Status s, long mappedBytes) {
+        StringBuilder m = new StringBuilder();
+        m.append("# HELP tsproc_rows_processed_total Rows whose results the coordinator has received.\n")
+                .append("# TYPE tsproc_rows_processed_total counter\n")
+                .append("tsproc_rows_processed_total ").append(s.rowsDone()).append('\n');
+        m.append("# HELP tsproc_batches Batches by state.\n# TYPE tsproc_batches gauge\n");
+        m.append("tsproc_batches{state=\"queued\"} ").append(s.batchesQueued()).append('\n');
+        m.append("tsproc_batches{state=\"computing\"} ").append(s.batchesComputing()).append('\n');
+        m.append("tsproc_batches{state=\"done\"} ").append(s.batchesDone()).append('\n');
+        m.append("tsproc_batches{state=\"failed\"} ").append(s.batchesFailed()).append('\n');
+        m.append("# HELP tsproc_retries_total Batches run again after a failure.\n# TYPE tsproc_retries_total counter\n")
+                .append("tsproc_retries_total ").append(s.retries()).append('\n');
+        m.append("# HELP tsproc_bytes_mapped Bytes of the store mapped by the run.\n# TYPE tsproc_bytes_mapped gauge\n")
+                .append("tsproc_bytes_mapped ").append(mappedBytes).append('\n');
+        m.append("# HELP tsproc_worker_busy_seconds_total Seconds each worker spent computing.\n")
+                .append("# TYPE tsproc_worker_busy_seconds_total counter\n");
+        for (RunMonitor.WorkerStatus w : s.workers()) {
+            m.append(String.format(Locale.ROOT, "tsproc_worker_busy_seconds_total{worker=\"%s\"} %.6f%n", w.worker(), w.busySeconds()));
+        }
+        return m.toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).close();
+    }
+}

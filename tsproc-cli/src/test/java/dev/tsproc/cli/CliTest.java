@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.store.SharedSegments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,11 +64,20 @@ class CliTest {
 
     @Test
     void theDefaultRunGeneratesInSharedMemoryAndRemovesIt() throws IOException {
-        Cli cli = Cli.run("run", "--rows", "200000", "--job", "count", "--format", "csv");
-        assertThat(cli.exitCode()).as(cli.err()).isZero();
-        assertThat(cli.out()).isEqualTo("stat,value\ncount," + countOf(cli) + "\n");
-        assertThat(cli.err()).contains("generated the talk's workload: 200,000 rows in shared memory");
-        assertThat(SharedMemory.ours()).isEmpty();
+        Path shm = Files.createTempDirectory(SharedSegments.root(), "cli-test-");
+        System.setProperty(SharedSegments.ROOT_PROPERTY, shm.toString());
+        try {
+            Cli cli = Cli.run("run", "--rows", "200000", "--job", "count", "--format", "csv");
+            assertThat(cli.exitCode()).as(cli.err()).isZero();
+            assertThat(cli.out()).isEqualTo("stat,value\ncount," + countOf(cli) + "\n");
+            assertThat(cli.err()).contains("generated the talk's workload: 200,000 rows in shared memory");
+            try (Stream<Path> left = Files.list(shm)) {
+                assertThat(left).isEmpty();
+            }
+        } finally {
+            System.clearProperty(SharedSegments.ROOT_PROPERTY);
+            Files.delete(shm);
+        }
     }
 
     private static String countOf(Cli cli) {

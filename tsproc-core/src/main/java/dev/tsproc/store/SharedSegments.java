@@ -93,17 +93,26 @@ public final class SharedSegments implements AutoCloseable {
         }
     }
 
-    /** Where run directories live: {@code /dev/shm} when it is a writable directory, else the temp dir. */
+    /** System property naming another directory for shared memory (tests; systems without /dev/shm). */
+    public static final String ROOT_PROPERTY = "tsproc.shm.dir";
+    /** Prefix of stores created in shared memory on their own, to outlive the command that made them. */
+    public static final String STORE_PREFIX = "tsproc-store-";
+
+    /**
+     * Where run directories live: the directory named by the {@value #ROOT_PROPERTY} system
+     * property if set, else {@code /dev/shm} when it is a writable directory, else the temp dir.
+     */
     public static Path root() {
+        String configured = System.getProperty(ROOT_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
         Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
             return shm;
         }
         return Path.of(System.getProperty("java.io.tmpdir"));
     }
-
-    /** Prefix of stores created in shared memory on their own, to outlive the command that made them. */
-    public static final String STORE_PREFIX = "tsproc-store-";
 
     /**
      * A fresh, unpredictable path under {@link #root()} for a store that must outlive the

@@ -1,0 +1,113 @@
+package dev.tsproc.bench;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * The floor a NaN-skipping sum is measured against: the fastest plain read of the same bytes we
+ * can write, a sum of the value column with no NaN handling, split into one contiguous range per
+ * thread. Two versions, both memory-bound on the machines we measured: a Vector API sum with
+ * four vector accumulators, and a scalar sum with four accumulators. {@link SumBench} takes the
+ * faster of the two in each repetition, so the floor is as low as we can make it.
+ *
+ * <p>Its result is NaN on data with missing values; it is returned only so the JIT cannot drop
+ * the reads.
+ */
+final class Floor {
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final ValueLayout.OfDouble VALUE = ValueLayout.JAVA_DOUBLE.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** Rows per inner loop; an int-indexed inner loop compiles to tighter code than one long loop. */
+    private static final int BLOCK = 2048;
+
+    private Floor() {}
+
+    /** Which plain sum. */
+    enum Kind { VECTOR, SCALAR }
+
+    /**
+     * The plain sum of {@code values} (float64) on {@code threads} platform threads.
+     *
+     * @throws IllegalStateException if a thread failed, e.g. on a confined segment
+     */
+    static double sum(MemorySegment values, int threads, Kind kind) throws InterruptedException {
+        long rows = values.byteSize() / Double.BYTES;
+        long blocks = (rows + BLOCK - 1) / BLOCK;
+        DoubleAdder total = new DoubleAdder();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            long from = Math.min(rows, blocks * t / threads * BLOCK);
+            long to = Math.min(rows, blocks * (t + 1) / threads * BLOCK);
+            started.add(Thread.ofPlatform().name("floor-" + t).start(() -> {
+                try {
+                    total.add(range(values, from, to, kind));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread thread : started) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a floor thread failed", failure.get());
+        }
+        return total.sum();
+    }
+
+    /** The plain sum of rows {@code [from, to)} on the calling thread. */
+    static double range(MemorySegment values, long from, long to, Kind kind) {
+        double total = 0;
+        for (long block = from; block < to; block += BLOCK) {
+            int len = (int) Math.min(BLOCK, to - block);
+            total += kind == Kind.VECTOR ? vectorBlock(values, block, len) : scalarBlock(values, block, len);
+        }
+        return total;
+    }
+
+    private static double vectorBlock(MemorySegment values, long from, int len) {
+        int lanes = SPECIES.length();
+        long bytes = SPECIES.vectorByteSize();
+        // Accumulators made here, not taken from static constants, so that C2 keeps them in registers.
+        DoubleVector a = DoubleVector.zero(SPECIES), b = a, c = a, d = a;
+        long base = from * Double.BYTES;
+        int i = 0;
+        for (; i <= len - 4 * lanes; i += 4 * lanes) {
+            long offset = base + (long) i * Double.BYTES;
+            a = a.add(DoubleVector.fromMemorySegment(SPECIES, values, offset, ORDER));
+            b = b.add(DoubleVector.fromMemorySegment(SPECIES, values, offset + bytes, ORDER));
+            c = c.add(DoubleVector.fromMemorySegment(SPECIES, values, offset + 2 * bytes, ORDER));
+            d = d.add(DoubleVector.fromMemorySegment(SPECIES, values, offset + 3 * bytes, ORDER));
+        }
+        double total = a.add(b).add(c.add(d)).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            total += values.getAtIndex(VALUE, from + i);
+        }
+        return total;
+    }
+
+    private static double scalarBlock(MemorySegment values, long from, int len) {
+        double a = 0, b = 0, c = 0, d = 0;
+        int i = 0;
+        for (; i + 3 < len; i += 4) {
+            a += values.getAtIndex(VALUE, from + i);
+            b += values.getAtIndex(VALUE, from + i + 1);
+            c += values.getAtIndex(VALUE, from + i + 2);
+            d += values.getAtIndex(VALUE, from + i + 3);
+        }
+        for (; i < len; i++) {
+            a += values.getAtIndex(VALUE, from + i);
+        }
+        return (a + b) + (c + d);
+    }
+}

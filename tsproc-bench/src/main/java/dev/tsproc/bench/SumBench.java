@@ -1,0 +1,189 @@
+package dev.tsproc.bench;
+
+import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.RunOptions;
+import dev.tsproc.job.BuiltinJob;
+import dev.tsproc.job.Stats;
+import dev.tsproc.job.Summary;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The NaN-skipping sum against its floor, in one run: generates the talk's workload in shared
+ * memory, touches its pages, then for each repetition and each worker count times the
+ * {@linkplain Floor floor} (the faster of a vectorised and a scalar plain sum, same thread
+ * count) and {@code Coordinator.run(store, BuiltinJob.named("sum"), …)}, alternating which goes
+ * first. Prints medians and the ratio sum/floor per worker count; with {@code --duckdb}, also
+ * DuckDB's {@code sum} over the same values. Machines are shared and noisy, so only ratios
+ * measured in the same run mean much.
+ *
+ * <p>Run it (after {@code ./mvnw -q -pl tsproc-bench -am package -DskipTests}):
+ * {@snippet lang=shell :
+ * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+ *      -cp tsproc-bench/target/benchmarks.jar dev.tsproc.bench.SumBench --rows 200000000 --reps 9 --duckdb
+ * }
+ * Add {@code -Dtsproc.kernels=scalar} to measure the plain-Java kernels instead of the Vector API ones.
+ */
+public final class SumBench {
+    private SumBench() {}
+
+    /** Options: {@code --rows N --reps N --warmup N --workers 1,2 --duckdb}. */
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out));
+    }
+
+    /** Runs the benchmark, printing the report to {@code out}; returns the exit code. */
+    static int run(String[] args, PrintStream out) throws Exception {
+        long rows = 200_000_000L;
+        int reps = 7;
+        int warmup = 3;
+        int[] workerCounts = {1, 2};
+        boolean duckdb = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--workers" -> workerCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--duckdb" -> duckdb = true;
+                default -> {
+                    System.err.println("unknown option " + args[i]
+                            + "; use --rows N --reps N --warmup N --workers 1,2 --duckdb");
+                    return 2;
+                }
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.printf(Locale.ROOT, "# sum benchmark: %,d rows of the talk's workload in shared memory, %d reps after %d warm-up%n",
+                rows, reps, warmup);
+        out.printf(Locale.ROOT, "# machine: nproc=%d, cpu=%s, java=%s, kernels=%s%n",
+                cores, cpuModel(), Runtime.version(), Summary.kernels());
+        BuiltinJob job = BuiltinJob.named("sum");
+        try (TalkStore talk = TalkStore.create(rows, cores)) {
+            out.printf(Locale.ROOT, "# generated in %.2f s%n", talk.generateSeconds());
+            double[][] floor = new double[workerCounts.length][reps];
+            double[][] sum = new double[workerCounts.length][reps];
+            double answer = Double.NaN;
+            for (int rep = -warmup; rep < reps; rep++) {
+                for (int w = 0; w < workerCounts.length; w++) {
+                    int workers = workerCounts[w];
+                    boolean floorFirst = ((rep + w) & 1) == 0;
+                    double floorSeconds = 0, sumSeconds = 0;
+                    for (int turn = 0; turn < 2; turn++) {
+                        if ((turn == 0) == floorFirst) {
+                            floorSeconds = timeFloor(talk, workers);
+                        } else {
+                            long start = System.nanoTime();
+                            Stats stats = Coordinator.run(talk.store(), job, RunOptions.defaults().withWorkers(workers)).result();
+                            sumSeconds = (System.nanoTime() - start) / 1e9;
+                            if (!Double.isNaN(answer) && Double.doubleToRawLongBits(answer) != Double.doubleToRawLongBits(stats.sum())) {
+                                throw new IllegalStateException("sum changed: " + answer + " then " + stats.sum());
+                            }
+                            answer = stats.sum();
+                        }
+                    }
+                    if (rep >= 0) {
+                        floor[w][rep] = floorSeconds;
+                        sum[w][rep] = sumSeconds;
+                    }
+                }
+            }
+            out.printf(Locale.ROOT, "# sum = %s (identical in every run)%n", answer);
+            out.println("| workers | floor median s | sum median s | sum/floor (medians) | sum/floor (median of per-rep ratios) | floor min s | sum min s |");
+            out.println("|---|---|---|---|---|---|---|");
+            for (int w = 0; w < workerCounts.length; w++) {
+                double[] ratios = new double[reps];
+                for (int r = 0; r < reps; r++) {
+                    ratios[r] = sum[w][r] / floor[w][r];
+                }
+                out.printf(Locale.ROOT, "| %d | %.4f | %.4f | %.2f | %.2f | %.4f | %.4f |%n", workerCounts[w],
+                        median(floor[w]), median(sum[w]), median(sum[w]) / median(floor[w]), median(ratios),
+                        min(floor[w]), min(sum[w]));
+            }
+            for (int w = 0; w < workerCounts.length; w++) {
+                out.printf(Locale.ROOT, "# workers=%d floor s: %s%n# workers=%d sum s:   %s%n", workerCounts[w],
+                        format(floor[w]), workerCounts[w], format(sum[w]));
+            }
+            if (duckdb) {
+                duckdb(talk, workerCounts, reps, answer, floor, out);
+            }
+        }
+        return 0;
+    }
+
+    private static void duckdb(TalkStore talk, int[] workerCounts, int reps, double answer, double[][] floor,
+                               PrintStream out) throws Exception {
+        try (DuckDbSum duck = DuckDbSum.load(talk.values())) {
+            out.printf(Locale.ROOT, "# duckdb: loaded in %.1f s (appender, NaN as NULL)%n", duck.loadSeconds());
+            out.println("| workers | duckdb sum median s | duckdb/floor (medians) | duckdb min s |");
+            out.println("|---|---|---|---|");
+            for (int w = 0; w < workerCounts.length; w++) {
+                double[] seconds = new double[reps];
+                duck.sum(workerCounts[w]);
+                for (int r = 0; r < reps; r++) {
+                    long start = System.nanoTime();
+                    double value = duck.sum(workerCounts[w]);
+                    seconds[r] = (System.nanoTime() - start) / 1e9;
+                    if (value != answer) {
+                        throw new IllegalStateException("duckdb's sum " + value + " differs from " + answer);
+                    }
+                }
+                out.printf(Locale.ROOT, "| %d | %.4f | %.2f | %.4f |%n", workerCounts[w], median(seconds),
+                        median(seconds) / median(floor[w]), min(seconds));
+            }
+        }
+    }
+
+    private static double timeFloor(TalkStore talk, int workers) throws InterruptedException {
+        double best = Double.POSITIVE_INFINITY;
+        for (Floor.Kind kind : Floor.Kind.values()) {
+            long start = System.nanoTime();
+            double sink = Floor.sum(talk.values(), workers, kind);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (sink == 42.125) { // never true on this data; keeps the result alive
+                System.err.print("");
+            }
+            best = Math.min(best, seconds);
+        }
+        return best;
+    }
+
+    static double median(double[] xs) {
+        double[] sorted = xs.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(double[] xs) {
+        return Arrays.stream(xs).min().orElse(Double.NaN);
+    }
+
+    private static String format(double[] xs) {
+        List<String> parts = new ArrayList<>();
+        for (double x : xs) {
+            parts.add(String.format(Locale.ROOT, "%.4f", x));
+        }
+        return String.join(" ", parts);
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

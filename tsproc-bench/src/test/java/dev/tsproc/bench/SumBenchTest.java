@@ -1,0 +1,71 @@
+package dev.tsproc.bench;
+
+import dev.tsproc.store.SharedSegments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keeps the benchmark runnable: a tiny run of each part, not a measurement. */
+class SumBenchTest {
+
+    private static List<String> runDirectories() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<java.nio.file.Path> dirs = Files.newDirectoryStream(SharedSegments.root(), SharedSegments.RUN_PREFIX + "*")) {
+            dirs.forEach(d -> names.add(d.getFileName().toString()));
+        }
+        return names;
+    }
+
+    @Test
+    @Timeout(120)
+    void reportsMediansAndRatiosAndCleansUp() throws Exception {
+        List<String> before = runDirectories();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = SumBench.run(new String[] {"--rows", "100003", "--reps", "3", "--warmup", "1", "--workers", "1,2", "--duckdb"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String report = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(report).isZero();
+        assertThat(report).contains("kernels=").contains("(identical in every run)")
+                .containsPattern("\\n\\| 1 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                .containsPattern("\\n\\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                .contains("duckdb sum median s");
+        assertThat(runDirectories()).isEqualTo(before);
+    }
+
+    @Test
+    void floorsAgreeOnDataWithoutMissingValues() throws Exception {
+        try (TalkStore talk = TalkStore.create(50_000, 2)) {
+            // The talk's data has NaNs, so both floors give NaN; they must still read every row.
+            assertThat(Floor.sum(talk.values(), 2, Floor.Kind.VECTOR)).isNaN();
+            assertThat(Floor.sum(talk.values(), 1, Floor.Kind.SCALAR)).isNaN();
+        }
+        try (var arena = java.lang.foreign.Arena.ofShared()) {
+            var values = arena.allocate(8L * 10_007, 64);
+            double expected = 0;
+            for (int i = 0; i < 10_007; i++) {
+                values.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, i, i % 3);
+                expected += i % 3;
+            }
+            for (int threads = 1; threads <= 3; threads++) {
+                assertThat(Floor.sum(values, threads, Floor.Kind.VECTOR)).isEqualTo(expected);
+                assertThat(Floor.sum(values, threads, Floor.Kind.SCALAR)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void medianOfEvenAndOddCounts() {
+        assertThat(SumBench.median(new double[] {3, 1, 2})).isEqualTo(2);
+        assertThat(SumBench.median(new double[] {4, 1, 2, 3})).isEqualTo(2.5);
+    }
+}

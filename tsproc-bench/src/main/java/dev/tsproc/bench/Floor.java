@@ -76,37 +76,39 @@ final class Floor {
     }
 
     private static double vectorBlock(MemorySegment values, long from, int len) {
-        int lanes = SPECIES.length();
-        long bytes = SPECIES.vectorByteSize();
-        // Accumulators made here, not taken from static constants, so that C2 keeps them in registers.
+        int vectorBytes = SPECIES.vectorByteSize();
+        // Accumulators made here, not taken from static constants, and an int byte offset added
+        // to a long base: the shapes C2 compiles best (see VectorBlockKernels in tsproc-core).
         DoubleVector a = DoubleVector.zero(SPECIES), b = a, c = a, d = a;
         long base = from * Double.BYTES;
-        int i = 0;
-        for (; i <= len - 4 * lanes; i += 4 * lanes) {
-            long offset = base + (long) i * Double.BYTES;
-            a = a.add(DoubleVector.fromMemorySegment(SPECIES, values, offset, ORDER));
-            b = b.add(DoubleVector.fromMemorySegment(SPECIES, values, offset + bytes, ORDER));
-            c = c.add(DoubleVector.fromMemorySegment(SPECIES, values, offset + 2 * bytes, ORDER));
-            d = d.add(DoubleVector.fromMemorySegment(SPECIES, values, offset + 3 * bytes, ORDER));
+        int bytes = len * Double.BYTES;
+        int offset = 0;
+        for (; offset <= bytes - 4 * vectorBytes; offset += 4 * vectorBytes) {
+            a = a.add(DoubleVector.fromMemorySegment(SPECIES, values, base + offset, ORDER));
+            b = b.add(DoubleVector.fromMemorySegment(SPECIES, values, base + offset + vectorBytes, ORDER));
+            c = c.add(DoubleVector.fromMemorySegment(SPECIES, values, base + offset + 2 * vectorBytes, ORDER));
+            d = d.add(DoubleVector.fromMemorySegment(SPECIES, values, base + offset + 3 * vectorBytes, ORDER));
         }
         double total = a.add(b).add(c.add(d)).reduceLanes(VectorOperators.ADD);
-        for (; i < len; i++) {
-            total += values.getAtIndex(VALUE, from + i);
+        for (; offset < bytes; offset += Double.BYTES) {
+            total += values.get(VALUE, base + offset);
         }
         return total;
     }
 
     private static double scalarBlock(MemorySegment values, long from, int len) {
         double a = 0, b = 0, c = 0, d = 0;
-        int i = 0;
-        for (; i + 3 < len; i += 4) {
-            a += values.getAtIndex(VALUE, from + i);
-            b += values.getAtIndex(VALUE, from + i + 1);
-            c += values.getAtIndex(VALUE, from + i + 2);
-            d += values.getAtIndex(VALUE, from + i + 3);
+        long base = from * Double.BYTES;
+        int bytes = len * Double.BYTES;
+        int offset = 0;
+        for (; offset <= bytes - 4 * Double.BYTES; offset += 4 * Double.BYTES) {
+            a += values.get(VALUE, base + offset);
+            b += values.get(VALUE, base + offset + 8);
+            c += values.get(VALUE, base + offset + 16);
+            d += values.get(VALUE, base + offset + 24);
         }
-        for (; i < len; i++) {
-            a += values.getAtIndex(VALUE, from + i);
+        for (; offset < bytes; offset += Double.BYTES) {
+            a += values.get(VALUE, base + offset);
         }
         return (a + b) + (c + d);
     }

@@ -34,7 +34,7 @@ import java.util.Locale;
 public final class SumBench {
     private SumBench() {}
 
-    /** Options: {@code --rows N --reps N --warmup N --workers 1,2 --duckdb}. */
+    /** Options: {@code --rows N --reps N --warmup N --workers 1,2 --job sum --duckdb}. */
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out));
     }
@@ -43,7 +43,8 @@ public final class SumBench {
     static int run(String[] args, PrintStream out) throws Exception {
         long rows = 200_000_000L;
         int reps = 7;
-        int warmup = 3;
+        int warmup = 8;
+        String jobName = "sum";
         int[] workerCounts = {1, 2};
         boolean duckdb = false;
         for (int i = 0; i < args.length; i++) {
@@ -52,25 +53,26 @@ public final class SumBench {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--workers" -> workerCounts = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--job" -> jobName = args[++i];
                 case "--duckdb" -> duckdb = true;
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + "; use --rows N --reps N --warmup N --workers 1,2 --duckdb");
+                            + "; use --rows N --reps N --warmup N --workers 1,2 --job sum --duckdb");
                     return 2;
                 }
             }
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        out.printf(Locale.ROOT, "# sum benchmark: %,d rows of the talk's workload in shared memory, %d reps after %d warm-up%n",
-                rows, reps, warmup);
+        BuiltinJob job = BuiltinJob.named(jobName);
+        out.printf(Locale.ROOT, "# %s benchmark: %,d rows of the talk's workload in shared memory, %d reps after %d warm-up%n",
+                job.name(), rows, reps, warmup);
         out.printf(Locale.ROOT, "# machine: nproc=%d, cpu=%s, java=%s, kernels=%s%n",
                 cores, cpuModel(), Runtime.version(), Summary.kernels());
-        BuiltinJob job = BuiltinJob.named("sum");
         try (TalkStore talk = TalkStore.create(rows, cores)) {
             out.printf(Locale.ROOT, "# generated in %.2f s%n", talk.generateSeconds());
             double[][] floor = new double[workerCounts.length][reps];
             double[][] sum = new double[workerCounts.length][reps];
-            double answer = Double.NaN;
+            Stats answer = null;
             for (int rep = -warmup; rep < reps; rep++) {
                 for (int w = 0; w < workerCounts.length; w++) {
                     int workers = workerCounts[w];
@@ -83,10 +85,11 @@ public final class SumBench {
                             long start = System.nanoTime();
                             Stats stats = Coordinator.run(talk.store(), job, RunOptions.defaults().withWorkers(workers)).result();
                             sumSeconds = (System.nanoTime() - start) / 1e9;
-                            if (!Double.isNaN(answer) && Double.doubleToRawLongBits(answer) != Double.doubleToRawLongBits(stats.sum())) {
-                                throw new IllegalStateException("sum changed: " + answer + " then " + stats.sum());
+                            // Stats is a record of doubles and longs: equals compares the doubles' bits.
+                            if (answer != null && !answer.equals(stats)) {
+                                throw new IllegalStateException("the answer changed: " + answer + " then " + stats);
                             }
-                            answer = stats.sum();
+                            answer = stats;
                         }
                     }
                     if (rep >= 0) {
@@ -95,8 +98,9 @@ public final class SumBench {
                     }
                 }
             }
-            out.printf(Locale.ROOT, "# sum = %s (identical in every run)%n", answer);
-            out.println("| workers | floor median s | sum median s | sum/floor (medians) | sum/floor (median of per-rep ratios) | floor min s | sum min s |");
+            out.printf(Locale.ROOT, "# %s (identical in every run)%n", answer.asMap());
+            out.printf(Locale.ROOT, "| workers | floor median s | %1$s median s | %1$s/floor (medians) | %1$s/floor (median of per-rep ratios) | floor min s | %1$s min s |%n",
+                    job.name());
             out.println("|---|---|---|---|---|---|---|");
             for (int w = 0; w < workerCounts.length; w++) {
                 double[] ratios = new double[reps];
@@ -108,11 +112,11 @@ public final class SumBench {
                         min(floor[w]), min(sum[w]));
             }
             for (int w = 0; w < workerCounts.length; w++) {
-                out.printf(Locale.ROOT, "# workers=%d floor s: %s%n# workers=%d sum s:   %s%n", workerCounts[w],
-                        format(floor[w]), workerCounts[w], format(sum[w]));
+                out.printf(Locale.ROOT, "# workers=%d floor s: %s%n# workers=%d %s s: %s%n", workerCounts[w],
+                        format(floor[w]), workerCounts[w], job.name(), format(sum[w]));
             }
-            if (duckdb) {
-                duckdb(talk, workerCounts, reps, answer, floor, out);
+            if (duckdb && job.name().equals("sum")) {
+                duckdb(talk, workerCounts, reps, answer.sum(), floor, out);
             }
         }
         return 0;

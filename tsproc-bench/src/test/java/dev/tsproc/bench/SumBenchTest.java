@@ -43,6 +43,24 @@ class SumBenchTest {
     }
 
     @Test
+    @Timeout(120)
+    void timesOtherBuiltinJobs() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = SumBench.run(new String[] {"--rows", "70001", "--reps", "1", "--warmup", "0", "--workers", "2", "--job", "stats"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String report = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(report).isZero();
+        assertThat(report).contains("# stats benchmark").contains("stddev=").contains("| stats/floor (medians) |")
+                .doesNotContain("duckdb");
+    }
+
+    @Test
+    void rejectsUnknownOptions() throws Exception {
+        assertThat(SumBench.run(new String[] {"--frobnicate"}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))
+                .isEqualTo(2);
+    }
+
+    @Test
     void floorsAgreeOnDataWithoutMissingValues() throws Exception {
         try (TalkStore talk = TalkStore.create(50_000, 2)) {
             // The talk's data has NaNs, so both floors give NaN; they must still read every row.

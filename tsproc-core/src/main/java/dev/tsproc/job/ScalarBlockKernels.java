@@ -16,7 +16,9 @@ import java.nio.ByteOrder;
  * without a branch. The fast-path test, "an integer of magnitude at most 2^20", is branch-free
  * too: {@code (x + 1.5·2^52) - 1.5·2^52} rounds {@code x} to an integer whenever
  * {@code |x| < 2^51}, so it equals {@code x} exactly when {@code x} is one, and the magnitude is
- * an integer compare of the bits. Four accumulators keep the adds off one latency chain.
+ * an integer compare of the bits. Extremes are taken on {@linkplain Extremes#key integer order
+ * keys}, whose {@code Math.min}/{@code max} compile to conditional moves. Two to four
+ * accumulators keep each chain of adds or compares short.
  *
  * <p>C2 does not vectorise these loops (a double sum must keep its order, and the bit tricks
  * defeat its superword pass), except {@link #countMissing}, which is pure integer work and
@@ -30,7 +32,6 @@ final class ScalarBlockKernels implements BlockKernels {
     private static final long MAGNITUDE = 0x7FFF_FFFF_FFFF_FFFFL;
     private static final long INFINITY_BITS = 0x7FF0_0000_0000_0000L;
     private static final long NEGATIVE_ZERO_BITS = Long.MIN_VALUE;
-    private static final long NEGATIVE_INFINITY_BITS = 0xFFF0_0000_0000_0000L;
     /** Bits of 2^20, the largest magnitude the fast path takes. */
     private static final long FAST_LIMIT_BITS = Double.doubleToRawLongBits(0x1p20);
     /** Adding and subtracting 1.5·2^52 rounds any |x| < 2^51 to an integer. */
@@ -94,7 +95,7 @@ final class ScalarBlockKernels implements BlockKernels {
     @Override
     public void fullBlock(Summary into, MemorySegment values, long from, int len) {
         double s0 = -0.0, s1 = -0.0, q0 = 0.0, q1 = 0.0;
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        long lo0 = Extremes.NO_LOW, lo1 = Extremes.NO_LOW, hi0 = Extremes.NO_HIGH, hi1 = Extremes.NO_HIGH;
         long present = 0;
         long notFast = 0;
         int i = 0;
@@ -103,10 +104,11 @@ final class ScalarBlockKernels implements BlockKernels {
             long b = bits(values, from + i + 1);
             long ka = presentMask(a), kb = presentMask(b);
             present -= ka + kb;
-            lo = Math.min(lo, Double.longBitsToDouble((a & ka) | (~ka & INFINITY_BITS)));
-            hi = Math.max(hi, Double.longBitsToDouble((a & ka) | (~ka & NEGATIVE_INFINITY_BITS)));
-            lo = Math.min(lo, Double.longBitsToDouble((b & kb) | (~kb & INFINITY_BITS)));
-            hi = Math.max(hi, Double.longBitsToDouble((b & kb) | (~kb & NEGATIVE_INFINITY_BITS)));
+            long keyA = Extremes.key(a), keyB = Extremes.key(b);
+            lo0 = Math.min(lo0, (keyA & ka) | (~ka & Extremes.NO_LOW));
+            lo1 = Math.min(lo1, (keyB & kb) | (~kb & Extremes.NO_LOW));
+            hi0 = Math.max(hi0, (keyA & ka) | (~ka & Extremes.NO_HIGH));
+            hi1 = Math.max(hi1, (keyB & kb) | (~kb & Extremes.NO_HIGH));
             double x = Double.longBitsToDouble(orNegativeZero(a, ka));
             double y = Double.longBitsToDouble(orNegativeZero(b, kb));
             notFast |= notFast(x) | notFast(y);
@@ -119,14 +121,15 @@ final class ScalarBlockKernels implements BlockKernels {
             long a = bits(values, from + i);
             long ka = presentMask(a);
             present -= ka;
-            lo = Math.min(lo, Double.longBitsToDouble((a & ka) | (~ka & INFINITY_BITS)));
-            hi = Math.max(hi, Double.longBitsToDouble((a & ka) | (~ka & NEGATIVE_INFINITY_BITS)));
+            long keyA = Extremes.key(a);
+            lo0 = Math.min(lo0, (keyA & ka) | (~ka & Extremes.NO_LOW));
+            hi0 = Math.max(hi0, (keyA & ka) | (~ka & Extremes.NO_HIGH));
             double x = Double.longBitsToDouble(orNegativeZero(a, ka));
             notFast |= notFast(x);
             s0 += x;
             q0 += x * x;
         }
-        into.addExtremes(lo, hi);
+        into.addExtremes(Extremes.value(Math.min(lo0, lo1)), Extremes.value(Math.max(hi0, hi1)));
         if (notFast == 0) {
             into.addFullBlock(len - present, present, s0 + s1, q0 + q1);
         } else {

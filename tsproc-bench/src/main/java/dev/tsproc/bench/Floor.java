@@ -9,13 +9,14 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * The floor a NaN-skipping sum is measured against: the fastest plain read of the same bytes we
- * can write, a sum of the value column with no NaN handling, split into one contiguous range per
- * thread. Two versions, both memory-bound on the machines we measured: a Vector API sum with
+ * can write, a sum of the value column with no NaN handling on the same number of threads. Two
+ * versions, both memory-bound on the machines we measured: a Vector API sum with
  * four vector accumulators, and a scalar sum with four accumulators. {@link SumBench} takes the
  * faster of the two in each repetition, so the floor is as low as we can make it.
  *
@@ -28,6 +29,8 @@ final class Floor {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /** Rows per inner loop; an int-indexed inner loop compiles to tighter code than one long loop. */
     private static final int BLOCK = 2048;
+    /** Rows a thread claims at a time: the job's default batch size. */
+    static final long CHUNK_ROWS = 1 << 20;
 
     private Floor() {}
 
@@ -35,22 +38,26 @@ final class Floor {
     enum Kind { VECTOR, SCALAR }
 
     /**
-     * The plain sum of {@code values} (float64) on {@code threads} platform threads.
+     * The plain sum of {@code values} (float64) on {@code threads} platform threads, which
+     * claim chunks of {@value #CHUNK_ROWS} rows from a shared counter as the job's workers
+     * claim batches, so that a thread the OS preempts does not hold the others up.
      *
      * @throws IllegalStateException if a thread failed, e.g. on a confined segment
      */
     static double sum(MemorySegment values, int threads, Kind kind) throws InterruptedException {
         long rows = values.byteSize() / Double.BYTES;
-        long blocks = (rows + BLOCK - 1) / BLOCK;
+        AtomicLong nextChunk = new AtomicLong();
         DoubleAdder total = new DoubleAdder();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> started = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            long from = Math.min(rows, blocks * t / threads * BLOCK);
-            long to = Math.min(rows, blocks * (t + 1) / threads * BLOCK);
             started.add(Thread.ofPlatform().name("floor-" + t).start(() -> {
                 try {
-                    total.add(range(values, from, to, kind));
+                    double sum = 0;
+                    for (long from; (from = nextChunk.getAndIncrement() * CHUNK_ROWS) < rows; ) {
+                        sum += range(values, from, Math.min(rows, from + CHUNK_ROWS), kind);
+                    }
+                    total.add(sum);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }

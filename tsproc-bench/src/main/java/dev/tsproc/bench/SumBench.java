@@ -20,9 +20,10 @@ import java.util.Locale;
  * memory, touches its pages, then for each repetition and each worker count times the
  * {@linkplain Floor floor} (the faster of a vectorised and a scalar plain sum, same thread
  * count) and {@code Coordinator.run(store, BuiltinJob.named("sum"), …)}, alternating which goes
- * first. Prints medians and the ratio sum/floor per worker count; with {@code --duckdb}, also
- * DuckDB's {@code sum} over the same values. Machines are shared and noisy, so only ratios
- * measured in the same run mean much.
+ * first. Prints medians and the ratio sum/floor per worker count, of wall time and of the
+ * process's CPU time (which a busy machine inflates less: time spent waiting for a core is not
+ * counted); with {@code --duckdb}, also DuckDB's {@code sum} over the same values. Machines are
+ * shared and noisy, so only ratios measured in the same run mean much.
  *
  * <p>Run it (after {@code ./mvnw -q -pl tsproc-bench -am package -DskipTests}):
  * {@snippet lang=shell :
@@ -70,21 +71,21 @@ public final class SumBench {
                 cores, cpuModel(), Runtime.version(), Summary.kernels());
         try (TalkStore talk = TalkStore.create(rows, cores)) {
             out.printf(Locale.ROOT, "# generated in %.2f s%n", talk.generateSeconds());
-            double[][] floor = new double[workerCounts.length][reps];
-            double[][] sum = new double[workerCounts.length][reps];
+            Timing[][] floor = new Timing[workerCounts.length][reps];
+            Timing[][] subject = new Timing[workerCounts.length][reps];
             Stats answer = null;
             for (int rep = -warmup; rep < reps; rep++) {
                 for (int w = 0; w < workerCounts.length; w++) {
                     int workers = workerCounts[w];
                     boolean floorFirst = ((rep + w) & 1) == 0;
-                    double floorSeconds = 0, sumSeconds = 0;
+                    Timing floorTiming = null, subjectTiming = null;
                     for (int turn = 0; turn < 2; turn++) {
                         if ((turn == 0) == floorFirst) {
-                            floorSeconds = timeFloor(talk, workers);
+                            floorTiming = timeFloor(talk, workers);
                         } else {
-                            long start = System.nanoTime();
+                            Timing.Clock clock = Timing.start();
                             Stats stats = Coordinator.run(talk.store(), job, RunOptions.defaults().withWorkers(workers)).result();
-                            sumSeconds = (System.nanoTime() - start) / 1e9;
+                            subjectTiming = clock.stop();
                             // Stats is a record of doubles and longs: equals compares the doubles' bits.
                             if (answer != null && !answer.equals(stats)) {
                                 throw new IllegalStateException("the answer changed: " + answer + " then " + stats);
@@ -93,36 +94,42 @@ public final class SumBench {
                         }
                     }
                     if (rep >= 0) {
-                        floor[w][rep] = floorSeconds;
-                        sum[w][rep] = sumSeconds;
+                        floor[w][rep] = floorTiming;
+                        subject[w][rep] = subjectTiming;
                     }
                 }
             }
             out.printf(Locale.ROOT, "# %s (identical in every run)%n", answer.asMap());
-            out.printf(Locale.ROOT, "| workers | floor median s | %1$s median s | %1$s/floor (medians) | %1$s/floor (median of per-rep ratios) | floor min s | %1$s min s |%n",
-                    job.name());
-            out.println("|---|---|---|---|---|---|---|");
+            out.printf(Locale.ROOT, "| workers | floor median s | %1$s median s | %1$s/floor (medians) | %1$s/floor (median of per-rep ratios)"
+                    + " | floor CPU s | %1$s CPU s | CPU ratio |%n", job.name());
+            out.println("|---|---|---|---|---|---|---|---|");
             for (int w = 0; w < workerCounts.length; w++) {
+                double[] floorWall = Timing.wall(floor[w]), subjectWall = Timing.wall(subject[w]);
+                double[] floorCpu = Timing.cpu(floor[w]), subjectCpu = Timing.cpu(subject[w]);
                 double[] ratios = new double[reps];
                 for (int r = 0; r < reps; r++) {
-                    ratios[r] = sum[w][r] / floor[w][r];
+                    ratios[r] = subjectWall[r] / floorWall[r];
                 }
-                out.printf(Locale.ROOT, "| %d | %.4f | %.4f | %.2f | %.2f | %.4f | %.4f |%n", workerCounts[w],
-                        median(floor[w]), median(sum[w]), median(sum[w]) / median(floor[w]), median(ratios),
-                        min(floor[w]), min(sum[w]));
+                out.printf(Locale.ROOT, "| %d | %.4f | %.4f | %.2f | %.2f | %.4f | %.4f | %.2f |%n", workerCounts[w],
+                        median(floorWall), median(subjectWall), median(subjectWall) / median(floorWall), median(ratios),
+                        median(floorCpu), median(subjectCpu), median(subjectCpu) / median(floorCpu));
             }
             for (int w = 0; w < workerCounts.length; w++) {
                 out.printf(Locale.ROOT, "# workers=%d floor s: %s%n# workers=%d %s s: %s%n", workerCounts[w],
-                        format(floor[w]), workerCounts[w], job.name(), format(sum[w]));
+                        format(Timing.wall(floor[w])), workerCounts[w], job.name(), format(Timing.wall(subject[w])));
             }
             if (duckdb && job.name().equals("sum")) {
-                duckdb(talk, workerCounts, reps, answer.sum(), floor, out);
+                double[] floorMedians = new double[workerCounts.length];
+                for (int w = 0; w < workerCounts.length; w++) {
+                    floorMedians[w] = median(Timing.wall(floor[w]));
+                }
+                duckdb(talk, workerCounts, reps, answer.sum(), floorMedians, out);
             }
         }
         return 0;
     }
 
-    private static void duckdb(TalkStore talk, int[] workerCounts, int reps, double answer, double[][] floor,
+    private static void duckdb(TalkStore talk, int[] workerCounts, int reps, double answer, double[] floorMedians,
                                PrintStream out) throws Exception {
         try (DuckDbSum duck = DuckDbSum.load(talk.values())) {
             out.printf(Locale.ROOT, "# duckdb: loaded in %.1f s (appender, NaN as NULL)%n", duck.loadSeconds());
@@ -140,21 +147,24 @@ public final class SumBench {
                     }
                 }
                 out.printf(Locale.ROOT, "| %d | %.4f | %.2f | %.4f |%n", workerCounts[w], median(seconds),
-                        median(seconds) / median(floor[w]), min(seconds));
+                        median(seconds) / floorMedians[w], min(seconds));
             }
         }
     }
 
-    private static double timeFloor(TalkStore talk, int workers) throws InterruptedException {
-        double best = Double.POSITIVE_INFINITY;
+    /** The faster, by wall time, of the two plain sums. */
+    private static Timing timeFloor(TalkStore talk, int workers) throws InterruptedException {
+        Timing best = null;
         for (Floor.Kind kind : Floor.Kind.values()) {
-            long start = System.nanoTime();
+            Timing.Clock clock = Timing.start();
             double sink = Floor.sum(talk.values(), workers, kind);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Timing timing = clock.stop();
             if (sink == 42.125) { // never true on this data; keeps the result alive
                 System.err.print("");
             }
-            best = Math.min(best, seconds);
+            if (best == null || timing.wallSeconds() < best.wallSeconds()) {
+                best = timing;
+            }
         }
         return best;
     }

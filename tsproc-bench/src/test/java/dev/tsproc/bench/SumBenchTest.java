@@ -68,9 +68,10 @@ class SumBenchTest {
             assertThat(Floor.sum(talk.values(), 1, Floor.Kind.SCALAR)).isNaN();
         }
         try (var arena = java.lang.foreign.Arena.ofShared()) {
-            var values = arena.allocate(8L * 10_007, 64);
+            int rows = (int) (2.5 * Floor.CHUNK_ROWS) + 7;
+            var values = arena.allocate(8L * rows, 64);
             double expected = 0;
-            for (int i = 0; i < 10_007; i++) {
+            for (int i = 0; i < rows; i++) {
                 values.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, i, i % 3);
                 expected += i % 3;
             }
@@ -78,6 +79,21 @@ class SumBenchTest {
                 assertThat(Floor.sum(values, threads, Floor.Kind.VECTOR)).isEqualTo(expected);
                 assertThat(Floor.sum(values, threads, Floor.Kind.SCALAR)).isEqualTo(expected);
             }
+        }
+    }
+
+    @Test
+    void processCpuTimeHasFineResolutionAndAdvances() {
+        long before = Timing.processCpuNanos();
+        double x = 0;
+        for (int i = 0; i < 20_000_000; i++) {
+            x += Math.sqrt(i);
+        }
+        long after = Timing.processCpuNanos();
+        assertThat(x).isPositive();
+        assertThat(after).isGreaterThan(before);
+        if (System.getProperty("os.name", "").startsWith("Linux")) {
+            assertThat((after - before) % 1_000_000).as("not whole milliseconds").isNotZero();
         }
     }
 

@@ -10,28 +10,43 @@ import java.util.concurrent.CancellationException;
  * The partial result of the built-in jobs: counts, exact sums of values and of their squares,
  * and extremes of a run of consecutive rows.
  *
- * <p>Kernels work in blocks of {@value #BLOCK} rows. Each block first takes a fast path that
- * sums in plain doubles with four independent accumulators (so the loop is not bound by the
- * latency of one add chain) and checks on the way that every value is an integer of magnitude
- * at most 2^20: then every partial sum, and every sum of squares, is an integer below 2^53,
- * hence computed exactly whatever the order, and the block's sum enters the {@link ExactSum}
- * as one deposit. Any other block — fractions, huge values, infinities — is summed again value
- * by value into the {@link ExactSum}. Both paths yield the same exact sums, so the answer does
- * not depend on which path a block took or on where the batches were cut. Missing values enter
- * as -0.0, which changes no sum and keeps the sign rule of IEEE sums of zeros.
+ * <p>Kernels work in blocks of at most {@value #BLOCK} rows. Each block first takes a fast path
+ * that sums in plain doubles and checks on the way that every present value is an integer of
+ * magnitude at most 2^20. When that holds, every partial sum is an integer of magnitude at most
+ * {@code 2048 × 2^20 = 2^31}, and every partial sum of squares one of at most
+ * {@code 2048 × 2^40 = 2^51}: all below 2^53, so every addition is exact whatever the order
+ * and however the additions are spread over accumulators or SIMD lanes. The block's sums then
+ * enter the {@link ExactSum}s as one deposit each. Any other block (fractions, huge values,
+ * infinities) is summed again value by value into the {@link ExactSum}s. Both paths yield the
+ * same exact sums, so the answer does not depend on which path a block took, on how a kernel
+ * cut its rows into blocks, or on where the batches were cut. Missing values enter the fast
+ * path as -0.0, which changes no sum and keeps the sign rule of IEEE sums of zeros: an exact
+ * zero sum is -0.0 only if every term was -0.0, in any order, so a block's sum is -0.0 exactly
+ * when every present value was.
  *
  * <p>Squares are summed exactly too: {@code x*x} is split into its rounded product and the
  * rounding error ({@code Math.fma}), both deposited; this is exact unless the square
- * underflows (|x| below 2^-511), where it is only reproducible.
+ * underflows (|x| below 2^-511), where it is only reproducible. Counts are integers and
+ * extremes ({@link Math#min}/{@link Math#max} semantics, -0.0 below +0.0) do not depend on
+ * order either.
+ *
+ * <p>The per-block work is done by one of two {@linkplain BlockKernels kernel sets}, chosen
+ * once when this class loads: {@link VectorBlockKernels} (the incubating Vector API, one
+ * accumulator per SIMD lane, NaNs handled with lane masks) when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, else {@link ScalarBlockKernels} (plain Java,
+ * branch-free NaN handling with integer bit masks). Setting the system property
+ * {@value BlockKernels#PROPERTY} to {@code scalar} forces the plain ones. Both give the same
+ * bits; a test holds them to it.
  *
  * <p>Not thread-safe: one batch fills one summary on one thread.
  */
 public final class Summary {
-    /** Rows per block of the kernels; also the cancellation-check granularity unit. */
+    /** Rows per block of the kernels; at most 2^11, which the exactness argument needs. */
     static final int BLOCK = 2048;
     /** Blocks between two checks for cancellation: 64K rows. */
     private static final int BLOCKS_PER_CHECK = 32;
-    private static final double FAST_LIMIT = 0x1p20;
+    /** The block kernels of this JVM. */
+    private static final BlockKernels KERNELS = BlockKernels.select();
 
     long rows;
     long missing;
@@ -43,8 +58,21 @@ public final class Summary {
     /** The kernels a job needs; a count needs no sums, a sum no squares or extremes. */
     enum Kernel { COUNT, SUM, FULL }
 
+    /**
+     * Which block kernels this JVM uses, for reports and benchmarks: {@code "vector (…)"} or
+     * {@code "scalar"}.
+     */
+    public static String kernels() {
+        return KERNELS.description();
+    }
+
     /** Summarises {@code values}, a segment of float64 values, with the given kernel. */
     static Summary of(MemorySegment values, Kernel kernel) {
+        return of(values, kernel, KERNELS);
+    }
+
+    /** Summarises {@code values} with the given kernel from the given kernel set; for tests. */
+    static Summary of(MemorySegment values, Kernel kernel, BlockKernels kernels) {
         Summary s = new Summary();
         long n = values.byteSize() / Double.BYTES;
         s.rows = n;
@@ -52,9 +80,9 @@ public final class Summary {
         for (long from = 0; from < n; from += BLOCK) {
             int len = (int) Math.min(BLOCK, n - from);
             switch (kernel) {
-                case COUNT -> s.missing += countMissing(values, from, len);
-                case SUM -> s.sumBlock(values, from, len);
-                case FULL -> s.fullBlock(values, from, len);
+                case COUNT -> s.missing += kernels.countMissing(values, from, len);
+                case SUM -> kernels.sumBlock(s, values, from, len);
+                case FULL -> kernels.fullBlock(s, values, from, len);
             }
             if (++blocksSinceCheck == BLOCKS_PER_CHECK) {
                 blocksSinceCheck = 0;
@@ -66,112 +94,53 @@ public final class Summary {
         return s;
     }
 
-    private static long countMissing(MemorySegment values, long from, int len) {
-        long missing = 0;
-        for (int i = 0; i < len; i++) {
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, from + i);
-            missing += v != v ? 1 : 0;
-        }
-        return missing;
+    /**
+     * Adds a block's sum of values computed by a kernel's fast path.
+     *
+     * @param missed   missing values in the block
+     * @param present  values present in the block
+     * @param blockSum their exact sum, -0.0 exactly when every one was -0.0
+     */
+    void addSumBlock(long missed, long present, double blockSum) {
+        missing += missed;
+        sum.addExactBlock(blockSum, present);
     }
 
-    private void sumBlock(MemorySegment values, long from, int len) {
-        double s0 = -0.0, s1 = -0.0, s2 = -0.0, s3 = -0.0;
-        int missed = 0;
-        boolean exact = true;
-        int i = 0;
-        for (; i + 3 < len; i += 4) {
-            double a = values.getAtIndex(Column.VALUE_LAYOUT, from + i);
-            double b = values.getAtIndex(Column.VALUE_LAYOUT, from + i + 1);
-            double c = values.getAtIndex(Column.VALUE_LAYOUT, from + i + 2);
-            double d = values.getAtIndex(Column.VALUE_LAYOUT, from + i + 3);
-            missed += (a != a ? 1 : 0) + (b != b ? 1 : 0) + (c != c ? 1 : 0) + (d != d ? 1 : 0);
-            a = a == a ? a : -0.0;
-            b = b == b ? b : -0.0;
-            c = c == c ? c : -0.0;
-            d = d == d ? d : -0.0;
-            exact &= small(a) & small(b) & small(c) & small(d);
-            s0 += a;
-            s1 += b;
-            s2 += c;
-            s3 += d;
-        }
-        for (; i < len; i++) {
-            double a = values.getAtIndex(Column.VALUE_LAYOUT, from + i);
-            missed += a != a ? 1 : 0;
-            a = a == a ? a : -0.0;
-            exact &= small(a);
-            s0 += a;
-        }
+    /** Like {@link #addSumBlock}, with the block's exact sum of squares too. */
+    void addFullBlock(long missed, long present, double blockSum, double blockSquares) {
         missing += missed;
-        if (exact) {
-            sum.addExactBlock((s0 + s1) + (s2 + s3), len - missed);
-        } else {
-            for (int j = 0; j < len; j++) {
-                double v = values.getAtIndex(Column.VALUE_LAYOUT, from + j);
-                if (v == v) {
-                    sum.add(v);
+        sum.addExactBlock(blockSum, present);
+        squares.addExactBlock(blockSquares, present);
+    }
+
+    /** Adds the extremes of a block's present values. */
+    void addExtremes(double lo, double hi) {
+        min = Math.min(min, lo);
+        max = Math.max(max, hi);
+    }
+
+    /**
+     * The slow path: adds a block's missing count and its present values one by one, and their
+     * squares too if {@code withSquares}.
+     */
+    void depositValues(MemorySegment values, long from, int len, boolean withSquares) {
+        long missed = 0;
+        for (int j = 0; j < len; j++) {
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, from + j);
+            if (v != v) {
+                missed++;
+                continue;
+            }
+            sum.add(v);
+            if (withSquares) {
+                double square = v * v;
+                squares.add(square);
+                if (Double.isFinite(square)) {
+                    squares.add(Math.fma(v, v, -square));
                 }
             }
         }
-    }
-
-    private void fullBlock(MemorySegment values, long from, int len) {
-        double s0 = -0.0, s1 = -0.0, q0 = 0.0, q1 = 0.0;
-        double lo = min, hi = max;
-        int missed = 0;
-        boolean exact = true;
-        int i = 0;
-        for (; i + 1 < len; i += 2) {
-            double a = values.getAtIndex(Column.VALUE_LAYOUT, from + i);
-            double b = values.getAtIndex(Column.VALUE_LAYOUT, from + i + 1);
-            missed += (a != a ? 1 : 0) + (b != b ? 1 : 0);
-            lo = a == a ? Math.min(lo, a) : lo;
-            hi = a == a ? Math.max(hi, a) : hi;
-            lo = b == b ? Math.min(lo, b) : lo;
-            hi = b == b ? Math.max(hi, b) : hi;
-            a = a == a ? a : -0.0;
-            b = b == b ? b : -0.0;
-            exact &= small(a) & small(b);
-            s0 += a;
-            s1 += b;
-            q0 += a * a;
-            q1 += b * b;
-        }
-        for (; i < len; i++) {
-            double a = values.getAtIndex(Column.VALUE_LAYOUT, from + i);
-            missed += a != a ? 1 : 0;
-            lo = a == a ? Math.min(lo, a) : lo;
-            hi = a == a ? Math.max(hi, a) : hi;
-            a = a == a ? a : -0.0;
-            exact &= small(a);
-            s0 += a;
-            q0 += a * a;
-        }
         missing += missed;
-        min = lo;
-        max = hi;
-        if (exact) {
-            sum.addExactBlock(s0 + s1, len - missed);
-            squares.addExactBlock(q0 + q1, len - missed);
-        } else {
-            for (int j = 0; j < len; j++) {
-                double v = values.getAtIndex(Column.VALUE_LAYOUT, from + j);
-                if (v == v) {
-                    sum.add(v);
-                    double square = v * v;
-                    squares.add(square);
-                    if (Double.isFinite(square)) {
-                        squares.add(Math.fma(v, v, -square));
-                    }
-                }
-            }
-        }
-    }
-
-    /** Whether {@code x} is an integer of magnitude at most 2^20 (false for NaN and infinities). */
-    private static boolean small(double x) {
-        return Math.abs(x) <= FAST_LIMIT & x == Math.rint(x);
     }
 
     /** Adds the rows after this summary's, held in {@code later}. */

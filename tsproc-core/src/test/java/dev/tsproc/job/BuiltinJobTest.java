@@ -111,6 +111,11 @@ class BuiltinJobTest {
         try {
             double expected = ReferenceStats.stddev(v);
             Stats s = run(file, 3, 333);
+            if (Double.isNaN(expected)) {
+                // Fewer than two values present (e.g. seed 2, n 2: one is missing).
+                assertThat(s.stddev()).isNaN();
+                return;
+            }
             assertThat(Math.abs(s.stddev() - expected)).isLessThanOrEqualTo(Math.ulp(expected) * 2);
         } finally {
             Files.delete(file);

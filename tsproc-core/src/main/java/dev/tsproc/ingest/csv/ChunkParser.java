@@ -28,11 +28,15 @@ import java.util.function.BooleanSupplier;
 final class ChunkParser {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
     private static final int EXCERPT_BYTES = 40;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final CsvLayout layout;
     private final byte[] roles;
     private final int lastField;
     private final byte delimiter;
+    private final long delimiters;
     private final byte[][] missing;
     private final long maxLineBytes;
     private final boolean stopAtFirstError;
@@ -63,6 +67,7 @@ final class ChunkParser {
         this.roles = layout.roles();
         this.lastField = layout.fieldCount() - 1;
         this.delimiter = options.delimiter();
+        this.delimiters = (delimiter & 0xFFL) * ONES;
         this.missing = options.missing().stream().map(m -> m.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
         this.maxLineBytes = options.maxLineBytes();
         this.stopAtFirstError = options.onError() == CsvOptions.OnError.FAIL;
@@ -357,31 +362,49 @@ final class ChunkParser {
                 return -1;
             }
         } else {
-            for (; q < to; q++) {
-                byte b = s.get(BYTE, q);
-                if (special[b & 0xFF]) {
-                    if (b == delimiter || b == '\n') {
-                        break;
-                    } else if (b == '\r') {
-                        if (q + 1 == to || s.get(BYTE, q + 1) == '\n') {
-                            break;
-                        }
-                        fail(CsvError.Reason.BARE_CARRIAGE_RETURN, q, field,
-                                "a carriage return that does not end the line: " + excerpt(s, p, roughFieldEnd(s, q + 1, to)));
-                        errorScanFrom = q + 1;
-                        return -1;
-                    } else if (b == '"') {
-                        fail(CsvError.Reason.BAD_QUOTE, q, field, "a quote inside an unquoted field: "
-                                + excerpt(s, p, roughFieldEnd(s, q + 1, to)) + " (quote the whole field and double the quote)");
-                        errorScanFrom = q + 1;
-                        return -1;
-                    } else if (b == 0) {
-                        return nulByte(q, field);
-                    } else {
-                        nonAscii = true;
+            long size = s.byteSize();
+            while (q < to) {
+                // Find the next byte that needs a look: eight at a time where the segment allows.
+                if (q + 8 <= size) {
+                    long word = s.get(WORD, q);
+                    long marks = specialBytes(word);
+                    int n = Long.numberOfTrailingZeros(marks) >>> 3;
+                    if (n == 8) {
+                        q += 8;
+                        continue;
                     }
+                    q = Math.min(q + n, to);
+                    if (q == to) {
+                        break;
+                    }
+                } else if (!special[s.get(BYTE, q) & 0xFF]) {
+                    q++;
+                    continue;
+                }
+                byte b = s.get(BYTE, q);
+                if (b == delimiter || b == '\n') {
+                    break;
+                } else if (b == '\r') {
+                    if (q + 1 == to || s.get(BYTE, q + 1) == '\n') {
+                        break;
+                    }
+                    fail(CsvError.Reason.BARE_CARRIAGE_RETURN, q, field,
+                            "a carriage return that does not end the line: " + excerpt(s, p, roughFieldEnd(s, q + 1, to)));
+                    errorScanFrom = q + 1;
+                    return -1;
+                } else if (b == '"') {
+                    fail(CsvError.Reason.BAD_QUOTE, q, field, "a quote inside an unquoted field: "
+                            + excerpt(s, p, roughFieldEnd(s, q + 1, to)) + " (quote the whole field and double the quote)");
+                    errorScanFrom = q + 1;
+                    return -1;
+                } else if (b == 0) {
+                    return nulByte(q, field);
+                } else {
+                    nonAscii = true;
+                    q++;
                 }
             }
+            q = Math.min(q, to);
         }
         if (nonAscii) {
             long bad = Utf8.firstInvalid(s, p, q);
@@ -393,6 +416,20 @@ final class ChunkParser {
             }
         }
         return q;
+    }
+
+    /**
+     * Marks the high bit of each byte of {@code word} that is the delimiter, LF, CR, a quote,
+     * NUL or not ASCII. Only the lowest mark is exact (a zero byte's borrow can mark the byte
+     * above it), which is all the scan needs.
+     */
+    private long specialBytes(long word) {
+        return zeroBytes(word ^ delimiters) | zeroBytes(word ^ 0x0A0A0A0A0A0A0A0AL) | zeroBytes(word ^ 0x0D0D0D0D0D0D0D0DL)
+                | zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word) | (word & HIGH_BITS);
+    }
+
+    private static long zeroBytes(long x) {
+        return (x - ONES) & ~x & HIGH_BITS;
     }
 
     private long unterminated(long p, int field) {

@@ -49,6 +49,8 @@ final class NumberScanner {
     static final long OUT_OF_RANGE = -2;
 
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long[] LONG_POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
     private static final double[] POWERS_OF_TEN = new double[23];
     private static final int SMALLEST_POWER = -342;
     private static final int LARGEST_POWER = 308;
@@ -85,6 +87,10 @@ final class NumberScanner {
             } else if (b == '+') {
                 p++;
             }
+        }
+        long fast = scanSimpleDecimal(s, p, limit, negative);
+        if (fast != NO_NUMBER) {
+            return fast;
         }
         long mantissa = 0; // unsigned: up to 19 digits, < 10^19 < 2^64
         int digits = 0;
@@ -187,6 +193,12 @@ final class NumberScanner {
             }
         }
         long start = p;
+        int run = digitRun(s, p, limit);
+        if (run > 0 && run <= 19
+                && Long.compareUnsigned(accumulator, negative ? Long.MIN_VALUE : Long.MAX_VALUE) <= 0) {
+            longValue = negative ? -accumulator : accumulator; // -(2^63) wraps to Long.MIN_VALUE, as it should
+            return p + run;
+        }
         long value = 0; // accumulated negatively: -Long.MIN_VALUE does not fit
         for (; p < limit; p++) {
             int d = s.get(BYTE, p) - '0';
@@ -211,6 +223,91 @@ final class NumberScanner {
         }
         longValue = value;
         return p;
+    }
+
+    /**
+     * The common case of {@link #scanDouble} after the sign: at most 19 digits in all, no
+     * exponent or a short one. Returns {@link #NO_NUMBER} to leave any other case to the
+     * general loop, which rescans from the start.
+     */
+    private long scanSimpleDecimal(MemorySegment s, long p, long limit, boolean negative) {
+        int integerDigits = digitRun(s, p, limit);
+        long mantissa = accumulator;
+        p += integerDigits;
+        int fractionDigits = 0;
+        if (p < limit && s.get(BYTE, p) == '.') {
+            accumulator = mantissa;
+            fractionDigits = continueDigitRun(s, p + 1, limit);
+            mantissa = accumulator;
+            p += 1 + fractionDigits;
+        }
+        if (integerDigits + fractionDigits == 0 || integerDigits + fractionDigits > 19) {
+            return NO_NUMBER;
+        }
+        int exponent = -fractionDigits;
+        if (p < limit && (s.get(BYTE, p) | 0x20) == 'e') {
+            return NO_NUMBER;
+        }
+        double value = toDouble(negative, mantissa, exponent);
+        if (Double.isNaN(value)) {
+            return NO_NUMBER;
+        }
+        doubleValue = value;
+        return p;
+    }
+
+    private long accumulator;
+
+    /**
+     * Counts the decimal digits starting at {@code p} (stopping at {@code limit}) and leaves
+     * their value in {@link #accumulator} (meaningful for up to 19 digits, as an unsigned
+     * number). Eight bytes at a time where the segment allows (SWAR: the lowest non-digit byte
+     * of a word is found exactly because digits neither carry nor borrow).
+     */
+    private int digitRun(MemorySegment s, long p, long limit) {
+        accumulator = 0;
+        return continueDigitRun(s, p, limit);
+    }
+
+    /** As {@link #digitRun}, appending to the digits already in {@link #accumulator}. */
+    private int continueDigitRun(MemorySegment s, long p, long limit) {
+        long acc = accumulator;
+        long start = p;
+        long size = s.byteSize();
+        while (p + 8 <= size) {
+            long word = s.get(WORD, p);
+            long nonDigits = ((word + 0x4646464646464646L) | (word - 0x3030303030303030L)) & 0x8080808080808080L;
+            int n = (int) Math.min(Long.numberOfTrailingZeros(nonDigits) >>> 3, limit - p);
+            if (n == 8) {
+                acc = acc * 100_000_000L + eightDigits(word);
+                p += 8;
+                continue;
+            }
+            if (n > 0) {
+                int pad = (8 - n) * 8; // move the n digits to the top, fill below with '0'
+                acc = acc * LONG_POWERS_OF_TEN[n] + eightDigits((word << pad) | (0x3030303030303030L >>> (64 - pad)));
+                p += n;
+            }
+            accumulator = acc;
+            return (int) (p - start);
+        }
+        for (; p < limit; p++) {
+            int d = s.get(BYTE, p) - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            acc = acc * 10 + d;
+        }
+        accumulator = acc;
+        return (int) (p - start);
+    }
+
+    /** The value of eight ASCII digits, the first in the lowest byte (simdjson's parse_eight_digits_unrolled). */
+    private static long eightDigits(long word) {
+        long v = word - 0x3030303030303030L;
+        v = v * 10 + (v >>> 8);
+        return ((v & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
+                + ((v >>> 16) & 0x000000FF000000FFL) * (1 + (10_000L << 32))) >>> 32;
     }
 
     /** Parses all of {@code text} as a decimal; for tests and slow paths. */

@@ -141,7 +141,11 @@ public final class CsvImporter {
             }
             try {
                 if (isGzip(channel, size)) {
-                    parseGzip(channel);
+                    try {
+                        parseGzip(channel);
+                    } catch (ZipException | java.io.EOFException e) {
+                        throw damagedGzip(e);
+                    }
                 } else {
                     parseMapped(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
                 }
@@ -309,8 +313,7 @@ public final class CsvImporter {
                 tasks.stop();
                 tasks.fail(new InterruptedException("interrupted while reading " + source));
             } catch (ZipException | java.io.EOFException e) {
-                tasks.fail(new CsvFormatException(source, "the gzip data is damaged or cut short ("
-                        + e.getMessage() + "); nothing was imported", List.of(), 0));
+                tasks.fail(damagedGzip(e));
             } catch (IOException | RuntimeException e) {
                 tasks.fail(e);
             } catch (InterruptedException e) {
@@ -323,6 +326,11 @@ public final class CsvImporter {
                 tasks.join(workers);
             }
         }
+    }
+
+    private CsvFormatException damagedGzip(IOException e) {
+        return new CsvFormatException(source, "the gzip data is damaged or cut short (" + e.getMessage()
+                + "); nothing was imported", List.of(), 0);
     }
 
     /** The decompressing loop: cuts the stream at line ends into chunks for the parser threads. */

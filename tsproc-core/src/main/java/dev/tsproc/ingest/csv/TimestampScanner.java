@@ -51,7 +51,7 @@ final class TimestampScanner {
         return switch (format.kind()) {
             case EPOCH -> scanEpoch(s, from, limit);
             case ISO -> scanIso(s, from, limit);
-            case AUTO -> limit - from >= 5 && s.get(BYTE, from + 4) == '-' && isDigit(s.get(BYTE, from))
+            case AUTO -> limit - from >= 5 && s.get(BYTE, from + 4) == '-' && digits(s, from, 4) >= 0
                     ? scanIso(s, from, limit) : scanEpoch(s, from, limit);
             case PATTERN -> scanPattern(s, from, limit);
         };
@@ -155,19 +155,26 @@ final class TimestampScanner {
             }
         }
         long epochSecond = daysFromCivil(year, month, day) * 86_400L + secondOfDay - offsetSeconds;
-        if (epochSecond > MAX_SECONDS || epochSecond < -MAX_SECONDS - 1) {
-            return OUT_OF_RANGE;
-        }
-        long base = epochSecond * NANOS_PER_SECOND;
-        long result = base + nanos;
-        if (result < base) {
-            return OUT_OF_RANGE;
-        }
-        value = result;
-        return p;
+        return toNanos(epochSecond, nanos) ? p : OUT_OF_RANGE;
     }
 
     private long parsedOffset;
+
+    /** Sets {@link #value} to {@code epochSecond} s + {@code nanos} ns; false if that is outside a long. */
+    private boolean toNanos(long epochSecond, long nanos) {
+        if (epochSecond > MAX_SECONDS || epochSecond < -MAX_SECONDS - 1) {
+            return false;
+        }
+        // Near the lower end, epochSecond × 10^9 alone overflows although the sum fits: borrow a second.
+        long result = epochSecond >= 0
+                ? epochSecond * NANOS_PER_SECOND + nanos
+                : (epochSecond + 1) * NANOS_PER_SECOND + (nanos - NANOS_PER_SECOND);
+        if (epochSecond >= 0 ? result < 0 : result >= 0) {
+            return false;
+        }
+        value = result;
+        return true;
+    }
 
     /** Reads {@code hh}, {@code hh:mm} or {@code hhmm} into {@link #parsedOffset} seconds. */
     private long scanOffset(MemorySegment s, long p, long limit) {
@@ -212,16 +219,7 @@ final class TimestampScanner {
             } else {
                 instant = LocalDate.from(parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
             }
-            if (instant.getEpochSecond() > MAX_SECONDS || instant.getEpochSecond() < -MAX_SECONDS - 1) {
-                return OUT_OF_RANGE;
-            }
-            long base = instant.getEpochSecond() * NANOS_PER_SECOND;
-            long result = base + instant.getNano();
-            if (result < base) {
-                return OUT_OF_RANGE;
-            }
-            value = result;
-            return end;
+            return toNanos(instant.getEpochSecond(), instant.getNano()) ? end : OUT_OF_RANGE;
         } catch (DateTimeException | ArithmeticException e) {
             return NO_TIMESTAMP;
         }

@@ -88,6 +88,10 @@ final class NumberScanner {
                 p++;
             }
         }
+        long shortEnd = scanShortDecimal(s, from, limit);
+        if (shortEnd != NO_NUMBER) {
+            return shortEnd;
+        }
         long fast = scanSimpleDecimal(s, p, limit, negative);
         if (fast != NO_NUMBER) {
             return fast;
@@ -223,6 +227,53 @@ final class NumberScanner {
         }
         longValue = value;
         return p;
+    }
+
+    /**
+     * The commonest case of {@link #scanDouble}, without a branch on the number's length: an
+     * optional minus, at most seven digits with at most one decimal point, all in the eight
+     * bytes at {@code from} and followed there by a byte that is neither a digit nor an
+     * exponent. The word is read once; the point is found with SWAR masks, turned into a
+     * digit ({@code '.' + 2 == '0'}) to find the end, and squeezed out; the digits, padded
+     * with {@code '0'}, become an integer of at most 7 digits, which divided by an exact power
+     * of ten is correctly rounded (Clinger). Returns {@link #NO_NUMBER} for anything else.
+     */
+    private long scanShortDecimal(MemorySegment s, long from, long limit) {
+        if (from + 8 > s.byteSize()) {
+            return NO_NUMBER;
+        }
+        long word = s.get(WORD, from);
+        int sign = (word & 0xFF) == '-' ? 1 : 0;
+        long w = word >>> (sign << 3); // without the sign; the top byte is then 0, a non-digit
+        int first = Long.numberOfTrailingZeros(nonDigits(w)) >>> 3;
+        int end = first;
+        int fractionDigits = 0;
+        long digits = w;
+        if (first < 7 && ((w >>> (first << 3)) & 0xFF) == '.') {
+            long pointAsZero = w + (2L << (first << 3));
+            end = Long.numberOfTrailingZeros(nonDigits(pointAsZero)) >>> 3;
+            fractionDigits = end - first - 1;
+            long below = pointAsZero & ((1L << (first << 3)) - 1);
+            long above = pointAsZero & (-1L << ((first + 1) << 3));
+            digits = (below << 8) | above | '0'; // the point squeezed out, a leading '0' in its place
+        }
+        if (end + sign >= 8 || end == fractionDigits + (end > first ? 1 : 0) || from + sign + end > limit) {
+            return NO_NUMBER; // too long for one word, no digit at all, or past the limit
+        }
+        int next = (int) ((w >>> (end << 3)) & 0xFF) | 0x20;
+        if (next == 'e' || next == '.') {
+            return NO_NUMBER;
+        }
+        int pad = (8 - end) << 3;
+        long mantissa = eightDigits((digits << pad) | (0x3030303030303030L >>> (64 - pad)));
+        double value = (double) mantissa / POWERS_OF_TEN[fractionDigits];
+        doubleValue = sign != 0 ? -value : value;
+        return from + sign + end;
+    }
+
+    /** Marks the high bit of the lowest byte of {@code w} that is not an ASCII digit (higher marks may be wrong). */
+    static long nonDigits(long w) {
+        return ((w + 0x4646464646464646L) | (w - 0x3030303030303030L)) & 0x8080808080808080L;
     }
 
     /**

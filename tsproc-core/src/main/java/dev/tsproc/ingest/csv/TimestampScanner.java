@@ -29,12 +29,23 @@ final class TimestampScanner {
     static final long OUT_OF_RANGE = -2;
 
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Returned by the fast ISO path for text it leaves to the general one. */
+    private static final long FALLBACK = -3;
+    private static final long DATE_SEPARATORS = 0x2D00002D00000000L; // "YYYY-MM-": '-' in bytes 4 and 7
+    private static final long DATE_SEPARATOR_MASK = 0xFF0000FF00000000L;
+    private static final long TIME_SEPARATORS = 0x00003A0000540000L; // "DDThh:mm": 'T' in byte 2, ':' in byte 5
+    private static final long TIME_SEPARATOR_MASK = 0x0000FF0000FF0000L;
+    private static final long ZEROS = 0x3030303030303030L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long MAX_SECONDS = Long.MAX_VALUE / NANOS_PER_SECOND;
 
     private final TimestampFormat format;
     private final byte delimiter;
     private final int fractionDigits;
+    private final long nanosPerUnit;
+    private final long maxWhole;
+    private final long minWhole;
     private final NumberScanner numbers = new NumberScanner();
 
     /** The value of the last successful scan, epoch nanoseconds. */
@@ -44,15 +55,18 @@ final class TimestampScanner {
         this.format = format;
         this.delimiter = delimiter;
         this.fractionDigits = Long.toString(format.nanosPerUnit()).length() - 1;
+        this.nanosPerUnit = format.nanosPerUnit();
+        this.maxWhole = Long.MAX_VALUE / nanosPerUnit; // divisions are slow: once, not per row
+        this.minWhole = Long.MIN_VALUE / nanosPerUnit;
     }
 
     /** Scans a timestamp at {@code from}; see the class comment for the result. */
     long scan(MemorySegment s, long from, long limit) {
         return switch (format.kind()) {
             case EPOCH -> scanEpoch(s, from, limit);
-            case ISO -> scanIso(s, from, limit);
+            case ISO -> iso(s, from, limit);
             case AUTO -> limit - from >= 5 && s.get(BYTE, from + 4) == '-' && digits(s, from, 4) >= 0
-                    ? scanIso(s, from, limit) : scanEpoch(s, from, limit);
+                    ? iso(s, from, limit) : scanEpoch(s, from, limit);
             case PATTERN -> scanPattern(s, from, limit);
         };
     }
@@ -78,11 +92,10 @@ final class TimestampScanner {
             }
             p = q; // a further digit (finer than a nanosecond) is left for the caller to reject
         }
-        long unit = format.nanosPerUnit();
-        if (whole > Long.MAX_VALUE / unit || whole < Long.MIN_VALUE / unit) {
+        if (whole > maxWhole || whole < minWhole) {
             return OUT_OF_RANGE;
         }
-        long nanos = whole * unit;
+        long nanos = whole * nanosPerUnit;
         boolean negative = s.get(BYTE, from) == '-';
         long result = negative ? nanos - fraction : nanos + fraction;
         if (negative ? result > nanos : result < nanos) {
@@ -90,6 +103,94 @@ final class TimestampScanner {
         }
         value = result;
         return p;
+    }
+
+    private long iso(MemorySegment s, long from, long limit) {
+        long end = scanIsoFast(s, from, limit);
+        return end != FALLBACK ? end : scanIso(s, from, limit);
+    }
+
+    // The last date-and-minute prefix read, "YYYY-MM-DDThh:mm" as two words, and its epoch second.
+    private long cachedDate = -1;
+    private long cachedTime = -1;
+    private long cachedMinuteSecond;
+
+    /**
+     * The common ISO form {@code YYYY-MM-DDThh:mm:ss[.f…][Z]} read a word at a time. Rows in time
+     * order mostly share their date and minute with the previous row, so the first 16 bytes
+     * are compared with the last ones read and their epoch second reused. Anything else
+     * (offsets, a space or lowercase separator, no seconds, a short or invalid date) returns
+     * {@link #FALLBACK} for {@link #scanIso}, which reads every form and reports errors.
+     */
+    private long scanIsoFast(MemorySegment s, long from, long limit) {
+        if (from + 24 > s.byteSize() || limit - from < 19) {
+            return FALLBACK;
+        }
+        long date = s.get(WORD, from);
+        long time = s.get(WORD, from + 8);
+        long minuteSecond;
+        if (date == cachedDate && time == cachedTime) {
+            minuteSecond = cachedMinuteSecond;
+        } else {
+            long dateDigits = (date & ~DATE_SEPARATOR_MASK) | (ZEROS & DATE_SEPARATOR_MASK);
+            long timeDigits = (time & ~TIME_SEPARATOR_MASK) | (ZEROS & TIME_SEPARATOR_MASK);
+            if ((date & DATE_SEPARATOR_MASK) != DATE_SEPARATORS || (time & TIME_SEPARATOR_MASK) != TIME_SEPARATORS
+                    || NumberScanner.nonDigits(dateDigits) != 0 || NumberScanner.nonDigits(timeDigits) != 0) {
+                return FALLBACK;
+            }
+            int year = digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3);
+            int month = digit(date, 5) * 10 + digit(date, 6);
+            int day = digit(time, 0) * 10 + digit(time, 1);
+            int hour = digit(time, 3) * 10 + digit(time, 4);
+            int minute = digit(time, 6) * 10 + digit(time, 7);
+            if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59) {
+                return FALLBACK;
+            }
+            minuteSecond = daysFromCivil(year, month, day) * 86_400L + hour * 3600L + minute * 60L;
+            cachedDate = date;
+            cachedTime = time;
+            cachedMinuteSecond = minuteSecond;
+        }
+        long p = from + 16;
+        if (s.get(BYTE, p) != ':') {
+            return FALLBACK;
+        }
+        int tens = s.get(BYTE, p + 1) - '0';
+        int ones = s.get(BYTE, p + 2) - '0';
+        if (tens < 0 || tens > 5 || ones < 0 || ones > 9) {
+            return FALLBACK;
+        }
+        p += 3;
+        long nanos = 0;
+        if (p < limit && s.get(BYTE, p) == '.') {
+            int n = 0;
+            for (p++; p < limit && n < 10; p++, n++) {
+                int d = s.get(BYTE, p) - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                nanos = nanos * 10 + d;
+            }
+            if (n == 0 || n > 9) {
+                return FALLBACK;
+            }
+            for (; n < 9; n++) {
+                nanos *= 10;
+            }
+        }
+        if (p < limit) {
+            byte z = s.get(BYTE, p);
+            if (z == 'Z') {
+                p++;
+            } else if (z == '+' || z == '-') {
+                return FALLBACK;
+            }
+        }
+        return toNanos(minuteSecond + tens * 10 + ones, nanos) ? p : OUT_OF_RANGE;
+    }
+
+    private static int digit(long word, int index) {
+        return (int) ((word >>> (index << 3)) & 0xFF) - '0';
     }
 
     private long scanIso(MemorySegment s, long from, long limit) {

@@ -77,17 +77,8 @@ final class NumberScanner {
      *         {@link #NO_NUMBER} if no number starts at {@code from}
      */
     long scanDouble(MemorySegment s, long from, long limit) {
-        long p = from;
-        boolean negative = false;
-        if (p < limit) {
-            byte b = s.get(BYTE, p);
-            if (b == '-') {
-                negative = true;
-                p++;
-            } else if (b == '+') {
-                p++;
-            }
-        }
+        long p = from + signLength(s, from, limit);
+        boolean negative = p > from && s.get(BYTE, from) == '-';
         long shortEnd = scanShortDecimal(s, from, limit);
         if (shortEnd != NO_NUMBER) {
             return shortEnd;
@@ -101,8 +92,14 @@ final class NumberScanner {
         int exponent = 0;
         boolean truncated = false;
         long start = p;
+        boolean point = false;
         for (; p < limit; p++) {
-            int d = s.get(BYTE, p) - '0';
+            byte b = s.get(BYTE, p);
+            if (b == '.' && !point) {
+                point = true;
+                continue;
+            }
+            int d = b - '0';
             if (d < 0 || d > 9) {
                 break;
             }
@@ -111,49 +108,22 @@ final class NumberScanner {
                 if (mantissa != 0) {
                     digits++;
                 }
+                if (point) {
+                    exponent--;
+                }
             } else {
-                exponent++;
+                if (!point) {
+                    exponent++;
+                }
                 truncated |= d != 0;
             }
         }
-        boolean anyDigit = p > start;
-        if (p < limit && s.get(BYTE, p) == '.') {
-            long fraction = ++p;
-            for (; p < limit; p++) {
-                int d = s.get(BYTE, p) - '0';
-                if (d < 0 || d > 9) {
-                    break;
-                }
-                if (digits < 19) {
-                    mantissa = mantissa * 10 + d;
-                    if (mantissa != 0) {
-                        digits++;
-                    }
-                    exponent--;
-                } else {
-                    truncated |= d != 0;
-                }
-            }
-            anyDigit |= p > fraction;
-            if (!anyDigit) {
-                return NO_NUMBER; // "." or "-."
-            }
-        }
-        if (!anyDigit) {
-            return scanInfinity(s, p, limit, negative);
+        if (p - start == (point ? 1 : 0)) { // no digit
+            return point ? NO_NUMBER : scanInfinity(s, p, limit, negative);
         }
         if (p < limit && (s.get(BYTE, p) | 0x20) == 'e') {
-            long q = p + 1;
-            boolean negativeExponent = false;
-            if (q < limit) {
-                byte b = s.get(BYTE, q);
-                if (b == '-') {
-                    negativeExponent = true;
-                    q++;
-                } else if (b == '+') {
-                    q++;
-                }
-            }
+            long q = p + 1 + signLength(s, p + 1, limit);
+            boolean negativeExponent = q > p + 1 && s.get(BYTE, p + 1) == '-';
             long exponentStart = q;
             int e = 0;
             for (; q < limit; q++) {
@@ -185,17 +155,8 @@ final class NumberScanner {
      *         no digits start there, or {@link #OUT_OF_RANGE} if it does not fit in a long
      */
     long scanLong(MemorySegment s, long from, long limit) {
-        long p = from;
-        boolean negative = false;
-        if (p < limit) {
-            byte b = s.get(BYTE, p);
-            if (b == '-') {
-                negative = true;
-                p++;
-            } else if (b == '+') {
-                p++;
-            }
-        }
+        long p = from + signLength(s, from, limit);
+        boolean negative = p > from && s.get(BYTE, from) == '-';
         long start = p;
         int run = digitRun(s, p, limit);
         if (run > 0 && run <= 19
@@ -359,6 +320,15 @@ final class NumberScanner {
         v = v * 10 + (v >>> 8);
         return ((v & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
                 + ((v >>> 16) & 0x000000FF000000FFL) * (1 + (10_000L << 32))) >>> 32;
+    }
+
+    /** 1 if a sign ({@code +} or {@code -}) is at {@code p}, else 0. */
+    private static int signLength(MemorySegment s, long p, long limit) {
+        if (p >= limit) {
+            return 0;
+        }
+        byte b = s.get(BYTE, p);
+        return b == '-' || b == '+' ? 1 : 0;
     }
 
     /** Parses all of {@code text} as a decimal; for tests and slow paths. */

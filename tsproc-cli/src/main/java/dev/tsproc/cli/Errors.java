@@ -2,6 +2,8 @@ package dev.tsproc.cli;
 
 import dev.tsproc.exec.BatchFailedException;
 import dev.tsproc.exec.JobFailedException;
+import dev.tsproc.ingest.csv.CsvError;
+import dev.tsproc.ingest.csv.CsvFormatException;
 import dev.tsproc.store.CorruptStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -28,7 +30,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
             err.println("tsproc: interrupted; nothing was left behind.");
             return ExitCodes.INTERRUPTED;
         }
-        if (e instanceof JobFailedException failed) {
+        if (e instanceof CsvFormatException csv && csv.errors().size() > 1) {
+            err.println("tsproc: " + sentence(e));
+            err.printf("the first %d of %,d bad lines:%n", csv.errors().size(), csv.errorCount());
+            for (CsvError line : csv.errors()) {
+                err.println("  " + line.message());
+            }
+        } else if (e instanceof JobFailedException failed) {
             err.println("tsproc: " + failed.getMessage() + ":");
             for (BatchFailedException f : failed.failures()) {
                 err.println("  " + f.getMessage());
@@ -65,6 +73,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
         return switch (t) {
             case CorruptStoreException c -> c.getMessage() + ".";
+            case CsvFormatException c -> c.getMessage() + ".";
             case NoSuchFileException n -> n.getFile() + " does not exist; check the path.";
             case FileAlreadyExistsException x -> x.getFile() + " already exists; remove it or choose another path.";
             case AccessDeniedException a -> "permission denied for " + a.getFile() + ".";

@@ -17,7 +17,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Map-reduce jobs over huge time series on every core, without copying the data.",
-        subcommands = {GenerateCommand.class, InfoCommand.class, RunCommand.class, ReportCommand.class, CleanCommand.class,
+        subcommands = {GenerateCommand.class, ImportCommand.class, ExportCommand.class, InfoCommand.class, RunCommand.class,
+                ReportCommand.class, CleanCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

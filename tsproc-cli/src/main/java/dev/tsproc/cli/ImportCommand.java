@@ -1,0 +1,171 @@
+package dev.tsproc.cli;
+
+import dev.tsproc.ingest.csv.CsvError;
+import dev.tsproc.ingest.csv.CsvImporter;
+import dev.tsproc.ingest.csv.CsvOptions;
+import dev.tsproc.ingest.csv.ImportResult;
+import dev.tsproc.ingest.csv.TimestampFormat;
+import dev.tsproc.store.SharedSegments;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code tsproc import}: a CSV file (plain or gzip) into a store. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Import a CSV file (plain or .gz) into a store, on every core.",
+                "Rows out of time order are sorted; series names become a dictionary sorted by name.",
+                "Bad lines are reported with line number, byte offset and reason; a failed import leaves nothing behind."})
+final class ImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The CSV file; gzip input is recognised by its content.")
+    Path file;
+
+    @ArgGroup(multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--out", paramLabel = "STORE", description = "Write the store to this file (it must not exist).")
+        Path out;
+
+        @Option(names = "--shm", description = "Write the store to shared memory (/dev/shm) and print its path.")
+        boolean shm;
+    }
+
+    @Option(names = "--ts-col", paramLabel = "COLUMN",
+            description = "Timestamp column: header name or 1-based position. Default: the column named ts, timestamp or time"
+                    + " (without a header: field 1 of 2, field 2 of 3).")
+    String tsColumn;
+
+    @Option(names = "--value-col", paramLabel = "COLUMN",
+            description = "Value column: header name or 1-based position. Default: the column named value (without a header: the last of 2 or 3).")
+    String valueColumn;
+
+    @Option(names = "--series-col", paramLabel = "COLUMN",
+            description = "Series column: header name or 1-based position. Default: the column named series, if any"
+                    + " (without a header: field 1 of 3).")
+    String seriesColumn;
+
+    @Option(names = "--no-series", description = "Import no series column even if there is one named series.")
+    boolean noSeries;
+
+    @Option(names = "--header", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Whether the first line is a header (--no-header: it is data). Default: a header.")
+    boolean header;
+
+    @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+            description = "Field delimiter: one ASCII character, or 'tab'. Default: '${DEFAULT-VALUE}'.")
+    String delimiter;
+
+    @Option(names = "--ts-format", paramLabel = "FORMAT", defaultValue = "auto",
+            description = "auto (integers are epoch ns, text is ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns,"
+                    + " or pattern:<java.time pattern> (UTC unless it has an offset). Default: ${DEFAULT-VALUE}.")
+    String tsFormat;
+
+    @Option(names = "--missing", paramLabel = "LIST", split = ",", splitSynopsisLabel = ",",
+            description = "Spellings of a missing value besides the empty field, comma-separated."
+                    + " Default: NaN,nan,null,NULL,NA,N/A,None.")
+    List<String> missing;
+
+    @Option(names = "--on-error", paramLabel = "POLICY", defaultValue = "fail",
+            description = "fail (stop at the first bad line, write nothing) or skip (import the rest and report). Default: ${DEFAULT-VALUE}.")
+    String onError;
+
+    @Option(names = "--errors-out", paramLabel = "FILE", description = "List every bad line in this file.")
+    Path errorsOut;
+
+    @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "" + CsvOptions.DEFAULT_MAX_LINE_BYTES,
+            description = "Longest accepted line in bytes. Default: ${DEFAULT-VALUE}.")
+    int maxLineBytes;
+
+    @Option(names = "--threads", description = "Parser threads. Default: all cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        CsvOptions options = options();
+        Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
+        ImportResult result;
+        try (ShutdownGuard guard = new ShutdownGuard()) {
+            result = CsvImporter.importFile(file, path, options);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        out.println(path);
+        out.flush();
+        double seconds = result.elapsedNanos() / 1e9;
+        err.printf(Locale.ROOT, "imported %,d rows%s from %s: %,.1f MB in %.3f s, %,.0f MB/s%s%n", result.rows(),
+                result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
+                file, result.inputBytes() / 1e6, seconds, seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
+                result.sorted() ? "; rows were sorted into time order" : "");
+        if (result.badLines() > 0) {
+            err.printf(Locale.ROOT, "skipped %,d bad line%s%s:%n", result.badLines(), result.badLines() == 1 ? "" : "s",
+                    result.badLines() > result.firstErrors().size() ? ", the first " + result.firstErrors().size() : "");
+            for (CsvError e : result.firstErrors()) {
+                err.println("  " + e.message());
+            }
+            if (errorsOut != null) {
+                err.println("all bad lines are listed in " + errorsOut);
+            }
+        }
+        if (target.shm) {
+            err.println("remove the store with 'rm' or 'tsproc clean --stores' when done");
+        }
+        err.flush();
+        return ExitCodes.OK;
+    }
+
+    private CsvOptions options() {
+        try {
+            CsvOptions.Builder b = CsvOptions.builder()
+                    .tsColumn(tsColumn).valueColumn(valueColumn).seriesColumn(seriesColumn).noSeries(noSeries)
+                    .header(header).delimiter(delimiter())
+                    .timestampFormat(TimestampFormat.parse(tsFormat))
+                    .onError(switch (onError.toLowerCase(Locale.ROOT)) {
+                        case "fail" -> CsvOptions.OnError.FAIL;
+                        case "skip" -> CsvOptions.OnError.SKIP;
+                        default -> throw new IllegalArgumentException("unknown --on-error '" + onError + "'; choose fail or skip");
+                    })
+                    .errorsOut(errorsOut)
+                    .maxLineBytes(maxLineBytes);
+            if (missing != null) {
+                b.missing(missing);
+            }
+            if (threads != null) {
+                b.threads(threads);
+            }
+            if (noSeries && seriesColumn != null) {
+                throw new IllegalArgumentException("--no-series and --series-col contradict each other");
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private char delimiter() {
+        String d = delimiter;
+        if (d.equalsIgnoreCase("tab") || d.equals("\\t")) {
+            return '\t';
+        }
+        if (d.length() != 1) {
+            throw new IllegalArgumentException("--delimiter must be one character or 'tab', got '" + d + "'");
+        }
+        return d.charAt(0);
+    }
+}

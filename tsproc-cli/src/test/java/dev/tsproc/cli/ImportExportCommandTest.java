@@ -1,0 +1,125 @@
+package dev.tsproc.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ImportExportCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {}
+
+    static Run tsproc(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private void assertOnlyFiles(String... names) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(names);
+        }
+    }
+
+    @Test
+    void importsPrintsTheStoreAndExportsItBack() throws Exception {
+        Path csv = Files.writeString(dir.resolve("in.csv"), "series,timestamp,value\nb,2023-11-14T22:13:20Z,1.5\na,2023-11-14T22:13:21Z,\n");
+        Path store = dir.resolve("s.tsp");
+        Run run = tsproc("import", csv.toString(), "--out", store.toString(), "--ts-col", "timestamp", "--threads", "2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(store.toString());
+        assertThat(run.err()).contains("imported 2 rows of 2 series");
+        Run export = tsproc("export", store.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out()).isEqualTo("series,ts,value\nb,1700000000000000000,1.5\na,1700000001000000000,\n");
+        Run iso = tsproc("export", store.toString(), "--ts-format", "iso", "--no-header");
+        assertThat(iso.out()).isEqualTo("b,2023-11-14T22:13:20Z,1.5\na,2023-11-14T22:13:21Z,\n");
+        Path exported = dir.resolve("out.csv");
+        assertThat(tsproc("export", store.toString(), "--out", exported.toString(), "--format", "csv").exitCode()).isZero();
+        assertThat(Files.readString(exported)).isEqualTo(export.out());
+    }
+
+    @Test
+    void aBadLineIsOneSentenceExitOneAndNothingLeftBehind() throws Exception {
+        Path csv = Files.writeString(dir.resolve("in.csv"), "ts,value\n1,2\n2,1.5f\n");
+        Run run = tsproc("import", csv.toString(), "--out", dir.resolve("s.tsp").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith("tsproc: " + csv + ": line 3 (byte 15), field 2 'value': '1.5f' is not a number;"
+                + " nothing was imported.");
+        assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertOnlyFiles("in.csv");
+    }
+
+    @Test
+    void skipReportsTheCountTheFirstTwentyAndListsAllInTheErrorsFile() throws Exception {
+        StringBuilder text = new StringBuilder("ts,value\n");
+        for (int i = 0; i < 30; i++) {
+            text.append(i).append(",x\n").append(i).append(",1\n");
+        }
+        Path csv = Files.writeString(dir.resolve("in.csv"), text);
+        Path errors = dir.resolve("errors.txt");
+        Run run = tsproc("import", csv.toString(), "--out", dir.resolve("s.tsp").toString(), "--on-error", "skip",
+                "--errors-out", errors.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("imported 30 rows").contains("skipped 30 bad lines, the first 20:")
+                .contains("  line 2 (byte 11), field 2 'value': 'x' is not a number").contains("line 40 ").doesNotContain("line 42 ");
+        assertThat(Files.readAllLines(errors)).hasSize(30).last().asString().startsWith("line 60 ");
+    }
+
+    @Test
+    void emptyMissingAndDirectoryInputsAreOneSentenceEach() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        Path out = dir.resolve("s.tsp");
+        assertThat(tsproc("import", empty.toString(), "--out", out.toString()).err())
+                .startsWith("tsproc: " + empty + ": the file is empty; there is nothing to import.");
+        assertThat(tsproc("import", dir.resolve("none.csv").toString(), "--out", out.toString()).err())
+                .startsWith("tsproc: " + dir.resolve("none.csv") + " does not exist; check the path.");
+        Run directory = tsproc("import", dir.toString(), "--out", out.toString());
+        assertThat(directory.exitCode()).isEqualTo(1);
+        assertThat(directory.err()).startsWith("tsproc: " + dir + ": it is a directory, not a CSV file.");
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "ts,value\nx,1\ny,2\n");
+        Run allBad = tsproc("import", bad.toString(), "--out", out.toString(), "--on-error", "skip");
+        assertThat(allBad.err()).startsWith("tsproc: " + bad + ": all 2 data lines are bad; nothing was imported.")
+                .contains("the first 2 of 2 bad lines:").contains("  line 3 (byte 13)");
+        assertOnlyFiles("empty.csv", "bad.csv");
+    }
+
+    @Test
+    void wrongOptionsAreUsageErrors() throws Exception {
+        Path csv = Files.writeString(dir.resolve("in.csv"), "ts,value\n1,2\n");
+        String out = dir.resolve("s.tsp").toString();
+        for (String[] args : new String[][] {
+                {"import", csv.toString(), "--out", out, "--ts-format", "unix"},
+                {"import", csv.toString(), "--out", out, "--on-error", "ignore"},
+                {"import", csv.toString(), "--out", out, "--delimiter", ";;"},
+                {"import", csv.toString(), "--out", out, "--threads", "0"},
+                {"import", csv.toString()},
+                {"export", csv.toString(), "--format", "parquet"}}) {
+            Run run = tsproc(args);
+            assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(2);
+            assertThat(run.err()).startsWith("tsproc: ");
+        }
+        Run column = tsproc("import", csv.toString(), "--out", out, "--value-col", "price");
+        assertThat(column.exitCode()).isEqualTo(1);
+        assertThat(column.err()).startsWith("tsproc: --value-col 'price' is not a column of the header [ts, value].");
+    }
+
+    @Test
+    void exportOfAStoreWithFormulaNamesIsInert() throws Exception {
+        Path csv = Files.writeString(dir.resolve("in.csv"), "series,ts,value\n\"=HYPERLINK(\"\"http://x\"\")\",1,-2\n");
+        Path store = dir.resolve("s.tsp");
+        assertThat(tsproc("import", csv.toString(), "--out", store.toString()).exitCode()).isZero();
+        assertThat(tsproc("export", store.toString()).out())
+                .isEqualTo("series,ts,value\n\"'=HYPERLINK(\"\"http://x\"\")\",1,-2\n");
+    }
+}

@@ -1,0 +1,562 @@
+package dev.tsproc.ingest.csv;
+
+import dev.tsproc.store.StoreLayout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Parses the lines of one chunk of CSV bytes into columns, recording bad lines.
+ *
+ * <p>The hot path allocates nothing and reads each byte once: a field is scanned by the parser
+ * of its role (timestamp, value, series name, or skipped text), which stops at the first byte
+ * that cannot continue it; the field is good if that byte is a delimiter or the line's end.
+ * Numbers never become {@code String}s; series names are looked up by their bytes
+ * ({@link SeriesTable}). Only bad lines and quoted numbers take slower paths.
+ *
+ * <p>Lines end at LF or CRLF; the last line may lack one. A quoted field (RFC 4180, {@code ""}
+ * inside for a quote) must close on its own line, so every LF ends a line and chunks can be cut
+ * at any LF; it is also why an unterminated quote is reported on its own line and cannot
+ * swallow the rest of the file. Blank lines are skipped (and counted in line numbers). A
+ * series name starting with an apostrophe followed by {@code = + - @}, a tab or a CR, as
+ * {@code tsproc export} writes to defuse spreadsheet formulas, loses that one apostrophe.
+ *
+ * <p>Thread confinement: one instance per thread; {@link #parse} may be called repeatedly.
+ */
+final class ChunkParser {
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    private static final int EXCERPT_BYTES = 40;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    private final CsvLayout layout;
+    private final byte[] roles;
+    private final int lastField;
+    private final byte delimiter;
+    private final long delimiters;
+    private final byte[][] missing;
+    private final long maxLineBytes;
+    private final boolean stopAtFirstError;
+    private final int keptErrors;
+    private final String tsFormatName;
+    private final NumberScanner numbers = new NumberScanner();
+    private final TimestampScanner timestamps;
+    /** Per byte value: nonzero if it needs a look in unquoted text (delimiter, LF, CR, quote, NUL, non-ASCII). */
+    private final boolean[] special = new boolean[256];
+    private byte[] quoted = new byte[64];
+    private byte[] quotedName = new byte[64];
+
+    // The line being parsed.
+    private long lineStart;
+    private long ts;
+    private double value;
+    private MemorySegment nameSegment;
+    private long nameFrom;
+    private int nameLength;
+    private CsvError.Reason errorReason;
+    private long errorOffset;
+    private int errorField;
+    private String errorDetail;
+    private long errorScanFrom;
+
+    ChunkParser(CsvLayout layout, CsvOptions options, int keptErrors) {
+        this.layout = layout;
+        this.roles = layout.roles();
+        this.lastField = layout.fieldCount() - 1;
+        this.delimiter = options.delimiter();
+        this.delimiters = (delimiter & 0xFFL) * ONES;
+        this.missing = options.missing().stream().map(m -> m.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.maxLineBytes = options.maxLineBytes();
+        this.stopAtFirstError = options.onError() == CsvOptions.OnError.FAIL;
+        this.keptErrors = keptErrors;
+        this.tsFormatName = options.timestampFormat().toString();
+        this.timestamps = new TimestampScanner(options.timestampFormat(), delimiter);
+        for (int b = 0; b < 256; b++) {
+            special[b] = b == (delimiter & 0xFF) || b == '\n' || b == '\r' || b == '"' || b == 0 || b >= 0x80;
+        }
+    }
+
+    /**
+     * Parses the lines in {@code s[from, to)}, which start at a line start and end at a line end
+     * or the end of the input, into {@code chunk}.
+     *
+     * @param byteBase      the file offset of {@code s}'s byte 0, for error reports
+     * @param truncatedTail whether the last line was cut short because it exceeds the line limit
+     * @param stop          polled every few thousand lines; true abandons the chunk
+     * @return false if stopped early (by {@code stop} or, with {@code --on-error fail}, a bad line)
+     */
+    boolean parse(ParsedChunk chunk, MemorySegment s, long from, long to, long byteBase, boolean truncatedTail,
+                  BooleanSupplier stop) {
+        ColumnBuffers rows = chunk.rows;
+        SeriesTable series = chunk.series;
+        boolean withSeries = rows.withSeries();
+        long previousTs = Long.MIN_VALUE;
+        boolean sorted = true;
+        long line = 0;
+        long p = from;
+        try {
+            while (p < to) {
+                if ((line & 0xFFF) == 0xFFF && stop.getAsBoolean()) {
+                    return false;
+                }
+                byte first = s.get(BYTE, p);
+                if (first == '\n') {
+                    p++;
+                    line++;
+                    continue;
+                }
+                if (first == '\r' && p + 1 < to && s.get(BYTE, p + 1) == '\n') {
+                    p += 2;
+                    line++;
+                    continue;
+                }
+                lineStart = p;
+                errorReason = null;
+                long next = parseLine(s, p, to);
+                if (next - lineStart > maxLineBytes || (truncatedTail && next == to && s.get(BYTE, to - 1) != '\n')) {
+                    fail(CsvError.Reason.LINE_TOO_LONG, lineStart, 0,
+                            "the line is longer than the limit of " + maxLineBytes + " bytes");
+                }
+                if (errorReason == null) {
+                    int id = withSeries ? series.idOf(nameSegment, nameFrom, nameLength) : 0;
+                    rows.append(ts, value, id);
+                    if (ts < previousTs) {
+                        sorted = false;
+                    }
+                    previousTs = ts;
+                } else {
+                    chunk.errorCount++;
+                    if (chunk.errors.size() < keptErrors) {
+                        chunk.errors.add(new ParsedChunk.LocalError(line, byteBase + errorOffset, errorField, errorReason, errorDetail));
+                    }
+                    if (stopAtFirstError) {
+                        chunk.lineCount = line + 1;
+                        return false;
+                    }
+                }
+                p = next;
+                line++;
+            }
+            return true;
+        } finally {
+            chunk.lineCount = Math.max(chunk.lineCount, line);
+            chunk.sorted = sorted;
+            if (rows.rowCount() > 0) {
+                chunk.firstTs = rows.ts().getAtIndex(dev.tsproc.data.Column.TS_LAYOUT, 0);
+                chunk.lastTs = previousTs;
+            }
+        }
+    }
+
+    /** Parses one non-blank line starting at {@code p}; returns the position after its line end. */
+    private long parseLine(MemorySegment s, long p, long to) {
+        for (int field = 0; ; field++) {
+            long end = switch (roles[field]) {
+                case CsvLayout.TS -> timestampField(s, p, to, field);
+                case CsvLayout.VALUE -> valueField(s, p, to, field);
+                case CsvLayout.SERIES -> seriesField(s, p, to, field);
+                default -> textField(s, p, to, field, false);
+            };
+            if (end < 0) {
+                return lineEnd(s, errorScanFrom, to);
+            }
+            // end is at a terminator: the end of input, a delimiter, LF, or CR before LF (or at the end).
+            if (end == to) {
+                if (field != lastField) {
+                    fieldCountError(s, to, field + 1);
+                }
+                return to;
+            }
+            byte b = s.get(BYTE, end);
+            if (b == delimiter) {
+                if (field == lastField) {
+                    long lineEnd = lineEnd(s, end, to);
+                    fieldCountError(s, lineEnd, countFields(s, lineStart, lineEnd));
+                    return lineEnd;
+                }
+                p = end + 1;
+                continue;
+            }
+            if (field != lastField) {
+                fieldCountError(s, end, field + 1);
+            }
+            return b == '\n' ? end + 1 : Math.min(end + 2, to);
+        }
+    }
+
+    private long timestampField(MemorySegment s, long p, long to, int field) {
+        if (p < to && s.get(BYTE, p) == '"') {
+            return quotedNumber(s, p, to, field, true);
+        }
+        long end = timestamps.scan(s, p, to);
+        if (end >= 0 && isTerminator(s, end, to)) {
+            ts = timestamps.value;
+            return end;
+        }
+        long fieldEnd = roughFieldEnd(s, p, to);
+        if (end == TimestampScanner.OUT_OF_RANGE) {
+            fail(CsvError.Reason.TIMESTAMP_OUT_OF_RANGE, p, field, excerpt(s, p, fieldEnd)
+                    + " is outside the range of int64 nanoseconds (1677-09-21 to 2262-04-11)");
+        } else if (fieldEnd == p || isMissing(s, p, fieldEnd)) {
+            fail(CsvError.Reason.MISSING_TIMESTAMP, p, field, "the timestamp is missing"
+                    + (fieldEnd == p ? "" : " (" + excerpt(s, p, fieldEnd) + ")"));
+        } else {
+            classifiedFail(CsvError.Reason.BAD_TIMESTAMP, s, p, fieldEnd, field,
+                    " is not a timestamp in format " + tsFormatName);
+        }
+        errorScanFrom = p;
+        return -1;
+    }
+
+    private long valueField(MemorySegment s, long p, long to, int field) {
+        if (p < to && s.get(BYTE, p) == '"') {
+            return quotedNumber(s, p, to, field, false);
+        }
+        long end = numbers.scanDouble(s, p, to);
+        if (end >= 0 && isTerminator(s, end, to)) {
+            value = numbers.doubleValue;
+            return end;
+        }
+        long fieldEnd = roughFieldEnd(s, p, to);
+        if ((fieldEnd == p || isMissing(s, p, fieldEnd)) && isTerminator(s, fieldEnd, to)) {
+            value = Double.NaN;
+            return fieldEnd;
+        }
+        classifiedFail(CsvError.Reason.BAD_NUMBER, s, p, fieldEnd, field, " is not a number");
+        errorScanFrom = p;
+        return -1;
+    }
+
+    /** A quoted timestamp or value: rare, so unquoted into a buffer and scanned there. */
+    private long quotedNumber(MemorySegment s, long p, long to, int field, boolean isTimestamp) {
+        long end = textField(s, p, to, field, true);
+        if (end < 0) {
+            return -1;
+        }
+        MemorySegment content = MemorySegment.ofArray(quoted);
+        int length = quotedLength;
+        long scanned = isTimestamp ? timestamps.scan(content, 0, length) : numbers.scanDouble(content, 0, length);
+        if (scanned == length && length > 0) {
+            if (isTimestamp) {
+                ts = timestamps.value;
+            } else {
+                value = numbers.doubleValue;
+            }
+            return end;
+        }
+        if (!isTimestamp && (length == 0 || isMissing(content, 0, length))) {
+            value = Double.NaN;
+            return end;
+        }
+        if (isTimestamp && scanned == TimestampScanner.OUT_OF_RANGE) {
+            fail(CsvError.Reason.TIMESTAMP_OUT_OF_RANGE, p, field, excerpt(s, p, end)
+                    + " is outside the range of int64 nanoseconds (1677-09-21 to 2262-04-11)");
+        } else if (isTimestamp && (length == 0 || isMissing(content, 0, length))) {
+            fail(CsvError.Reason.MISSING_TIMESTAMP, p, field, "the timestamp is missing (" + excerpt(s, p, end) + ")");
+        } else {
+            fail(isTimestamp ? CsvError.Reason.BAD_TIMESTAMP : CsvError.Reason.BAD_NUMBER, p, field, excerpt(s, p, end)
+                    + (isTimestamp ? " is not a timestamp in format " + tsFormatName : " is not a number"));
+        }
+        errorScanFrom = end;
+        return -1;
+    }
+
+    private int quotedLength;
+
+    private long seriesField(MemorySegment s, long p, long to, int field) {
+        boolean isQuoted = p < to && s.get(BYTE, p) == '"';
+        long end = textField(s, p, to, field, isQuoted);
+        if (end < 0) {
+            return -1;
+        }
+        MemorySegment segment;
+        long from;
+        int length;
+        if (isQuoted) {
+            if (quotedName.length < quotedLength) {
+                quotedName = new byte[Math.max(quotedLength, quotedName.length * 2)];
+            }
+            System.arraycopy(quoted, 0, quotedName, 0, quotedLength);
+            segment = MemorySegment.ofArray(quotedName);
+            from = 0;
+            length = quotedLength;
+        } else {
+            segment = s;
+            from = p;
+            length = (int) Math.min(end - p, Integer.MAX_VALUE);
+        }
+        if (length > StoreLayout.MAX_NAME_BYTES) {
+            fail(CsvError.Reason.NAME_TOO_LONG, p, field, "the series name is " + length
+                    + " bytes long; a store holds names of at most " + StoreLayout.MAX_NAME_BYTES + " bytes of UTF-8");
+            errorScanFrom = end;
+            return -1;
+        }
+        if (length >= 2 && segment.get(BYTE, from) == '\'' && isFormulaEscaped(segment, from, length)) {
+            from++;
+            length--;
+        }
+        nameSegment = segment;
+        nameFrom = from;
+        nameLength = length;
+        return end;
+    }
+
+    /** Whether a name matches {@code '+[=+\-@\t\r]...}: an export-escaped formula-like name. */
+    private static boolean isFormulaEscaped(MemorySegment s, long from, int length) {
+        for (int i = 1; i < length; i++) {
+            byte b = s.get(BYTE, from + i);
+            if (b != '\'') {
+                return b == '=' || b == '+' || b == '-' || b == '@' || b == '\t' || b == '\r';
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Scans a text field (skipped, a series name, or a quoted number), checking quotes, NUL,
+     * CR and UTF-8. A quoted field's content goes to {@link #quoted} when {@code keepQuoted}.
+     */
+    private long textField(MemorySegment s, long p, long to, int field, boolean keepQuoted) {
+        boolean nonAscii = false;
+        long q = p;
+        if (q < to && s.get(BYTE, q) == '"') {
+            int length = 0;
+            for (q++; ; q++) {
+                if (q >= to) {
+                    return unterminated(p, field);
+                }
+                byte b = s.get(BYTE, q);
+                if (b == '"') {
+                    if (q + 1 < to && s.get(BYTE, q + 1) == '"') {
+                        q++; // an escaped quote
+                    } else {
+                        q++;
+                        break;
+                    }
+                } else if (b == '\n' || b == '\r') {
+                    return unterminated(p, field);
+                } else if (b == 0) {
+                    return nulByte(q, field);
+                } else if (b < 0) {
+                    nonAscii = true;
+                }
+                if (keepQuoted) {
+                    if (length == quoted.length) {
+                        quoted = java.util.Arrays.copyOf(quoted, length * 2);
+                    }
+                    quoted[length] = b;
+                }
+                length++;
+                if (length > maxLineBytes) {
+                    return unterminated(p, field);
+                }
+            }
+            quotedLength = length;
+            if (!isTerminator(s, q, to)) {
+                fail(CsvError.Reason.BAD_QUOTE, q, field, "text after the closing quote: "
+                        + excerpt(s, p, roughFieldEnd(s, q, to)));
+                errorScanFrom = q;
+                return -1;
+            }
+        } else {
+            long size = s.byteSize();
+            while (q < to) {
+                // Find the next byte that needs a look: eight at a time where the segment allows.
+                if (q + 8 <= size) {
+                    long word = s.get(WORD, q);
+                    long marks = specialBytes(word);
+                    int n = Long.numberOfTrailingZeros(marks) >>> 3;
+                    if (n == 8) {
+                        q += 8;
+                        continue;
+                    }
+                    q = Math.min(q + n, to);
+                    if (q == to) {
+                        break;
+                    }
+                } else if (!special[s.get(BYTE, q) & 0xFF]) {
+                    q++;
+                    continue;
+                }
+                byte b = s.get(BYTE, q);
+                if (b == delimiter || b == '\n') {
+                    break;
+                } else if (b == '\r') {
+                    if (q + 1 == to || s.get(BYTE, q + 1) == '\n') {
+                        break;
+                    }
+                    fail(CsvError.Reason.BARE_CARRIAGE_RETURN, q, field,
+                            "a carriage return that does not end the line: " + excerpt(s, p, roughFieldEnd(s, q + 1, to)));
+                    errorScanFrom = q + 1;
+                    return -1;
+                } else if (b == '"') {
+                    fail(CsvError.Reason.BAD_QUOTE, q, field, "a quote inside an unquoted field: "
+                            + excerpt(s, p, roughFieldEnd(s, q + 1, to)) + " (quote the whole field and double the quote)");
+                    errorScanFrom = q + 1;
+                    return -1;
+                } else if (b == 0) {
+                    return nulByte(q, field);
+                } else {
+                    nonAscii = true;
+                    q++;
+                }
+            }
+            q = Math.min(q, to);
+        }
+        if (nonAscii) {
+            long bad = Utf8.firstInvalid(s, p, q);
+            if (bad >= 0) {
+                fail(CsvError.Reason.INVALID_UTF8, bad, field, "byte 0x" + hex(s.get(BYTE, bad))
+                        + " at offset " + (bad - p) + " of the field is not valid UTF-8");
+                errorScanFrom = q;
+                return -1;
+            }
+        }
+        return q;
+    }
+
+    /**
+     * Marks the high bit of each byte of {@code word} that is the delimiter, LF, CR, a quote,
+     * NUL or not ASCII. Only the lowest mark is exact (a zero byte's borrow can mark the byte
+     * above it), which is all the scan needs.
+     */
+    private long specialBytes(long word) {
+        return zeroBytes(word ^ delimiters) | zeroBytes(word ^ 0x0A0A0A0A0A0A0A0AL) | zeroBytes(word ^ 0x0D0D0D0D0D0D0D0DL)
+                | zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word) | (word & HIGH_BITS);
+    }
+
+    private static long zeroBytes(long x) {
+        return (x - ONES) & ~x & HIGH_BITS;
+    }
+
+    private long unterminated(long p, int field) {
+        fail(CsvError.Reason.UNTERMINATED_QUOTE, p, field,
+                "a quoted field is not closed on its line (quoted fields cannot span lines)");
+        errorScanFrom = p + 1;
+        return -1;
+    }
+
+    private long nulByte(long q, int field) {
+        fail(CsvError.Reason.NUL_BYTE, q, field, "the field contains a NUL byte");
+        errorScanFrom = q + 1;
+        return -1;
+    }
+
+    /** Reports a field that is not a number or timestamp, unless a worse problem explains it. */
+    private void classifiedFail(CsvError.Reason reason, MemorySegment s, long p, long fieldEnd, int field, String what) {
+        for (long q = p; q < fieldEnd; q++) {
+            if (s.get(BYTE, q) == 0) {
+                fail(CsvError.Reason.NUL_BYTE, q, field, "the field contains a NUL byte");
+                return;
+            }
+        }
+        long bad = Utf8.firstInvalid(s, p, fieldEnd);
+        if (bad >= 0) {
+            fail(CsvError.Reason.INVALID_UTF8, bad, field, "byte 0x" + hex(s.get(BYTE, bad))
+                    + " at offset " + (bad - p) + " of the field is not valid UTF-8");
+            return;
+        }
+        fail(reason, p, field, excerpt(s, p, fieldEnd) + what);
+    }
+
+    private void fail(CsvError.Reason reason, long offset, int field, String detail) {
+        if (errorReason == null || reason == CsvError.Reason.LINE_TOO_LONG) {
+            errorReason = reason;
+            errorOffset = offset;
+            errorField = reason == CsvError.Reason.LINE_TOO_LONG || reason == CsvError.Reason.FIELD_COUNT ? 0 : field + 1;
+            errorDetail = detail;
+        }
+    }
+
+    private void fieldCountError(MemorySegment s, long lineEnd, long found) {
+        fail(CsvError.Reason.FIELD_COUNT, lineStart, 0, "expected " + layout.fieldCount() + " fields, found " + found);
+    }
+
+    /** Counts the fields of the line {@code s[from, to)}, honouring quotes. */
+    private long countFields(MemorySegment s, long from, long to) {
+        long count = 1;
+        boolean inQuotes = false;
+        for (long q = from; q < to; q++) {
+            byte b = s.get(BYTE, q);
+            if (b == '"') {
+                inQuotes = !inQuotes;
+            } else if (b == delimiter && !inQuotes) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private boolean isTerminator(MemorySegment s, long q, long to) {
+        if (q >= to) {
+            return true;
+        }
+        byte b = s.get(BYTE, q);
+        return b == delimiter || b == '\n' || (b == '\r' && (q + 1 == to || s.get(BYTE, q + 1) == '\n'));
+    }
+
+    /** The end of the field starting at {@code p} for error messages: the next delimiter, CR, LF or the end. */
+    private long roughFieldEnd(MemorySegment s, long p, long to) {
+        long q = p;
+        while (q < to) {
+            byte b = s.get(BYTE, q);
+            if (b == delimiter || b == '\n' || b == '\r') {
+                break;
+            }
+            q++;
+        }
+        return q;
+    }
+
+    /** The position after the line end at or after {@code p} (or {@code to}). */
+    private static long lineEnd(MemorySegment s, long p, long to) {
+        for (long q = p; q < to; q++) {
+            if (s.get(BYTE, q) == '\n') {
+                return q + 1;
+            }
+        }
+        return to;
+    }
+
+    private boolean isMissing(MemorySegment s, long from, long to) {
+        long length = to - from;
+        outer:
+        for (byte[] spelling : missing) {
+            if (spelling.length != length) {
+                continue;
+            }
+            for (int i = 0; i < length; i++) {
+                if (s.get(BYTE, from + i) != spelling[i]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code '1.5f'}: the text quoted, shortened, with unprintable bytes as \xNN. */
+    static String excerpt(MemorySegment s, long from, long to) {
+        StringBuilder out = new StringBuilder("'");
+        long end = Math.min(to, from + EXCERPT_BYTES);
+        for (long q = from; q < end; q++) {
+            byte b = s.get(BYTE, q);
+            if (b >= 0x20 && b < 0x7F && b != '\\') {
+                out.append((char) b);
+            } else {
+                out.append("\\x").append(hex(b));
+            }
+        }
+        if (end < to) {
+            out.append("...");
+        }
+        return out.append('\'').toString();
+    }
+
+    private static String hex(byte b) {
+        return String.format("%02X", b & 0xFF);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tsproc.ingest.csv;
+
+import dev.tsproc.data.Column;
+import dev.tsproc.store.StoreWriter;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Off-heap columns of the rows parsed from one chunk: ts, value and (optionally) series ids,
+ * growing as rows are appended.
+ *
+ * <p>Memory comes from a shared arena, because one thread parses a chunk and others sort and
+ * write it; growing allocates from a new arena, copies, and closes the old one.
+ *
+ * <p>Thread confinement: one thread at a time; hand-offs between threads must happen-before
+ * (the importer's thread joins and task hand-offs do).
+ */
+final class ColumnBuffers implements AutoCloseable {
+    private final boolean withSeries;
+    private Arena arena;
+    private MemorySegment ts;
+    private MemorySegment values;
+    private MemorySegment series;
+    private long capacity;
+    private long rowCount;
+
+    ColumnBuffers(long initialCapacity, boolean withSeries) {
+        this.withSeries = withSeries;
+        allocate(Math.max(16, initialCapacity));
+    }
+
+    /** Appends one row. */
+    void append(long timestamp, double value, int seriesId) {
+        if (rowCount == capacity) {
+            grow();
+        }
+        ts.setAtIndex(Column.TS_LAYOUT, rowCount, timestamp);
+        values.setAtIndex(Column.VALUE_LAYOUT, rowCount, value);
+        if (withSeries) {
+            series.setAtIndex(Column.SERIES_LAYOUT, rowCount, seriesId);
+        }
+        rowCount++;
+    }
+
+    /** Forgets the rows, keeping the memory; for benchmarks that parse again. */
+    void reset() {
+        rowCount = 0;
+    }
+
+    long rowCount() {
+        return rowCount;
+    }
+
+    boolean withSeries() {
+        return withSeries;
+    }
+
+    /** The rows' timestamps: exactly {@link #rowCount()} elements. */
+    MemorySegment ts() {
+        return ts.asSlice(0, Column.TS.byteSize(rowCount));
+    }
+
+    /** The rows' values. */
+    MemorySegment values() {
+        return values.asSlice(0, Column.VALUE.byteSize(rowCount));
+    }
+
+    /** The rows' series ids; empty without a series column. */
+    MemorySegment series() {
+        return withSeries ? series.asSlice(0, Column.SERIES.byteSize(rowCount)) : MemorySegment.NULL;
+    }
+
+    private void grow() {
+        Arena old = arena;
+        MemorySegment oldTs = ts;
+        MemorySegment oldValues = values;
+        MemorySegment oldSeries = series;
+        allocate(capacity + (capacity >> 1) + 16);
+        MemorySegment.copy(oldTs, 0, ts, 0, Column.TS.byteSize(rowCount));
+        MemorySegment.copy(oldValues, 0, values, 0, Column.VALUE.byteSize(rowCount));
+        if (withSeries) {
+            MemorySegment.copy(oldSeries, 0, series, 0, Column.SERIES.byteSize(rowCount));
+        }
+        old.close();
+    }
+
+    private void allocate(long rows) {
+        arena = Arena.ofShared();
+        capacity = rows;
+        ts = StoreWriter.allocateChunk(arena, Column.TS, rows);
+        values = StoreWriter.allocateChunk(arena, Column.VALUE, rows);
+        series = withSeries ? StoreWriter.allocateChunk(arena, Column.SERIES, rows) : MemorySegment.NULL;
+    }
+
+    @Override
+    public void close() {
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+    }
+}

@@ -1,0 +1,614 @@
+package dev.tsproc.ingest.csv;
+
+import dev.tsproc.data.Column;
+import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.StoreWriter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Imports a CSV file (plain or gzip) into a store, in parallel, without a {@code String} per
+ * line.
+ *
+ * {@snippet :
+ * ImportResult result = CsvImporter.importFile(Path.of("prices.csv"), Path.of("prices.tsp"),
+ *         CsvOptions.builder().tsColumn("timestamp").timestampFormat(TimestampFormat.ISO).build());
+ * }
+ *
+ * <p><b>Pipeline.</b> A plain file is memory-mapped and cut into chunks of a few MiB at line
+ * ends (never inside a line: a quoted field cannot hold a line break, so every LF ends a line);
+ * threads take chunks in file order and parse each into off-heap columns and a chunk-local
+ * series table ({@link ChunkParser}). A gzip file streams through one decompressor on the
+ * calling thread, which cuts its output into chunks at line ends and hands them to the parser
+ * threads through a bounded queue. The chunks' line counts put their bad lines in order with
+ * exact line numbers ({@link ErrorLog}). Then the chunk-local series tables are merged into
+ * one dictionary, sorted by the names' UTF-8 bytes (so a store's ids do not depend on the
+ * order of its rows, and {@code import(export(s))} gives back {@code s}'s ids), and every
+ * chunk's ids are rewritten. Rows are put in time order ({@link TimeOrder}) unless, as is
+ * usual, every chunk is already in order and each chunk starts no earlier than the previous
+ * one ends. Finally the columns are written into a {@link StoreWriter}, which only renames the
+ * store into place once it is complete.
+ *
+ * <p><b>Memory.</b> Parsed columns stay off-heap until the dictionary and row count are known,
+ * about 20 bytes per row (16 without series): 2 GB per 100 million rows.
+ *
+ * <p><b>Failure.</b> Whatever fails — a bad line under {@link CsvOptions.OnError#FAIL}, a
+ * file with no good line, too many series, an I/O error, an interrupt — nothing is left at
+ * the target, and no partial file beside it.
+ *
+ * <p><b>Cancellation.</b> Interrupting the calling thread stops the parser threads within a
+ * few thousand lines; {@code importFile} then throws {@link InterruptedException} after they
+ * have all ended.
+ */
+public final class CsvImporter {
+    /** Bad lines reported in a result or exception; {@code --errors-out} gets them all. */
+    public static final int REPORTED_ERRORS = 20;
+
+    private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    private static final long MIN_CHUNK_BYTES = 1 << 20;
+    private static final long MAX_CHUNK_BYTES = 16 << 20;
+    private static final int GZIP_CHUNK_BYTES = 8 << 20;
+
+    private final Path source;
+    private final Path target;
+    private final CsvOptions options;
+    private final boolean failFast;
+    private final ParallelTasks tasks = new ParallelTasks("tsproc-import");
+    private final AtomicInteger firstFailedChunk = new AtomicInteger(Integer.MAX_VALUE);
+    private final List<ParsedChunk> chunks = new ArrayList<>(); // guarded by itself
+    private CsvLayout layout;
+    private ErrorLog errorLog;
+    private long inputBytes;
+    private ThreadLocal<ChunkParser> parsers;
+
+    private CsvImporter(Path source, Path target, CsvOptions options) {
+        this.source = source;
+        this.target = target;
+        this.options = options;
+        this.failFast = options.onError() == CsvOptions.OnError.FAIL;
+    }
+
+    /**
+     * Imports {@code source} into a new store at {@code target}.
+     *
+     * @throws CsvFormatException        if the file's content cannot be imported (bad lines with
+     *                                   {@code FAIL}, no good line, a directory, too many series)
+     * @throws NoSuchFileException       if {@code source} does not exist
+     * @throws FileAlreadyExistsException if {@code target} exists
+     * @throws IllegalArgumentException  if the options do not fit the file (a column not in the header)
+     * @throws IOException               on an I/O error; nothing is left behind
+     * @throws InterruptedException      if interrupted; nothing is left behind
+     */
+    public static ImportResult importFile(Path source, Path target, CsvOptions options)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        long start = System.nanoTime();
+        if (Files.isDirectory(source)) {
+            throw new CsvFormatException(source, "it is a directory, not a CSV file", List.of(), 0);
+        }
+        if (!Files.exists(source)) {
+            throw new NoSuchFileException(source.toString());
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
+        }
+        Path directory = target.toAbsolutePath().getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new NoSuchFileException(String.valueOf(directory), null, "the directory for the store does not exist");
+        }
+        CsvImporter importer = new CsvImporter(source, target, options);
+        try {
+            return importer.run(start);
+        } finally {
+            importer.release();
+        }
+    }
+
+    private ImportResult run(long start) throws IOException, InterruptedException {
+        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ); Arena arena = Arena.ofShared()) {
+            long size = channel.size();
+            if (size == 0) {
+                throw new CsvFormatException(source, "the file is empty; there is nothing to import", List.of(), 0);
+            }
+            try {
+                if (isGzip(channel, size)) {
+                    try {
+                        parseGzip(channel);
+                    } catch (ZipException | java.io.EOFException e) {
+                        throw damagedGzip(e);
+                    }
+                } else {
+                    parseMapped(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
+                }
+            } finally {
+                if (errorLog != null) {
+                    errorLog.close();
+                }
+            }
+        }
+        Throwable failure = tasks.failure();
+        if (failure != null) {
+            ParallelTasks.rethrow(failure);
+        }
+        return write(start);
+    }
+
+    // ---- parsing a plain file -------------------------------------------------------------
+
+    private void parseMapped(MemorySegment data) throws IOException, InterruptedException {
+        long size = data.byteSize();
+        long begin = hasBom(data, 0, size) ? 3 : 0;
+        long dataStart = readLayout(data, begin, size);
+        long chunkBytes = options.chunkBytes() > 0 ? options.chunkBytes()
+                : Math.clamp((size - dataStart) / (options.threads() * 8L), MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
+        List<Long> bounds = new ArrayList<>();
+        bounds.add(dataStart);
+        for (long previous = dataStart; previous + chunkBytes < size; ) {
+            long cut = previous + chunkBytes;
+            while (cut < size && data.get(BYTE, cut - 1) != '\n') {
+                cut++;
+            }
+            if (cut >= size) {
+                break;
+            }
+            bounds.add(cut);
+            previous = cut;
+        }
+        bounds.add(size);
+        int count = bounds.size() - 1;
+        inputBytes = size;
+        double bytesPerLine = bytesPerLine(data, dataStart, size);
+        synchronized (chunks) {
+            for (int k = 0; k < count; k++) {
+                chunks.add(null);
+            }
+        }
+        tasks.run(options.threads(), count, k -> {
+            if (failFast && k > firstFailedChunk.get()) {
+                return;
+            }
+            long from = bounds.get(k);
+            long to = bounds.get(k + 1);
+            parseChunk(k, data, from, to, 0, false, (long) ((to - from) / bytesPerLine * 1.1) + 16);
+        });
+    }
+
+    /** Average line length near the start, to size the chunks' column buffers. */
+    private static double bytesPerLine(MemorySegment data, long from, long to) {
+        long end = Math.min(to, from + (64 << 10));
+        long lines = 0;
+        for (long p = from; p < end; p++) {
+            if (data.get(BYTE, p) == '\n') {
+                lines++;
+            }
+        }
+        return Math.max(4.0, (double) (end - from) / Math.max(1, lines));
+    }
+
+    private void parseChunk(int k, MemorySegment data, long from, long to, long byteBase, boolean truncatedTail,
+                            long estimatedRows) throws CsvFormatException {
+        ParsedChunk chunk = new ParsedChunk(k, new ColumnBuffers(estimatedRows, layout.hasSeries()));
+        synchronized (chunks) {
+            while (chunks.size() <= k) {
+                chunks.add(null);
+            }
+            chunks.set(k, chunk);
+        }
+        boolean complete = parsers.get().parse(chunk, data, from, to, byteBase, truncatedTail,
+                () -> tasks.stopped() || (failFast && k > firstFailedChunk.get()));
+        if (chunk.series.size() > options.maxSeries()) {
+            throw tooManySeries();
+        }
+        if (chunk.errorCount > 0 && failFast) {
+            firstFailedChunk.accumulateAndGet(k, Math::min);
+        }
+        if (complete || chunk.errorCount > 0) {
+            errorLog.chunkDone(chunk);
+        }
+    }
+
+    /** Reads the header (or counts the first line's fields), fixes the layout; returns where data starts. */
+    private long readLayout(MemorySegment data, long begin, long end) throws IOException {
+        long lineEnd = begin;
+        long limit = Math.min(end, begin + options.maxLineBytes());
+        while (lineEnd < limit && data.get(BYTE, lineEnd) != '\n') {
+            lineEnd++;
+        }
+        if (lineEnd == limit && limit < end) {
+            throw lineOneError(CsvError.Reason.LINE_TOO_LONG, begin,
+                    "the line is longer than the limit of " + options.maxLineBytes() + " bytes");
+        }
+        long contentEnd = lineEnd > begin && data.get(BYTE, lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        List<String> fields = HeaderLine.split(data, begin, contentEnd, options.delimiter(),
+                (reason, offset, detail) -> lineOneError(reason, offset, detail));
+        if (contentEnd == begin) {
+            throw new CsvFormatException(source, "line 1" + (options.header() ? ", the header," : "")
+                    + " is empty; nothing was imported", List.of(), 0);
+        }
+        layout = CsvLayout.resolve(options, options.header() ? fields : null, fields.size());
+        long firstLine = options.header() ? 2 : 1;
+        errorLog = new ErrorLog(layout, firstLine, options.errorsOut());
+        int kept = failFast ? 1 : options.errorsOut() != null ? Integer.MAX_VALUE : REPORTED_ERRORS;
+        CsvLayout fixed = layout;
+        parsers = ThreadLocal.withInitial(() -> new ChunkParser(fixed, options, kept));
+        return options.header() ? Math.min(end, lineEnd + 1) : begin;
+    }
+
+    private CsvFormatException lineOneError(CsvError.Reason reason, long offset, String detail) {
+        CsvError error = new CsvError(1, offset, 0, "", reason, detail);
+        return new CsvFormatException(source, error.message() + "; nothing was imported", List.of(error), 1);
+    }
+
+    // ---- parsing a gzip file --------------------------------------------------------------
+
+    private record Work(int index, byte[] buffer, int from, int to, long byteBase, boolean truncatedTail) {}
+
+    private static final Work END = new Work(-1, null, 0, 0, 0, false);
+
+    private void parseGzip(FileChannel channel) throws IOException, InterruptedException {
+        int bufferBytes = (int) Math.max(options.chunkBytes() > 0 ? options.chunkBytes() : GZIP_CHUNK_BYTES,
+                options.maxLineBytes() + 1L);
+        int threads = options.threads();
+        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(threads + 2);
+        BlockingQueue<Work> work = new ArrayBlockingQueue<>(threads + 1);
+        try (InputStream in = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16)) {
+            byte[] buffer = new byte[bufferBytes];
+            int filled = readFully(in, buffer, 0);
+            MemorySegment first = MemorySegment.ofArray(buffer);
+            int begin = hasBom(first, 0, filled) ? 3 : 0;
+            int dataStart = (int) readLayout(first, begin, filled);
+            double bytesPerLine = bytesPerLine(first, dataStart, filled);
+            for (int i = 0; i < threads + 1; i++) {
+                free.add(new byte[bufferBytes]);
+            }
+            List<Thread> workers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                workers.add(Thread.ofPlatform().name("tsproc-import-" + i).start(() -> {
+                    try {
+                        for (Work w; (w = work.take()) != END; ) {
+                            if (!tasks.stopped() && !(failFast && w.index > firstFailedChunk.get())) {
+                                parseChunk(w.index, MemorySegment.ofArray(w.buffer), w.from, w.to, w.byteBase,
+                                        w.truncatedTail, (long) ((w.to - w.from) / bytesPerLine * 1.1) + 16);
+                            }
+                            free.add(w.buffer);
+                        }
+                    } catch (Throwable t) {
+                        tasks.fail(t);
+                    }
+                }));
+            }
+            try {
+                readChunks(in, buffer, filled, dataStart, free, work);
+            } catch (ClosedByInterruptException e) {
+                Thread.interrupted();
+                tasks.stop();
+                tasks.fail(new InterruptedException("interrupted while reading " + source));
+            } catch (ZipException | java.io.EOFException e) {
+                tasks.fail(damagedGzip(e));
+            } catch (IOException | RuntimeException e) {
+                tasks.fail(e);
+            } catch (InterruptedException e) {
+                tasks.stop();
+                tasks.fail(e);
+            } finally {
+                for (int i = 0; i < threads; i++) {
+                    putUnlessStopped(work, END, true);
+                }
+                tasks.join(workers);
+            }
+        }
+    }
+
+    private CsvFormatException damagedGzip(IOException e) {
+        return new CsvFormatException(source, "the gzip data is damaged or cut short (" + e.getMessage()
+                + "); nothing was imported", List.of(), 0);
+    }
+
+    /** The decompressing loop: cuts the stream at line ends into chunks for the parser threads. */
+    private void readChunks(InputStream in, byte[] buffer, int filled, int from, BlockingQueue<byte[]> free,
+                            BlockingQueue<Work> work) throws IOException, InterruptedException {
+        long base = 0;
+        int index = 0;
+        boolean eof = filled < buffer.length;
+        while (filled > from && !tasks.stopped() && !(failFast && firstFailedChunk.get() < Integer.MAX_VALUE)) {
+            int cut = filled;
+            boolean truncated = false;
+            if (!eof) {
+                cut = lastNewline(buffer, from, filled) + 1;
+                if (cut == 0) { // no line end in a full buffer: a line longer than the limit
+                    cut = filled;
+                    truncated = true;
+                }
+            }
+            byte[] next = takeUnlessStopped(free);
+            if (next == null) {
+                return;
+            }
+            int carry = filled - cut;
+            System.arraycopy(buffer, cut, next, 0, carry);
+            if (!putUnlessStopped(work, new Work(index++, buffer, from, cut, base, truncated), false)) {
+                return;
+            }
+            base += cut;
+            if (truncated) { // drop the rest of the overlong line
+                carry = 0;
+                while (true) {
+                    int n = in.read(next, 0, next.length);
+                    if (n < 0) {
+                        eof = true;
+                        break;
+                    }
+                    int newline = indexOf(next, 0, n, (byte) '\n');
+                    if (newline >= 0) {
+                        base += newline + 1;
+                        carry = n - newline - 1;
+                        System.arraycopy(next, newline + 1, next, 0, carry);
+                        break;
+                    }
+                    base += n;
+                }
+            }
+            inputBytes = base + carry;
+            buffer = next;
+            from = 0;
+            filled = eof ? carry : readFully(in, buffer, carry);
+            eof = eof || filled < buffer.length;
+            inputBytes = base + filled;
+        }
+        inputBytes = base + filled;
+    }
+
+    private byte[] takeUnlessStopped(BlockingQueue<byte[]> queue) throws InterruptedException {
+        while (!tasks.stopped()) {
+            byte[] b = queue.poll(50, TimeUnit.MILLISECONDS);
+            if (b != null) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private boolean putUnlessStopped(BlockingQueue<Work> queue, Work w, boolean always) throws InterruptedException {
+        while (always || !tasks.stopped()) {
+            if (queue.offer(w, 50, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (always && tasks.stopped()) {
+                queue.clear(); // the workers stop at their next chunk anyway; make room for END
+            }
+        }
+        return false;
+    }
+
+    private static int readFully(InputStream in, byte[] buffer, int from) throws IOException {
+        int n = from;
+        while (n < buffer.length) {
+            int read = in.read(buffer, n, buffer.length - n);
+            if (read < 0) {
+                break;
+            }
+            n += read;
+        }
+        return n;
+    }
+
+    private static int lastNewline(byte[] b, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte value) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isGzip(FileChannel channel, long size) throws IOException {
+        if (size < 2) {
+            return false;
+        }
+        ByteBuffer magic = ByteBuffer.allocate(2);
+        while (magic.hasRemaining() && channel.read(magic, magic.position()) >= 0) {
+            // read both bytes
+        }
+        return (magic.get(0) & 0xFF) == 0x1F && (magic.get(1) & 0xFF) == 0x8B;
+    }
+
+    private static boolean hasBom(MemorySegment s, long from, long to) {
+        return to - from >= 3 && (s.get(BYTE, from) & 0xFF) == 0xEF && (s.get(BYTE, from + 1) & 0xFF) == 0xBB
+                && (s.get(BYTE, from + 2) & 0xFF) == 0xBF;
+    }
+
+    // ---- after parsing: dictionary, order, store --------------------------------------------
+
+    private ImportResult write(long start) throws IOException, InterruptedException {
+        List<ParsedChunk> parsed;
+        synchronized (chunks) {
+            parsed = new ArrayList<>(chunks);
+        }
+        long errorCount = errorLog.errorCount();
+        List<CsvError> first = errorLog.first();
+        if (failFast && errorCount > 0) {
+            throw new CsvFormatException(source, first.getFirst().message() + "; nothing was imported", first, errorCount);
+        }
+        long rows = 0;
+        for (ParsedChunk chunk : parsed) {
+            rows += chunk.rows.rowCount();
+        }
+        long lines = errorLog.nextLine() - 1;
+        if (rows == 0) {
+            throw new CsvFormatException(source, errorCount > 0
+                    ? "all " + errorCount + " data lines are bad; nothing was imported"
+                    : options.header() ? "the file has a header but no data lines" : "the file has no data lines",
+                    first, errorCount);
+        }
+        SeriesDictionary dictionary = mergeDictionary(parsed);
+        boolean inOrder = true;
+        long previousLast = Long.MIN_VALUE;
+        for (ParsedChunk chunk : parsed) {
+            if (chunk.rows.rowCount() > 0) {
+                inOrder &= chunk.sorted && chunk.firstTs >= previousLast;
+                previousLast = chunk.lastTs;
+            }
+        }
+        tasks.run(options.threads(), parsed.size(), k -> prepare(parsed.get(k)));
+        try (StoreWriter writer = StoreWriter.create(target, rows, dictionary)) {
+            if (inOrder) {
+                long[] firstRow = new long[parsed.size() + 1];
+                for (int k = 0; k < parsed.size(); k++) {
+                    firstRow[k + 1] = firstRow[k] + parsed.get(k).rows.rowCount();
+                }
+                tasks.run(options.threads(), parsed.size(), k -> writeChunk(writer, parsed.get(k).rows, firstRow[k]));
+            } else {
+                List<ColumnBuffers> runs = new ArrayList<>();
+                for (ParsedChunk chunk : parsed) {
+                    if (chunk.rows.rowCount() > 0) {
+                        runs.add(chunk.rows);
+                    }
+                }
+                TimeOrder.merge(runs, writer, options.threads(), tasks);
+            }
+            writer.commit();
+        } catch (ClosedByInterruptException e) {
+            Thread.interrupted();
+            InterruptedException interrupted = new InterruptedException("interrupted while writing " + target);
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+        return new ImportResult(target, rows, dictionary.size(), lines, errorCount, first, inputBytes, !inOrder,
+                System.nanoTime() - start);
+    }
+
+    /** Rewrites a chunk's series ids to global ones and sorts it by time if needed. */
+    private static void prepare(ParsedChunk chunk) {
+        ColumnBuffers rows = chunk.rows;
+        if (rows.withSeries() && chunk.globalIds != null) {
+            MemorySegment series = rows.series();
+            int[] global = chunk.globalIds;
+            for (long i = 0, n = rows.rowCount(); i < n; i++) {
+                series.setAtIndex(Column.SERIES_LAYOUT, i, global[series.getAtIndex(Column.SERIES_LAYOUT, i)]);
+            }
+        }
+        if (!chunk.sorted) {
+            TimeOrder.sortChunk(rows);
+        }
+    }
+
+    private static void writeChunk(StoreWriter writer, ColumnBuffers rows, long firstRow) throws IOException {
+        if (rows.rowCount() == 0) {
+            return;
+        }
+        writer.write(Column.TS, firstRow, rows.ts());
+        writer.write(Column.VALUE, firstRow, rows.values());
+        if (rows.withSeries()) {
+            writer.write(Column.SERIES, firstRow, rows.series());
+        }
+    }
+
+    private record Name(byte[] utf8, int firstId) {}
+
+    /** Merges the chunks' series tables into one dictionary sorted by UTF-8 bytes; fills their globalIds. */
+    private SeriesDictionary mergeDictionary(List<ParsedChunk> parsed) throws CsvFormatException {
+        if (!layout.hasSeries()) {
+            return SeriesDictionary.empty();
+        }
+        Map<ByteKey, Integer> ids = new HashMap<>();
+        List<Name> names = new ArrayList<>();
+        for (ParsedChunk chunk : parsed) {
+            int[] global = new int[chunk.series.size()];
+            for (int local = 0; local < global.length; local++) {
+                byte[] utf8 = chunk.series.name(local);
+                Integer id = ids.get(new ByteKey(utf8));
+                if (id == null) {
+                    id = names.size();
+                    if (id >= options.maxSeries()) {
+                        throw tooManySeries();
+                    }
+                    ids.put(new ByteKey(utf8), id);
+                    names.add(new Name(utf8, id));
+                }
+                global[local] = id;
+            }
+            chunk.globalIds = global;
+        }
+        names.sort((a, b) -> Arrays.compareUnsigned(a.utf8, b.utf8));
+        int[] rank = new int[names.size()];
+        List<String> sorted = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            rank[names.get(i).firstId] = i;
+            sorted.add(new String(names.get(i).utf8, StandardCharsets.UTF_8));
+        }
+        for (ParsedChunk chunk : parsed) {
+            for (int local = 0; local < chunk.globalIds.length; local++) {
+                chunk.globalIds[local] = rank[chunk.globalIds[local]];
+            }
+        }
+        return SeriesDictionary.of(sorted);
+    }
+
+    private CsvFormatException tooManySeries() {
+        return new CsvFormatException(source, String.format(java.util.Locale.ROOT,
+                "it has more than %,d distinct series, the most a store can hold; nothing was imported",
+                options.maxSeries()), List.of(), 0);
+    }
+
+    private void release() {
+        synchronized (chunks) {
+            for (ParsedChunk chunk : chunks) {
+                if (chunk != null) {
+                    chunk.close();
+                }
+            }
+            chunks.clear();
+        }
+    }
+
+    /** A byte array compared by content, as a map key. */
+    private record ByteKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ByteKey k && Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tsproc.ingest.csv;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts the bad lines found by parallel chunk parsers into file order and gives them their
+ * line numbers.
+ *
+ * <p>A chunk's lines can be numbered only when every earlier chunk has been counted, so chunks
+ * reported out of order wait here; since parsers take chunks in file order, only about as many
+ * chunks as there are threads wait at once. Each bad line is written to the errors file (if
+ * any) as it is numbered; the first {@link CsvImporter#REPORTED_ERRORS} are kept.
+ *
+ * <p>Thread safety: {@link #chunkDone} may be called from any thread.
+ */
+final class ErrorLog implements AutoCloseable {
+    private final CsvLayout layout;
+    private final BufferedWriter errorsOut;
+    private final Map<Integer, ParsedChunk> waiting = new HashMap<>();
+    private final List<CsvError> first = new ArrayList<>();
+    private int nextChunk;
+    private long nextLine;
+    private long errorCount;
+
+    ErrorLog(CsvLayout layout, long firstLine, Path errorsOut) throws IOException {
+        this.layout = layout;
+        this.nextLine = firstLine;
+        this.errorsOut = errorsOut == null ? null : Files.newBufferedWriter(errorsOut, StandardCharsets.UTF_8);
+    }
+
+    /** Takes a parsed chunk's line count and errors; numbers them when all earlier chunks are in. */
+    synchronized void chunkDone(ParsedChunk chunk) {
+        waiting.put(chunk.index, chunk);
+        for (ParsedChunk next; (next = waiting.remove(nextChunk)) != null; nextChunk++) {
+            for (ParsedChunk.LocalError e : next.errors) {
+                CsvError error = new CsvError(nextLine + e.lineInChunk(), e.byteOffset(), e.fieldNumber(),
+                        e.fieldNumber() > 0 ? layout.names().get(e.fieldNumber() - 1) : "", e.reason(), e.detail());
+                if (first.size() < CsvImporter.REPORTED_ERRORS) {
+                    first.add(error);
+                }
+                if (errorsOut != null) {
+                    try {
+                        errorsOut.write(error.message());
+                        errorsOut.newLine();
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                    }
+                }
+            }
+            errorCount += next.errorCount;
+            next.errors.clear();
+            nextLine += next.lineCount;
+        }
+    }
+
+    /** The first bad lines in file order. */
+    synchronized List<CsvError> first() {
+        return List.copyOf(first);
+    }
+
+    /** Bad lines in the chunks numbered so far. */
+    synchronized long errorCount() {
+        return errorCount;
+    }
+
+    /** The line number after the last chunk numbered so far. */
+    synchronized long nextLine() {
+        return nextLine;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (errorsOut != null) {
+            errorsOut.close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.tsproc.ingest.csv;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What parsing one chunk of a CSV file produced: its rows in off-heap columns, the series names
+ * it met, its line count and its bad lines.
+ *
+ * <p>Filled by one parser thread, then handed (with a happens-before edge) to the importer.
+ */
+final class ParsedChunk implements AutoCloseable {
+    /** A bad line, numbered within the chunk until the importer knows where the chunk starts. */
+    record LocalError(long lineInChunk, long byteOffset, int fieldNumber, CsvError.Reason reason, String detail) {}
+
+    final int index;
+    final ColumnBuffers rows;
+    final SeriesTable series = new SeriesTable();
+    final List<LocalError> errors = new ArrayList<>();
+    long errorCount;
+    /** Lines parsed, counting blank and bad ones and a last line without a line end. */
+    long lineCount;
+    /** Whether the chunk's timestamps never decrease. */
+    boolean sorted = true;
+    long firstTs;
+    long lastTs;
+    /** Global ids of the chunk's local series ids, once the dictionary is merged. */
+    int[] globalIds;
+
+    ParsedChunk(int index, ColumnBuffers rows) {
+        this.index = index;
+        this.rows = rows;
+    }
+
+    @Override
+    public void close() {
+        rows.close();
+    }
+}

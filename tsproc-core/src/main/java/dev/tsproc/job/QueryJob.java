@@ -1,0 +1,497 @@
+package dev.tsproc.job;
+
+import dev.tsproc.data.BatchView;
+import dev.tsproc.data.Column;
+import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.Store;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+
+/**
+ * A query as a {@link Job}: per batch, aggregates per group (time bucket, series) in dense
+ * per-batch arrays; partials combined in batch order; finished into a {@link QueryResult}.
+ *
+ * {@snippet :
+ * QueryJob job = QueryJob.on(store, spec);
+ * RowRange rows = job.rowRange(store);       // only the rows in spec's time range
+ * // run it on any executor over those rows, e.g. Coordinator.run(store, job, options, rows...)
+ * }
+ *
+ * <p><b>How a batch is aggregated.</b> Timestamps are sorted, so a batch splits into runs of
+ * rows that share a time bucket; each run's end is found by galloping search on {@code ts}, not
+ * by reading every timestamp. A run is aggregated in one of two ways:
+ * <ul>
+ * <li><i>Contiguous</i> — no series grouping or filter: the run is one group, summarised by the
+ *     same kernels as the built-in jobs ({@link Summary}); first and last are found by looking
+ *     in from both ends.
+ * <li><i>Scatter</i> — by series, or filtered by series: every row adds to the slot of its
+ *     series in one dense {@code double[]}, eight doubles (one cache line) per slot: rows,
+ *     missing, sum, sum of squares, min, max, first, last. Rows of excluded series go to a spare
+ *     slot that is never reported, so the loop has no data-dependent branch; NaN is handled by
+ *     conditional moves. Sums in the slot are exact while every value of a 2048-row block is an
+ *     integer of magnitude at most 2^16 (each square then is at most 2^32 and a slot's sums stay
+ *     below 2^53 over 2^20 rows; longer runs are folded into an {@link ExactSum} every 2^20
+ *     rows); any other block deposits its values into per-slot {@link ExactSum}s. After the run,
+ *     the slots that saw rows become groups of the partial, in series order.
+ * </ul>
+ * Either way every sum is exact until one final rounding, extremes and counts are order-free,
+ * and first/last follow row order, so the answer is bit-identical for any batch size, worker
+ * count or completion order. Percentiles are sketched per group ({@link Percentiles}), also
+ * independently of batching.
+ *
+ * @implNote The partial holds one entry per group of its batch. Groups are (bucket, series)
+ * pairs met in the data, so memory is proportional to the number of result rows, not to rows.
+ */
+public final class QueryJob implements Job<QueryPartial, QueryResult> {
+    private static final int BLOCK = 2048;
+    private static final int BLOCKS_PER_CHECK = 32;
+    private static final long FOLD_ROWS = 1L << 20;
+    private static final double FAST_LIMIT = 0x1p16;
+    private static final int STRIDE = 8;
+    private static final int ROWS = 0, MISSING = 1, SUM = 2, SQUARES = 3, MIN = 4, MAX = 5, FIRST = 6, LAST = 7;
+
+    private final QuerySpec spec;
+    private final SeriesDictionary dictionary;
+    private final boolean scatter;
+    /** Slot of each series id; {@code null} when slot = series id (by series, no filter). */
+    private final int[] slotOfSeries;
+    /** Series id reported for each slot but the spare; -1 when not grouped by series. */
+    private final int[] seriesOfSlot;
+    /** Slots including the spare one for excluded series. */
+    private final int slotCount;
+    private final boolean sums;
+    private final boolean extremes;
+    private final boolean ends;
+    private final boolean percentiles;
+    private final double[] quantiles;
+    private final Summary.Kernel kernel;
+
+    private QueryJob(QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
+        this.spec = spec;
+        this.dictionary = dictionary;
+        if ((spec.bySeries() || !spec.series().isEmpty()) && !hasSeries) {
+            throw new IllegalArgumentException("the store has no series column, so it cannot be grouped or filtered by series");
+        }
+        int[] selected = selectedSeries(spec, dictionary);
+        this.scatter = spec.bySeries() || selected != null;
+        int n = dictionary.size();
+        if (!scatter) {
+            slotOfSeries = null;
+            seriesOfSlot = new int[] {-1};
+            slotCount = 1;
+        } else if (spec.bySeries() && selected == null) {
+            slotOfSeries = null;
+            seriesOfSlot = new int[n];
+            Arrays.setAll(seriesOfSlot, i -> i);
+            slotCount = n;
+        } else {
+            slotOfSeries = new int[n];
+            if (spec.bySeries()) {
+                Arrays.fill(slotOfSeries, selected.length);
+                for (int k = 0; k < selected.length; k++) {
+                    slotOfSeries[selected[k]] = k;
+                }
+                seriesOfSlot = selected;
+                slotCount = selected.length + 1;
+            } else {
+                Arrays.fill(slotOfSeries, 1);
+                for (int id : selected) {
+                    slotOfSeries[id] = 0;
+                }
+                seriesOfSlot = new int[] {-1};
+                slotCount = 2;
+            }
+        }
+        boolean stddev = false;
+        boolean sum = false;
+        boolean ext = false;
+        boolean end = false;
+        for (Aggregate a : spec.aggregates()) {
+            switch (a.kind()) {
+                case SUM, MEAN -> sum = true;
+                case STDDEV -> stddev = true;
+                case MIN, MAX, PERCENTILE -> ext = true;
+                case FIRST, LAST -> end = true;
+                default -> { }
+            }
+        }
+        this.sums = sum || stddev;
+        this.extremes = ext;
+        this.ends = end;
+        this.percentiles = spec.hasPercentiles();
+        this.quantiles = spec.quantiles();
+        this.kernel = stddev || ext ? Summary.Kernel.FULL : sum ? Summary.Kernel.SUM : Summary.Kernel.COUNT;
+    }
+
+    /**
+     * The job answering {@code spec} over {@code store}.
+     *
+     * @throws IllegalArgumentException if the spec names a series the store lacks, or groups or
+     *                                  filters by series on a store without a series column
+     */
+    public static QueryJob on(Store store, QuerySpec spec) {
+        return new QueryJob(spec, store.dictionary(), store.hasSeries());
+    }
+
+    /** As {@link #on(Store, QuerySpec)} from the store's dictionary and whether it has a series column. */
+    public static QueryJob of(QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
+        return new QueryJob(spec, dictionary, hasSeries);
+    }
+
+    /** Ascending ids of the spec's series, or {@code null} for all. */
+    private static int[] selectedSeries(QuerySpec spec, SeriesDictionary dictionary) {
+        if (spec.series().isEmpty()) {
+            return null;
+        }
+        int[] ids = new int[spec.series().size()];
+        for (int k = 0; k < ids.length; k++) {
+            String name = spec.series().get(k);
+            ids[k] = dictionary.idOf(name);
+            if (ids[k] < 0) {
+                throw new IllegalArgumentException("no series '" + name + "' in the store; it has " + dictionary.size()
+                        + " series" + (dictionary.size() == 0 ? "" : ", e.g. '" + dictionary.name(0) + "'"));
+            }
+        }
+        Arrays.sort(ids);
+        return ids;
+    }
+
+    /** The query this job answers. */
+    public QuerySpec spec() {
+        return spec;
+    }
+
+    /** The rows of {@code store} in the spec's time range; plan batches over these only. */
+    public RowRange rowRange(Store store) {
+        return RowRange.of(store, spec.fromNanos(), spec.toNanos());
+    }
+
+    @Override
+    public String name() {
+        return "query";
+    }
+
+    @Override
+    public QueryPartial empty() {
+        return new QueryPartial(percentiles, spec.exactPercentiles(), 1);
+    }
+
+    @Override
+    public QueryPartial combine(QueryPartial earlier, QueryPartial later) {
+        return QueryPartial.combine(earlier, later);
+    }
+
+    @Override
+    public QueryResult finish(QueryPartial partial) {
+        return QueryResult.of(spec, dictionary, partial, quantiles);
+    }
+
+    @Override
+    public QueryPartial map(BatchView batch) {
+        QueryPartial out = new QueryPartial(percentiles, spec.exactPercentiles(), scatter ? slotCount : 4);
+        MemorySegment ts = batch.ts();
+        MemorySegment values = batch.values();
+        long n = batch.rowCount();
+        Slots slots = scatter ? new Slots(slotCount, percentiles, spec.exactPercentiles()) : null;
+        long width = spec.bucketNanos();
+        long previous = Long.MIN_VALUE;
+        for (long from = 0; from < n; ) {
+            long bucket = 0;
+            long to = n;
+            if (width > 0) {
+                bucket = Math.floorDiv(ts.getAtIndex(Column.TS_LAYOUT, from), width);
+                if (bucket < previous) {
+                    throw new IllegalStateException("timestamps are not ascending at row " + (batch.rowOffset() + from));
+                }
+                previous = bucket;
+                long next = nextBucketStart(bucket, width);
+                to = next == Long.MAX_VALUE ? n : RowRange.gallop(ts, from + 1, n, next);
+            }
+            if (scatter) {
+                scatterRun(slots, values, batch.series(), from, to);
+                slots.emit(out, bucket, seriesOfSlot);
+            } else {
+                contiguousRun(out, bucket, values, from, to);
+            }
+            from = to;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("cancelled");
+            }
+        }
+        return out;
+    }
+
+    /** Start of bucket {@code bucket + 1}, or {@link Long#MAX_VALUE} past the end of time. */
+    private static long nextBucketStart(long bucket, long width) {
+        long high = Math.multiplyHigh(bucket + 1, width);
+        long low = (bucket + 1) * width;
+        return (high == 0 && low >= 0) || (high == -1 && low < 0) ? low : Long.MAX_VALUE;
+    }
+
+    private void contiguousRun(QueryPartial out, long bucket, MemorySegment values, long from, long to) {
+        int g = out.addGroup(bucket, -1);
+        MemorySegment run = values.asSlice(from * Double.BYTES, (to - from) * Double.BYTES);
+        Summary s = Summary.of(run, kernel);
+        out.rows[g] = s.rows;
+        out.missing[g] = s.missing;
+        if (sums) {
+            out.bigSum[g] = s.sum;
+            out.bigSquares[g] = s.squares;
+        }
+        if (extremes) {
+            out.min[g] = s.min;
+            out.max[g] = s.max;
+        }
+        long n = to - from;
+        if (ends) {
+            for (long i = 0; i < n; i++) {
+                double v = run.getAtIndex(Column.VALUE_LAYOUT, i);
+                if (v == v) {
+                    out.first[g] = v;
+                    break;
+                }
+            }
+            for (long i = n - 1; i >= 0; i--) {
+                double v = run.getAtIndex(Column.VALUE_LAYOUT, i);
+                if (v == v) {
+                    out.last[g] = v;
+                    break;
+                }
+            }
+        }
+        if (percentiles) {
+            Percentiles p = out.sketches[g];
+            for (long i = 0; i < n; i++) {
+                double v = run.getAtIndex(Column.VALUE_LAYOUT, i);
+                if (v == v) {
+                    p.accept(v);
+                }
+                if ((i & 0xFFFF) == 0xFFFF && Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("cancelled");
+                }
+            }
+        }
+    }
+
+    private void scatterRun(Slots slots, MemorySegment values, MemorySegment series, long from, long to) {
+        int blocks = 0;
+        long sinceFold = 0;
+        for (long start = from; start < to; start += BLOCK) {
+            int len = (int) Math.min(BLOCK, to - start);
+            if (!sums && !extremes && !ends) {
+                countBlock(slots.acc, values, series, start, len);
+            } else if (!sums || fastBlock(values, start, len)) {
+                fullBlock(slots.acc, values, series, start, len);
+            } else {
+                extremesBlock(slots.acc, values, series, start, len);
+                exactSums(slots, values, series, start, len);
+            }
+            if (percentiles) {
+                sketchBlock(slots, values, series, start, len);
+            }
+            sinceFold += len;
+            if (sinceFold >= FOLD_ROWS) {
+                slots.foldSums();
+                sinceFold = 0;
+            }
+            if (++blocks == BLOCKS_PER_CHECK) {
+                blocks = 0;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("cancelled");
+                }
+            }
+        }
+    }
+
+    private int slot(MemorySegment series, long i) {
+        int id = series.getAtIndex(Column.SERIES_LAYOUT, i);
+        return slotOfSeries == null ? id : slotOfSeries[id];
+    }
+
+    /** Whether every value of the block is missing or an integer of magnitude at most 2^16. */
+    private static boolean fastBlock(MemorySegment values, long start, int len) {
+        boolean ok = true;
+        for (int i = 0; i < len; i++) {
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            ok &= (v != v) | (Math.abs(v) <= FAST_LIMIT & v == Math.rint(v));
+        }
+        return ok;
+    }
+
+    private void countBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
+        for (int i = 0; i < len; i++) {
+            int o = slot(series, start + i) * STRIDE;
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            acc[o + ROWS] += 1.0;
+            acc[o + MISSING] += v != v ? 1.0 : 0.0;
+        }
+    }
+
+    /** Counts, plain double sums, extremes and first/last of a block whose sums are exact in doubles. */
+    private void fullBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
+        for (int i = 0; i < len; i++) {
+            int o = slot(series, start + i) * STRIDE;
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            boolean nan = v != v;
+            double z = nan ? -0.0 : v;
+            acc[o + ROWS] += 1.0;
+            acc[o + MISSING] += nan ? 1.0 : 0.0;
+            acc[o + SUM] += z;
+            acc[o + SQUARES] += z * z;
+            acc[o + MIN] = Math.min(acc[o + MIN], nan ? Double.POSITIVE_INFINITY : v);
+            acc[o + MAX] = Math.max(acc[o + MAX], nan ? Double.NEGATIVE_INFINITY : v);
+            double f = acc[o + FIRST];
+            acc[o + FIRST] = f != f ? v : f;
+            acc[o + LAST] = nan ? acc[o + LAST] : v;
+        }
+    }
+
+    /** As {@link #fullBlock} without the sums, for a block whose sums {@link #exactSums} takes. */
+    private void extremesBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
+        for (int i = 0; i < len; i++) {
+            int o = slot(series, start + i) * STRIDE;
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            boolean nan = v != v;
+            acc[o + ROWS] += 1.0;
+            acc[o + MISSING] += nan ? 1.0 : 0.0;
+            acc[o + MIN] = Math.min(acc[o + MIN], nan ? Double.POSITIVE_INFINITY : v);
+            acc[o + MAX] = Math.max(acc[o + MAX], nan ? Double.NEGATIVE_INFINITY : v);
+            double f = acc[o + FIRST];
+            acc[o + FIRST] = f != f ? v : f;
+            acc[o + LAST] = nan ? acc[o + LAST] : v;
+        }
+    }
+
+    /**
+     * Deposits the block's values and squares into exact per-slot sums: the block had a fraction,
+     * a large value or an infinity, for which plain double sums are not exact.
+     */
+    private void exactSums(Slots slots, MemorySegment values, MemorySegment series, long start, int len) {
+        for (int i = 0; i < len; i++) {
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            if (v == v) {
+                int s = slot(series, start + i);
+                slots.bigSum(s).add(v);
+                ExactSum q = slots.bigSquares(s);
+                double square = v * v;
+                q.add(square);
+                if (Double.isFinite(square)) {
+                    q.add(Math.fma(v, v, -square));
+                }
+            }
+        }
+    }
+
+    private void sketchBlock(Slots slots, MemorySegment values, MemorySegment series, long start, int len) {
+        int reported = seriesOfSlot.length;
+        for (int i = 0; i < len; i++) {
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            int s = slot(series, start + i);
+            if (v == v && s < reported) {
+                slots.sketch(s).accept(v);
+            }
+        }
+    }
+
+    /**
+     * The per-batch dense accumulators of the scatter kernel: {@value #STRIDE} doubles per slot,
+     * plus exact sums and sketches created on first use.
+     */
+    private static final class Slots {
+        final double[] acc;
+        final ExactSum[] bigSum;
+        final ExactSum[] bigSquares;
+        final Percentiles[] sketches;
+        final boolean exactPercentiles;
+
+        Slots(int count, boolean percentiles, boolean exactPercentiles) {
+            acc = new double[count * STRIDE];
+            bigSum = new ExactSum[count];
+            bigSquares = new ExactSum[count];
+            sketches = percentiles ? new Percentiles[count] : null;
+            this.exactPercentiles = exactPercentiles;
+            for (int s = 0; s < count; s++) {
+                reset(s);
+            }
+        }
+
+        private void reset(int s) {
+            int o = s * STRIDE;
+            acc[o + ROWS] = 0;
+            acc[o + MISSING] = 0;
+            acc[o + SUM] = -0.0;
+            acc[o + SQUARES] = -0.0;
+            acc[o + MIN] = Double.POSITIVE_INFINITY;
+            acc[o + MAX] = Double.NEGATIVE_INFINITY;
+            acc[o + FIRST] = Double.NaN;
+            acc[o + LAST] = Double.NaN;
+        }
+
+        ExactSum bigSum(int s) {
+            ExactSum e = bigSum[s];
+            return e != null ? e : (bigSum[s] = new ExactSum());
+        }
+
+        ExactSum bigSquares(int s) {
+            ExactSum e = bigSquares[s];
+            return e != null ? e : (bigSquares[s] = new ExactSum());
+        }
+
+        Percentiles sketch(int s) {
+            Percentiles p = sketches[s];
+            return p != null ? p : (sketches[s] = new Percentiles(exactPercentiles));
+        }
+
+        /** Moves plain sums at risk of passing 2^53 into the exact sums. */
+        void foldSums() {
+            for (int s = 0; s < bigSum.length; s++) {
+                int o = s * STRIDE;
+                if (Math.abs(acc[o + SUM]) > 0x1p52 || acc[o + SQUARES] > 0x1p52) {
+                    bigSum(s).add(acc[o + SUM]);
+                    bigSquares(s).add(acc[o + SQUARES]);
+                    acc[o + SUM] = -0.0;
+                    acc[o + SQUARES] = -0.0;
+                }
+            }
+        }
+
+        /** Turns every slot that saw rows into a group of {@code out} in bucket {@code bucket}, and resets it. */
+        void emit(QueryPartial out, long bucket, int[] seriesOfSlot) {
+            for (int s = 0; s < seriesOfSlot.length; s++) {
+                int o = s * STRIDE;
+                if (acc[o + ROWS] == 0) {
+                    continue;
+                }
+                int g = out.addGroup(bucket, seriesOfSlot[s]);
+                out.rows[g] = (long) acc[o + ROWS];
+                out.missing[g] = (long) acc[o + MISSING];
+                out.sum[g] = acc[o + SUM];
+                out.squares[g] = acc[o + SQUARES];
+                out.bigSum[g] = bigSum[s];
+                out.bigSquares[g] = bigSquares[s];
+                out.min[g] = acc[o + MIN];
+                out.max[g] = acc[o + MAX];
+                out.first[g] = acc[o + FIRST];
+                out.last[g] = acc[o + LAST];
+                if (sketches != null) {
+                    out.sketches[g] = sketches[s] != null ? sketches[s] : new Percentiles(exactPercentiles);
+                    sketches[s] = null;
+                }
+                bigSum[s] = null;
+                bigSquares[s] = null;
+                reset(s);
+            }
+            // the spare slot of excluded series, if any
+            for (int s = seriesOfSlot.length; s < bigSum.length; s++) {
+                reset(s);
+                bigSum[s] = null;
+                bigSquares[s] = null;
+                if (sketches != null) {
+                    sketches[s] = null;
+                }
+            }
+        }
+    }
+}

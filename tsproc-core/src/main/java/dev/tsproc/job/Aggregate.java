@@ -16,8 +16,8 @@ import java.util.Locale;
  *     deviation (n − 1), from exact sums, NaN below two values or with infinities;
  * <li>{@code min}, {@code max}; {@code first}, {@code last}: the value of the earliest / latest
  *     row that has one, in timestamp order (ties: the first / last row); NaN without values;
- * <li>{@code pNN}: the value of rank ⌊q·(n − 1)⌋ (0-based) among the group's sorted values,
- *     {@code q = NN/100} — exact with {@code exactPercentiles}, otherwise within the relative
+ * <li>{@code pNN}: SQL's {@code percentile_disc(NN/100)}, the value of 0-based rank
+ *     {@code max(1, ⌈q·n⌉) − 1} among the group's n sorted values — exact with {@code exactPercentiles}, otherwise within the relative
  *     error documented on {@link Percentiles}. NaN without values.
  * </ul>
  *

@@ -13,10 +13,11 @@ import java.util.Iterator;
  * The values of one group as percentiles need them: a mergeable DDSketch, or (exact mode) every
  * value.
  *
- * <p><b>Definition.</b> The percentile at quantile {@code q} of {@code n} values is the value of
- * rank {@code r = ⌊q·(n − 1)⌋} (0-based) in ascending order — {@code numpy.percentile(...,
- * method="lower")}, SQL {@code percentile_disc} — with {@code q} taken as the decimal the user
- * wrote (0.99, not the double nearest it), so the rank is exact.
+ * <p><b>Definition.</b> The percentile at quantile {@code q} of {@code n} values is SQL's
+ * {@code percentile_disc(q)}: the smallest value whose cumulative share is at least {@code q},
+ * i.e. the value of 0-based rank {@code r = max(1, ⌈q·n⌉) − 1} in ascending order (DuckDB's
+ * {@code quantile_disc}, {@code numpy.percentile(..., method="inverted_cdf")}). {@code q} is
+ * taken as the decimal the user wrote (0.99, not the double nearest it), so the rank is exact.
  *
  * <p><b>Sketch and its error bound.</b> By default a group's values go into a DDSketch (Masson,
  * Rim, Lee, "DDSketch: a fast and fully-mergeable quantile sketch with relative-error
@@ -89,10 +90,11 @@ public final class Percentiles {
         }
     }
 
-    /** The 0-based rank of quantile {@code q} among {@code n} values: ⌊q·(n − 1)⌋, exactly. */
+    /** The 0-based rank of quantile {@code q} among {@code n >= 1} values: {@code max(1, ⌈q·n⌉) − 1}, exactly. */
     static long rank(double q, long n) {
-        return new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(n - 1))
-                .setScale(0, RoundingMode.FLOOR).longValueExact();
+        long ceil = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(n))
+                .setScale(0, RoundingMode.CEILING).longValueExact();
+        return Math.max(1, ceil) - 1;
     }
 
     /**

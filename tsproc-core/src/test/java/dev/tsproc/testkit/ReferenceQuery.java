@@ -98,14 +98,14 @@ public final class ReferenceQuery {
         return exact.divide(BigDecimal.valueOf(n), new java.math.MathContext(1100)).doubleValue();
     }
 
-    /** The value of rank ⌊q·(n − 1)⌋ among the sorted present values, q as written in decimal. */
+    /** SQL percentile_disc: the value of rank max(1, ⌈q·n⌉) − 1 among the sorted present values, q as written in decimal. */
     public static double percentile(double q, double[] v) {
         double[] present = Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
         if (present.length == 0) {
             return Double.NaN;
         }
-        int rank = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(present.length - 1))
-                .setScale(0, RoundingMode.FLOOR).intValueExact();
-        return present[rank];
+        int ceil = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(present.length))
+                .setScale(0, RoundingMode.CEILING).intValueExact();
+        return present[Math.max(1, ceil) - 1];
     }
 }

@@ -42,6 +42,18 @@ public final class Query {
         this.store = store;
     }
 
+    /** Sets every part of the query from {@code spec} (aggregates added to any already set). */
+    public Query spec(QuerySpec spec) {
+        aggregates.addAll(spec.aggregates());
+        bySeries = spec.bySeries();
+        bucketNanos = spec.bucketNanos();
+        fromNanos = spec.fromNanos();
+        toNanos = spec.toNanos();
+        series.addAll(spec.series());
+        exactPercentiles = spec.exactPercentiles();
+        return this;
+    }
+
     /** Adds aggregates to compute, in output order. Without any, {@link Aggregate#STATS}. */
     public Query agg(Aggregate... aggregates) {
         this.aggregates.addAll(Arrays.asList(aggregates));

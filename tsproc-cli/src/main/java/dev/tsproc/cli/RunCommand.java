@@ -68,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rows", description = "Rows of the built-in default dataset. Default: " + DEFAULT_ROWS_TEXT + ".")
     Long defaultRows;
 
+    @Mixin
+    QueryOptions query;
+
     @Override
     public Integer call() throws Exception {
         int workerCount = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
@@ -110,6 +113,12 @@ final class RunCommand implements Callable<Integer> {
         try (Store store = Store.open(path)) {
             if (verify) {
                 store.verifyChecksums();
+            }
+            if (query.isQuery()) {
+                if (spec.commandLine().getParseResult().hasMatchedOption("--job")) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--job and the query options (--agg, --by, --every, …) exclude each other");
+                }
+                return QueryRun.run(spec.commandLine(), store, query, options, format);
             }
             RunResult<Stats> run = Coordinator.run(store, builtin, options);
             PrintWriter out = spec.commandLine().getOut();

@@ -35,6 +35,11 @@ import java.util.Iterator;
  * randomness is involved (KLL and t-digest were rejected for this: KLL compacts at random, and
  * both give answers that depend on the order of merges).
  *
+ * <p><b>Small integers</b> in [-8, 7] are counted in a tiny exact histogram and enter the sketch
+ * as weighted updates when it is read or merged: the sketch's bins end up exactly as if every
+ * value had entered one by one (a bin's count is an integer-valued double), but states, flags and
+ * counts — like the talk's 0/1 values — skip the per-value sketch update.
+ *
  * <p><b>Exact mode</b> keeps every value (8 bytes each, on the heap) and sorts them once at the
  * end: {@code O(n log n)} time and {@code 8n} bytes per group.
  *
@@ -44,7 +49,11 @@ public final class Percentiles {
     /** Relative accuracy of the sketch: a reported percentile is within 0.5% of the exact one. */
     public static final double RELATIVE_ACCURACY = 0.005;
 
+    private static final int SMALL_OFFSET = 8;
+
     private final DDSketch sketch;
+    /** Counts of the integers -8..7 not yet in the sketch; sketch mode only. */
+    private final long[] small;
     private double[] values;
     private int size;
     private long positiveInfinities;
@@ -53,14 +62,21 @@ public final class Percentiles {
     Percentiles(boolean exact) {
         if (exact) {
             this.sketch = null;
+            this.small = null;
             this.values = new double[16];
         } else {
             this.sketch = DDSketch.fast(RELATIVE_ACCURACY);
+            this.small = new long[2 * SMALL_OFFSET];
         }
     }
 
     /** Adds {@code v}, which must not be NaN. */
     void accept(double v) {
+        int k = (int) v + SMALL_OFFSET;
+        if (small != null && (k & ~(2 * SMALL_OFFSET - 1)) == 0 && k - SMALL_OFFSET == v) {
+            small[k]++;
+            return;
+        }
         if (sketch == null) {
             if (size == values.length) {
                 values = Arrays.copyOf(values, values.length * 2);
@@ -84,6 +100,9 @@ public final class Percentiles {
             System.arraycopy(later.values, 0, values, size, later.size);
             size += later.size;
         } else {
+            for (int k = 0; k < small.length; k++) {
+                small[k] += later.small[k];
+            }
             sketch.mergeWith(later.sketch);
             positiveInfinities += later.positiveInfinities;
             negativeInfinities += later.negativeInfinities;
@@ -103,6 +122,9 @@ public final class Percentiles {
      */
     double[] valuesAt(double[] quantiles, double min, double max) {
         double[] out = new double[quantiles.length];
+        if (sketch != null) {
+            settle();
+        }
         long n = count();
         if (n == 0) {
             Arrays.fill(out, Double.NaN);
@@ -117,6 +139,16 @@ public final class Percentiles {
             out[k] = Math.min(max, Math.max(min, v));
         }
         return out;
+    }
+
+    /** Moves the small-integer counts into the sketch as weighted updates. */
+    private void settle() {
+        for (int k = 0; k < small.length; k++) {
+            if (small[k] > 0) {
+                sketch.accept(k - SMALL_OFFSET, small[k]);
+                small[k] = 0;
+            }
+        }
     }
 
     private long count() {

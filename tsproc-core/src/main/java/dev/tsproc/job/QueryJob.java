@@ -55,7 +55,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     private final QuerySpec spec;
     private final SeriesDictionary dictionary;
     private final boolean scatter;
-    /** Slot of each series id; {@code null} when slot = series id (by series, no filter). */
+    /** Slot of each series id (the identity when grouping by series without a filter). */
     private final int[] slotOfSeries;
     /** Series id reported for each slot but the spare; -1 when not grouped by series. */
     private final int[] seriesOfSlot;
@@ -82,7 +82,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             seriesOfSlot = new int[] {-1};
             slotCount = 1;
         } else if (spec.bySeries() && selected == null) {
-            slotOfSeries = null;
+            slotOfSeries = new int[n];
+            Arrays.setAll(slotOfSeries, i -> i);
             seriesOfSlot = new int[n];
             Arrays.setAll(seriesOfSlot, i -> i);
             slotCount = n;
@@ -283,7 +284,11 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             if (!sums && !extremes && !ends) {
                 countBlock(slots.acc, values, series, start, len);
             } else if (!sums || fastBlock(values, start, len)) {
-                fullBlock(slots.acc, values, series, start, len);
+                if (ends) {
+                    fullBlock(slots.acc, values, series, start, len);
+                } else {
+                    statsBlock(slots.acc, values, series, start, len);
+                }
             } else {
                 extremesBlock(slots.acc, values, series, start, len);
                 exactSums(slots, values, series, start, len);
@@ -306,8 +311,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     }
 
     private int slot(MemorySegment series, long i) {
-        int id = series.getAtIndex(Column.SERIES_LAYOUT, i);
-        return slotOfSeries == null ? id : slotOfSeries[id];
+        return slotOfSeries[series.getAtIndex(Column.SERIES_LAYOUT, i)];
     }
 
     /** Whether every value of the block is missing or an integer of magnitude at most 2^16. */
@@ -345,6 +349,23 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             double f = acc[o + FIRST];
             acc[o + FIRST] = f != f ? v : f;
             acc[o + LAST] = nan ? acc[o + LAST] : v;
+        }
+    }
+
+    /** As {@link #fullBlock} without first and last. */
+    private void statsBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
+        int[] slotOf = slotOfSeries;
+        for (int i = 0; i < len; i++) {
+            int o = slotOf[series.getAtIndex(Column.SERIES_LAYOUT, start + i)] * STRIDE;
+            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            boolean nan = v != v;
+            double z = nan ? -0.0 : v;
+            acc[o + ROWS] += 1.0;
+            acc[o + MISSING] += nan ? 1.0 : 0.0;
+            acc[o + SUM] += z;
+            acc[o + SQUARES] += z * z;
+            acc[o + MIN] = Math.min(acc[o + MIN], nan ? Double.POSITIVE_INFINITY : v);
+            acc[o + MAX] = Math.max(acc[o + MAX], nan ? Double.NEGATIVE_INFINITY : v);
         }
     }
 

@@ -50,9 +50,11 @@ public final class Percentiles {
     public static final double RELATIVE_ACCURACY = 0.005;
 
     private static final int SMALL_OFFSET = 8;
+    /** Counters per group in a small-count array: the integers -8..7, then NaN (ignored). */
+    static final int SMALL_SLOTS = 2 * SMALL_OFFSET + 1;
 
     private final DDSketch sketch;
-    /** Counts of the integers -8..7 not yet in the sketch; sketch mode only. */
+    /** Counts of the integers -8..7 not yet in the sketch (and of NaN, ignored); sketch mode only. */
     private final long[] small;
     private double[] values;
     private int size;
@@ -66,17 +68,21 @@ public final class Percentiles {
             this.values = new double[16];
         } else {
             this.sketch = DDSketch.fast(RELATIVE_ACCURACY);
-            this.small = new long[2 * SMALL_OFFSET];
+            this.small = new long[SMALL_SLOTS];
         }
     }
 
     /** Adds {@code v}, which must not be NaN. */
     void accept(double v) {
-        int k = (int) v + SMALL_OFFSET;
-        if (small != null && (k & ~(2 * SMALL_OFFSET - 1)) == 0 && k - SMALL_OFFSET == v) {
+        int k = smallIndex(v);
+        if (small != null && k >= 0) {
             small[k]++;
             return;
         }
+        acceptLarge(v);
+    }
+
+    private void acceptLarge(double v) {
         if (sketch == null) {
             if (size == values.length) {
                 values = Arrays.copyOf(values, values.length * 2);
@@ -88,6 +94,71 @@ public final class Percentiles {
             negativeInfinities++;
         } else {
             sketch.accept(v);
+        }
+    }
+
+    /**
+     * Where {@code x} is counted in a small-count array: {@code x + 8} for an integer in [-8, 7],
+     * 16 for a NaN, -1 for any other value (which must go to {@link #accept}; a rare NaN with an
+     * unusual payload gets -1 too). Branch-free and without conversions: every such integer, and
+     * the usual NaN, has zero low 48 bits, so the top 16 bits index a table — the talk's data is a
+     * random mix of 0, 1 and NaN, on which any branch would mispredict.
+     */
+    static int smallIndex(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        long low = bits & 0xFFFF_FFFF_FFFFL;
+        int lowNonZero = (int) ((low | -low) >>> 63);
+        return SMALL_TABLE[(int) (bits >>> 48) | (lowNonZero << 16)];
+    }
+
+    /** {@link #smallIndex} by the top 16 bits of a double whose low 48 bits are zero; -1 in the upper half. */
+    private static final byte[] SMALL_TABLE = new byte[1 << 17];
+
+    static {
+        java.util.Arrays.fill(SMALL_TABLE, (byte) -1);
+        for (int k = -SMALL_OFFSET; k < SMALL_OFFSET; k++) {
+            SMALL_TABLE[(int) (Double.doubleToRawLongBits(k) >>> 48)] = (byte) (k + SMALL_OFFSET);
+        }
+        for (int top = 0x7FF1; top <= 0x7FFF; top++) {
+            SMALL_TABLE[top] = (byte) (2 * SMALL_OFFSET);
+            SMALL_TABLE[top | 0x8000] = (byte) (2 * SMALL_OFFSET);
+        }
+    }
+
+    /** Adds the small-integer counts {@code counts[from, from + 16)} (as made by {@link #smallIndex}). */
+    void addSmallCounts(long[] counts, int from) {
+        if (small == null) {
+            throw new IllegalStateException("exact percentiles take values one by one");
+        }
+        for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
+            small[k] += counts[from + k];
+        }
+    }
+
+    /** Adds the values {@code v[0, len)} that are not NaN. */
+    void acceptAll(double[] v, int len) {
+        if (small == null) {
+            for (int i = 0; i < len; i++) {
+                if (v[i] == v[i]) {
+                    accept(v[i]);
+                }
+            }
+            return;
+        }
+        // four sets of counters, used in turn, so that runs of one value do not make every
+        // increment wait for the one before
+        long[] counts = new long[4 * SMALL_SLOTS];
+        for (int i = 0; i < len; i++) {
+            double x = v[i];
+            int k = smallIndex(x);
+            if (k >= 0) {
+                counts[(i & 3) * SMALL_SLOTS + k]++;
+            } else if (x == x) {
+                acceptLarge(x);
+            }
+        }
+        for (int set = 0; set < 4; set++) {
+            addSmallCounts(counts, set * SMALL_SLOTS);
         }
     }
 
@@ -143,7 +214,7 @@ public final class Percentiles {
 
     /** Moves the small-integer counts into the sketch as weighted updates. */
     private void settle() {
-        for (int k = 0; k < small.length; k++) {
+        for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
             if (small[k] > 0) {
                 sketch.accept(k - SMALL_OFFSET, small[k]);
                 small[k] = 0;

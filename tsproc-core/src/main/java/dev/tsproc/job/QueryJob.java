@@ -67,6 +67,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     private final boolean percentiles;
     private final double[] quantiles;
     private final Summary.Kernel kernel;
+    /** Whether the contiguous kernel's {@link Summary} computes min and max. */
+    private final boolean summaryExtremes;
 
     private QueryJob(QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
         this.spec = spec;
@@ -113,17 +115,19 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             switch (a.kind()) {
                 case SUM, MEAN -> sum = true;
                 case STDDEV -> stddev = true;
-                case MIN, MAX, PERCENTILE -> ext = true;
+                case MIN, MAX -> ext = true;
                 case FIRST, LAST -> end = true;
                 default -> { }
             }
         }
         this.sums = sum || stddev;
-        this.extremes = ext;
+        // percentiles are clamped to [min, max]: the scatter kernels keep extremes for them too
+        this.extremes = ext || spec.hasPercentiles();
         this.ends = end;
         this.percentiles = spec.hasPercentiles();
         this.quantiles = spec.quantiles();
         this.kernel = stddev || ext ? Summary.Kernel.FULL : sum ? Summary.Kernel.SUM : Summary.Kernel.COUNT;
+        this.summaryExtremes = stddev || ext;
     }
 
     /**
@@ -241,7 +245,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             out.bigSum[g] = s.sum;
             out.bigSquares[g] = s.squares;
         }
-        if (extremes) {
+        if (summaryExtremes) {
             out.min[g] = s.min;
             out.max[g] = s.max;
         }
@@ -264,37 +268,84 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         }
         if (percentiles) {
             Percentiles p = out.sketches[g];
-            for (long i = 0; i < n; i++) {
-                double v = run.getAtIndex(Column.VALUE_LAYOUT, i);
-                if (v == v) {
-                    p.accept(v);
+            double[] block = new double[BLOCK];
+            for (long start = 0; start < n; start += BLOCK) {
+                int len = (int) Math.min(BLOCK, n - start);
+                MemorySegment.copy(run, Column.VALUE_LAYOUT, start * Double.BYTES, block, 0, len);
+                p.acceptAll(block, len);
+                if (!summaryExtremes) {
+                    extremes(block, len, out, g);
                 }
-                if ((i & 0xFFFF) == 0xFFFF && Thread.currentThread().isInterrupted()) {
+                if ((start & 0xFFFF) == 0 && Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
                 }
             }
         }
     }
 
+    /**
+     * Folds the extremes of {@code v[0, len)} into group g's; branch-free, four independent
+     * chains (min and max are exact and order-free, so splitting them changes nothing).
+     */
+    private static void extremes(double[] v, int len, QueryPartial out, int g) {
+        double lo0 = out.min[g], lo1 = lo0, lo2 = lo0, lo3 = lo0;
+        double hi0 = out.max[g], hi1 = hi0, hi2 = hi0, hi3 = hi0;
+        int i = 0;
+        for (; i + 3 < len; i += 4) {
+            lo0 = Math.min(lo0, orInfinity(v[i], INFINITY_BITS));
+            lo1 = Math.min(lo1, orInfinity(v[i + 1], INFINITY_BITS));
+            lo2 = Math.min(lo2, orInfinity(v[i + 2], INFINITY_BITS));
+            lo3 = Math.min(lo3, orInfinity(v[i + 3], INFINITY_BITS));
+            hi0 = Math.max(hi0, orInfinity(v[i], NEGATIVE_INFINITY_BITS));
+            hi1 = Math.max(hi1, orInfinity(v[i + 1], NEGATIVE_INFINITY_BITS));
+            hi2 = Math.max(hi2, orInfinity(v[i + 2], NEGATIVE_INFINITY_BITS));
+            hi3 = Math.max(hi3, orInfinity(v[i + 3], NEGATIVE_INFINITY_BITS));
+        }
+        for (; i < len; i++) {
+            lo0 = Math.min(lo0, orInfinity(v[i], INFINITY_BITS));
+            hi0 = Math.max(hi0, orInfinity(v[i], NEGATIVE_INFINITY_BITS));
+        }
+        out.min[g] = Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3));
+        out.max[g] = Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3));
+    }
+
+    /** {@code x}, or the infinity with bits {@code infinityBits} if {@code x} is NaN. */
+    private static double orInfinity(double x, long infinityBits) {
+        long bits = Double.doubleToRawLongBits(x);
+        long m = nanMask(bits);
+        return Double.longBitsToDouble((~m & bits) | (m & infinityBits));
+    }
+
     private void scatterRun(Slots slots, MemorySegment values, MemorySegment series, long from, long to) {
+        double[] v = slots.blockValues;
+        int[] slot = slots.blockSlots;
+        int[] slotOf = slotOfSeries;
         int blocks = 0;
         long sinceFold = 0;
         for (long start = from; start < to; start += BLOCK) {
             int len = (int) Math.min(BLOCK, to - start);
+            // Copy the block to the heap (a plain memcpy from the mapping): the loops below then
+            // run over arrays, with bounds checks hoisted and no per-access segment checks.
+            MemorySegment.copy(values, Column.VALUE_LAYOUT, start * Double.BYTES, v, 0, len);
+            MemorySegment.copy(series, Column.SERIES_LAYOUT, start * Integer.BYTES, slot, 0, len);
+            for (int i = 0; i < len; i++) {
+                slot[i] = slotOf[slot[i]];
+            }
+            double[] acc = slots.acc;
             if (!sums && !extremes && !ends) {
-                countBlock(slots.acc, values, series, start, len);
-            } else if (!sums || fastBlock(values, start, len)) {
+                countBlock(acc, v, slot, len);
+            } else if (!sums || fastBlock(v, len)) {
                 if (ends) {
-                    fullBlock(slots.acc, values, series, start, len);
+                    fullBlock(acc, v, slot, len);
                 } else {
-                    statsBlock(slots.acc, values, series, start, len);
+                    statsBlock(acc, v, slot, len);
                 }
             } else {
-                extremesBlock(slots.acc, values, series, start, len);
-                exactSums(slots, values, series, start, len);
+                extremesBlock(acc, v, slot, len);
+                exactSums(slots, v, slot, len);
             }
             if (percentiles) {
-                sketchBlock(slots, values, series, start, len);
+                sketchBlock(slots, v, slot, len);
             }
             sinceFold += len;
             if (sinceFold >= FOLD_ROWS) {
@@ -310,78 +361,94 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         }
     }
 
-    private int slot(MemorySegment series, long i) {
-        return slotOfSeries[series.getAtIndex(Column.SERIES_LAYOUT, i)];
-    }
-
     /** Whether every value of the block is missing or an integer of magnitude at most 2^16. */
-    private static boolean fastBlock(MemorySegment values, long start, int len) {
+    private static boolean fastBlock(double[] v, int len) {
         boolean ok = true;
         for (int i = 0; i < len; i++) {
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
-            ok &= (v != v) | (Math.abs(v) <= FAST_LIMIT & v == Math.rint(v));
+            double x = v[i];
+            ok &= (x != x) | (Math.abs(x) <= FAST_LIMIT & x == Math.rint(x));
         }
         return ok;
     }
 
-    private void countBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
+    // The kernels below handle NaN (missing) without branches: a branch on a value that is
+    // missing at random mispredicts about a third of the time, and C2 compiles a conditional
+    // choice between doubles to a branch. Instead, nanMask gives all ones for NaN and zero
+    // otherwise, and the substitutes for a missing value (-0.0 for sums, +-Infinity for the
+    // extremes) are blended in with integer masks.
+
+    private static final long ABS_BITS = 0x7FFF_FFFF_FFFF_FFFFL;
+    private static final long INFINITY_BITS = 0x7FF0_0000_0000_0000L;
+    private static final long NEGATIVE_ZERO_BITS = 0x8000_0000_0000_0000L;
+    private static final long NEGATIVE_INFINITY_BITS = 0xFFF0_0000_0000_0000L;
+
+    /** All ones if {@code bits} is a NaN, else zero. */
+    private static long nanMask(long bits) {
+        return (INFINITY_BITS - (bits & ABS_BITS)) >> 63;
+    }
+
+    private static void countBlock(double[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
-            int o = slot(series, start + i) * STRIDE;
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
+            int o = slot[i] * STRIDE;
+            long m = nanMask(Double.doubleToRawLongBits(v[i]));
             acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += v != v ? 1.0 : 0.0;
+            acc[o + MISSING] += (double) (m & 1);
         }
     }
 
     /** Counts, plain double sums, extremes and first/last of a block whose sums are exact in doubles. */
-    private void fullBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
+    private static void fullBlock(double[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
-            int o = slot(series, start + i) * STRIDE;
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
-            boolean nan = v != v;
-            double z = nan ? -0.0 : v;
+            int o = slot[i] * STRIDE;
+            long bits = Double.doubleToRawLongBits(v[i]);
+            long m = nanMask(bits);
+            long keep = ~m & bits;
+            double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
             acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += nan ? 1.0 : 0.0;
+            acc[o + MISSING] += (double) (m & 1);
             acc[o + SUM] += z;
             acc[o + SQUARES] += z * z;
-            acc[o + MIN] = Math.min(acc[o + MIN], nan ? Double.POSITIVE_INFINITY : v);
-            acc[o + MAX] = Math.max(acc[o + MAX], nan ? Double.NEGATIVE_INFINITY : v);
-            double f = acc[o + FIRST];
-            acc[o + FIRST] = f != f ? v : f;
-            acc[o + LAST] = nan ? acc[o + LAST] : v;
+            acc[o + MIN] = Math.min(acc[o + MIN], Double.longBitsToDouble(keep | (m & INFINITY_BITS)));
+            acc[o + MAX] = Math.max(acc[o + MAX], Double.longBitsToDouble(keep | (m & NEGATIVE_INFINITY_BITS)));
+            long first = Double.doubleToRawLongBits(acc[o + FIRST]);
+            long unset = nanMask(first);
+            acc[o + FIRST] = Double.longBitsToDouble((first & ~unset) | (bits & unset));
+            acc[o + LAST] = Double.longBitsToDouble((Double.doubleToRawLongBits(acc[o + LAST]) & m) | keep);
         }
     }
 
     /** As {@link #fullBlock} without first and last. */
-    private void statsBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
-        int[] slotOf = slotOfSeries;
+    private static void statsBlock(double[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
-            int o = slotOf[series.getAtIndex(Column.SERIES_LAYOUT, start + i)] * STRIDE;
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
-            boolean nan = v != v;
-            double z = nan ? -0.0 : v;
+            int o = slot[i] * STRIDE;
+            long bits = Double.doubleToRawLongBits(v[i]);
+            long m = nanMask(bits);
+            long keep = ~m & bits;
+            double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
             acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += nan ? 1.0 : 0.0;
+            acc[o + MISSING] += (double) (m & 1);
             acc[o + SUM] += z;
             acc[o + SQUARES] += z * z;
-            acc[o + MIN] = Math.min(acc[o + MIN], nan ? Double.POSITIVE_INFINITY : v);
-            acc[o + MAX] = Math.max(acc[o + MAX], nan ? Double.NEGATIVE_INFINITY : v);
+            acc[o + MIN] = Math.min(acc[o + MIN], Double.longBitsToDouble(keep | (m & INFINITY_BITS)));
+            acc[o + MAX] = Math.max(acc[o + MAX], Double.longBitsToDouble(keep | (m & NEGATIVE_INFINITY_BITS)));
         }
     }
 
     /** As {@link #fullBlock} without the sums, for a block whose sums {@link #exactSums} takes. */
-    private void extremesBlock(double[] acc, MemorySegment values, MemorySegment series, long start, int len) {
+    private static void extremesBlock(double[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
-            int o = slot(series, start + i) * STRIDE;
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
-            boolean nan = v != v;
+            int o = slot[i] * STRIDE;
+            long bits = Double.doubleToRawLongBits(v[i]);
+            long m = nanMask(bits);
+            long keep = ~m & bits;
             acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += nan ? 1.0 : 0.0;
-            acc[o + MIN] = Math.min(acc[o + MIN], nan ? Double.POSITIVE_INFINITY : v);
-            acc[o + MAX] = Math.max(acc[o + MAX], nan ? Double.NEGATIVE_INFINITY : v);
-            double f = acc[o + FIRST];
-            acc[o + FIRST] = f != f ? v : f;
-            acc[o + LAST] = nan ? acc[o + LAST] : v;
+            acc[o + MISSING] += (double) (m & 1);
+            acc[o + MIN] = Math.min(acc[o + MIN], Double.longBitsToDouble(keep | (m & INFINITY_BITS)));
+            acc[o + MAX] = Math.max(acc[o + MAX], Double.longBitsToDouble(keep | (m & NEGATIVE_INFINITY_BITS)));
+            long first = Double.doubleToRawLongBits(acc[o + FIRST]);
+            long unset = nanMask(first);
+            acc[o + FIRST] = Double.longBitsToDouble((first & ~unset) | (bits & unset));
+            acc[o + LAST] = Double.longBitsToDouble((Double.doubleToRawLongBits(acc[o + LAST]) & m) | keep);
         }
     }
 
@@ -389,29 +456,43 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
      * Deposits the block's values and squares into exact per-slot sums: the block had a fraction,
      * a large value or an infinity, for which plain double sums are not exact.
      */
-    private void exactSums(Slots slots, MemorySegment values, MemorySegment series, long start, int len) {
+    private static void exactSums(Slots slots, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
-            if (v == v) {
-                int s = slot(series, start + i);
-                slots.bigSum(s).add(v);
+            double x = v[i];
+            if (x == x) {
+                int s = slot[i];
+                slots.bigSum(s).add(x);
                 ExactSum q = slots.bigSquares(s);
-                double square = v * v;
+                double square = x * x;
                 q.add(square);
                 if (Double.isFinite(square)) {
-                    q.add(Math.fma(v, v, -square));
+                    q.add(Math.fma(x, x, -square));
                 }
             }
         }
     }
 
-    private void sketchBlock(Slots slots, MemorySegment values, MemorySegment series, long start, int len) {
+    private void sketchBlock(Slots slots, double[] v, int[] slot, int len) {
         int reported = seriesOfSlot.length;
+        if (spec.exactPercentiles()) {
+            for (int i = 0; i < len; i++) {
+                double x = v[i];
+                int s = slot[i];
+                if (x == x && s < reported) {
+                    slots.sketch(s).accept(x);
+                }
+            }
+            return;
+        }
+        long[] small = slots.smallCounts;
         for (int i = 0; i < len; i++) {
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, start + i);
-            int s = slot(series, start + i);
-            if (v == v && s < reported) {
-                slots.sketch(s).accept(v);
+            double x = v[i];
+            int s = slot[i];
+            int k = Percentiles.smallIndex(x);
+            if (k >= 0) {
+                small[s * Percentiles.SMALL_SLOTS + k]++;
+            } else if (x == x && s < reported) {
+                slots.sketch(s).accept(x);
             }
         }
     }
@@ -426,12 +507,18 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         final ExactSum[] bigSquares;
         final Percentiles[] sketches;
         final boolean exactPercentiles;
+        /** Per slot, {@link Percentiles#SMALL_SLOTS} counts of small integers and NaN not yet in its sketch. */
+        final long[] smallCounts;
+        /** Scratch: the current block's values and slots, copied from the batch. */
+        final double[] blockValues = new double[BLOCK];
+        final int[] blockSlots = new int[BLOCK];
 
         Slots(int count, boolean percentiles, boolean exactPercentiles) {
             acc = new double[count * STRIDE];
             bigSum = new ExactSum[count];
             bigSquares = new ExactSum[count];
             sketches = percentiles ? new Percentiles[count] : null;
+            smallCounts = percentiles && !exactPercentiles ? new long[count * Percentiles.SMALL_SLOTS] : null;
             this.exactPercentiles = exactPercentiles;
             for (int s = 0; s < count; s++) {
                 reset(s);
@@ -497,12 +584,19 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 out.first[g] = acc[o + FIRST];
                 out.last[g] = acc[o + LAST];
                 if (sketches != null) {
-                    out.sketches[g] = sketches[s] != null ? sketches[s] : new Percentiles(exactPercentiles);
+                    Percentiles p = sketches[s] != null ? sketches[s] : new Percentiles(exactPercentiles);
+                    if (smallCounts != null) {
+                        p.addSmallCounts(smallCounts, s * Percentiles.SMALL_SLOTS);
+                    }
+                    out.sketches[g] = p;
                     sketches[s] = null;
                 }
                 bigSum[s] = null;
                 bigSquares[s] = null;
                 reset(s);
+            }
+            if (smallCounts != null) {
+                java.util.Arrays.fill(smallCounts, 0L);
             }
             // the spare slot of excluded series, if any
             for (int s = seriesOfSlot.length; s < bigSum.length; s++) {

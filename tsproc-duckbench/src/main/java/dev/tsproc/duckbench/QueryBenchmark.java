@@ -123,26 +123,35 @@ public final class QueryBenchmark {
                         "SELECT series, quantile_disc(value, 0.99) FROM t GROUP BY series", List.of(Column.VALUE, Column.SERIES)));
         System.out.printf(Locale.ROOT, "%n%,d rows, %d series, %d threads, median of %d runs after one warm-up; %s, Java %s%n%n",
                 rows, series, threads, reps, duck == null ? "no DuckDB" : duckVersion(duck), Runtime.version());
-        System.out.println("| query | floor (s) | tsproc (s) | DuckDB (s) | DuckDB / tsproc | tsproc / floor | groups |");
+        System.out.println("Wall-clock seconds, and in brackets CPU seconds of the whole process (all threads, DuckDB's native ones "
+                + "included), which time-slicing by other processes on a shared machine does not inflate.");
+        System.out.println();
+        System.out.println("| query | floor | tsproc | DuckDB | DuckDB / tsproc | tsproc / floor | groups |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Case c : cases) {
-            double[] floor = new double[reps];
-            double[] mine = new double[reps];
-            double[] theirs = new double[reps];
+            double[][] floor = new double[2][reps];
+            double[][] mine = new double[2][reps];
+            double[][] theirs = new double[2][reps];
             Object warm = c.tsproc().call();
             int duckRows = duck == null ? -1 : sql(duck, c.sql());
             floor(store, c.floorColumns(), threads);
             for (int r = 0; r < reps; r++) {
-                floor[r] = time(() -> floor(store, c.floorColumns(), threads));
-                mine[r] = time(c.tsproc());
-                theirs[r] = duck == null ? Double.NaN : time(() -> sql(duck, c.sql()));
+                time(() -> floor(store, c.floorColumns(), threads), floor, r);
+                time(c.tsproc(), mine, r);
+                if (duck == null) {
+                    theirs[0][r] = theirs[1][r] = Double.NaN;
+                } else {
+                    time(() -> sql(duck, c.sql()), theirs, r);
+                }
             }
             int groups = ((QueryResult) warm).rows().size();
             if (duck != null && groups != duckRows) {
                 log("WARNING: %s: tsproc gave %d groups, DuckDB %d", c.name(), groups, duckRows);
             }
-            double f = median(floor), m = median(mine), d = median(theirs);
-            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.1f× | %.2f× | %,d |%n", c.name(), f, m, d, d / m, m / f, groups);
+            double f = median(floor[0]), m = median(mine[0]), d = median(theirs[0]);
+            double fc = median(floor[1]), mc = median(mine[1]), dc = median(theirs[1]);
+            System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f) | %.3f (%.3f) | %.3f (%.3f) | %.1f× (%.1f×) | %.2f× (%.2f×) | %,d |%n",
+                    c.name(), f, fc, m, mc, d, dc, d / m, dc / mc, m / f, mc / fc, groups);
             if (groups == 1) {
                 log("%s: tsproc %s", c.name(), ((QueryResult) warm).rows().getFirst().values());
             }
@@ -207,10 +216,16 @@ public final class QueryBenchmark {
         return a;
     }
 
-    private static double time(Callable<?> task) throws Exception {
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** Runs {@code task}; stores its wall seconds in {@code out[0][r]}, the process's CPU seconds in {@code out[1][r]}. */
+    private static void time(Callable<?> task, double[][] out, int r) throws Exception {
+        long c0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         task.call();
-        return (System.nanoTime() - t0) / 1e9;
+        out[0][r] = (System.nanoTime() - t0) / 1e9;
+        out[1][r] = (OS.getProcessCpuTime() - c0) / 1e9;
     }
 
     private static double median(double[] xs) {

@@ -82,6 +82,13 @@ public final class Percentiles {
         acceptLarge(v);
     }
 
+    /** The slow path of {@link #acceptAll}: anything but a small integer; NaN is skipped. */
+    private void acceptOther(double v) {
+        if (v == v) {
+            acceptLarge(v);
+        }
+    }
+
     private void acceptLarge(double v) {
         if (sketch == null) {
             if (size == values.length) {
@@ -145,20 +152,14 @@ public final class Percentiles {
             }
             return;
         }
-        // four sets of counters, used in turn, so that runs of one value do not make every
-        // increment wait for the one before
-        long[] counts = new long[4 * SMALL_SLOTS];
+        long[] counts = small;
         for (int i = 0; i < len; i++) {
-            double x = v[i];
-            int k = smallIndex(x);
+            int k = smallIndex(v[i]);
             if (k >= 0) {
-                counts[(i & 3) * SMALL_SLOTS + k]++;
-            } else if (x == x) {
-                acceptLarge(x);
+                counts[k]++;
+            } else {
+                acceptOther(v[i]);
             }
-        }
-        for (int set = 0; set < 4; set++) {
-            addSmallCounts(counts, set * SMALL_SLOTS);
         }
     }
 

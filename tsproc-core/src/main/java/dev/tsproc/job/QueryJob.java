@@ -30,7 +30,7 @@ import java.util.concurrent.CancellationException;
  *     series in one dense {@code double[]}, eight doubles (one cache line) per slot: rows,
  *     missing, sum, sum of squares, min, max, first, last. Rows of excluded series go to a spare
  *     slot that is never reported, so the loop has no data-dependent branch; NaN is handled by
- *     conditional moves. Sums in the slot are exact while every value of a 2048-row block is an
+ *     integer masks. Sums in the slot are exact while every value of a 2048-row block is an
  *     integer of magnitude at most 2^16 (each square then is at most 2^32 and a slot's sums stay
  *     below 2^53 over 2^20 rows; longer runs are folded into an {@link ExactSum} every 2^20
  *     rows); any other block deposits its values into per-slot {@link ExactSum}s. After the run,
@@ -284,36 +284,44 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     }
 
     /**
-     * Folds the extremes of {@code v[0, len)} into group g's; branch-free, four independent
-     * chains (min and max are exact and order-free, so splitting them changes nothing).
+     * Folds the extremes of {@code v[0, len)} into group g's: branch-free integer order keys
+     * ({@link #orderKey}) in four independent chains (min and max are exact and order-free, so
+     * splitting them changes nothing).
      */
     private static void extremes(double[] v, int len, QueryPartial out, int g) {
-        double lo0 = out.min[g], lo1 = lo0, lo2 = lo0, lo3 = lo0;
-        double hi0 = out.max[g], hi1 = hi0, hi2 = hi0, hi3 = hi0;
+        long lo0 = orderKey(Double.doubleToRawLongBits(out.min[g])), lo1 = lo0, lo2 = lo0, lo3 = lo0;
+        long hi0 = orderKey(Double.doubleToRawLongBits(out.max[g])), hi1 = hi0, hi2 = hi0, hi3 = hi0;
         int i = 0;
         for (; i + 3 < len; i += 4) {
-            lo0 = Math.min(lo0, orInfinity(v[i], INFINITY_BITS));
-            lo1 = Math.min(lo1, orInfinity(v[i + 1], INFINITY_BITS));
-            lo2 = Math.min(lo2, orInfinity(v[i + 2], INFINITY_BITS));
-            lo3 = Math.min(lo3, orInfinity(v[i + 3], INFINITY_BITS));
-            hi0 = Math.max(hi0, orInfinity(v[i], NEGATIVE_INFINITY_BITS));
-            hi1 = Math.max(hi1, orInfinity(v[i + 1], NEGATIVE_INFINITY_BITS));
-            hi2 = Math.max(hi2, orInfinity(v[i + 2], NEGATIVE_INFINITY_BITS));
-            hi3 = Math.max(hi3, orInfinity(v[i + 3], NEGATIVE_INFINITY_BITS));
+            lo0 = Math.min(lo0, minKey(v[i]));
+            lo1 = Math.min(lo1, minKey(v[i + 1]));
+            lo2 = Math.min(lo2, minKey(v[i + 2]));
+            lo3 = Math.min(lo3, minKey(v[i + 3]));
+            hi0 = Math.max(hi0, maxKey(v[i]));
+            hi1 = Math.max(hi1, maxKey(v[i + 1]));
+            hi2 = Math.max(hi2, maxKey(v[i + 2]));
+            hi3 = Math.max(hi3, maxKey(v[i + 3]));
         }
         for (; i < len; i++) {
-            lo0 = Math.min(lo0, orInfinity(v[i], INFINITY_BITS));
-            hi0 = Math.max(hi0, orInfinity(v[i], NEGATIVE_INFINITY_BITS));
+            lo0 = Math.min(lo0, minKey(v[i]));
+            hi0 = Math.max(hi0, maxKey(v[i]));
         }
-        out.min[g] = Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3));
-        out.max[g] = Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3));
+        out.min[g] = Double.longBitsToDouble(orderKey(Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3))));
+        out.max[g] = Double.longBitsToDouble(orderKey(Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3))));
     }
 
-    /** {@code x}, or the infinity with bits {@code infinityBits} if {@code x} is NaN. */
-    private static double orInfinity(double x, long infinityBits) {
+    /** The order key of {@code x}, or of +Infinity if {@code x} is NaN. */
+    private static long minKey(double x) {
         long bits = Double.doubleToRawLongBits(x);
         long m = nanMask(bits);
-        return Double.longBitsToDouble((~m & bits) | (m & infinityBits));
+        return (~m & orderKey(bits)) | (m & KEY_POSITIVE_INFINITY);
+    }
+
+    /** The order key of {@code x}, or of -Infinity if {@code x} is NaN. */
+    private static long maxKey(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        long m = nanMask(bits);
+        return (~m & orderKey(bits)) | (m & KEY_NEGATIVE_INFINITY);
     }
 
     private void scatterRun(Slots slots, MemorySegment values, MemorySegment series, long from, long to) {
@@ -331,10 +339,16 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             for (int i = 0; i < len; i++) {
                 slot[i] = slotOf[slot[i]];
             }
-            double[] acc = slots.acc;
+            long[] acc = slots.acc;
             if (!sums && !extremes && !ends) {
                 countBlock(acc, v, slot, len);
-            } else if (!sums || fastBlock(v, len)) {
+            } else if (!sums) {
+                if (ends) {
+                    extremesBlock(acc, v, slot, len);
+                } else {
+                    minMaxBlock(acc, v, slot, len);
+                }
+            } else if (fastBlock(v, len)) {
                 if (ends) {
                     fullBlock(acc, v, slot, len);
                 } else {
@@ -374,81 +388,111 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     // The kernels below handle NaN (missing) without branches: a branch on a value that is
     // missing at random mispredicts about a third of the time, and C2 compiles a conditional
     // choice between doubles to a branch. Instead, nanMask gives all ones for NaN and zero
-    // otherwise, and the substitutes for a missing value (-0.0 for sums, +-Infinity for the
-    // extremes) are blended in with integer masks.
+    // otherwise, and the substitutes for a missing value (-0.0 for sums, ±Infinity for the
+    // extremes) are blended in with integer masks. Slots are longs: counts as integers, sums as
+    // the bits of doubles, extremes as order keys (see orderKey), first/last as raw bits — so
+    // min and max are integer compare-and-move, not Math.min's five-instruction NaN dance.
 
     private static final long ABS_BITS = 0x7FFF_FFFF_FFFF_FFFFL;
     private static final long INFINITY_BITS = 0x7FF0_0000_0000_0000L;
     private static final long NEGATIVE_ZERO_BITS = 0x8000_0000_0000_0000L;
     private static final long NEGATIVE_INFINITY_BITS = 0xFFF0_0000_0000_0000L;
+    private static final long KEY_POSITIVE_INFINITY = orderKey(INFINITY_BITS);
+    private static final long KEY_NEGATIVE_INFINITY = orderKey(NEGATIVE_INFINITY_BITS);
+    private static final long NAN_BITS = Double.doubleToRawLongBits(Double.NaN);
 
     /** All ones if {@code bits} is a NaN, else zero. */
     private static long nanMask(long bits) {
         return (INFINITY_BITS - (bits & ABS_BITS)) >> 63;
     }
 
-    private static void countBlock(double[] acc, double[] v, int[] slot, int len) {
+    /**
+     * A long whose signed order is the order of the (non-NaN) doubles, with -0.0 below +0.0 as
+     * {@link Math#min} has it: negative doubles get their magnitude bits flipped. Its own inverse.
+     */
+    static long orderKey(long bits) {
+        return bits ^ ((bits >> 63) & ABS_BITS);
+    }
+
+    private static void countBlock(long[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
             int o = slot[i] * STRIDE;
             long m = nanMask(Double.doubleToRawLongBits(v[i]));
-            acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += (double) (m & 1);
+            acc[o + ROWS]++;
+            acc[o + MISSING] -= m;
         }
     }
 
     /** Counts, plain double sums, extremes and first/last of a block whose sums are exact in doubles. */
-    private static void fullBlock(double[] acc, double[] v, int[] slot, int len) {
+    private static void fullBlock(long[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
             int o = slot[i] * STRIDE;
             long bits = Double.doubleToRawLongBits(v[i]);
             long m = nanMask(bits);
             long keep = ~m & bits;
             double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
-            acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += (double) (m & 1);
-            acc[o + SUM] += z;
-            acc[o + SQUARES] += z * z;
-            acc[o + MIN] = Math.min(acc[o + MIN], Double.longBitsToDouble(keep | (m & INFINITY_BITS)));
-            acc[o + MAX] = Math.max(acc[o + MAX], Double.longBitsToDouble(keep | (m & NEGATIVE_INFINITY_BITS)));
-            long first = Double.doubleToRawLongBits(acc[o + FIRST]);
+            long key = orderKey(bits);
+            acc[o + ROWS]++;
+            acc[o + MISSING] -= m;
+            acc[o + SUM] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SUM]) + z);
+            acc[o + SQUARES] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SQUARES]) + z * z);
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
+            long first = acc[o + FIRST];
             long unset = nanMask(first);
-            acc[o + FIRST] = Double.longBitsToDouble((first & ~unset) | (bits & unset));
-            acc[o + LAST] = Double.longBitsToDouble((Double.doubleToRawLongBits(acc[o + LAST]) & m) | keep);
+            acc[o + FIRST] = (first & ~unset) | (bits & unset);
+            acc[o + LAST] = (acc[o + LAST] & m) | keep;
         }
     }
 
     /** As {@link #fullBlock} without first and last. */
-    private static void statsBlock(double[] acc, double[] v, int[] slot, int len) {
+    private static void statsBlock(long[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
             int o = slot[i] * STRIDE;
             long bits = Double.doubleToRawLongBits(v[i]);
             long m = nanMask(bits);
             long keep = ~m & bits;
             double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
-            acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += (double) (m & 1);
-            acc[o + SUM] += z;
-            acc[o + SQUARES] += z * z;
-            acc[o + MIN] = Math.min(acc[o + MIN], Double.longBitsToDouble(keep | (m & INFINITY_BITS)));
-            acc[o + MAX] = Math.max(acc[o + MAX], Double.longBitsToDouble(keep | (m & NEGATIVE_INFINITY_BITS)));
+            long key = orderKey(bits);
+            acc[o + ROWS]++;
+            acc[o + MISSING] -= m;
+            acc[o + SUM] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SUM]) + z);
+            acc[o + SQUARES] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SQUARES]) + z * z);
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
+        }
+    }
+
+    /** Counts and extremes only: for percentiles (clamped to the extremes) without sums. */
+    private static void minMaxBlock(long[] acc, double[] v, int[] slot, int len) {
+        for (int i = 0; i < len; i++) {
+            int o = slot[i] * STRIDE;
+            long bits = Double.doubleToRawLongBits(v[i]);
+            long m = nanMask(bits);
+            long key = orderKey(bits);
+            acc[o + ROWS]++;
+            acc[o + MISSING] -= m;
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
         }
     }
 
     /** As {@link #fullBlock} without the sums, for a block whose sums {@link #exactSums} takes. */
-    private static void extremesBlock(double[] acc, double[] v, int[] slot, int len) {
+    private static void extremesBlock(long[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
             int o = slot[i] * STRIDE;
             long bits = Double.doubleToRawLongBits(v[i]);
             long m = nanMask(bits);
             long keep = ~m & bits;
-            acc[o + ROWS] += 1.0;
-            acc[o + MISSING] += (double) (m & 1);
-            acc[o + MIN] = Math.min(acc[o + MIN], Double.longBitsToDouble(keep | (m & INFINITY_BITS)));
-            acc[o + MAX] = Math.max(acc[o + MAX], Double.longBitsToDouble(keep | (m & NEGATIVE_INFINITY_BITS)));
-            long first = Double.doubleToRawLongBits(acc[o + FIRST]);
+            long key = orderKey(bits);
+            acc[o + ROWS]++;
+            acc[o + MISSING] -= m;
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
+            long first = acc[o + FIRST];
             long unset = nanMask(first);
-            acc[o + FIRST] = Double.longBitsToDouble((first & ~unset) | (bits & unset));
-            acc[o + LAST] = Double.longBitsToDouble((Double.doubleToRawLongBits(acc[o + LAST]) & m) | keep);
+            acc[o + FIRST] = (first & ~unset) | (bits & unset);
+            acc[o + LAST] = (acc[o + LAST] & m) | keep;
         }
     }
 
@@ -498,11 +542,11 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     }
 
     /**
-     * The per-batch dense accumulators of the scatter kernel: {@value #STRIDE} doubles per slot,
+     * The per-batch dense accumulators of the scatter kernel: {@value #STRIDE} longs per slot,
      * plus exact sums and sketches created on first use.
      */
     private static final class Slots {
-        final double[] acc;
+        final long[] acc;
         final ExactSum[] bigSum;
         final ExactSum[] bigSquares;
         final Percentiles[] sketches;
@@ -514,7 +558,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         final int[] blockSlots = new int[BLOCK];
 
         Slots(int count, boolean percentiles, boolean exactPercentiles) {
-            acc = new double[count * STRIDE];
+            acc = new long[count * STRIDE];
             bigSum = new ExactSum[count];
             bigSquares = new ExactSum[count];
             sketches = percentiles ? new Percentiles[count] : null;
@@ -529,12 +573,12 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             int o = s * STRIDE;
             acc[o + ROWS] = 0;
             acc[o + MISSING] = 0;
-            acc[o + SUM] = -0.0;
-            acc[o + SQUARES] = -0.0;
-            acc[o + MIN] = Double.POSITIVE_INFINITY;
-            acc[o + MAX] = Double.NEGATIVE_INFINITY;
-            acc[o + FIRST] = Double.NaN;
-            acc[o + LAST] = Double.NaN;
+            acc[o + SUM] = NEGATIVE_ZERO_BITS;
+            acc[o + SQUARES] = NEGATIVE_ZERO_BITS;
+            acc[o + MIN] = KEY_POSITIVE_INFINITY;
+            acc[o + MAX] = KEY_NEGATIVE_INFINITY;
+            acc[o + FIRST] = NAN_BITS;
+            acc[o + LAST] = NAN_BITS;
         }
 
         ExactSum bigSum(int s) {
@@ -556,11 +600,13 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         void foldSums() {
             for (int s = 0; s < bigSum.length; s++) {
                 int o = s * STRIDE;
-                if (Math.abs(acc[o + SUM]) > 0x1p52 || acc[o + SQUARES] > 0x1p52) {
-                    bigSum(s).add(acc[o + SUM]);
-                    bigSquares(s).add(acc[o + SQUARES]);
-                    acc[o + SUM] = -0.0;
-                    acc[o + SQUARES] = -0.0;
+                double sum = Double.longBitsToDouble(acc[o + SUM]);
+                double squares = Double.longBitsToDouble(acc[o + SQUARES]);
+                if (Math.abs(sum) > 0x1p52 || squares > 0x1p52) {
+                    bigSum(s).add(sum);
+                    bigSquares(s).add(squares);
+                    acc[o + SUM] = NEGATIVE_ZERO_BITS;
+                    acc[o + SQUARES] = NEGATIVE_ZERO_BITS;
                 }
             }
         }
@@ -573,16 +619,16 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                     continue;
                 }
                 int g = out.addGroup(bucket, seriesOfSlot[s]);
-                out.rows[g] = (long) acc[o + ROWS];
-                out.missing[g] = (long) acc[o + MISSING];
-                out.sum[g] = acc[o + SUM];
-                out.squares[g] = acc[o + SQUARES];
+                out.rows[g] = acc[o + ROWS];
+                out.missing[g] = acc[o + MISSING];
+                out.sum[g] = Double.longBitsToDouble(acc[o + SUM]);
+                out.squares[g] = Double.longBitsToDouble(acc[o + SQUARES]);
                 out.bigSum[g] = bigSum[s];
                 out.bigSquares[g] = bigSquares[s];
-                out.min[g] = acc[o + MIN];
-                out.max[g] = acc[o + MAX];
-                out.first[g] = acc[o + FIRST];
-                out.last[g] = acc[o + LAST];
+                out.min[g] = Double.longBitsToDouble(orderKey(acc[o + MIN]));
+                out.max[g] = Double.longBitsToDouble(orderKey(acc[o + MAX]));
+                out.first[g] = Double.longBitsToDouble(acc[o + FIRST]);
+                out.last[g] = Double.longBitsToDouble(acc[o + LAST]);
                 if (sketches != null) {
                     Percentiles p = sketches[s] != null ? sketches[s] : new Percentiles(exactPercentiles);
                     if (smallCounts != null) {

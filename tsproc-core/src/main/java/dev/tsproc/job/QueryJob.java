@@ -26,15 +26,18 @@ import java.util.concurrent.CancellationException;
  * <li><i>Contiguous</i> — no series grouping or filter: the run is one group, summarised by the
  *     same kernels as the built-in jobs ({@link Summary}); first and last are found by looking
  *     in from both ends.
- * <li><i>Scatter</i> — by series, or filtered by series: every row adds to the slot of its
- *     series in one dense {@code double[]}, eight doubles (one cache line) per slot: rows,
- *     missing, sum, sum of squares, min, max, first, last. Rows of excluded series go to a spare
- *     slot that is never reported, so the loop has no data-dependent branch; NaN is handled by
- *     integer masks. Sums in the slot are exact while every value of a 2048-row block is an
- *     integer of magnitude at most 2^16 (each square then is at most 2^32 and a slot's sums stay
- *     below 2^53 over 2^20 rows; longer runs are folded into an {@link ExactSum} every 2^20
- *     rows); any other block deposits its values into per-slot {@link ExactSum}s. After the run,
- *     the slots that saw rows become groups of the partial, in series order.
+ * <li><i>Scatter</i> — by series, or filtered by series: the block's values and series ids are
+ *     copied to the heap (a memcpy), then every row adds to the slot of its series in one dense
+ *     {@code long[]}, eight longs (one cache line) per slot: rows, missing, sum and sum of squares
+ *     (bits of doubles), min and max (integer order keys, so an extreme is a compare-and-move),
+ *     first and last (raw bits). Rows of excluded series go to a spare slot that is never
+ *     reported. NaN is handled by integer masks, with no data-dependent branch (missing values
+ *     at random would mispredict a third of the time). Sums in the slot are exact while every
+ *     value of a 2048-row block is an integer of magnitude at most 2^16 (each square then is at
+ *     most 2^32 and a slot's sums stay below 2^53 over 2^20 rows; longer runs are folded into an
+ *     {@link ExactSum} every 2^20 rows); any other block deposits its values into per-slot
+ *     {@link ExactSum}s. After the run, the slots that saw rows become groups of the partial, in
+ *     series order.
  * </ul>
  * Either way every sum is exact until one final rounding, extremes and counts are order-free,
  * and first/last follow row order, so the answer is bit-identical for any batch size, worker
@@ -57,6 +60,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     private final boolean scatter;
     /** Slot of each series id (the identity when grouping by series without a filter). */
     private final int[] slotOfSeries;
+    /** Whether the slot of a series is its id (by series, no filter): the ids need no mapping. */
+    private final boolean identitySlots;
     /** Series id reported for each slot but the spare; -1 when not grouped by series. */
     private final int[] seriesOfSlot;
     /** Slots including the spare one for excluded series. */
@@ -107,6 +112,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 slotCount = 2;
             }
         }
+        this.identitySlots = scatter && spec.bySeries() && selected == null;
         boolean stddev = false;
         boolean sum = false;
         boolean ext = false;
@@ -336,8 +342,12 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             // run over arrays, with bounds checks hoisted and no per-access segment checks.
             MemorySegment.copy(values, Column.VALUE_LAYOUT, start * Double.BYTES, v, 0, len);
             MemorySegment.copy(series, Column.SERIES_LAYOUT, start * Integer.BYTES, slot, 0, len);
-            for (int i = 0; i < len; i++) {
-                slot[i] = slotOf[slot[i]];
+            if (!identitySlots) {
+                for (int i = 0; i < len; i++) {
+                    slot[i] = slotOf[slot[i]];
+                }
+            } else if (len > 0) {
+                checkIds(slot, len);
             }
             long[] acc = slots.acc;
             if (!sums && !extremes && !ends) {
@@ -370,6 +380,22 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 blocks = 0;
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
+                }
+            }
+        }
+    }
+
+    /** Fails clearly if a series id is outside the dictionary (a corrupt store), rather than deep in a kernel. */
+    private void checkIds(int[] ids, int len) {
+        int bad = 0;
+        for (int i = 0; i < len; i++) {
+            bad |= ids[i] | (slotOfSeries.length - 1 - ids[i]);
+        }
+        if (bad < 0) {
+            for (int i = 0; i < len; i++) {
+                if (ids[i] < 0 || ids[i] >= slotOfSeries.length) {
+                    throw new IllegalStateException("series id " + ids[i] + " is not in the store's dictionary of "
+                            + slotOfSeries.length + " series");
                 }
             }
         }

@@ -56,7 +56,7 @@ public final class Percentiles {
      * mantissa bits, linearly interpolated — a few integer operations per value, no logarithm.
      */
     private static final IndexMapping MAPPING = new BitwiseLinearlyInterpolatedMapping(RELATIVE_ACCURACY);
-    private static final int SMALL_OFFSET = 8;
+    static final int SMALL_OFFSET = 8;
     /** Counters per group in a small-count array: the integers -8..7, then NaN (ignored). */
     static final int SMALL_SLOTS = 2 * SMALL_OFFSET + 1;
 
@@ -141,11 +141,14 @@ public final class Percentiles {
 
     /** Adds the small-integer counts {@code counts[from, from + 16)} (as made by {@link #smallIndex}). */
     void addSmallCounts(long[] counts, int from) {
-        if (small == null) {
-            throw new IllegalStateException("exact percentiles take values one by one");
-        }
         for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
-            small[k] += counts[from + k];
+            if (small != null) {
+                small[k] += counts[from + k];
+            } else {
+                for (long c = counts[from + k]; c > 0; c--) {
+                    acceptLarge(k - SMALL_OFFSET);
+                }
+            }
         }
     }
 

@@ -72,6 +72,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     private final boolean percentiles;
     private final double[] quantiles;
     private final Summary.Kernel kernel;
+    /** Whether the scatter kernel may count small-domain blocks in per-slot histograms. */
+    private final boolean smallDomain;
     /** Whether the contiguous kernel's {@link Summary} computes min and max. */
     private final boolean summaryExtremes;
 
@@ -133,6 +135,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         this.percentiles = spec.hasPercentiles();
         this.quantiles = spec.quantiles();
         this.kernel = stddev || ext ? Summary.Kernel.FULL : sum ? Summary.Kernel.SUM : Summary.Kernel.COUNT;
+        // the small-domain kernel cannot tell first from last; for counts alone it would cost more than it saves
+        this.smallDomain = !end && (this.sums || this.extremes);
         this.summaryExtremes = stddev || ext;
     }
 
@@ -205,7 +209,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         MemorySegment ts = batch.ts();
         MemorySegment values = batch.values();
         long n = batch.rowCount();
-        Slots slots = scatter ? new Slots(slotCount, percentiles, spec.exactPercentiles()) : null;
+        Slots slots = scatter ? new Slots(slotCount, percentiles, spec.exactPercentiles(), smallDomain) : null;
         long width = spec.bucketNanos();
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
@@ -350,7 +354,10 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 checkIds(slot, len);
             }
             long[] acc = slots.acc;
-            if (!sums && !extremes && !ends) {
+            slots.domainBlock = slots.domain != null && smallDomain(v, slots.blockIndex, len);
+            if (slots.domainBlock) {
+                domainBlock(slots, slot, len);
+            } else if (!sums && !extremes && !ends) {
                 countBlock(acc, v, slot, len);
             } else if (!sums) {
                 if (ends) {
@@ -368,7 +375,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 extremesBlock(acc, v, slot, len);
                 exactSums(slots, v, slot, len);
             }
-            if (percentiles) {
+            if (percentiles && !slots.domainBlock) {
                 sketchBlock(slots, v, slot, len);
             }
             sinceFold += len;
@@ -382,6 +389,36 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                     throw new CancellationException("cancelled");
                 }
             }
+        }
+    }
+
+    /**
+     * Whether every value of the block is NaN or an integer in [-8, 7] — flags, states, small
+     * counts, the talk's 0/1 — with each one's {@link Percentiles#smallIndex} left in {@code index}.
+     */
+    private static boolean smallDomain(double[] v, int[] index, int len) {
+        int negative = 0;
+        for (int i = 0; i < len; i++) {
+            int k = Percentiles.smallIndex(v[i]);
+            index[i] = k;
+            negative |= k;
+        }
+        return negative >= 0;
+    }
+
+    /**
+     * The small-domain kernel: one counter increment per row, into the row's slot's histogram of
+     * the 16 small integers and NaN; counts, sums, squares, extremes (and the sketch's counts)
+     * all follow from the histogram when the run is emitted, exactly.
+     */
+    private static void domainBlock(Slots slots, int[] slot, int len) {
+        long[] domain = slots.domain;
+        byte[] touched = slots.touched;
+        int[] index = slots.blockIndex;
+        for (int i = 0; i < len; i++) {
+            int s = slot[i];
+            domain[s * Percentiles.SMALL_SLOTS + index[i]]++;
+            touched[s] = 1;
         }
     }
 
@@ -579,11 +616,21 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         final boolean exactPercentiles;
         /** Per slot, {@link Percentiles#SMALL_SLOTS} counts of small integers and NaN not yet in its sketch. */
         final long[] smallCounts;
+        /** Per slot, counts of the small integers and NaN of small-domain blocks; {@code null} when first/last are asked. */
+        final long[] domain;
+        /** Per slot, whether {@link #domain} counted anything since the last emit. */
+        final byte[] touched;
+        /** Scratch: the small-domain index of each row of the current block. */
+        final int[] blockIndex = new int[BLOCK];
+        /** Whether the current block went to the small-domain kernel. */
+        boolean domainBlock;
         /** Scratch: the current block's values and slots, copied from the batch. */
         final double[] blockValues = new double[BLOCK];
         final int[] blockSlots = new int[BLOCK];
 
-        Slots(int count, boolean percentiles, boolean exactPercentiles) {
+        Slots(int count, boolean percentiles, boolean exactPercentiles, boolean domain) {
+            this.domain = domain ? new long[count * Percentiles.SMALL_SLOTS] : null;
+            this.touched = new byte[count];
             acc = new long[count * STRIDE];
             bigSum = new ExactSum[count];
             bigSquares = new ExactSum[count];
@@ -622,6 +669,38 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             return p != null ? p : (sketches[s] = new Percentiles(exactPercentiles));
         }
 
+        /**
+         * Adds the slot's small-domain histogram, at {@code from}, to group g: counts, exact sums
+         * (integers, and no -0.0 among them, so the IEEE sign rule for zero sums holds), extremes.
+         */
+        private void emitDomain(QueryPartial out, int g, int from) {
+            long rows = 0;
+            long sum = 0;
+            long squares = 0;
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < Percentiles.SMALL_SLOTS - 1; k++) {
+                long c = domain[from + k];
+                if (c != 0) {
+                    long x = k - Percentiles.SMALL_OFFSET;
+                    rows += c;
+                    sum += x * c;
+                    squares += x * x * c;
+                    lo = Math.min(lo, x);
+                    hi = Math.max(hi, x);
+                }
+            }
+            long missing = domain[from + Percentiles.SMALL_SLOTS - 1];
+            out.rows[g] += rows + missing;
+            out.missing[g] += missing;
+            if (rows > 0) {
+                out.addSmallSum(g, sum);
+                out.addSmallSquares(g, squares);
+                out.min[g] = Math.min(out.min[g], lo);
+                out.max[g] = Math.max(out.max[g], hi);
+            }
+        }
+
         /** Moves plain sums at risk of passing 2^53 into the exact sums. */
         void foldSums() {
             for (int s = 0; s < bigSum.length; s++) {
@@ -641,7 +720,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         void emit(QueryPartial out, long bucket, int[] seriesOfSlot) {
             for (int s = 0; s < seriesOfSlot.length; s++) {
                 int o = s * STRIDE;
-                if (acc[o + ROWS] == 0) {
+                if (acc[o + ROWS] == 0 && touched[s] == 0) {
                     continue;
                 }
                 int g = out.addGroup(bucket, seriesOfSlot[s]);
@@ -655,13 +734,23 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 out.max[g] = Double.longBitsToDouble(orderKey(acc[o + MAX]));
                 out.first[g] = Double.longBitsToDouble(acc[o + FIRST]);
                 out.last[g] = Double.longBitsToDouble(acc[o + LAST]);
+                if (touched[s] != 0) {
+                    emitDomain(out, g, s * Percentiles.SMALL_SLOTS);
+                }
                 if (sketches != null) {
                     Percentiles p = sketches[s] != null ? sketches[s] : new Percentiles(exactPercentiles);
                     if (smallCounts != null) {
                         p.addSmallCounts(smallCounts, s * Percentiles.SMALL_SLOTS);
                     }
+                    if (touched[s] != 0) {
+                        p.addSmallCounts(domain, s * Percentiles.SMALL_SLOTS);
+                    }
                     out.sketches[g] = p;
                     sketches[s] = null;
+                }
+                if (touched[s] != 0) {
+                    java.util.Arrays.fill(domain, s * Percentiles.SMALL_SLOTS, (s + 1) * Percentiles.SMALL_SLOTS, 0L);
+                    touched[s] = 0;
                 }
                 bigSum[s] = null;
                 bigSquares[s] = null;
@@ -672,6 +761,10 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             }
             // the spare slot of excluded series, if any
             for (int s = seriesOfSlot.length; s < bigSum.length; s++) {
+                if (touched[s] != 0) {
+                    java.util.Arrays.fill(domain, s * Percentiles.SMALL_SLOTS, (s + 1) * Percentiles.SMALL_SLOTS, 0L);
+                    touched[s] = 0;
+                }
                 reset(s);
                 bigSum[s] = null;
                 bigSquares[s] = null;

@@ -52,9 +52,19 @@ class QueryJobTest {
             t += random.nextInt(4) == 0 ? 0 : random.nextLong(maxStep + 1);
             ts[i] = t;
         }
-        double[] values = switch (random.nextInt(3)) {
+        double[] values = switch (random.nextInt(4)) {
             case 0 -> TestStores.awkwardValues(seed, n, random.nextBoolean());
             case 1 -> random.doubles(n).map(x -> x < 1 / 3.0 ? Double.NaN : x < 2 / 3.0 ? 0 : 1).toArray();
+            case 2 -> {
+                // small integers (the small-domain kernel) with rare awkward values, so that some
+                // blocks of a run take that kernel and others do not
+                double[] odd = TestStores.awkwardValues(seed, n, true);
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = random.nextInt(1500) == 0 ? odd[i] : random.nextInt(9) == 0 ? Double.NaN : random.nextInt(-8, 8);
+                }
+                yield v;
+            }
             default -> random.ints(n, -70_000, 70_000).mapToDouble(x -> x % 7 == 0 ? Double.NaN : x).toArray();
         };
         if (seriesCount == 1) {

@@ -36,8 +36,11 @@ import java.util.concurrent.CancellationException;
  *     value of a 2048-row block is an integer of magnitude at most 2^16 (each square then is at
  *     most 2^32 and a slot's sums stay below 2^53 over 2^20 rows; longer runs are folded into an
  *     {@link ExactSum} every 2^20 rows); any other block deposits its values into per-slot
- *     {@link ExactSum}s. After the run, the slots that saw rows become groups of the partial, in
- *     series order.
+ *     {@link ExactSum}s. A block whose values are all integers in [-8, 7] or NaN (flags, states,
+ *     small counts, the talk's 0/1) instead increments one cell per row of its slot's histogram
+ *     of those 17 values, unless first/last are asked; counts, exact sums, squares, extremes and
+ *     the sketch's counts follow from the histogram. After the run, the slots that saw rows
+ *     become groups of the partial, in series order.
  * </ul>
  * Either way every sum is exact until one final rounding, extremes and counts are order-free,
  * and first/last follow row order, so the answer is bit-identical for any batch size, worker

@@ -73,6 +73,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        QueryRun.check(spec.commandLine(), query);
         int workerCount = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         Checks.atLeast(spec, "--workers", workerCount, 1);
         Checks.atLeast(spec, "--batch-rows", batchRows, 1);
@@ -115,9 +116,6 @@ final class RunCommand implements Callable<Integer> {
                 store.verifyChecksums();
             }
             if (query.isQuery()) {
-                if (spec.commandLine().getParseResult().hasMatchedOption("--job")) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--job and the query options (--agg, --by, --every, …) exclude each other");
-                }
                 return QueryRun.run(spec.commandLine(), store, query, options, format);
             }
             RunResult<Stats> run = Coordinator.run(store, builtin, options);

@@ -51,12 +51,10 @@ import java.util.concurrent.CancellationException;
  * pairs met in the data, so memory is proportional to the number of result rows, not to rows.
  */
 public final class QueryJob implements Job<QueryPartial, QueryResult> {
-    private static final int BLOCK = 2048;
+    /** Rows per block of the kernels: the block is copied to the heap, 24 KB, in L1. */
+    static final int BLOCK = 2048;
     private static final int BLOCKS_PER_CHECK = 32;
     private static final long FOLD_ROWS = 1L << 20;
-    private static final double FAST_LIMIT = 0x1p16;
-    private static final int STRIDE = 8;
-    private static final int ROWS = 0, MISSING = 1, SUM = 2, SQUARES = 3, MIN = 4, MAX = 5, FIRST = 6, LAST = 7;
 
     private final QuerySpec spec;
     private final SeriesDictionary dictionary;
@@ -212,7 +210,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         MemorySegment ts = batch.ts();
         MemorySegment values = batch.values();
         long n = batch.rowCount();
-        Slots slots = scatter ? new Slots(slotCount, percentiles, spec.exactPercentiles(), smallDomain) : null;
+        SlotTable slots = scatter ? new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain) : null;
         long width = spec.bucketNanos();
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
@@ -287,7 +285,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 MemorySegment.copy(run, Column.VALUE_LAYOUT, start * Double.BYTES, block, 0, len);
                 p.acceptAll(block, len);
                 if (!summaryExtremes) {
-                    extremes(block, len, out, g);
+                    SlotKernels.extremes(block, len, out, g);
                 }
                 if ((start & 0xFFFF) == 0 && Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
@@ -296,48 +294,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         }
     }
 
-    /**
-     * Folds the extremes of {@code v[0, len)} into group g's: branch-free integer order keys
-     * ({@link #orderKey}) in four independent chains (min and max are exact and order-free, so
-     * splitting them changes nothing).
-     */
-    private static void extremes(double[] v, int len, QueryPartial out, int g) {
-        long lo0 = orderKey(Double.doubleToRawLongBits(out.min[g])), lo1 = lo0, lo2 = lo0, lo3 = lo0;
-        long hi0 = orderKey(Double.doubleToRawLongBits(out.max[g])), hi1 = hi0, hi2 = hi0, hi3 = hi0;
-        int i = 0;
-        for (; i + 3 < len; i += 4) {
-            lo0 = Math.min(lo0, minKey(v[i]));
-            lo1 = Math.min(lo1, minKey(v[i + 1]));
-            lo2 = Math.min(lo2, minKey(v[i + 2]));
-            lo3 = Math.min(lo3, minKey(v[i + 3]));
-            hi0 = Math.max(hi0, maxKey(v[i]));
-            hi1 = Math.max(hi1, maxKey(v[i + 1]));
-            hi2 = Math.max(hi2, maxKey(v[i + 2]));
-            hi3 = Math.max(hi3, maxKey(v[i + 3]));
-        }
-        for (; i < len; i++) {
-            lo0 = Math.min(lo0, minKey(v[i]));
-            hi0 = Math.max(hi0, maxKey(v[i]));
-        }
-        out.min[g] = Double.longBitsToDouble(orderKey(Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3))));
-        out.max[g] = Double.longBitsToDouble(orderKey(Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3))));
-    }
-
-    /** The order key of {@code x}, or of +Infinity if {@code x} is NaN. */
-    private static long minKey(double x) {
-        long bits = Double.doubleToRawLongBits(x);
-        long m = nanMask(bits);
-        return (~m & orderKey(bits)) | (m & KEY_POSITIVE_INFINITY);
-    }
-
-    /** The order key of {@code x}, or of -Infinity if {@code x} is NaN. */
-    private static long maxKey(double x) {
-        long bits = Double.doubleToRawLongBits(x);
-        long m = nanMask(bits);
-        return (~m & orderKey(bits)) | (m & KEY_NEGATIVE_INFINITY);
-    }
-
-    private void scatterRun(Slots slots, MemorySegment values, MemorySegment series, long from, long to) {
+    private void scatterRun(SlotTable slots, MemorySegment values, MemorySegment series, long from, long to) {
         double[] v = slots.blockValues;
         int[] slot = slots.blockSlots;
         int[] slotOf = slotOfSeries;
@@ -357,26 +314,26 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 checkIds(slot, len);
             }
             long[] acc = slots.acc;
-            slots.domainBlock = slots.domain != null && smallDomain(v, slots.blockIndex, len);
+            slots.domainBlock = slots.domain != null && SlotKernels.smallDomain(v, slots.blockIndex, len);
             if (slots.domainBlock) {
-                domainBlock(slots, slot, len);
+                SlotKernels.domainBlock(slots, slot, len);
             } else if (!sums && !extremes && !ends) {
-                countBlock(acc, v, slot, len);
+                SlotKernels.countBlock(acc, v, slot, len);
             } else if (!sums) {
                 if (ends) {
-                    extremesBlock(acc, v, slot, len);
+                    SlotKernels.extremesBlock(acc, v, slot, len);
                 } else {
-                    minMaxBlock(acc, v, slot, len);
+                    SlotKernels.minMaxBlock(acc, v, slot, len);
                 }
-            } else if (fastBlock(v, len)) {
+            } else if (SlotKernels.fastBlock(v, len)) {
                 if (ends) {
-                    fullBlock(acc, v, slot, len);
+                    SlotKernels.fullBlock(acc, v, slot, len);
                 } else {
-                    statsBlock(acc, v, slot, len);
+                    SlotKernels.statsBlock(acc, v, slot, len);
                 }
             } else {
-                extremesBlock(acc, v, slot, len);
-                exactSums(slots, v, slot, len);
+                SlotKernels.extremesBlock(acc, v, slot, len);
+                SlotKernels.exactSums(slots, v, slot, len);
             }
             if (percentiles && !slots.domainBlock) {
                 sketchBlock(slots, v, slot, len);
@@ -392,36 +349,6 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                     throw new CancellationException("cancelled");
                 }
             }
-        }
-    }
-
-    /**
-     * Whether every value of the block is NaN or an integer in [-8, 7] — flags, states, small
-     * counts, the talk's 0/1 — with each one's {@link Percentiles#smallIndex} left in {@code index}.
-     */
-    private static boolean smallDomain(double[] v, int[] index, int len) {
-        int negative = 0;
-        for (int i = 0; i < len; i++) {
-            int k = Percentiles.smallIndex(v[i]);
-            index[i] = k;
-            negative |= k;
-        }
-        return negative >= 0;
-    }
-
-    /**
-     * The small-domain kernel: one counter increment per row, into the row's slot's histogram of
-     * the 16 small integers and NaN; counts, sums, squares, extremes (and the sketch's counts)
-     * all follow from the histogram when the run is emitted, exactly.
-     */
-    private static void domainBlock(Slots slots, int[] slot, int len) {
-        long[] domain = slots.domain;
-        byte[] touched = slots.touched;
-        int[] index = slots.blockIndex;
-        for (int i = 0; i < len; i++) {
-            int s = slot[i];
-            domain[s * Percentiles.SMALL_SLOTS + index[i]]++;
-            touched[s] = 1;
         }
     }
 
@@ -441,148 +368,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         }
     }
 
-    /** Whether every value of the block is missing or an integer of magnitude at most 2^16. */
-    private static boolean fastBlock(double[] v, int len) {
-        boolean ok = true;
-        for (int i = 0; i < len; i++) {
-            double x = v[i];
-            ok &= (x != x) | (Math.abs(x) <= FAST_LIMIT & x == Math.rint(x));
-        }
-        return ok;
-    }
-
-    // The kernels below handle NaN (missing) without branches: a branch on a value that is
-    // missing at random mispredicts about a third of the time, and C2 compiles a conditional
-    // choice between doubles to a branch. Instead, nanMask gives all ones for NaN and zero
-    // otherwise, and the substitutes for a missing value (-0.0 for sums, ±Infinity for the
-    // extremes) are blended in with integer masks. Slots are longs: counts as integers, sums as
-    // the bits of doubles, extremes as order keys (see orderKey), first/last as raw bits — so
-    // min and max are integer compare-and-move, not Math.min's five-instruction NaN dance.
-
-    private static final long ABS_BITS = 0x7FFF_FFFF_FFFF_FFFFL;
-    private static final long INFINITY_BITS = 0x7FF0_0000_0000_0000L;
-    private static final long NEGATIVE_ZERO_BITS = 0x8000_0000_0000_0000L;
-    private static final long NEGATIVE_INFINITY_BITS = 0xFFF0_0000_0000_0000L;
-    private static final long KEY_POSITIVE_INFINITY = orderKey(INFINITY_BITS);
-    private static final long KEY_NEGATIVE_INFINITY = orderKey(NEGATIVE_INFINITY_BITS);
-    private static final long NAN_BITS = Double.doubleToRawLongBits(Double.NaN);
-
-    /** All ones if {@code bits} is a NaN, else zero. */
-    private static long nanMask(long bits) {
-        return (INFINITY_BITS - (bits & ABS_BITS)) >> 63;
-    }
-
-    /**
-     * A long whose signed order is the order of the (non-NaN) doubles, with -0.0 below +0.0 as
-     * {@link Math#min} has it: negative doubles get their magnitude bits flipped. Its own inverse.
-     */
-    static long orderKey(long bits) {
-        return bits ^ ((bits >> 63) & ABS_BITS);
-    }
-
-    private static void countBlock(long[] acc, double[] v, int[] slot, int len) {
-        for (int i = 0; i < len; i++) {
-            int o = slot[i] * STRIDE;
-            long m = nanMask(Double.doubleToRawLongBits(v[i]));
-            acc[o + ROWS]++;
-            acc[o + MISSING] -= m;
-        }
-    }
-
-    /** Counts, plain double sums, extremes and first/last of a block whose sums are exact in doubles. */
-    private static void fullBlock(long[] acc, double[] v, int[] slot, int len) {
-        for (int i = 0; i < len; i++) {
-            int o = slot[i] * STRIDE;
-            long bits = Double.doubleToRawLongBits(v[i]);
-            long m = nanMask(bits);
-            long keep = ~m & bits;
-            double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
-            long key = orderKey(bits);
-            acc[o + ROWS]++;
-            acc[o + MISSING] -= m;
-            acc[o + SUM] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SUM]) + z);
-            acc[o + SQUARES] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SQUARES]) + z * z);
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
-            long first = acc[o + FIRST];
-            long unset = nanMask(first);
-            acc[o + FIRST] = (first & ~unset) | (bits & unset);
-            acc[o + LAST] = (acc[o + LAST] & m) | keep;
-        }
-    }
-
-    /** As {@link #fullBlock} without first and last. */
-    private static void statsBlock(long[] acc, double[] v, int[] slot, int len) {
-        for (int i = 0; i < len; i++) {
-            int o = slot[i] * STRIDE;
-            long bits = Double.doubleToRawLongBits(v[i]);
-            long m = nanMask(bits);
-            long keep = ~m & bits;
-            double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
-            long key = orderKey(bits);
-            acc[o + ROWS]++;
-            acc[o + MISSING] -= m;
-            acc[o + SUM] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SUM]) + z);
-            acc[o + SQUARES] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SQUARES]) + z * z);
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
-        }
-    }
-
-    /** Counts and extremes only: for percentiles (clamped to the extremes) without sums. */
-    private static void minMaxBlock(long[] acc, double[] v, int[] slot, int len) {
-        for (int i = 0; i < len; i++) {
-            int o = slot[i] * STRIDE;
-            long bits = Double.doubleToRawLongBits(v[i]);
-            long m = nanMask(bits);
-            long key = orderKey(bits);
-            acc[o + ROWS]++;
-            acc[o + MISSING] -= m;
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
-        }
-    }
-
-    /** As {@link #fullBlock} without the sums, for a block whose sums {@link #exactSums} takes. */
-    private static void extremesBlock(long[] acc, double[] v, int[] slot, int len) {
-        for (int i = 0; i < len; i++) {
-            int o = slot[i] * STRIDE;
-            long bits = Double.doubleToRawLongBits(v[i]);
-            long m = nanMask(bits);
-            long keep = ~m & bits;
-            long key = orderKey(bits);
-            acc[o + ROWS]++;
-            acc[o + MISSING] -= m;
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
-            long first = acc[o + FIRST];
-            long unset = nanMask(first);
-            acc[o + FIRST] = (first & ~unset) | (bits & unset);
-            acc[o + LAST] = (acc[o + LAST] & m) | keep;
-        }
-    }
-
-    /**
-     * Deposits the block's values and squares into exact per-slot sums: the block had a fraction,
-     * a large value or an infinity, for which plain double sums are not exact.
-     */
-    private static void exactSums(Slots slots, double[] v, int[] slot, int len) {
-        for (int i = 0; i < len; i++) {
-            double x = v[i];
-            if (x == x) {
-                int s = slot[i];
-                slots.bigSum(s).add(x);
-                ExactSum q = slots.bigSquares(s);
-                double square = x * x;
-                q.add(square);
-                if (Double.isFinite(square)) {
-                    q.add(Math.fma(x, x, -square));
-                }
-            }
-        }
-    }
-
-    private void sketchBlock(Slots slots, double[] v, int[] slot, int len) {
+    private void sketchBlock(SlotTable slots, double[] v, int[] slot, int len) {
         int reported = seriesOfSlot.length;
         if (spec.exactPercentiles()) {
             for (int i = 0; i < len; i++) {
@@ -607,174 +393,4 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         }
     }
 
-    /**
-     * The per-batch dense accumulators of the scatter kernel: {@value #STRIDE} longs per slot,
-     * plus exact sums and sketches created on first use.
-     */
-    private static final class Slots {
-        final long[] acc;
-        final ExactSum[] bigSum;
-        final ExactSum[] bigSquares;
-        final Percentiles[] sketches;
-        final boolean exactPercentiles;
-        /** Per slot, {@link Percentiles#SMALL_SLOTS} counts of small integers and NaN not yet in its sketch. */
-        final long[] smallCounts;
-        /** Per slot, counts of the small integers and NaN of small-domain blocks; {@code null} when first/last are asked. */
-        final long[] domain;
-        /** Per slot, whether {@link #domain} counted anything since the last emit. */
-        final byte[] touched;
-        /** Scratch: the small-domain index of each row of the current block. */
-        final int[] blockIndex = new int[BLOCK];
-        /** Whether the current block went to the small-domain kernel. */
-        boolean domainBlock;
-        /** Scratch: the current block's values and slots, copied from the batch. */
-        final double[] blockValues = new double[BLOCK];
-        final int[] blockSlots = new int[BLOCK];
-
-        Slots(int count, boolean percentiles, boolean exactPercentiles, boolean domain) {
-            this.domain = domain ? new long[count * Percentiles.SMALL_SLOTS] : null;
-            this.touched = new byte[count];
-            acc = new long[count * STRIDE];
-            bigSum = new ExactSum[count];
-            bigSquares = new ExactSum[count];
-            sketches = percentiles ? new Percentiles[count] : null;
-            smallCounts = percentiles && !exactPercentiles ? new long[count * Percentiles.SMALL_SLOTS] : null;
-            this.exactPercentiles = exactPercentiles;
-            for (int s = 0; s < count; s++) {
-                reset(s);
-            }
-        }
-
-        private void reset(int s) {
-            int o = s * STRIDE;
-            acc[o + ROWS] = 0;
-            acc[o + MISSING] = 0;
-            acc[o + SUM] = NEGATIVE_ZERO_BITS;
-            acc[o + SQUARES] = NEGATIVE_ZERO_BITS;
-            acc[o + MIN] = KEY_POSITIVE_INFINITY;
-            acc[o + MAX] = KEY_NEGATIVE_INFINITY;
-            acc[o + FIRST] = NAN_BITS;
-            acc[o + LAST] = NAN_BITS;
-        }
-
-        ExactSum bigSum(int s) {
-            ExactSum e = bigSum[s];
-            return e != null ? e : (bigSum[s] = new ExactSum());
-        }
-
-        ExactSum bigSquares(int s) {
-            ExactSum e = bigSquares[s];
-            return e != null ? e : (bigSquares[s] = new ExactSum());
-        }
-
-        Percentiles sketch(int s) {
-            Percentiles p = sketches[s];
-            return p != null ? p : (sketches[s] = new Percentiles(exactPercentiles));
-        }
-
-        /**
-         * Adds the slot's small-domain histogram, at {@code from}, to group g: counts, exact sums
-         * (integers, and no -0.0 among them, so the IEEE sign rule for zero sums holds), extremes.
-         */
-        private void emitDomain(QueryPartial out, int g, int from) {
-            long rows = 0;
-            long sum = 0;
-            long squares = 0;
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < Percentiles.SMALL_SLOTS - 1; k++) {
-                long c = domain[from + k];
-                if (c != 0) {
-                    long x = k - Percentiles.SMALL_OFFSET;
-                    rows += c;
-                    sum += x * c;
-                    squares += x * x * c;
-                    lo = Math.min(lo, x);
-                    hi = Math.max(hi, x);
-                }
-            }
-            long missing = domain[from + Percentiles.SMALL_SLOTS - 1];
-            out.rows[g] += rows + missing;
-            out.missing[g] += missing;
-            if (rows > 0) {
-                out.addSmallSum(g, sum);
-                out.addSmallSquares(g, squares);
-                out.min[g] = Math.min(out.min[g], lo);
-                out.max[g] = Math.max(out.max[g], hi);
-            }
-        }
-
-        /** Moves plain sums at risk of passing 2^53 into the exact sums. */
-        void foldSums() {
-            for (int s = 0; s < bigSum.length; s++) {
-                int o = s * STRIDE;
-                double sum = Double.longBitsToDouble(acc[o + SUM]);
-                double squares = Double.longBitsToDouble(acc[o + SQUARES]);
-                if (Math.abs(sum) > 0x1p52 || squares > 0x1p52) {
-                    bigSum(s).add(sum);
-                    bigSquares(s).add(squares);
-                    acc[o + SUM] = NEGATIVE_ZERO_BITS;
-                    acc[o + SQUARES] = NEGATIVE_ZERO_BITS;
-                }
-            }
-        }
-
-        /** Turns every slot that saw rows into a group of {@code out} in bucket {@code bucket}, and resets it. */
-        void emit(QueryPartial out, long bucket, int[] seriesOfSlot) {
-            for (int s = 0; s < seriesOfSlot.length; s++) {
-                int o = s * STRIDE;
-                if (acc[o + ROWS] == 0 && touched[s] == 0) {
-                    continue;
-                }
-                int g = out.addGroup(bucket, seriesOfSlot[s]);
-                out.rows[g] = acc[o + ROWS];
-                out.missing[g] = acc[o + MISSING];
-                out.sum[g] = Double.longBitsToDouble(acc[o + SUM]);
-                out.squares[g] = Double.longBitsToDouble(acc[o + SQUARES]);
-                out.bigSum[g] = bigSum[s];
-                out.bigSquares[g] = bigSquares[s];
-                out.min[g] = Double.longBitsToDouble(orderKey(acc[o + MIN]));
-                out.max[g] = Double.longBitsToDouble(orderKey(acc[o + MAX]));
-                out.first[g] = Double.longBitsToDouble(acc[o + FIRST]);
-                out.last[g] = Double.longBitsToDouble(acc[o + LAST]);
-                if (touched[s] != 0) {
-                    emitDomain(out, g, s * Percentiles.SMALL_SLOTS);
-                }
-                if (sketches != null) {
-                    Percentiles p = sketches[s] != null ? sketches[s] : new Percentiles(exactPercentiles);
-                    if (smallCounts != null) {
-                        p.addSmallCounts(smallCounts, s * Percentiles.SMALL_SLOTS);
-                    }
-                    if (touched[s] != 0) {
-                        p.addSmallCounts(domain, s * Percentiles.SMALL_SLOTS);
-                    }
-                    out.sketches[g] = p;
-                    sketches[s] = null;
-                }
-                if (touched[s] != 0) {
-                    java.util.Arrays.fill(domain, s * Percentiles.SMALL_SLOTS, (s + 1) * Percentiles.SMALL_SLOTS, 0L);
-                    touched[s] = 0;
-                }
-                bigSum[s] = null;
-                bigSquares[s] = null;
-                reset(s);
-            }
-            if (smallCounts != null) {
-                java.util.Arrays.fill(smallCounts, 0L);
-            }
-            // the spare slot of excluded series, if any
-            for (int s = seriesOfSlot.length; s < bigSum.length; s++) {
-                if (touched[s] != 0) {
-                    java.util.Arrays.fill(domain, s * Percentiles.SMALL_SLOTS, (s + 1) * Percentiles.SMALL_SLOTS, 0L);
-                    touched[s] = 0;
-                }
-                reset(s);
-                bigSum[s] = null;
-                bigSquares[s] = null;
-                if (sketches != null) {
-                    sketches[s] = null;
-                }
-            }
-        }
-    }
 }

@@ -68,6 +68,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     /** Slots including the spare one for excluded series. */
     private final int slotCount;
     private final boolean sums;
+    /** Whether sums of squares are needed (for stddev). */
+    private final boolean squares;
     private final boolean extremes;
     private final boolean ends;
     private final boolean percentiles;
@@ -130,6 +132,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             }
         }
         this.sums = sum || stddev;
+        this.squares = stddev;
         // percentiles are clamped to [min, max]: the scatter kernels keep extremes for them too
         this.extremes = ext || spec.hasPercentiles();
         this.ends = end;
@@ -333,7 +336,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
                 }
             } else {
                 SlotKernels.extremesBlock(acc, v, slot, len);
-                SlotKernels.exactSums(slots, v, slot, len);
+                SlotKernels.exactSums(slots, v, slot, len, squares);
             }
             if (percentiles && !slots.domainBlock) {
                 sketchBlock(slots, v, slot, len);

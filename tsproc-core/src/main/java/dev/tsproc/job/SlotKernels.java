@@ -212,14 +212,18 @@ final class SlotKernels {
 
     /**
      * Deposits the block's values and squares into exact per-slot sums: the block had a fraction,
-     * a large value or an infinity, for which plain double sums are not exact.
+     * a large value or an infinity, for which plain double sums are not exact. Squares only when
+     * a standard deviation needs them: they cost two of the three deposits.
      */
-    static void exactSums(SlotTable slots, double[] v, int[] slot, int len) {
+    static void exactSums(SlotTable slots, double[] v, int[] slot, int len, boolean withSquares) {
         for (int i = 0; i < len; i++) {
             double x = v[i];
             if (x == x) {
                 int s = slot[i];
                 slots.bigSum(s).add(x);
+                if (!withSquares) {
+                    continue;
+                }
                 ExactSum q = slots.bigSquares(s);
                 double square = x * x;
                 q.add(square);

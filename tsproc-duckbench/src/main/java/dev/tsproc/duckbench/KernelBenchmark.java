@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * The query kernels alone: nanoseconds per row of {@link QueryJob#map} on one thread over one
  * batch of 2^20 rows of the talk's workload (values 0, 1 or missing, a third each; 1,000 series
  * drawn at random per row; 1 ms apart), best of 50 runs, beside a plain read of the value
- * column. Best-of-N on one thread is what other processes on a shared machine disturb least.
+ * column; then the same with standard normal values, which take the general paths. Best-of-N on one thread is what other processes on a shared machine disturb least.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp tsproc-duckbench/target/tsproc-duckbench-0.1.0-SNAPSHOT.jar:tsproc-duckbench/target/lib/* \
@@ -64,15 +64,20 @@ public final class KernelBenchmark {
             System.out.println("| kernel (one thread, 2^20 rows) | ns/row |");
             System.out.println("|---|---:|");
             for (var e : specs.entrySet()) {
-                QueryJob job = QueryJob.of(e.getValue(), dictionary, true);
-                double best = Double.MAX_VALUE;
-                for (int r = 0; r < RUNS; r++) {
-                    long t0 = System.nanoTime();
-                    job.map(batch);
-                    best = Math.min(best, (System.nanoTime() - t0) / (double) ROWS);
-                }
-                System.out.printf(Locale.ROOT, "| %s | %.2f |%n", e.getKey(), best);
+                time(e.getKey(), QueryJob.of(e.getValue(), dictionary, true), batch);
             }
+            // the same rows with standard normal values instead: no small-integer fast path
+            MemorySegment gauss = arena.allocate(Column.VALUE.byteSize(ROWS), 64);
+            for (int i = 0; i < ROWS; i++) {
+                gauss.setAtIndex(Column.VALUE_LAYOUT, i, random.nextInt(3) == 2 ? Double.NaN : random.nextGaussian());
+            }
+            BatchView normal = new BatchView(0, 0, ROWS, ts, gauss, series, dictionary);
+            time("gaussian: (a) stats", QueryJob.of(specs.get("(a) stats"), dictionary, true), normal);
+            time("gaussian: (b) stats by series", QueryJob.of(specs.get("(b) stats by series"), dictionary, true), normal);
+            time("gaussian: mean by series", QueryJob.of(new QuerySpec(List.of(Aggregate.MEAN), true, 0, all, none, List.of(), false),
+                    dictionary, true), normal);
+            time("gaussian: (e) p99", QueryJob.of(specs.get("(e) p99"), dictionary, true), normal);
+            time("gaussian: (e) p99 by series", QueryJob.of(specs.get("(e) p99 by series"), dictionary, true), normal);
             double best = Double.MAX_VALUE;
             long sink = 0;
             for (int r = 0; r < RUNS; r++) {
@@ -87,6 +92,16 @@ public final class KernelBenchmark {
                 System.out.println();
             }
         }
+    }
+
+    private static void time(String name, QueryJob job, BatchView batch) {
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < RUNS; r++) {
+            long t0 = System.nanoTime();
+            job.map(batch);
+            best = Math.min(best, (System.nanoTime() - t0) / (double) ROWS);
+        }
+        System.out.printf(Locale.ROOT, "| %s | %.2f |%n", name, best);
     }
 
     private KernelBenchmark() {}

@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
  * <pre>
  * ./mvnw -q -pl tsproc-duckbench -am package -DskipTests
  * java -Xmx12g --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -jar tsproc-duckbench/target/tsproc-duckbench-0.1.0-SNAPSHOT.jar \
- *      [rows=200000000] [series=1000] [threads=2] [reps=5] [duckdb=true]
+ *      [rows=200000000] [series=1000] [threads=2] [reps=5] [duckdb=true] [distribution=talk|walk|gauss]
  * </pre>
  */
 public final class QueryBenchmark {
@@ -50,7 +50,7 @@ public final class QueryBenchmark {
     private record Case(String name, Callable<Object> tsproc, String sql, List<Column> floorColumns) {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000000", "series", "1000", "threads", "2", "reps", "5", "duckdb", "true"));
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000000", "series", "1000", "threads", "2", "reps", "5", "duckdb", "true", "distribution", "talk"));
         for (String a : args) {
             String[] kv = a.split("=", 2);
             opts.put(kv[0], kv[1]);
@@ -62,9 +62,10 @@ public final class QueryBenchmark {
         try (SharedSegments shm = SharedSegments.create()) {
             Path path = shm.newStorePath();
             long t0 = System.nanoTime();
-            Generator.generate(new GeneratorSpec(rows, series, GeneratorSpec.TALK_MISSING, Distribution.TALK, GeneratorSpec.TALK_SEED),
+            Distribution distribution = Distribution.valueOf(opts.get("distribution").toUpperCase(Locale.ROOT));
+            Generator.generate(new GeneratorSpec(rows, series, GeneratorSpec.TALK_MISSING, distribution, GeneratorSpec.TALK_SEED),
                     path, threads);
-            log("generated %,d rows x %d series in %.1f s", rows, series, (System.nanoTime() - t0) / 1e9);
+            log("generated %,d rows x %d series (%s) in %.1f s", rows, series, distribution, (System.nanoTime() - t0) / 1e9);
             try (Store store = Store.open(path);
                  DuckDBConnection duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:")) {
                 boolean withDuck = Boolean.parseBoolean(opts.get("duckdb"));

@@ -71,8 +71,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rows", description = "Rows of the built-in default dataset. Default: " + DEFAULT_ROWS_TEXT + ".")
     Long defaultRows;
 
+    @Mixin
+    QueryOptions query;
+
     @Override
     public Integer call() throws Exception {
+        QueryRun.check(spec.commandLine(), query);
         int workerCount = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
         Checks.atLeast(spec, "--workers", workerCount, 1);
         Checks.atLeast(spec, "--batch-rows", batchRows, 1);
@@ -115,6 +119,9 @@ final class RunCommand implements Callable<Integer> {
         try (Store store = Store.open(path)) {
             if (verify) {
                 store.verifyChecksums();
+            }
+            if (query.isQuery()) {
+                return QueryRun.run(spec.commandLine(), store, query, options, format);
             }
             RunResult<Stats> run = Coordinator.run(store, builtin, options);
             PrintWriter out = spec.commandLine().getOut();

@@ -50,7 +50,24 @@ public final class Coordinator {
      */
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options)
             throws JobFailedException, InterruptedException {
-        Plan plan = new Plan(store.rowCount(), options.batchRows());
+        return run(store, job, options, 0, store.rowCount());
+    }
+
+    /**
+     * Runs {@code job} over rows {@code [firstRow, rowEnd)} of {@code store} only (a query's time
+     * range); batches are cut from {@code firstRow}.
+     *
+     * @throws JobFailedException   if a batch failed
+     * @throws InterruptedException if the calling thread was interrupted; every worker has
+     *                              ended when this is thrown
+     */
+    public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options, long firstRow, long rowEnd)
+            throws JobFailedException, InterruptedException {
+        if (firstRow < 0 || rowEnd < firstRow || rowEnd > store.rowCount()) {
+            throw new IllegalArgumentException("rows [" + firstRow + ", " + rowEnd + ") are not within the store's "
+                    + store.rowCount() + " rows");
+        }
+        Plan plan = new Plan(firstRow, rowEnd - firstRow, options.batchRows());
         long batchCount = plan.batchCount();
         int workers = (int) Math.max(1, Math.min(options.workers(), batchCount));
         long start = System.nanoTime();

@@ -1,25 +1,35 @@
 package dev.tsproc.exec;
 
 /**
- * Fixed-size batches covering a store's rows: every batch has {@code batchRows} rows but the
- * last, which has the remainder.
+ * Fixed-size batches covering rows {@code [firstRow, firstRow + rowCount)} of a store (all of it,
+ * or the rows a query's time range selects): every batch has {@code batchRows} rows but the last,
+ * which has the remainder.
  *
  * <p>The cut depends only on the row count and the batch size — never on the number of
  * workers — so the partials, and the order in which the coordinator combines them, are the
  * same however the work is spread. Batches are computed on demand, so a plan of billions of
  * rows costs no memory.
  *
- * @param rowCount  rows in the store
+ * @param firstRow  first row covered
+ * @param rowCount  rows covered
  * @param batchRows rows per batch, at least 1
  */
-public record Plan(long rowCount, long batchRows) {
+public record Plan(long firstRow, long rowCount, long batchRows) {
     public Plan {
+        if (firstRow < 0) {
+            throw new IllegalArgumentException("firstRow=" + firstRow + " must not be negative");
+        }
         if (rowCount < 0) {
             throw new IllegalArgumentException("rowCount=" + rowCount + " must not be negative");
         }
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows=" + batchRows + " must be at least 1");
         }
+    }
+
+    /** Batches over rows {@code [0, rowCount)}. */
+    public Plan(long rowCount, long batchRows) {
+        this(0, rowCount, batchRows);
     }
 
     /** Number of batches: {@code ceil(rowCount / batchRows)}. */
@@ -33,6 +43,6 @@ public record Plan(long rowCount, long batchRows) {
             throw new IndexOutOfBoundsException("batch " + index + " outside [0, " + batchCount() + ")");
         }
         long offset = index * batchRows;
-        return new Batch(index, offset, Math.min(batchRows, rowCount - offset));
+        return new Batch(index, firstRow + offset, Math.min(batchRows, rowCount - offset));
     }
 }

@@ -34,6 +34,28 @@ public final class TestStores {
         }
     }
 
+    /** Writes the given columns; {@code series} may be {@code null} for a store without a series column. */
+    public static Path write(Path file, long[] ts, double[] values, int[] series, SeriesDictionary dictionary) {
+        try (Arena arena = Arena.ofConfined();
+             StoreWriter writer = StoreWriter.create(file, values.length, series == null ? SeriesDictionary.empty() : dictionary)) {
+            MemorySegment t = arena.allocate(Column.TS.byteSize(values.length), 64);
+            MemorySegment.copy(ts, 0, t, Column.TS_LAYOUT, 0, ts.length);
+            MemorySegment vs = arena.allocate(Column.VALUE.byteSize(values.length), 64);
+            MemorySegment.copy(values, 0, vs, Column.VALUE_LAYOUT, 0, values.length);
+            writer.write(Column.TS, 0, t);
+            writer.write(Column.VALUE, 0, vs);
+            if (series != null) {
+                MemorySegment ss = arena.allocate(Column.SERIES.byteSize(values.length), 64);
+                MemorySegment.copy(series, 0, ss, Column.SERIES_LAYOUT, 0, series.length);
+                writer.write(Column.SERIES, 0, ss);
+            }
+            writer.commit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Writes {@code values} to a fresh file in the system temp directory, for jqwik properties
      * (which get no JUnit {@code @TempDir}); the caller deletes it.

@@ -1,0 +1,87 @@
+package dev.tsproc.cli;
+
+import dev.tsproc.ingest.Distribution;
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QueryCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Outcome(int exit, String out, String err) {}
+
+    private Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    private Path store() throws Exception {
+        Path path = dir.resolve("q.tsp");
+        Generator.generate(new GeneratorSpec(200_000, 3, 0.2, Distribution.WALK, 1), path, 2);
+        return path;
+    }
+
+    @Test
+    void printsOneRowPerSeriesAndBucketAsCsv() throws Exception {
+        Outcome o = run("run", store().toString(), "--agg", "count,missing,p50", "--by", "series", "--every", "1m",
+                "--format", "csv", "--workers", "2");
+        assertThat(o.exit()).as(o.err()).isZero();
+        String[] lines = o.out().split("\n");
+        assertThat(lines[0]).isEqualTo("series,bucket,count,missing,p50");
+        // 200,000 rows 1 ms apart from 22:13:20 span four minute-buckets, for each of 3 series
+        assertThat(lines).hasSize(1 + 3 * 4);
+        assertThat(lines[1]).startsWith("s0,2023-11-14T22:13:00Z,");
+        assertThat(o.err()).contains("12 groups");
+    }
+
+    @Test
+    void filtersByTimeAndSeriesAndPrintsJson() throws Exception {
+        Outcome o = run("run", store().toString(), "--agg", "count", "--from", "2023-11-14T22:14:00Z",
+                "--to", "1700000100", "--series", "s1,s2", "--format", "json");
+        assertThat(o.exit()).as(o.err()).isZero();
+        assertThat(o.out()).startsWith("[{\"count\":").contains("}]");
+        assertThat(o.err()).contains("query over 60,000 rows in range");
+    }
+
+    @Test
+    void badQueryOptionsAreUsageErrors() throws Exception {
+        Path path = store();
+        assertThat(run("run", path.toString(), "--agg", "median").err()).contains("unknown aggregate 'median'");
+        assertThat(run("run", path.toString(), "--agg", "median").exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("run", path.toString(), "--every", "soon").err()).contains("--every: 'soon' is not a width");
+        assertThat(run("run", path.toString(), "--by", "hour").err()).contains("--by takes 'series'");
+        assertThat(run("run", path.toString(), "--from", "yesterday").exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("run", path.toString(), "--series", "nope").err()).contains("no series 'nope'");
+        assertThat(run("run", path.toString(), "--from", "2024-01-01", "--to", "2023-01-01").err()).contains("the time range is empty");
+        assertThat(run("run", path.toString(), "--job", "sum", "--agg", "sum").err()).contains("exclude each other");
+    }
+
+    @Test
+    void parsesTimesAndWidths() {
+        assertThat(QueryOptions.parseTime("2023-11-14T22:13:20Z")).isEqualTo(1_700_000_000_000_000_000L);
+        assertThat(QueryOptions.parseTime("2023-11-14T23:13:20+01:00")).isEqualTo(1_700_000_000_000_000_000L);
+        assertThat(QueryOptions.parseTime("2023-11-14T22:13:20.5")).isEqualTo(1_700_000_000_500_000_000L);
+        assertThat(QueryOptions.parseTime("1970-01-02")).isEqualTo(86_400_000_000_000L);
+        assertThat(QueryOptions.parseTime("1700000000")).isEqualTo(1_700_000_000_000_000_000L);
+        assertThat(QueryOptions.parseTime("1700000000123ms")).isEqualTo(1_700_000_000_123_000_000L);
+        assertThat(QueryOptions.parseTime("-5ns")).isEqualTo(-5L);
+        assertThat(QueryOptions.parseWidth("5m")).isEqualTo(300_000_000_000L);
+        assertThat(QueryOptions.parseWidth("1d")).isEqualTo(86_400_000_000_000L);
+        assertThat(QueryOptions.parseWidth("PT15M")).isEqualTo(900_000_000_000L);
+        assertThat(QueryOptions.parseWidth("250us")).isEqualTo(250_000L);
+        assertThatThrownBy(() -> QueryOptions.parseWidth("0s")).hasMessageContaining("must be positive");
+        assertThatThrownBy(() -> QueryOptions.parseWidth("5")).hasMessageContaining("not a width");
+        assertThatThrownBy(() -> QueryOptions.parseTime("5h")).hasMessageContaining("epoch times take");
+    }
+}

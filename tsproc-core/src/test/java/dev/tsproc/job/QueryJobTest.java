@@ -1,0 +1,297 @@
+package dev.tsproc.job;
+
+import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.RunOptions;
+import dev.tsproc.exec.RunResult;
+import dev.tsproc.store.Store;
+import dev.tsproc.testkit.ReferenceQuery;
+import dev.tsproc.testkit.TestStores;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QueryJobTest {
+    private static final List<Aggregate> ALL = List.of(Aggregate.COUNT, Aggregate.MISSING, Aggregate.SUM,
+            Aggregate.MEAN, Aggregate.MIN, Aggregate.MAX, Aggregate.STDDEV, Aggregate.FIRST, Aggregate.LAST,
+            Aggregate.P50, Aggregate.P90, Aggregate.P99, Aggregate.percentile(0), Aggregate.percentile(1));
+
+    @TempDir
+    Path dir;
+
+    /** A random dataset: the columns and the store written from them. */
+    record Data(long[] ts, double[] values, int[] series, SeriesDictionary dictionary) {
+        Path write(Path file) {
+            return TestStores.write(file, ts, values, series, dictionary);
+        }
+    }
+
+    /**
+     * Rows with repeated and gapped timestamps (so buckets are empty, or straddle batches), one
+     * to five series (some with a single row), and values from one of three mixes: awkward
+     * (NaN, ±Infinity, -0.0, subnormals, huge), the talk's {0, 1, NaN}, or small integers.
+     */
+    static Data randomData(long seed, int n) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int seriesCount = random.nextInt(1, 6);
+        long[] ts = new long[n];
+        long t = random.nextBoolean() ? 1_700_000_000_000_000_000L : -random.nextLong(1, 1_000_000_000_000L);
+        long maxStep = new long[] {1, 1_000_000, 250_000_000, 3_000_000_000L}[random.nextInt(4)];
+        for (int i = 0; i < n; i++) {
+            t += random.nextInt(4) == 0 ? 0 : random.nextLong(maxStep + 1);
+            ts[i] = t;
+        }
+        double[] values = switch (random.nextInt(4)) {
+            case 0 -> TestStores.awkwardValues(seed, n, random.nextBoolean());
+            case 1 -> random.doubles(n).map(x -> x < 1 / 3.0 ? Double.NaN : x < 2 / 3.0 ? 0 : 1).toArray();
+            case 2 -> {
+                // small integers (the small-domain kernel) with rare awkward values, so that some
+                // blocks of a run take that kernel and others do not
+                double[] odd = TestStores.awkwardValues(seed, n, true);
+                double[] v = new double[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = random.nextInt(1500) == 0 ? odd[i] : random.nextInt(9) == 0 ? Double.NaN : random.nextInt(-8, 8);
+                }
+                yield v;
+            }
+            default -> random.ints(n, -70_000, 70_000).mapToDouble(x -> x % 7 == 0 ? Double.NaN : x).toArray();
+        };
+        if (seriesCount == 1) {
+            return new Data(ts, values, null, SeriesDictionary.empty());
+        }
+        int[] series = new int[n];
+        for (int i = 0; i < n; i++) {
+            // the last series is rare: often absent or a single row
+            series[i] = random.nextInt(200) == 0 ? seriesCount - 1 : random.nextInt(seriesCount - 1);
+        }
+        List<String> names = new ArrayList<>();
+        for (int s = 0; s < seriesCount; s++) {
+            names.add("s" + s);
+        }
+        return new Data(ts, values, series, SeriesDictionary.of(names));
+    }
+
+    /** A random query over {@code data}: grouping, bucket width, a range starting and ending mid-data, a series filter. */
+    static QuerySpec randomSpec(long seed, Data data, boolean exact) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        boolean hasSeries = data.series() != null;
+        boolean bySeries = hasSeries && random.nextBoolean();
+        long bucket = new long[] {0, 0, 1, 7_000_000, 1_000_000_000, 60_000_000_000L}[random.nextInt(6)];
+        long from = Long.MIN_VALUE;
+        long to = Long.MAX_VALUE;
+        int n = data.values().length;
+        if (n > 0 && random.nextBoolean()) {
+            from = data.ts()[random.nextInt(n)] + random.nextLong(-2, 3);
+        }
+        if (n > 0 && random.nextBoolean()) {
+            to = Math.max(from, data.ts()[random.nextInt(n)] + random.nextLong(-2, 3));
+        }
+        List<String> series = new ArrayList<>();
+        if (hasSeries && random.nextInt(3) == 0) {
+            for (String name : data.dictionary().names()) {
+                if (random.nextBoolean()) {
+                    series.add(name);
+                }
+            }
+            if (series.isEmpty()) {
+                series.add(data.dictionary().name(0));
+            }
+        }
+        return new QuerySpec(ALL, bySeries, bucket, from, to, series, exact);
+    }
+
+    static QueryResult run(Path file, QuerySpec spec, int workers, long batchRows) throws Exception {
+        try (Store store = Store.open(file)) {
+            QueryJob job = QueryJob.on(store, spec);
+            RowRange rows = job.rowRange(store);
+            RunResult<QueryResult> run = Coordinator.run(store, job,
+                    RunOptions.defaults().withWorkers(workers).withBatchRows(batchRows), rows.firstRow(), rows.rowEnd());
+            assertThat(run.rows()).isEqualTo(rows.rowCount());
+            return run.result();
+        }
+    }
+
+    static void assertMatches(QueryResult actual, List<QueryResult.Row> expected, boolean exactPercentiles) {
+        assertThat(actual.rows()).hasSameSizeAs(expected);
+        for (int r = 0; r < expected.size(); r++) {
+            QueryResult.Row a = actual.rows().get(r);
+            QueryResult.Row e = expected.get(r);
+            assertThat(a.series()).as("row %d series", r).isEqualTo(e.series());
+            assertThat(a.bucketStartNanos()).as("row %d bucket", r).isEqualTo(e.bucketStartNanos());
+            for (int k = 0; k < actual.aggregates().size(); k++) {
+                Aggregate agg = actual.aggregates().get(k);
+                double x = a.values().get(k);
+                double y = e.values().get(k);
+                String what = "row " + r + " (" + e.series() + ", " + e.bucketStart() + ") " + agg + ": " + x + " vs " + y;
+                if (agg.kind() == Aggregate.Kind.STDDEV) {
+                    // Squares beyond 1.8e308 (|x| > 1.3e154) make the exact kernels give NaN, the
+                    // BigDecimal reference Infinity: both say "not a finite answer".
+                    assertThat(Double.isFinite(x)).as(what).isEqualTo(Double.isFinite(y));
+                    if (Double.isFinite(y)) {
+                        assertThat(Math.abs(x - y)).as(what).isLessThanOrEqualTo(Math.abs(y) * 1e-12);
+                    }
+                } else if (agg.kind() == Aggregate.Kind.PERCENTILE && !exactPercentiles) {
+                    assertWithinSketchBound(x, y, what);
+                } else {
+                    assertThat(Double.doubleToRawLongBits(x)).as(what).isEqualTo(Double.doubleToRawLongBits(y));
+                }
+            }
+        }
+    }
+
+    /** The bound documented on {@link Percentiles}. */
+    static void assertWithinSketchBound(double sketch, double exact, String what) {
+        if (Double.isNaN(exact) || Double.isInfinite(exact)) {
+            assertThat(Double.doubleToLongBits(sketch)).as(what).isEqualTo(Double.doubleToLongBits(exact));
+        } else if (Math.abs(exact) < 2.3e-308) {
+            assertThat(Math.abs(sketch - exact)).as(what).isLessThan(2.3e-308 + Math.abs(exact) * Percentiles.RELATIVE_ACCURACY);
+        } else {
+            assertThat(Math.abs(sketch - exact)).as(what)
+                    .isLessThanOrEqualTo(Math.abs(exact) * Percentiles.RELATIVE_ACCURACY * (1 + 1e-9));
+        }
+    }
+
+    @Property(tries = 150)
+    void matchesTheReferenceOnRandomDataAndQueries(@ForAll long seed, @ForAll @IntRange(max = 3000) int n,
+                                                   @ForAll @IntRange(min = 1, max = 600) int batchRows,
+                                                   @ForAll @IntRange(min = 1, max = 4) int workers) throws Exception {
+        Data data = randomData(seed, n);
+        boolean exact = seed % 2 == 0;
+        QuerySpec spec = randomSpec(seed, data, exact);
+        Path file = data.write(Files.createTempFile("tsproc-query-", ".tsp").resolveSibling("tsproc-q-" + System.nanoTime() + ".tsp"));
+        try {
+            assertMatches(run(file, spec, workers, batchRows),
+                    ReferenceQuery.run(spec, data.ts(), data.values(), data.series(), data.dictionary()), exact);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void answersAreBitIdenticalForEveryWorkerCountAndBatchSize() throws Exception {
+        Data data = randomData(3, 40_000);
+        while (data.series() == null) {
+            data = randomData(data.ts().length + 1, 40_000);
+        }
+        Path file = data.write(dir.resolve("det.tsp"));
+        for (long seed = 0; seed < 6; seed++) {
+            QuerySpec spec = randomSpec(seed, data, false);
+            QueryResult first = run(file, spec, 1, 40_000);
+            for (int workers : new int[] {1, 2, 3, 8}) {
+                for (long batchRows : new long[] {1, 999, 4096, 65_536}) {
+                    QueryResult r = run(file, spec, workers, batchRows);
+                    assertThat(bits(r)).as("spec %s workers=%d batchRows=%d", spec, workers, batchRows).isEqualTo(bits(first));
+                }
+            }
+        }
+    }
+
+    private static List<Object> bits(QueryResult r) {
+        List<Object> out = new ArrayList<>();
+        for (QueryResult.Row row : r.rows()) {
+            out.add(row.series());
+            out.add(row.bucketStartNanos());
+            for (double v : row.values()) {
+                out.add(Double.doubleToRawLongBits(v));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void wholeColumnStatsEqualTheBuiltinJob() throws Exception {
+        double[] v = TestStores.awkwardValues(5, 20_000, true);
+        Path file = TestStores.write(dir.resolve("w.tsp"), v);
+        QueryResult q = run(file, QuerySpec.of(Aggregate.STATS), 2, 1000);
+        Stats s;
+        try (Store store = Store.open(file)) {
+            s = Coordinator.run(store, BuiltinJob.named("stats"), RunOptions.defaults().withBatchRows(777)).result();
+        }
+        QueryResult.Row row = q.rows().getFirst();
+        assertThat(q.rows()).hasSize(1);
+        assertThat(q.value(row, Aggregate.COUNT)).isEqualTo(s.count());
+        assertThat(q.value(row, Aggregate.MISSING)).isEqualTo(s.missing());
+        for (var pair : List.of(List.of(Aggregate.SUM, s.sum()), List.of(Aggregate.MEAN, s.mean()),
+                List.of(Aggregate.MIN, s.min()), List.of(Aggregate.MAX, s.max()), List.of(Aggregate.STDDEV, s.stddev()))) {
+            assertThat(Double.doubleToRawLongBits(q.get(row, (Aggregate) pair.get(0))))
+                    .as(pair.get(0).toString()).isEqualTo(Double.doubleToRawLongBits((Double) pair.get(1)));
+        }
+    }
+
+    @Test
+    void aTimeRangeIsFoundByBinarySearchAndOnlyItsRowsArePlanned() throws Exception {
+        double[] v = new double[10_000];
+        java.util.Arrays.fill(v, 1.0);
+        Path file = TestStores.write(dir.resolve("r.tsp"), v);
+        long t0 = 1_700_000_000_000_000_000L;
+        QuerySpec spec = new QuerySpec(List.of(Aggregate.COUNT, Aggregate.FIRST), false, 0,
+                t0 + 1_234 * 1_000_000L, t0 + 5_678 * 1_000_000L + 1, List.of(), false);
+        try (Store store = Store.open(file)) {
+            RowRange rows = QueryJob.on(store, spec).rowRange(store);
+            assertThat(rows).isEqualTo(new RowRange(1_234, 5_679));
+        }
+        QueryResult r = run(file, spec, 2, 100);
+        assertThat(r.value(r.rows().getFirst(), Aggregate.COUNT)).isEqualTo(5_678L - 1_234 + 1);
+    }
+
+    @Test
+    void withoutGroupingAnEmptyRangeStillGivesOneRow() throws Exception {
+        Path file = TestStores.write(dir.resolve("e.tsp"), new double[] {1, 2});
+        QueryResult r = run(file, new QuerySpec(ALL, false, 0, 0, 1, List.of(), false), 2, 1);
+        assertThat(r.rows()).hasSize(1);
+        assertThat(r.get(r.rows().getFirst(), Aggregate.COUNT)).isZero();
+        assertThat(r.get(r.rows().getFirst(), Aggregate.SUM)).isEqualTo(0.0);
+        assertThat(r.get(r.rows().getFirst(), Aggregate.P99)).isNaN();
+        QueryResult byTime = run(file, new QuerySpec(ALL, false, 1000, 0, 1, List.of(), false), 2, 1);
+        assertThat(byTime.rows()).isEmpty();
+    }
+
+    @Test
+    void theTalksDataGetsExactExtremePercentilesFromTheSketch() throws Exception {
+        SplittableRandom random = new SplittableRandom(1);
+        double[] v = random.doubles(50_000).map(x -> x < 1 / 3.0 ? Double.NaN : x < 2 / 3.0 ? 0 : 1).toArray();
+        Path file = TestStores.write(dir.resolve("talk.tsp"), v);
+        QueryResult r = run(file, QuerySpec.of(List.of(Aggregate.P50, Aggregate.P99, Aggregate.percentile(0.1))), 2, 4096);
+        assertThat(r.rows().getFirst().values()).containsExactly(
+                ReferenceQuery.percentile(0.5, v), 1.0, 0.0);
+    }
+
+    @Test
+    void rejectsSeriesQueriesTheStoreCannotAnswer() throws Exception {
+        Path plain = TestStores.write(dir.resolve("p.tsp"), new double[] {1});
+        try (Store store = Store.open(plain)) {
+            QuerySpec bySeries = new QuerySpec(ALL, true, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false);
+            assertThatThrownBy(() -> QueryJob.on(store, bySeries)).hasMessageContaining("no series column");
+        }
+        Data data = randomData(1, 10);
+        while (data.series() == null) {
+            data = randomData(data.ts().length + 7, 10);
+        }
+        try (Store store = Store.open(data.write(dir.resolve("s.tsp")))) {
+            QuerySpec unknown = new QuerySpec(ALL, true, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of("nope"), false);
+            assertThatThrownBy(() -> QueryJob.on(store, unknown)).hasMessageContaining("no series 'nope'");
+        }
+    }
+
+    @Test
+    void parsesAggregateNames() {
+        assertThat(Aggregate.parseList("count, p99.9 ,stats")).startsWith(Aggregate.COUNT, Aggregate.percentile(0.999))
+                .hasSize(9);
+        assertThat(Aggregate.parse("P50")).isEqualTo(Aggregate.P50);
+        assertThat(Aggregate.percentile(0.999).label()).isEqualTo("p99.9");
+        assertThat(Aggregate.P99.label()).isEqualTo("p99");
+        assertThatThrownBy(() -> Aggregate.parse("median")).hasMessageContaining("unknown aggregate 'median'");
+        assertThatThrownBy(() -> Aggregate.parse("p101")).hasMessageContaining("bad percentile");
+    }
+}

@@ -92,8 +92,7 @@ public final class Coordinator {
 
     /** The executor {@code options} ask for, with no more workers than the store has batches. */
     private static Executor executorFor(RunOptions options, Store store) throws IOException, InterruptedException {
-        long batches = new Plan(store.rowCount(), options.batchRows()).batchCount();
-        int workers = (int) Math.max(1, Math.min(options.workers(), batches));
+        int workers = options.workersFor(store.rowCount());
         return switch (options.executor()) {
             case THREADS -> new ThreadExecutor(workers);
             case PROCESSES -> ProcessExecutor.start(workers,
@@ -115,61 +114,72 @@ public final class Coordinator {
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, JobSpec spec, RunOptions options, Executor executor)
             throws JobFailedException, InterruptedException, IOException {
         Plan plan = new Plan(store.rowCount(), options.batchRows());
-        long batchCount = plan.batchCount();
-        int workers = (int) Math.max(1, Math.min(Math.min(options.workers(), executor.workers()), batchCount));
+        int workers = Math.min(options.workersFor(store.rowCount()), executor.workers());
         long start = System.nanoTime();
         Timeline timeline = new Timeline(start);
+        try (Executor.Session<P> session = executor.open(store, job, spec, options.transfer(), workers)) {
+            boolean workersElsewhere = executor.kind() != Executor.Kind.THREADS;
+            R result = job.finish(combineAll(session, job, plan, options.onFailure(), timeline, workersElsewhere));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            session.close(); // the result is ready; ending the job in the workers is clean-up
+            timeline.workers(session.reports());
+            return new RunResult<>(result, plan.rowCount(), plan.batchCount(), session.runners().size(), elapsed, timeline);
+        }
+    }
+
+    /**
+     * Runs every batch of {@code plan} on the session's workers, combining partials in batch
+     * order. With {@code workersElsewhere}, the coordinator samples its own memory as batches
+     * end; otherwise the batches' samples are already its own.
+     */
+    private static <P> P combineAll(Executor.Session<P> session, Job<P, ?> job, Plan plan, TaskGroup.Policy onFailure,
+                                    Timeline timeline, boolean workersElsewhere) throws JobFailedException, InterruptedException {
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        Semaphore window = new Semaphore(4 * workers);
+        Semaphore window = new Semaphore(4 * session.runners().size());
         AtomicLong next = new AtomicLong();
         P combined = job.empty();
-        try (Executor.Session<P> session = executor.open(store, job, spec, options.transfer(), workers)) {
-            try (TaskGroup group = new TaskGroup("job " + job.name(), options.onFailure(), Thread.ofPlatform().factory())) {
-                for (Executor.BatchRunner<P> runner : session.runners()) {
-                    group.fork(runner.worker(), () -> {
-                        try {
-                            work(runner, plan, next, window, events, timeline);
-                            return null;
-                        } finally {
-                            events.add(new WorkerEnded());
-                        }
-                    });
-                }
-                Map<Long, P> waiting = new HashMap<>();
-                long frontier = 0;
-                int running = session.runners().size();
-                while (running > 0) {
-                    Event event = events.take();
-                    if (event instanceof Done(long index, Object partial)) {
-                        @SuppressWarnings("unchecked") P p = (P) partial;
-                        waiting.put(index, p);
-                        for (P ready; (ready = waiting.remove(frontier)) != null; frontier++) {
-                            combined = job.combine(combined, ready);
-                            window.release();
-                        }
-                    } else {
-                        running--;
+        try (TaskGroup group = new TaskGroup("job " + job.name(), onFailure, Thread.ofPlatform().factory())) {
+            for (Executor.BatchRunner<P> runner : session.runners()) {
+                group.fork(runner.worker(), () -> {
+                    try {
+                        work(runner, plan, next, window, events, timeline, workersElsewhere);
+                        return null;
+                    } finally {
+                        events.add(new WorkerEnded());
                     }
-                }
-                try {
-                    group.join();
-                } catch (TaskGroupException e) {
-                    throw failed(job, e);
-                }
-                if (frontier != batchCount) {
-                    throw new IllegalStateException("combined " + frontier + " of " + batchCount + " batches");
+                });
+            }
+            Map<Long, P> waiting = new HashMap<>();
+            long frontier = 0;
+            int running = session.runners().size();
+            while (running > 0) {
+                Event event = events.take();
+                if (event instanceof Done(long index, Object partial)) {
+                    @SuppressWarnings("unchecked") P p = (P) partial;
+                    waiting.put(index, p);
+                    for (P ready; (ready = waiting.remove(frontier)) != null; frontier++) {
+                        combined = job.combine(combined, ready);
+                        window.release();
+                    }
+                } else {
+                    running--;
                 }
             }
-            session.close();
-            timeline.workers(session.reports());
+            try {
+                group.join();
+            } catch (TaskGroupException e) {
+                throw failed(job, e);
+            }
+            if (frontier != plan.batchCount()) {
+                throw new IllegalStateException("combined " + frontier + " of " + plan.batchCount() + " batches");
+            }
         }
-        R result = job.finish(combined);
-        return new RunResult<>(result, plan.rowCount(), batchCount, workers, Duration.ofNanos(System.nanoTime() - start),
-                timeline);
+        return combined;
     }
 
     private static <P> void work(Executor.BatchRunner<P> runner, Plan plan, AtomicLong next, Semaphore window,
-                                 LinkedBlockingQueue<Event> events, Timeline timeline) throws InterruptedException {
+                                 LinkedBlockingQueue<Event> events, Timeline timeline, boolean sampleCoordinator)
+            throws InterruptedException {
         while (true) {
             // Take a window slot before claiming a batch: a claimed batch must never wait for a
             // slot, or the batch the coordinator needs next could wait behind later ones forever.
@@ -193,7 +203,7 @@ public final class Coordinator {
                 throw new BatchFailedException(batch, runner.worker(), t);
             }
             timeline.add(ran.times());
-            timeline.coordinatorPrivateBytes(MemorySample.now().privateBytes());
+            timeline.coordinatorPrivateBytes(sampleCoordinator ? MemorySample.now().privateBytes() : ran.times().privateBytes());
             events.add(new Done(batch.index(), ran.partial()));
         }
     }

@@ -43,6 +43,11 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
         return new RunOptions(Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_ROWS, TaskGroup.Policy.CANCEL);
     }
 
+    /** Workers worth starting for a store of {@code rowCount} rows: no more than it has batches, at least 1. */
+    public int workersFor(long rowCount) {
+        return (int) Math.max(1, Math.min(workers, new Plan(rowCount, batchRows).batchCount()));
+    }
+
     public RunOptions withWorkers(int workers) {
         return new RunOptions(workers, batchRows, onFailure, executor, transfer);
     }

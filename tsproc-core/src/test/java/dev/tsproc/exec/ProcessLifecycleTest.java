@@ -129,6 +129,18 @@ class ProcessLifecycleTest {
     }
 
     @Test
+    void workersIgnoreCtrlCSoTheirCoordinatorCanEndThemInOrder() throws Exception {
+        try (ProcessExecutor pool = pool(1)) {
+            long pid = pool.processes().getFirst().pid();
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start();
+            assertThat(kill.waitFor()).isZero();
+            Thread.sleep(300);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(runSleepy(pool, Map.of("millis", "0"))).isEqualTo(50_000L);
+        }
+    }
+
+    @Test
     void aCoordinatorKilledWithSigkillLeavesNoWorkerAndTheSweepRemovesItsSegment(@TempDir Path root) throws Exception {
         Path log = dir.resolve("child-stderr.txt");
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),

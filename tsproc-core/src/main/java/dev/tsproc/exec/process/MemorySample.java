@@ -11,7 +11,7 @@ public record MemorySample(long heapUsedBytes, long rssBytes, long privateBytes)
     /** This process now. */
     public static MemorySample now() {
         Runtime rt = Runtime.getRuntime();
-        ProcessMemory m = ProcessMemory.self();
+        ProcessMemory m = ProcessMemory.sampleSelf();
         return new MemorySample(rt.totalMemory() - rt.freeMemory(), m.rssBytes(), m.privateBytes());
     }
 }

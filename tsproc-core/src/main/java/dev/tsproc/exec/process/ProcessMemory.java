@@ -51,6 +51,44 @@ public record ProcessMemory(long rssBytes, long peakRssBytes, long privateBytes,
         return new ProcessMemory(rss, peak, anon, shmem);
     }
 
+    /**
+     * This process's resident and private memory now, from {@code /proc/self/statm}: a few
+     * times cheaper to read than {@code status}, so it can be sampled after every batch.
+     * The peak is not in it and is reported as -1.
+     */
+    public static ProcessMemory sampleSelf() {
+        long pageSize = PageSize.BYTES;
+        if (pageSize <= 0) {
+            return UNKNOWN;
+        }
+        try {
+            String[] fields = Files.readString(Path.of("/proc/self/statm")).strip().split(" ");
+            long resident = Long.parseLong(fields[1]) * pageSize;
+            long shared = Long.parseLong(fields[2]) * pageSize; // file and shared-memory pages
+            return new ProcessMemory(resident, -1, resident - shared, -1);
+        } catch (IOException | RuntimeException e) {
+            return UNKNOWN;
+        }
+    }
+
+    /** The size of a memory page, derived once from VmRSS (kB) against statm's resident pages. */
+    private static final class PageSize {
+        static final long BYTES = measure();
+
+        private static long measure() {
+            try {
+                long rss = self().rssBytes();
+                long pages = Long.parseLong(Files.readString(Path.of("/proc/self/statm")).strip().split(" ")[1]);
+                if (rss <= 0 || pages <= 0) {
+                    return -1;
+                }
+                return Long.highestOneBit(rss / pages + (rss / pages) / 2); // nearest power of two
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+    }
+
     private static long kilobytes(String line) {
         String digits = line.substring(line.indexOf(':') + 1).replace("kB", "").strip();
         return Long.parseLong(digits) * 1024;

@@ -137,9 +137,9 @@ public final class Worker {
             }
             case Message.CloseJob c -> {
                 requireIdle("CLOSE_JOB");
-                long peakRss = ProcessMemory.self().peakRssBytes();
+                // Answer first: unmapping takes a while and the coordinator need not wait for it.
+                writer.write(new Message.JobClosed(ProcessMemory.self().peakRssBytes(), peakPrivateBytes));
                 closeJob();
-                writer.write(new Message.JobClosed(peakRss, peakPrivateBytes));
             }
             default -> throw new ProtocolException(Message.typeName(m.type()) + " is not a message a worker accepts here");
         }
@@ -165,7 +165,7 @@ public final class Worker {
             return;
         }
         ProcessMemory.resetPeak();
-        peakPrivateBytes = ProcessMemory.self().privateBytes();
+        peakPrivateBytes = ProcessMemory.sampleSelf().privateBytes();
         writer.write(new Message.JobOpened(store.rowCount()));
     }
 

@@ -19,6 +19,9 @@ import java.io.IOException;
  * runs, so a job's stray {@code println} cannot corrupt the channel. The coordinator drains
  * stderr continuously.
  *
+ * <p>Ctrl-C does not kill a worker directly (see {@link #ignoreInterruptSignal()}): the
+ * coordinator, which gets it too, cancels and ends its workers.
+ *
  * <p>Exit status: 0 when told to stop or at end of stream, 2 after a protocol error, 3 when
  * the coordinator vanished without closing the stream.
  */
@@ -26,6 +29,7 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) throws IOException {
+        ignoreInterruptSignal();
         FileOutputStream channel = new FileOutputStream(FileDescriptor.out);
         System.setOut(System.err);
         Worker worker = new Worker(
@@ -40,6 +44,23 @@ public final class WorkerMain {
             status = 3;
         }
         System.exit(status);
+    }
+
+    /**
+     * Ctrl-C in a terminal sends SIGINT to the whole foreground process group, workers
+     * included. A worker must not die of it: its coordinator cancels its batch and ends it in
+     * order. The signal API is unsupported JDK API, reached reflectively so the build stays
+     * free of warnings; where it is missing, a worker simply dies with the coordinator.
+     */
+    private static void ignoreInterruptSignal() {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            signal.getMethod("handle", signal, handler)
+                    .invoke(null, signal.getConstructor(String.class).newInstance("INT"), handler.getField("SIG_IGN").get(null));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // not available on this JVM: Ctrl-C then ends workers directly
+        }
     }
 
     /** Halts when the coordinator's process ends, should the end of stream somehow not come. */

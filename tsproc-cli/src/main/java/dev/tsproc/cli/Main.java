@@ -17,7 +17,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Map-reduce jobs over huge time series on every core, without copying the data.",
-        subcommands = {GenerateCommand.class, InfoCommand.class, RunCommand.class, CleanCommand.class,
+        subcommands = {GenerateCommand.class, InfoCommand.class, RunCommand.class, CleanCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ours and are ignored.
  */
 @Order(Integer.MAX_VALUE)
-class NothingLeftBehindTest {
+public class NothingLeftBehindTest {
     @Test
-    void noProcessOfOursIsAlive() throws InterruptedException {
+    public void noProcessOfOursIsAlive() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
@@ -39,7 +39,7 @@ class NothingLeftBehindTest {
     }
 
     @Test
-    void noRunDirectoryOfOursIsLeftInSharedMemory() throws IOException {
+    public void noRunDirectoryOfOursIsLeftInSharedMemory() throws IOException {
         FileTime started = FileTime.fromMillis(ManagementFactory.getRuntimeMXBean().getStartTime());
         long me = ProcessHandle.current().pid();
         List<String> left = new ArrayList<>();

@@ -87,7 +87,9 @@ public final class Worker {
     public int run() throws IOException {
         computeThread.start();
         try {
-            hello();
+            if (!hello()) {
+                return 0; // the coordinator went away before saying anything
+            }
             for (Message m; (m = reader.read()) != null; ) {
                 if (m instanceof Message.Shutdown) {
                     return 0;
@@ -104,10 +106,11 @@ public final class Worker {
         }
     }
 
-    private void hello() throws IOException {
+    /** Reads HELLO, warms up and answers READY; false if the stream ended first. */
+    private boolean hello() throws IOException {
         Message first = reader.read();
         if (first == null) {
-            throw new ProtocolException("the stream ended before HELLO");
+            return false;
         }
         if (!(first instanceof Message.Hello hello)) {
             throw new ProtocolException(Message.typeName(first.type()) + " came before HELLO");
@@ -120,6 +123,7 @@ public final class Worker {
         allowedStores = List.copyOf(allowed);
         warmUp();
         writer.write(new Message.Ready(ProcessHandle.current().pid(), System.nanoTime(), MemorySample.now()));
+        return true;
     }
 
     private void handle(Message m) throws IOException {

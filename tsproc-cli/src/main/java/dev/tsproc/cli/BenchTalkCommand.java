@@ -91,6 +91,12 @@ final class BenchTalkCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json. Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
+    @Option(names = "--memory-batch-rows", split = ",", defaultValue = "1048576,4194304,16777216",
+            description = {"Batch sizes for the memory table: one worker JVM, shared and copy, one run each, to show "
+                    + "that a worker's private memory stays flat when it maps the store and grows with the batch when "
+                    + "batches are copied to it. 0 skips it. Default: ${DEFAULT-VALUE}."})
+    List<Long> memoryBatchRows;
+
     /** One worker in one run. */
     record WorkerLine(String worker, long pid, int batches, long receiveNanos, long computeNanos, long peakRssBytes,
                       long peakPrivateBytes) {}
@@ -109,6 +115,9 @@ final class BenchTalkCommand implements Callable<Integer> {
 
     /** Starting a pool of worker JVMs. */
     record Startup(int workers, Duration pool, List<Duration> each) {}
+
+    /** One worker's memory for one batch size and transfer. */
+    record Memory(long batchRows, Transfer transfer, long peakPrivateBytes, long peakRssBytes) {}
 
     @Override
     public Integer call() throws Exception {
@@ -142,11 +151,12 @@ final class BenchTalkCommand implements Callable<Integer> {
                     measure(store, loaded, jobSpec, workers, kinds, modes, results, startups, err);
                 }
                 checkSameAnswer(results);
+                List<Memory> memory = measureMemory(store, loaded, jobSpec, err);
                 PrintWriter out = spec.commandLine().getOut();
                 if (format == OutputFormat.json) {
-                    printJson(out, results, startups, generateNanos);
+                    printJson(out, results, startups, memory, generateNanos);
                 } else {
-                    printTables(out, results, startups, generateNanos);
+                    printTables(out, results, startups, memory, generateNanos);
                 }
                 out.flush();
                 return ExitCodes.OK;
@@ -172,6 +182,28 @@ final class BenchTalkCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** A worker's peak private memory and RSS per batch size and transfer, on one worker JVM. */
+    private List<Memory> measureMemory(Path path, JobSpec.Loaded loaded, JobSpec jobSpec, PrintWriter err) throws Exception {
+        List<Memory> memory = new ArrayList<>();
+        List<Long> sizes = memoryBatchRows.stream().filter(b -> b > 0).toList();
+        if (sizes.isEmpty()) {
+            return memory;
+        }
+        try (ProcessExecutor pool = ProcessExecutor.start(1, ProcessExecutor.Config.defaults()
+                .withAllowedStores(List.of(path)).withWorkerLog(err::println))) {
+            for (long size : sizes) {
+                for (Transfer transfer : Transfer.values()) {
+                    RunOptions options = new RunOptions(1, size, TaskGroup.Policy.CANCEL, Executor.Kind.PROCESSES, transfer);
+                    WorkerLine w = runOnce(path, loaded, jobSpec, options, pool).workers().getFirst();
+                    memory.add(new Memory(size, transfer, w.peakPrivateBytes(), w.peakRssBytes()));
+                    err.printf(Locale.ROOT, "bench talk: memory, %,d rows per batch, %s: worker private %s MiB%n",
+                            size, transfer.label(), mib(w.peakPrivateBytes()));
+                }
+            }
+        }
+        return memory;
     }
 
     private Executor start(Executor.Kind kind, int workers, Path path, List<Startup> startups, PrintWriter err)
@@ -238,7 +270,8 @@ final class BenchTalkCommand implements Callable<Integer> {
         return String.join(" ", workers.stream().map(w -> show.apply(f.applyAsLong(w))).toList());
     }
 
-    private void printTables(PrintWriter out, List<Combination> results, List<Startup> startups, long generateNanos) {
+    private void printTables(PrintWriter out, List<Combination> results, List<Startup> startups, List<Memory> memory,
+                             long generateNanos) {
         Run any = results.getFirst().median();
         out.printf(Locale.ROOT, "The talk's experiment: %,d rows, job %s, %,d rows per batch, median of %d run(s); %d cores, Java %s%n",
                 rows, job, batchRows, repeat, Runtime.getRuntime().availableProcessors(), Runtime.version());
@@ -277,6 +310,18 @@ final class BenchTalkCommand implements Callable<Integer> {
         }
         table(out, ratios);
 
+        if (!memory.isEmpty()) {
+            out.println();
+            out.println("a worker JVM's memory by batch size (one worker; a batch is 16 bytes a row: ts and value)");
+            List<String[]> lines = new ArrayList<>();
+            lines.add(new String[] {"rows per batch", "batch MiB", "transfer", "worker private MiB", "worker peak RSS MiB"});
+            for (Memory m : memory) {
+                lines.add(new String[] {String.format(Locale.ROOT, "%,d", m.batchRows()), mib(m.batchRows() * 16),
+                        m.transfer().label(), mib(m.peakPrivateBytes()), mib(m.peakRssBytes())});
+            }
+            table(out, lines);
+        }
+
         out.println();
         out.printf(Locale.ROOT, "generating the data into shared memory, once: %.3f s%n", generateNanos / 1e9);
         for (Startup s : startups) {
@@ -309,7 +354,8 @@ final class BenchTalkCommand implements Callable<Integer> {
         }
     }
 
-    private void printJson(PrintWriter out, List<Combination> results, List<Startup> startups, long generateNanos) {
+    private void printJson(PrintWriter out, List<Combination> results, List<Startup> startups, List<Memory> memory,
+                           long generateNanos) {
         try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.useDefaultPrettyPrinter();
@@ -374,6 +420,16 @@ final class BenchTalkCommand implements Callable<Integer> {
                     json.writeNumber(d.toNanos() / 1e9);
                 }
                 json.writeEndArray();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("memoryByBatchSize");
+            for (Memory m : memory) {
+                json.writeStartObject();
+                json.writeNumberField("batchRows", m.batchRows());
+                json.writeStringField("transfer", m.transfer().label());
+                json.writeNumberField("workerPeakPrivateBytes", m.peakPrivateBytes());
+                json.writeNumberField("workerPeakRssBytes", m.peakRssBytes());
                 json.writeEndObject();
             }
             json.writeEndArray();

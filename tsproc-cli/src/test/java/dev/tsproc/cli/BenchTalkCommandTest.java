@@ -17,13 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchTalkCommandTest {
     @Test
     void printsEveryCombinationWithReceiveComputeMemoryAndRatios() {
-        Cli bench = Cli.run("bench", "talk", "--rows", "300000", "--workers", "1,2", "--repeat", "2", "--batch-rows", "50000");
+        Cli bench = Cli.run("bench", "talk", "--rows", "300000", "--workers", "1,2", "--repeat", "2", "--batch-rows", "50000",
+                "--memory-batch-rows", "10000,100000");
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("The talk's experiment: 300,000 rows, job sum")
                 .contains("receive s per worker").contains("compute s per worker")
                 .contains("worker peak RSS MiB").contains("worker private MiB")
                 .contains("copy/shared, threads").contains("copy/shared, processes")
                 .contains("processes/threads, shared").contains("processes/threads, copy")
+                .contains("a worker JVM's memory by batch size").containsPattern("100,000 +2 +copy +\\d+ +\\d+")
                 .containsPattern("starting 2 worker JVM\\(s\\), warm-up included: \\d+\\.\\d{3} s for the pool; each \\d+\\.\\d{3} \\d+\\.\\d{3} s");
         assertThat(bench.out().lines().filter(l -> l.matches("(threads|processes) +(shared|copy) +[12] .*"))).hasSize(8);
     }
@@ -31,7 +33,7 @@ class BenchTalkCommandTest {
     @Test
     void jsonHasEveryRunWithItsWorkers() throws Exception {
         Cli bench = Cli.run("bench", "talk", "--rows", "200000", "--workers", "2", "--repeat", "1", "--batch-rows", "50000",
-                "--format", "json");
+                "--memory-batch-rows", "0", "--format", "json");
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         List<String> fields = new ArrayList<>();
         try (JsonParser json = new JsonFactory().createParser(bench.out())) {

@@ -145,11 +145,8 @@ final class BenchTalkCommand implements Callable<Integer> {
                 long generateNanos = System.nanoTime() - start;
                 err.printf(Locale.ROOT, "bench talk: %,d rows generated into shared memory in %.3f s (the one copy shared memory costs)%n",
                         rows, generateNanos / 1e9);
-                List<Combination> results = new ArrayList<>();
                 List<Startup> startups = new ArrayList<>();
-                for (int workers : workerCounts) {
-                    measure(store, loaded, jobSpec, workers, kinds, modes, results, startups, err);
-                }
+                List<Combination> results = measure(store, loaded, jobSpec, kinds, modes, startups, err);
                 checkSameAnswer(results);
                 List<Memory> memory = measureMemory(store, loaded, jobSpec, err);
                 PrintWriter out = spec.commandLine().getOut();
@@ -164,23 +161,46 @@ final class BenchTalkCommand implements Callable<Integer> {
         }
     }
 
-    private void measure(Path path, JobSpec.Loaded loaded, JobSpec jobSpec, int workers, List<Executor.Kind> kinds,
-                         List<Transfer> modes, List<Combination> results, List<Startup> startups, PrintWriter err)
-            throws Exception {
-        for (Executor.Kind kind : kinds) {
-            try (Executor executor = start(kind, workers, path, startups, err)) {
-                for (Transfer transfer : modes) {
-                    RunOptions options = new RunOptions(workers, batchRows, TaskGroup.Policy.CANCEL, kind, transfer);
-                    List<Run> runs = new ArrayList<>();
-                    for (int r = 0; r < repeat; r++) {
-                        runs.add(runOnce(path, loaded, jobSpec, options, executor));
-                    }
-                    Combination c = new Combination(kind, transfer, workers, runs);
-                    results.add(c);
-                    err.printf(Locale.ROOT, "bench talk: %-9s %-6s %d worker(s): %.3f s (median of %d)%n",
-                            kind.label(), transfer.label(), workers, c.median().elapsedNanos() / 1e9, runs.size());
+    /**
+     * Runs every combination {@code repeat} times. The repeats are interleaved — round after
+     * round of every combination — so that a slow drift of the machine's load spreads over all
+     * combinations instead of falling on some. Every pool of worker JVMs is started first, one
+     * after the other, each timed alone, and kept until the end.
+     */
+    private List<Combination> measure(Path path, JobSpec.Loaded loaded, JobSpec jobSpec, List<Executor.Kind> kinds,
+                                      List<Transfer> modes, List<Startup> startups, PrintWriter err) throws Exception {
+        Map<String, Executor> executors = new LinkedHashMap<>();
+        try {
+            for (int workers : workerCounts) {
+                for (Executor.Kind kind : kinds) {
+                    executors.put(kind + "/" + workers, start(kind, workers, path, startups, err));
                 }
             }
+            Map<String, List<Run>> runs = new LinkedHashMap<>();
+            for (int r = 0; r < repeat; r++) {
+                for (int workers : workerCounts) {
+                    for (Executor.Kind kind : kinds) {
+                        for (Transfer transfer : modes) {
+                            RunOptions options = new RunOptions(workers, batchRows, TaskGroup.Policy.CANCEL, kind, transfer);
+                            Run run = runOnce(path, loaded, jobSpec, options, executors.get(kind + "/" + workers));
+                            runs.computeIfAbsent(kind + "/" + transfer + "/" + workers, k -> new ArrayList<>()).add(run);
+                            err.printf(Locale.ROOT, "bench talk: round %d, %-9s %-6s %d worker(s): %.3f s%n", r + 1,
+                                    kind.label(), transfer.label(), workers, run.elapsedNanos() / 1e9);
+                        }
+                    }
+                }
+            }
+            List<Combination> results = new ArrayList<>();
+            for (int workers : workerCounts) {
+                for (Executor.Kind kind : kinds) {
+                    for (Transfer transfer : modes) {
+                        results.add(new Combination(kind, transfer, workers, runs.get(kind + "/" + transfer + "/" + workers)));
+                    }
+                }
+            }
+            return results;
+        } finally {
+            executors.values().forEach(Executor::close);
         }
     }
 

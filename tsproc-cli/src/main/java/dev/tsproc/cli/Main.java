@@ -18,7 +18,7 @@ import java.io.PrintWriter;
         versionProvider = Main.Version.class,
         description = "Map-reduce jobs over huge time series on every core, without copying the data.",
         subcommands = {GenerateCommand.class, ImportCommand.class, ExportCommand.class, InfoCommand.class, RunCommand.class,
-                ReportCommand.class, CleanCommand.class,
+                ReportCommand.class, BenchCommand.class, CleanCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -1,13 +1,16 @@
 package dev.tsproc.cli;
 
 import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.Executor;
+import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.exec.TaskGroup;
+import dev.tsproc.exec.ThreadExecutor;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
-import dev.tsproc.job.BuiltinJob;
-import dev.tsproc.job.Stats;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.job.PartialCodec;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
@@ -18,9 +21,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -28,7 +37,7 @@ import java.util.concurrent.Callable;
  * workload generated in shared memory, summarised, and removed.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a job over a store on every core.",
+        description = {"Run a job over a store on every core, in worker threads or worker JVMs.",
                 "Without FILE: generate the talk's workload (" + RunCommand.DEFAULT_ROWS_TEXT
                         + " rows) in shared memory, run it, and remove it."})
 final class RunCommand implements Callable<Integer> {
@@ -48,11 +57,30 @@ final class RunCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--job", defaultValue = "stats",
-            description = "stats, count, missing, sum, mean, min, max or stddev. Default: ${DEFAULT-VALUE}.")
+            description = {"stats, count, missing, sum, mean, min, max or stddev; or the class name of your own job "
+                    + "(see --jar, --param). Default: ${DEFAULT-VALUE}."})
     String job;
 
-    @Option(names = "--workers", description = "Worker threads. Default: all cores.")
+    @Option(names = "--jar", paramLabel = "JAR",
+            description = "A jar holding your own job class, for the coordinator and every worker; repeat for several.")
+    List<Path> jars = new ArrayList<>();
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "A parameter of your own job, passed to its constructor as text; repeat for several.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--workers", description = "Workers: threads or worker JVMs. Default: all cores.")
     Integer workers;
+
+    @Option(names = "--executor", defaultValue = "threads",
+            description = "threads (workers are threads of this JVM) or processes (workers are JVMs of their own). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String executor;
+
+    @Option(names = "--transfer", defaultValue = "shared",
+            description = "shared (workers read their batches in the shared, memory-mapped store) or copy (each batch "
+                    + "is copied to its worker first: the baseline the talk warns about). Default: ${DEFAULT-VALUE}.")
+    String transfer;
 
     @Option(names = "--batch-rows", defaultValue = "" + RunOptions.DEFAULT_BATCH_ROWS,
             description = "Rows per batch; the answer does not depend on it. Default: ${DEFAULT-VALUE}.")
@@ -83,22 +111,19 @@ final class RunCommand implements Callable<Integer> {
         if (defaultRows != null && file != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rows applies only to the default dataset, not to a FILE");
         }
-        BuiltinJob builtin;
-        try {
-            builtin = BuiltinJob.named(job);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        JobSpec jobSpec = jobSpec();
         TaskGroup.Policy policy = switch (onFailure.toLowerCase(Locale.ROOT)) {
             case "cancel" -> TaskGroup.Policy.CANCEL;
             case "collect" -> TaskGroup.Policy.COLLECT;
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown --on-failure '" + onFailure + "'; choose cancel or collect");
         };
-        RunOptions options = new RunOptions(workerCount, batchRows, policy);
+        RunOptions options = new RunOptions(workerCount, batchRows, policy, executorKind(),
+                Checks.transfer(spec, "--transfer", transfer));
         try (ShutdownGuard guard = new ShutdownGuard()) {
+            Sweep.atStartup(spec.commandLine().getErr());
             if (file != null) {
-                return runOn(file, builtin, options);
+                return runOn(file, jobSpec, options);
             }
             long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
             Checks.atLeast(spec, "--rows", rows, 0);
@@ -110,28 +135,64 @@ final class RunCommand implements Callable<Integer> {
                 }
                 spec.commandLine().getErr().printf(Locale.ROOT,
                         "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
-                return runOn(store, builtin, options);
+                return runOn(store, jobSpec, options);
             }
         }
     }
 
-    private int runOn(Path path, BuiltinJob builtin, RunOptions options) throws Exception {
-        try (Store store = Store.open(path)) {
+    /** The job named by --job, --param and --jar, checked and loaded once so mistakes are usage errors. */
+    private JobSpec jobSpec() {
+        try {
+            JobSpec job = new JobSpec(this.job, params, jars);
+            if (job.isBuiltin() && !jars.isEmpty()) {
+                throw new IllegalArgumentException("--jar is for your own job classes; " + job.name() + " is built in");
+            }
+            try (JobSpec.Loaded loaded = job.load()) {
+                if (executorKind() == Executor.Kind.PROCESSES) {
+                    PartialCodec.of(loaded.job());
+                }
+            }
+            return job;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Executor.Kind executorKind() {
+        return Checks.executor(spec, "--executor", executor);
+    }
+
+    private int runOn(Path path, JobSpec job, RunOptions options) throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        try (Store store = Store.open(path); JobSpec.Loaded loaded = job.load()) {
             if (verify) {
                 store.verifyChecksums();
             }
             if (query.isQuery()) {
                 return QueryRun.run(spec.commandLine(), store, query, options, format);
             }
-            RunResult<Stats> run = Coordinator.run(store, builtin, options);
-            PrintWriter out = spec.commandLine().getOut();
-            StatsPrinter.print(run.result(), format, out);
-            double seconds = run.elapsed().toNanos() / 1e9;
-            spec.commandLine().getErr().printf(Locale.ROOT,
-                    "%s over %,d rows in %.3f s: %d batches on %d worker threads, %.1f M rows/s%n",
-                    builtin.name(), run.rows(), seconds, run.batches(), run.workers(),
-                    seconds == 0 ? 0 : run.rows() / seconds / 1e6);
-            return ExitCodes.OK;
+            int workerCount = options.workersFor(store.rowCount());
+            String startup = "";
+            try (Executor executor = switch (options.executor()) {
+                case THREADS -> new ThreadExecutor(workerCount);
+                case PROCESSES -> {
+                    ProcessExecutor pool = ProcessExecutor.start(workerCount, ProcessExecutor.Config.defaults()
+                            .withAllowedStores(List.of(path)).withWorkerLog(err::println));
+                    startup = String.format(Locale.ROOT, "; worker JVMs started in %.3f s", pool.startup().toNanos() / 1e9);
+                    yield pool;
+                }
+            }) {
+                RunResult<?> run = Coordinator.run(store, loaded.job(), job, options, executor);
+                StatsPrinter.printResult(loaded.job().name(), run.result(), format, spec.commandLine().getOut());
+                double seconds = run.elapsed().toNanos() / 1e9;
+                err.printf(Locale.ROOT, "%s over %,d rows in %.3f s: %d batches on %d worker %s, %s transfer, %.1f M rows/s%s%n",
+                        loaded.job().name(), run.rows(), seconds, run.batches(), run.workers(),
+                        options.executor() == Executor.Kind.THREADS ? "threads" : "JVMs", options.transfer().label(),
+                        seconds == 0 ? 0 : run.rows() / seconds / 1e6, startup);
+                return ExitCodes.OK;
+            }
         }
     }
 

@@ -51,6 +51,50 @@ final class StatsPrinter {
         out.flush();
     }
 
+    /**
+     * Prints any job's result: a built-in job's statistics as {@link #print} does, anything
+     * else as one value named after the job — a number as such, other results as text.
+     */
+    static void printResult(String job, Object result, OutputFormat format, PrintWriter out) {
+        if (result instanceof Stats stats) {
+            print(stats, format, out);
+            return;
+        }
+        String text = result instanceof Number n ? text(n) : String.valueOf(result);
+        switch (format) {
+            case table -> out.println(job + "  " + text);
+            case csv -> {
+                out.println("job,result");
+                out.println(csvCell(job) + "," + (result instanceof Number ? text : csvCell(text)));
+            }
+            case json -> {
+                try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+                    json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                    json.writeStartObject();
+                    json.writeStringField("job", job);
+                    json.writeFieldName("result");
+                    if (result instanceof Number n) {
+                        writeNumber(json, n);
+                    } else {
+                        json.writeString(text);
+                    }
+                    json.writeEndObject();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                out.println();
+            }
+        }
+        out.flush();
+    }
+
+    /** A CSV cell: quoted when needed, and text a spreadsheet would run as a formula made inert. */
+    private static String csvCell(String text) {
+        String cell = !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
+        boolean quote = cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r");
+        return quote ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
+    }
+
     static String text(Number n) {
         return n instanceof Double d ? Double.toString(d) : n.toString();
     }

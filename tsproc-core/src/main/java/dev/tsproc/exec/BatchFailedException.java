@@ -1,5 +1,7 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.exec.process.RemoteBatchFailure;
+
 /**
  * A batch failed: which batch, which rows, which worker, and the original error as cause.
  */
@@ -26,6 +28,9 @@ public final class BatchFailedException extends RuntimeException {
     }
 
     static String describe(Throwable t) {
+        if (t instanceof RemoteBatchFailure remote) {
+            return remote.getMessage(); // already "ErrorClass (message)", as it was in the worker
+        }
         String message = t.getMessage();
         return t.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
     }

@@ -3,11 +3,14 @@ package dev.tsproc.exec;
 /**
  * How to run a job.
  *
- * @param workers   worker threads, at least 1
+ * @param workers   workers, at least 1: threads, or worker JVMs
  * @param batchRows rows per batch, at least 1; independent of {@code workers}
  * @param onFailure whether the first failure cancels the rest or all batches run
+ * @param executor  worker threads or worker processes
+ * @param transfer  whether workers read batches in shared memory or get copies
  */
-public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure) {
+public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure, Executor.Kind executor,
+                         Transfer transfer) {
     /** Default rows per batch: 1M rows, 8 MB of values — large enough to amortise scheduling,
      *  small enough to spread over many cores and to bound a retried batch's cost. */
     public static final long DEFAULT_BATCH_ROWS = 1L << 20;
@@ -22,22 +25,46 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
         if (onFailure == null) {
             throw new IllegalArgumentException("onFailure must be given");
         }
+        if (executor == null) {
+            throw new IllegalArgumentException("executor must be given");
+        }
+        if (transfer == null) {
+            throw new IllegalArgumentException("transfer must be given");
+        }
     }
 
-    /** All cores, default batch size, cancel on first failure. */
+    /** Worker threads sharing the store. */
+    public RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure) {
+        this(workers, batchRows, onFailure, Executor.Kind.THREADS, Transfer.SHARED);
+    }
+
+    /** All cores, default batch size, cancel on first failure, threads, shared memory. */
     public static RunOptions defaults() {
         return new RunOptions(Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_ROWS, TaskGroup.Policy.CANCEL);
     }
 
+    /** Workers worth starting for a store of {@code rowCount} rows: no more than it has batches, at least 1. */
+    public int workersFor(long rowCount) {
+        return (int) Math.max(1, Math.min(workers, new Plan(rowCount, batchRows).batchCount()));
+    }
+
     public RunOptions withWorkers(int workers) {
-        return new RunOptions(workers, batchRows, onFailure);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
     }
 
     public RunOptions withBatchRows(long batchRows) {
-        return new RunOptions(workers, batchRows, onFailure);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
     }
 
     public RunOptions withOnFailure(TaskGroup.Policy onFailure) {
-        return new RunOptions(workers, batchRows, onFailure);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
+    }
+
+    public RunOptions withExecutor(Executor.Kind executor) {
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
+    }
+
+    public RunOptions withTransfer(Transfer transfer) {
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
     }
 }

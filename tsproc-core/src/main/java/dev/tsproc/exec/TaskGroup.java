@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Cancellation.</b> Under {@link Policy#CANCEL} the first task to fail cancels the group:
  * every other task's thread is interrupted. Cancellation is cooperative: a task must check its
  * interrupt status (tsproc's kernels do every 64K rows). {@link #cancel()} does the same on
- * demand, e.g. for a deadline or Ctrl-C.
+ * demand, e.g. for a deadline or Ctrl-C. A task whose thread starts after the group was
+ * cancelled still runs, with its interrupt status already set, so that its clean-up code runs
+ * as it would had it been interrupted a moment later.
  *
  * <p><b>Exception handling.</b> Each task's own outcome is recorded, so every real failure is
  * reported, not only the first. A task that ends with {@link CancellationException} or
@@ -74,9 +76,12 @@ public final class TaskGroup implements AutoCloseable {
         }
         Thread thread = threads.newThread(() -> {
             try {
-                if (!cancelled.get()) {
-                    task.call();
+                if (cancelled.get()) {
+                    // Cancelled before this thread got going: run cancelled, so the task's own
+                    // clean-up (finally blocks, end-of-task signals) still happens.
+                    Thread.currentThread().interrupt();
                 }
+                task.call();
             } catch (Throwable t) {
                 record(taskName, t);
             }

@@ -2,6 +2,10 @@ package dev.tsproc.job;
 
 import dev.tsproc.data.BatchView;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -14,9 +18,10 @@ import java.util.Set;
  *
  * <p>Every one of them gives bit-identical answers for any worker count, batch size and
  * completion order: counts are integers, extremes are order-free, and sums are exact until a
- * single final rounding ({@link ExactSum}).
+ * single final rounding ({@link ExactSum}). Their partials cross process boundaries in an exact
+ * binary form, so worker processes give the same bits as worker threads.
  */
-public final class BuiltinJob implements Job<Summary, Stats> {
+public final class BuiltinJob implements Job<Summary, Stats>, PartialCodec<Summary> {
     /** Names accepted by {@link #named}. */
     public static final List<String> NAMES =
             List.of("stats", "count", "missing", "sum", "mean", "min", "max", "stddev");
@@ -88,5 +93,15 @@ public final class BuiltinJob implements Job<Summary, Stats> {
     @Override
     public Stats finish(Summary partial) {
         return partial.toStats(stats);
+    }
+
+    @Override
+    public void writePartial(Summary partial, DataOutput out) throws IOException {
+        SummaryCodec.write(partial, out);
+    }
+
+    @Override
+    public Summary readPartial(DataInput in) throws IOException {
+        return SummaryCodec.read(in);
     }
 }

@@ -1,5 +1,8 @@
 package dev.tsproc.job;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.math.BigInteger;
 
 /**
@@ -193,5 +196,56 @@ public final class ExactSum {
         }
         // kept <= 2^53 converts exactly; scalb is exact, or overflows to infinity as IEEE does.
         return Math.scalb(kept.doubleValue(), lsb);
+    }
+
+    /**
+     * Writes the exact state for another process: normalised first, so that every chunk but
+     * the top one lies in {@code [0, 2^32)}; then the 70 chunks, the two infinity counts, the
+     * number of values and the zero-sign flag (0 or 1). 8·73 + 1 bytes.
+     */
+    void writeTo(DataOutput out) throws IOException {
+        normalize();
+        for (long chunk : chunks) {
+            out.writeLong(chunk);
+        }
+        out.writeLong(positiveInfinities);
+        out.writeLong(negativeInfinities);
+        out.writeLong(deposits);
+        out.writeByte(sawNonNegativeZero ? 1 : 0);
+    }
+
+    /**
+     * Replaces this sum by one {@link #writeTo} wrote, rejecting any state it cannot have
+     * written (a chunk outside its range, a negative count), so no later addition can overflow.
+     */
+    void readFrom(DataInput in) throws IOException {
+        long[] read = new long[CHUNKS];
+        for (int i = 0; i < CHUNKS; i++) {
+            read[i] = in.readLong();
+            boolean ok = i < CHUNKS - 1 ? (read[i] & ~LOW_MASK) == 0 : read[i] == (int) read[i];
+            if (!ok) {
+                throw new IOException("exact sum chunk[" + i + "]=" + read[i] + " is outside its range");
+            }
+        }
+        long positive = nonNegative(in.readLong(), "positiveInfinities");
+        long negative = nonNegative(in.readLong(), "negativeInfinities");
+        long count = nonNegative(in.readLong(), "deposits");
+        int flag = in.readByte();
+        if (flag != 0 && flag != 1) {
+            throw new IOException("exact sum sawNonNegativeZero=" + flag + " is not 0 or 1");
+        }
+        System.arraycopy(read, 0, chunks, 0, CHUNKS);
+        positiveInfinities = positive;
+        negativeInfinities = negative;
+        deposits = count;
+        sawNonNegativeZero = flag == 1;
+        pending = 0;
+    }
+
+    private static long nonNegative(long value, String field) throws IOException {
+        if (value < 0) {
+            throw new IOException("exact sum " + field + "=" + value + " is negative");
+        }
+        return value;
     }
 }

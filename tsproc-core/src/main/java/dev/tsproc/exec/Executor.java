@@ -1,0 +1,106 @@
+package dev.tsproc.exec;
+
+import dev.tsproc.job.Job;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.store.Store;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Where batches run: on worker threads in this JVM ({@link ThreadExecutor}) or in worker JVMs
+ * ({@link ProcessExecutor}). The {@link Coordinator} plans, schedules and combines the same
+ * way for both; an executor only provides the workers.
+ *
+ * {@snippet :
+ * try (ProcessExecutor pool = ProcessExecutor.start(4, ProcessExecutor.Config.defaults());
+ *      Store store = Store.open(path)) {
+ *     for (Transfer transfer : Transfer.values()) {   // one warm pool, several jobs
+ *         RunResult<Stats> run = Coordinator.run(store, BuiltinJob.named("sum"), JobSpec.builtin("sum"),
+ *                 RunOptions.defaults().withTransfer(transfer), pool);
+ *     }
+ * }
+ * }
+ *
+ * <p>An executor is kept for as many jobs as its owner likes, one job at a time; closing it
+ * ends its workers.
+ */
+public interface Executor extends AutoCloseable {
+
+    /** The kinds of executor. */
+    enum Kind {
+        /** Worker threads in the coordinator's JVM. */
+        THREADS,
+        /** Worker JVMs, isolated from the coordinator and each other. */
+        PROCESSES;
+
+        /** The name used on the command line and in reports. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Which kind this is. */
+    Kind kind();
+
+    /** How many workers it has. */
+    int workers();
+
+    /**
+     * Prepares {@code workers} of the workers (at most {@link #workers()}) to run batches of
+     * {@code job} over {@code store}.
+     *
+     * @param spec     the job by name, for workers that must create it themselves
+     * @param transfer how batches reach the workers
+     */
+    <P> Session<P> open(Store store, Job<P, ?> job, JobSpec spec, Transfer transfer, int workers)
+            throws IOException, InterruptedException;
+
+    /** Ends the workers. */
+    @Override
+    void close();
+
+    /**
+     * One job's use of an executor's workers.
+     *
+     * @param <P> the job's partial type
+     */
+    interface Session<P> extends AutoCloseable {
+        /** One runner per worker; each is used by one task at a time. */
+        List<BatchRunner<P>> runners();
+
+        /** Ends the job in every worker; {@link #reports()} is complete afterwards. */
+        @Override
+        void close();
+
+        /** What each worker reported about the job. */
+        List<WorkerReport> reports();
+    }
+
+    /**
+     * Runs batches on one worker.
+     *
+     * @param <P> the job's partial type
+     */
+    interface BatchRunner<P> {
+        /** The worker's name, for reports and errors. */
+        String worker();
+
+        /**
+         * Runs {@code batch} and returns its partial and times.
+         *
+         * @param queuedNanos when the batch was claimed, on the coordinator's clock
+         * @throws InterruptedException if cancelled; the batch has stopped in the worker
+         */
+        Ran<P> run(Batch batch, long queuedNanos) throws Exception;
+    }
+
+    /**
+     * A batch's partial and times.
+     *
+     * @param partial the batch's partial
+     * @param times   when each step happened
+     */
+    record Ran<P>(P partial, BatchTimes times) {}
+}

@@ -1,0 +1,273 @@
+package dev.tsproc.exec;
+
+import dev.tsproc.data.BatchView;
+import dev.tsproc.data.Column;
+import dev.tsproc.exec.process.MemorySample;
+import dev.tsproc.exec.process.ProtocolException;
+import dev.tsproc.exec.process.WorkerCommand;
+import dev.tsproc.exec.process.WorkerProcess;
+import dev.tsproc.job.Job;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.job.PartialCodec;
+import dev.tsproc.store.Store;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Workers as JVMs of their own: a pool started once, warmed up, and kept for as many jobs as
+ * its owner runs.
+ *
+ * <p>Each worker is started with the coordinator's {@code java}, class path and module flags
+ * ({@link WorkerCommand}). For a job, every worker opens the store by its path and maps it
+ * read-only — the same physical pages as every other worker — and loads the job by its
+ * {@link JobSpec}. Under {@link Transfer#SHARED} a batch is sent as (index, offset, rows);
+ * under {@link Transfer#COPY} its column bytes follow in the message and the worker computes
+ * on its own copy. Partials come back in the job's {@link PartialCodec} form.
+ *
+ * <p><b>Lifecycle.</b> Closing the pool tells every worker to exit and kills those that do
+ * not within a grace period. A worker also exits on its own when the coordinator's JVM dies,
+ * by whatever means: see {@link dev.tsproc.exec.process.WorkerMain}.
+ *
+ * <p><b>Failures.</b> A worker that dies or breaks the protocol fails its batch and is not
+ * used again in this pool; a job's own exception fails only its batch.
+ *
+ * <p>Thread safety: one job at a time; a session's runners are used by one task each.
+ */
+public final class ProcessExecutor implements Executor {
+    /**
+     * How to start workers.
+     *
+     * @param jvmOptions    extra JVM options for every worker, after {@link WorkerCommand}'s
+     * @param allowedStores stores the workers may open besides those in {@code tsproc-run-*}
+     *                      directories
+     * @param startTimeout  how long a worker may take to start and warm up
+     * @param workerLog     receives workers' stderr lines, each prefixed with the worker's name
+     */
+    public record Config(List<String> jvmOptions, List<Path> allowedStores, Duration startTimeout,
+                         Consumer<String> workerLog) {
+        public Config {
+            jvmOptions = List.copyOf(jvmOptions);
+            allowedStores = List.copyOf(allowedStores);
+            Objects.requireNonNull(startTimeout, "startTimeout");
+            Objects.requireNonNull(workerLog, "workerLog");
+        }
+
+        /** No extra options, stores in run directories only, 60 s to start, stderr to ours. */
+        public static Config defaults() {
+            return new Config(List.of(), List.of(), Duration.ofSeconds(60), System.err::println);
+        }
+
+        public Config withAllowedStores(List<Path> stores) {
+            return new Config(jvmOptions, stores, startTimeout, workerLog);
+        }
+
+        public Config withJvmOptions(List<String> options) {
+            return new Config(options, allowedStores, startTimeout, workerLog);
+        }
+
+        public Config withWorkerLog(Consumer<String> log) {
+            return new Config(jvmOptions, allowedStores, startTimeout, log);
+        }
+
+        public Config withStartTimeout(Duration timeout) {
+            return new Config(jvmOptions, allowedStores, timeout, workerLog);
+        }
+    }
+
+    private final List<WorkerProcess> processes;
+    private final Duration startup;
+
+    private ProcessExecutor(List<WorkerProcess> processes, Duration startup) {
+        this.processes = processes;
+        this.startup = startup;
+    }
+
+    /**
+     * Starts {@code workers} worker JVMs at once and waits until every one is ready.
+     *
+     * @throws IOException if a worker fails to start; its stderr is in the message, and every
+     *                     worker started is ended before this is thrown
+     */
+    public static ProcessExecutor start(int workers, Config config) throws IOException, InterruptedException {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers=" + workers + " must be at least 1");
+        }
+        long start = System.nanoTime();
+        WorkerCommand command = WorkerCommand.likeThisJvm(config.jvmOptions());
+        List<WorkerProcess> started = new ArrayList<>();
+        try {
+            for (int w = 1; w <= workers; w++) {
+                started.add(WorkerProcess.start("worker-" + w, command, config.allowedStores(), config.workerLog()));
+            }
+            for (WorkerProcess p : started) {
+                p.awaitReady(config.startTimeout());
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            started.forEach(WorkerProcess::close);
+            throw e;
+        }
+        return new ProcessExecutor(List.copyOf(started), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.PROCESSES;
+    }
+
+    @Override
+    public int workers() {
+        return processes.size();
+    }
+
+    /** Wall time to start the pool: every worker JVM started, warmed up and ready. */
+    public Duration startup() {
+        return startup;
+    }
+
+    /** The worker processes, for monitoring; their pids are in {@link WorkerProcess#pid()}. */
+    public List<WorkerProcess> processes() {
+        return processes;
+    }
+
+    @Override
+    public <P> Session<P> open(Store store, Job<P, ?> job, JobSpec spec, Transfer transfer, int count)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(spec, "worker processes need the job's spec to create it");
+        PartialCodec<P> codec = PartialCodec.of(job);
+        List<WorkerProcess> used = new ArrayList<>();
+        List<BatchRunner<P>> runners = new ArrayList<>();
+        try {
+            for (WorkerProcess p : processes.subList(0, Math.min(count, processes.size()))) {
+                long rows = p.openJob(store.path(), spec);
+                used.add(p);
+                if (rows != store.rowCount()) {
+                    throw new IOException(p.name() + " sees " + rows + " rows in " + store.path() + ", the coordinator "
+                            + store.rowCount());
+                }
+                runners.add(new Runner<>(p, store, codec, transfer));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            closeJobs(used, new ArrayList<>());
+            throw e;
+        }
+        return new Session<>() {
+            private final List<WorkerReport> reports = new ArrayList<>();
+            private boolean closed;
+
+            @Override
+            public List<BatchRunner<P>> runners() {
+                return runners;
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    closeJobs(used, reports);
+                }
+            }
+
+            @Override
+            public List<WorkerReport> reports() {
+                return List.copyOf(reports);
+            }
+        };
+    }
+
+    /** Ends the job in every worker that can still answer, collecting their peaks. */
+    private static void closeJobs(List<WorkerProcess> used, List<WorkerReport> reports) {
+        boolean interrupted = Thread.interrupted();
+        for (WorkerProcess p : used) {
+            WorkerProcess.JobPeaks peaks = new WorkerProcess.JobPeaks(-1, -1);
+            if (p.broken() == null) {
+                try {
+                    peaks = p.closeJob();
+                } catch (IOException e) {
+                    // broken now; it is killed and reported by its batch
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    p.kill();
+                }
+            }
+            reports.add(new WorkerReport(p.name(), p.pid(), p.startup(), peaks.peakRssBytes(), peaks.peakPrivateBytes()));
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Tells every worker to exit; kills those that do not. */
+    @Override
+    public void close() {
+        processes.forEach(WorkerProcess::close);
+    }
+
+    private record Runner<P>(WorkerProcess process, Store store, PartialCodec<P> codec, Transfer transfer)
+            implements BatchRunner<P> {
+        @Override
+        public String worker() {
+            return process.name();
+        }
+
+        @Override
+        public Ran<P> run(Batch batch, long queuedNanos) throws IOException, InterruptedException {
+            Map<Column, MemorySegment> columns = transfer == Transfer.COPY ? columns(batch) : null;
+            WorkerProcess.BatchReply reply = process.runBatch(batch.index(), batch.rowOffset(), batch.rowCount(), columns);
+            P partial = decode(batch, reply.partial());
+            long done = System.nanoTime();
+            MemorySample memory = reply.memory();
+            return new Ran<>(partial, new BatchTimes(batch.index(), batch.rowOffset(), batch.rowCount(), worker(),
+                    queuedNanos, reply.receivedNanos(), reply.computeStartNanos(), reply.computeEndNanos(), done,
+                    memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
+        }
+
+        /** The batch's slice of every column of the store: the bytes copy transfer sends. */
+        private Map<Column, MemorySegment> columns(Batch batch) {
+            BatchView view = store.view(batch.index(), batch.rowOffset(), batch.rowCount());
+            Map<Column, MemorySegment> columns = new EnumMap<>(Column.class);
+            columns.put(Column.TS, view.ts());
+            columns.put(Column.VALUE, view.values());
+            if (view.hasSeries()) {
+                columns.put(Column.SERIES, view.series());
+            }
+            return columns;
+        }
+
+        private P decode(Batch batch, ByteBuffer bytes) throws IOException {
+            byte[] array = new byte[bytes.remaining()];
+            bytes.duplicate().get(array);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(array));
+            try {
+                P partial = codec.readPartial(in);
+                if (in.available() != 0) {
+                    throw new ProtocolException("it has " + in.available() + " bytes after the partial");
+                }
+                return partial;
+            } catch (EOFException e) {
+                throw invalid(batch, new ProtocolException("it ends early"));
+            } catch (IOException | RuntimeException e) {
+                throw invalid(batch, e);
+            }
+        }
+
+        private ProtocolException invalid(Batch batch, Exception e) {
+            ProtocolException p = new ProtocolException(process.name() + " sent an invalid partial for " + batch + ": "
+                    + e.getMessage());
+            process.kill();
+            return p;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tsproc.exec;
+
+import dev.tsproc.data.BatchView;
+import dev.tsproc.exec.process.MemorySample;
+import dev.tsproc.job.Job;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.store.Store;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Workers as threads of the coordinator's JVM, sharing its mapping of the store.
+ *
+ * <p>Under {@link Transfer#SHARED} a worker maps its batch as a zero-copy view. Under
+ * {@link Transfer#COPY} it first copies the batch's columns into fresh off-heap memory of its
+ * own and computes on that copy, which is what receiving a batch costs once it is copied.
+ *
+ * <p>The threads themselves are the {@link Coordinator}'s tasks; this executor holds no
+ * resources.
+ */
+public final class ThreadExecutor implements Executor {
+    private final int workers;
+
+    /** An executor of {@code workers} threads, at least 1. */
+    public ThreadExecutor(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers=" + workers + " must be at least 1");
+        }
+        this.workers = workers;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.THREADS;
+    }
+
+    @Override
+    public int workers() {
+        return workers;
+    }
+
+    @Override
+    public <P> Session<P> open(Store store, Job<P, ?> job, JobSpec spec, Transfer transfer, int count) {
+        List<BatchRunner<P>> runners = new ArrayList<>();
+        List<WorkerReport> reports = new ArrayList<>();
+        long pid = ProcessHandle.current().pid();
+        for (int w = 1; w <= Math.min(count, workers); w++) {
+            String name = "worker-" + w;
+            runners.add(new Runner<>(name, store, job, transfer));
+            reports.add(new WorkerReport(name, pid, Duration.ZERO, -1, -1));
+        }
+        return new Session<>() {
+            @Override
+            public List<BatchRunner<P>> runners() {
+                return runners;
+            }
+
+            @Override
+            public void close() {}
+
+            @Override
+            public List<WorkerReport> reports() {
+                return reports;
+            }
+        };
+    }
+
+    @Override
+    public void close() {}
+
+    private record Runner<P>(String worker, Store store, Job<P, ?> job, Transfer transfer) implements BatchRunner<P> {
+        @Override
+        public Ran<P> run(Batch batch, long queuedNanos) {
+            if (transfer == Transfer.SHARED) {
+                BatchView view = store.view(batch.index(), batch.rowOffset(), batch.rowCount());
+                return compute(batch, queuedNanos, view);
+            }
+            try (Arena copy = Arena.ofConfined()) {
+                return compute(batch, queuedNanos, copyOf(store.view(batch.index(), batch.rowOffset(), batch.rowCount()), copy));
+            }
+        }
+
+        private Ran<P> compute(Batch batch, long queuedNanos, BatchView view) {
+            long received = System.nanoTime();
+            P partial = job.map(view);
+            long computed = System.nanoTime();
+            MemorySample memory = MemorySample.now();
+            return new Ran<>(partial, new BatchTimes(batch.index(), batch.rowOffset(), batch.rowCount(), worker,
+                    queuedNanos, received, received, computed, System.nanoTime(),
+                    memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
+        }
+
+        /** The batch's columns copied into {@code arena}: what a worker holds once a batch is copied to it. */
+        private static BatchView copyOf(BatchView shared, Arena arena) {
+            MemorySegment series = shared.hasSeries() ? copy(shared.series(), arena) : MemorySegment.NULL;
+            return new BatchView(shared.batchIndex(), shared.rowOffset(), shared.rowCount(),
+                    copy(shared.ts(), arena), copy(shared.values(), arena), series, shared.dictionary());
+        }
+
+        private static MemorySegment copy(MemorySegment source, Arena arena) {
+            return arena.allocate(source.byteSize(), 64).copyFrom(source);
+        }
+    }
+}

@@ -1,0 +1,466 @@
+package dev.tsproc.exec.process;
+
+import dev.tsproc.data.Column;
+import dev.tsproc.job.JobSpec;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator's handle on one worker JVM: starts it, speaks the protocol with it, and
+ * makes sure it ends.
+ *
+ * {@snippet :
+ * try (WorkerProcess w = WorkerProcess.start("worker-1", WorkerCommand.likeThisJvm(List.of()), List.of(), log)) {
+ *     w.awaitReady(Duration.ofSeconds(30));
+ *     w.openJob(storePath, JobSpec.builtin("sum"));
+ *     WorkerProcess.BatchReply reply = w.runBatch(0, 0, 1_000_000, null);
+ *     w.closeJob();
+ * }
+ * }
+ *
+ * <p><b>Threads.</b> Two daemon threads per worker: one reads frames from its stdout into a
+ * queue, one drains its stderr line by line (a full stderr pipe would block the worker),
+ * forwarding lines to a log and keeping the last few for error messages. The request methods
+ * are for one thread at a time — the task that owns this worker.
+ *
+ * <p><b>Cancellation.</b> A thread interrupted while waiting for a batch sends CANCEL, waits up
+ * to {@link #CANCEL_GRACE} for the worker to stop, kills the worker if it does not, and throws
+ * {@link InterruptedException}.
+ *
+ * <p><b>Failures.</b> A malformed message from the worker, or its death, breaks this handle:
+ * the worker is killed and every later request fails with the same
+ * {@link WorkerDiedException} or {@link ProtocolException}.
+ *
+ * <p><b>Clocks.</b> The worker reports times on its own {@link System#nanoTime()}; the offset to
+ * the coordinator's clock is measured at start-up by PING round trips, and the times this class
+ * returns are on the coordinator's clock.
+ */
+public final class WorkerProcess implements AutoCloseable {
+    /** How long a cancelled batch may take to stop before its worker is killed. */
+    public static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
+    /** How long a worker may take to exit when told to. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
+    private static final int STDERR_TAIL_LINES = 10;
+    private static final int STDERR_MESSAGE_CHARS = 1000;
+    private static final int STDERR_LINE_CHARS = 2000;
+
+    /** What the reading thread hands over: a message, or the end of the channel. */
+    private record Inbound(Message message, IOException end) {}
+
+    private final String name;
+    private final Process process;
+    private final FrameWriter writer;
+    private final LinkedBlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final Thread readerThread;
+    private final Thread stderrThread;
+    private final long startNanos;
+    private long readyNanos;
+    private long clockOffsetNanos;
+    private volatile IOException broken;
+    private long pingIds;
+
+    private WorkerProcess(String name, Process process, Consumer<String> log, long startNanos) {
+        this.name = name;
+        this.process = process;
+        this.startNanos = startNanos;
+        this.writer = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+        this.readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(this::readLoop);
+        this.stderrThread = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> drainStderr(log));
+    }
+
+    /**
+     * Starts a worker JVM and sends it HELLO; {@link #awaitReady} waits until it has started.
+     *
+     * @param allowedStores stores the worker may open besides those in run directories
+     * @param log           receives the worker's stderr, a line at a time, prefixed with its name
+     */
+    public static WorkerProcess start(String name, WorkerCommand command, List<Path> allowedStores, Consumer<String> log)
+            throws IOException {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command.command()).start();
+        WorkerProcess worker = new WorkerProcess(name, process, log, start);
+        try {
+            worker.writer.write(new Message.Hello(name, ProcessHandle.current().pid(),
+                    allowedStores.stream().map(p -> p.toAbsolutePath().toString()).toList()));
+        } catch (IOException e) {
+            // The JVM may have died at once (a bad flag): awaitReady reports it with its stderr.
+        }
+        return worker;
+    }
+
+    /**
+     * Waits until the worker has started and warmed up, then measures its clock offset.
+     *
+     * @throws WorkerDiedException if it exits or does not answer within {@code timeout}; the
+     *                             message holds its stderr
+     */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Message m = receive(System.nanoTime() + timeout.toNanos(), "did not start within " + timeout.toSeconds() + " s");
+        if (!(m instanceof Message.Ready)) {
+            throw breakWith(new ProtocolException(name + " sent " + Message.typeName(m.type()) + " instead of READY"));
+        }
+        readyNanos = System.nanoTime();
+        long bestRoundTrip = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long id = ++pingIds;
+            long sent = System.nanoTime();
+            send(new Message.Ping(id));
+            Message reply = receive(System.nanoTime() + timeout.toNanos(), "did not answer PING within " + timeout.toSeconds() + " s");
+            long back = System.nanoTime();
+            if (!(reply instanceof Message.Pong pong) || pong.id() != id) {
+                throw breakWith(new ProtocolException(name + " answered PING " + id + " with " + Message.typeName(reply.type())));
+            }
+            if (back - sent < bestRoundTrip) {
+                bestRoundTrip = back - sent;
+                clockOffsetNanos = sent + (back - sent) / 2 - pong.clockNanos();
+            }
+        }
+    }
+
+    /** The worker's name, as given to {@link #start}. */
+    public String name() {
+        return name;
+    }
+
+    /** The worker's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Time from starting the process until it was ready, warm-up included. */
+    public Duration startup() {
+        return Duration.ofNanos(readyNanos - startNanos);
+    }
+
+    /** Whether the process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Has the worker open {@code store} and load {@code job}.
+     *
+     * @return the store's row count as the worker sees it
+     * @throws IllegalArgumentException with the worker's reason if it could not (path refused,
+     *                                  job unknown); the worker stays usable
+     */
+    public long openJob(Path store, JobSpec job) throws IOException, InterruptedException {
+        send(new Message.OpenJob(store.toAbsolutePath().toString(), job));
+        Message m = receive(Long.MAX_VALUE, null);
+        return switch (m) {
+            case Message.JobOpened o -> o.rowCount();
+            case Message.Error e -> throw new IllegalArgumentException(name + " could not open the job: " + e.errorMessage());
+            default -> throw breakWith(new ProtocolException(name + " answered OPEN_JOB with " + Message.typeName(m.type())));
+        };
+    }
+
+    /**
+     * A batch's result, times on the coordinator's clock.
+     *
+     * @param partial the encoded partial
+     */
+    public record BatchReply(ByteBuffer partial, long receivedNanos, long computeStartNanos, long computeEndNanos,
+                             MemorySample memory) {}
+
+    /**
+     * Runs one batch. With {@code columns} (copy transfer: every column of the store, sliced to
+     * the batch), their bytes are sent after the request in column order; without, the worker
+     * reads the rows from its own mapping of the store.
+     *
+     * @throws RemoteBatchFailure   if the job failed in the worker; the worker stays usable
+     * @throws InterruptedException if interrupted; the batch was cancelled in the worker first
+     */
+    public BatchReply runBatch(long batchIndex, long rowOffset, long rowCount, Map<Column, MemorySegment> columns)
+            throws IOException, InterruptedException {
+        send(new Message.RunBatch(batchIndex, rowOffset, rowCount, columns != null));
+        if (columns != null) {
+            try {
+                for (Column column : Column.values()) {
+                    MemorySegment bytes = columns.get(column);
+                    if (bytes != null) {
+                        writer.writeColumn(batchIndex, column.id(), bytes);
+                    }
+                }
+            } catch (IOException e) {
+                throw breakWith(died("stopped reading while being sent batch " + batchIndex, e));
+            }
+        }
+        Message m;
+        try {
+            m = receive(Long.MAX_VALUE, null);
+        } catch (InterruptedException e) {
+            cancel(batchIndex);
+            throw e;
+        }
+        return switch (m) {
+            case Message.BatchDone d when d.batchIndex() == batchIndex && d.rowOffset() == rowOffset
+                    && d.rowCount() == rowCount -> new BatchReply(d.partial(), d.receivedNanos() + clockOffsetNanos,
+                    d.computeStartNanos() + clockOffsetNanos, d.computeEndNanos() + clockOffsetNanos, d.memory());
+            case Message.BatchFailed f when f.batchIndex() == batchIndex ->
+                    throw new RemoteBatchFailure(f.errorClass(), f.errorMessage(), f.stackTrace());
+            default -> throw breakWith(new ProtocolException(name + " answered batch " + batchIndex
+                    + " (rows " + rowOffset + ", +" + rowCount + ") with " + describe(m)));
+        };
+    }
+
+    private static String describe(Message m) {
+        return switch (m) {
+            case Message.BatchDone d -> "the result of batch " + d.batchIndex() + " (rows " + d.rowOffset() + ", +" + d.rowCount() + ")";
+            case Message.BatchFailed f -> "the failure of batch " + f.batchIndex();
+            case Message.Error e -> "ERROR: " + e.errorMessage();
+            default -> Message.typeName(m.type());
+        };
+    }
+
+    /** Sends CANCEL and waits, uninterruptibly and bounded, for the batch to stop; kills the worker if it does not. */
+    private void cancel(long batchIndex) {
+        try {
+            send(new Message.Cancel(batchIndex));
+            long deadline = System.nanoTime() + CANCEL_GRACE.toNanos();
+            while (true) {
+                Message m = receiveUninterruptibly(deadline, "did not stop batch " + batchIndex + " within "
+                        + CANCEL_GRACE.toSeconds() + " s of being cancelled");
+                if (m instanceof Message.BatchCancelled c && c.batchIndex() == batchIndex
+                        || m instanceof Message.BatchDone d && d.batchIndex() == batchIndex
+                        || m instanceof Message.BatchFailed f && f.batchIndex() == batchIndex) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            breakWith(died("failed while batch " + batchIndex + " was being cancelled", e));
+        }
+    }
+
+    /**
+     * A worker's peak memory during one job, -1 where unknown.
+     *
+     * @param peakRssBytes     highest resident set size, shared pages of the store included
+     * @param peakPrivateBytes highest private memory seen at the end of a batch
+     */
+    public record JobPeaks(long peakRssBytes, long peakPrivateBytes) {}
+
+    /**
+     * Ends the job in the worker: it unmaps the store.
+     *
+     * @return its peak resident set and peak private memory during the job, -1 where unknown
+     */
+    public JobPeaks closeJob() throws IOException, InterruptedException {
+        send(new Message.CloseJob());
+        Message m = receive(Long.MAX_VALUE, null);
+        if (m instanceof Message.JobClosed closed) {
+            return new JobPeaks(closed.peakRssBytes(), closed.peakPrivateBytes());
+        }
+        throw breakWith(new ProtocolException(name + " answered CLOSE_JOB with " + describe(m)));
+    }
+
+    /** Why this handle is unusable, or {@code null} while it is fine. */
+    public IOException broken() {
+        return broken;
+    }
+
+    /** Kills the worker at once (SIGKILL) and waits for it to end. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(EXIT_GRACE);
+    }
+
+    /** Tells the worker to exit, and kills it if it has not within a short grace period. */
+    @Override
+    public void close() {
+        if (process.isAlive() && broken == null) {
+            try {
+                writer.write(new Message.Shutdown());
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already closed
+        }
+        if (!awaitExit(EXIT_GRACE)) {
+            kill();
+        }
+        try {
+            readerThread.join(EXIT_GRACE.toMillis());
+            stderrThread.join(EXIT_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean awaitExit(Duration grace) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (true) {
+                try {
+                    return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void send(Message m) throws IOException {
+        IOException b = broken;
+        if (b != null) {
+            throw b;
+        }
+        try {
+            writer.write(m);
+        } catch (IOException e) {
+            throw breakWith(died("stopped reading while being sent " + Message.typeName(m.type()), e));
+        }
+    }
+
+    /** The next message; {@code late} says what the worker failed to do if none comes by the deadline. */
+    private Message receive(long deadlineNanos, String late) throws IOException, InterruptedException {
+        Inbound in = deadlineNanos == Long.MAX_VALUE ? inbox.take()
+                : inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return unwrap(in, late);
+    }
+
+    private Message receiveUninterruptibly(long deadlineNanos, String late) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return unwrap(inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS), late);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Message unwrap(Inbound in, String late) throws IOException {
+        if (in == null) {
+            throw breakWith(died(late, null));
+        }
+        if (in.end() != null) {
+            inbox.add(in); // every later request sees the same end
+            throw breakWith(in.end());
+        }
+        return in.message();
+    }
+
+    /** Marks this handle broken by {@code e} (the first cause wins), kills the worker, returns the cause. */
+    private IOException breakWith(IOException e) {
+        synchronized (this) {
+            if (broken == null) {
+                broken = e;
+            }
+        }
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        return broken;
+    }
+
+    /** An error saying that this worker {@code what}, with its exit status if it has one and the end of its stderr. */
+    private WorkerDiedException died(String what, Throwable cause) {
+        boolean exited = awaitExit(Duration.ofMillis(500));
+        try {
+            stderrThread.join(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String tail;
+        synchronized (stderrTail) {
+            tail = String.join(" | ", stderrTail);
+        }
+        if (tail.length() > STDERR_MESSAGE_CHARS) {
+            tail = "..." + tail.substring(tail.length() - STDERR_MESSAGE_CHARS);
+        }
+        return new WorkerDiedException(name + " (pid " + process.pid() + ") " + what
+                + (exited ? "; it exited with status " + process.exitValue() : "")
+                + (tail.isEmpty() ? "" : "; its last output: " + tail), cause);
+    }
+
+    private void readLoop() {
+        FrameReader reader = new FrameReader(new BufferedInputStream(process.getInputStream(), 1 << 16));
+        try {
+            for (Message m; (m = reader.read()) != null; ) {
+                inbox.add(new Inbound(copyBuffers(m), null));
+            }
+            inbox.add(new Inbound(null, died("closed its channel", null)));
+        } catch (ProtocolException e) {
+            process.destroyForcibly();
+            inbox.add(new Inbound(null, new ProtocolException(name + " sent a malformed message: " + e.getMessage())));
+        } catch (IOException e) {
+            inbox.add(new Inbound(null, died("broke its channel", e)));
+        }
+    }
+
+    /** Messages leave the reading thread, so their byte buffers must not share its reused buffer. */
+    private static Message copyBuffers(Message m) {
+        if (m instanceof Message.BatchDone d) {
+            ByteBuffer own = ByteBuffer.allocate(d.partial().remaining()).put(d.partial().duplicate()).flip();
+            return new Message.BatchDone(d.batchIndex(), d.rowOffset(), d.rowCount(), d.receivedNanos(),
+                    d.computeStartNanos(), d.computeEndNanos(), d.memory(), own);
+        }
+        return m;
+    }
+
+    private void drainStderr(Consumer<String> log) {
+        byte[] buffer = new byte[8192];
+        StringBuilder line = new StringBuilder();
+        try (InputStream err = process.getErrorStream()) {
+            for (int n; (n = err.read(buffer)) > 0; ) {
+                String text = new String(buffer, 0, n, StandardCharsets.UTF_8);
+                for (int i = 0; i < text.length(); i++) {
+                    char c = text.charAt(i);
+                    if (c == '\n') {
+                        emit(line, log);
+                    } else if (line.length() < STDERR_LINE_CHARS) {
+                        line.append(c);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+        if (!line.isEmpty()) {
+            emit(line, log);
+        }
+    }
+
+    private void emit(StringBuilder line, Consumer<String> log) {
+        String text = line.toString();
+        line.setLength(0);
+        synchronized (stderrTail) {
+            stderrTail.addLast(text);
+            if (stderrTail.size() > STDERR_TAIL_LINES) {
+                stderrTail.removeFirst();
+            }
+        }
+        log.accept("[" + name + "] " + text);
+    }
+}

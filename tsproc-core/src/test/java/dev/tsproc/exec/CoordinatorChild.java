@@ -1,0 +1,37 @@
+package dev.tsproc.exec;
+
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.store.SharedSegments;
+import dev.tsproc.store.Store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A coordinator in a process of its own, for {@link ProcessLifecycleTest} to SIGKILL: makes a
+ * run directory under ROOT with a store in it, starts two worker JVMs, prints
+ * {@code READY <run dir> <worker pid> <worker pid>}, and runs a job that takes minutes.
+ */
+public final class CoordinatorChild {
+    private CoordinatorChild() {}
+
+    public static void main(String[] args) throws Exception {
+        SharedSegments run = SharedSegments.create(Path.of(args[0]));
+        Path path = run.newStorePath();
+        Generator.generate(GeneratorSpec.talk(100_000), path, 1);
+        ProcessExecutor pool = ProcessExecutor.start(2, ProcessExecutor.Config.defaults()
+                .withAllowedStores(List.of(path)).withWorkerLog(line -> {}));
+        System.out.println("READY " + run.directory() + " "
+                + pool.processes().stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")));
+        System.out.flush();
+        JobSpec spec = new JobSpec(TestJobs.Sleepy.class.getName(), Map.of("millis", "60000"), List.of());
+        try (Store store = Store.open(path); JobSpec.Loaded job = spec.load()) {
+            Coordinator.run(store, TestJobs.Sleepy.class.cast(job.job()), spec,
+                    RunOptions.defaults().withWorkers(2).withBatchRows(1_000), pool);
+        }
+    }
+}

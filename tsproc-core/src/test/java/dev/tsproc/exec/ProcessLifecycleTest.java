@@ -1,0 +1,184 @@
+package dev.tsproc.exec;
+
+import dev.tsproc.exec.process.WorkerDiedException;
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.job.BuiltinJob;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.job.Stats;
+import dev.tsproc.store.SharedSegments;
+import dev.tsproc.store.Store;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Worker JVMs live and die with their coordinator (RELIABILITY rows 1, 9, 10, 11, 12): a worker
+ * that dies fails its batch promptly, a worker that cannot start says why, cancelling stops
+ * workers' batches, and a coordinator killed with SIGKILL leaves no worker behind and a run
+ * directory that the sweep removes.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProcessLifecycleTest {
+    @TempDir
+    static Path dir;
+    static Path store;
+
+    @BeforeAll
+    static void makeStore() throws Exception {
+        store = dir.resolve("talk.tsp");
+        Generator.generate(GeneratorSpec.talk(50_000), store, 1);
+    }
+
+    static ProcessExecutor pool(int workers) throws Exception {
+        return ProcessExecutor.start(workers, ProcessExecutor.Config.defaults()
+                .withAllowedStores(List.of(store)).withWorkerLog(line -> {}));
+    }
+
+    static Object runSleepy(ProcessExecutor pool, Map<String, String> parameters) throws Exception {
+        JobSpec spec = new JobSpec(TestJobs.Sleepy.class.getName(), parameters, List.of());
+        try (Store s = Store.open(store); JobSpec.Loaded job = spec.load()) {
+            return Coordinator.run(s, TestJobs.Sleepy.class.cast(job.job()), spec,
+                    RunOptions.defaults().withWorkers(pool.workers()).withBatchRows(1_000), pool).result();
+        }
+    }
+
+    @Test
+    void aWorkerThatCannotStartSaysWhy() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> ProcessExecutor.start(1, ProcessExecutor.Config.defaults()
+                .withJvmOptions(List.of("-XX:+NoSuchOptionForTsproc")).withWorkerLog(line -> {})))
+                .isInstanceOf(WorkerDiedException.class)
+                .hasMessageContaining("worker-1")
+                .hasMessageContaining("exited with status 1")
+                .hasMessageContaining("NoSuchOptionForTsproc");
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    @Test
+    void aWorkerThatDiesFailsItsBatchAndLeavesTheStoreAlone() throws Exception {
+        try (ProcessExecutor pool = pool(2)) {
+            assertThatThrownBy(() -> runSleepy(pool, Map.of("millis", "1", "exitAt", "7")))
+                    .isInstanceOf(JobFailedException.class)
+                    .satisfies(e -> {
+                        BatchFailedException f = ((JobFailedException) e).failures().getFirst();
+                        assertThat(f.batch().index()).isEqualTo(7);
+                        assertThat(f.getCause()).isInstanceOf(WorkerDiedException.class)
+                                .hasMessageContaining("exited with status 42");
+                    });
+        }
+        // Only the coordinator removes stores; a dying worker only unmaps.
+        assertThat(store).exists();
+        try (Store s = Store.open(store)) {
+            Stats stats = Coordinator.run(s, BuiltinJob.named("count"), RunOptions.defaults().withWorkers(2)).result();
+            assertThat(stats.rows()).isEqualTo(50_000);
+        }
+    }
+
+    @Test
+    void aWorkerKilledMidBatchIsNoticedWithinTwoSeconds() throws Exception {
+        try (ProcessExecutor pool = pool(2)) {
+            CompletableFuture<Object> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return runSleepy(pool, Map.of("millis", "20000"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(500);
+            long killed = System.nanoTime();
+            ProcessHandle.of(pool.processes().getFirst().pid()).orElseThrow().destroyForcibly();
+            assertThatThrownBy(() -> run.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .rootCause().isInstanceOf(WorkerDiedException.class).hasMessageContaining("worker-1");
+            assertThat(System.nanoTime() - killed).isLessThan(TimeUnit.SECONDS.toNanos(2));
+        }
+    }
+
+    @Test
+    void interruptingTheCoordinatorCancelsWorkersBatchesAndKeepsThePool() throws Exception {
+        try (ProcessExecutor pool = pool(2)) {
+            Thread coordinator = Thread.ofPlatform().start(() -> {
+                assertThatThrownBy(() -> runSleepy(pool, Map.of("millis", "30000")))
+                        .isInstanceOf(InterruptedException.class);
+            });
+            Thread.sleep(700);
+            long interrupted = System.nanoTime();
+            coordinator.interrupt();
+            coordinator.join(10_000);
+            assertThat(coordinator.isAlive()).isFalse();
+            assertThat(System.nanoTime() - interrupted).isLessThan(TimeUnit.SECONDS.toNanos(2));
+            assertThat(pool.processes()).allSatisfy(p -> assertThat(p.broken()).isNull());
+            assertThat(runSleepy(pool, Map.of("millis", "0"))).isEqualTo(50_000L);
+        }
+    }
+
+    @Test
+    void workersIgnoreCtrlCSoTheirCoordinatorCanEndThemInOrder() throws Exception {
+        try (ProcessExecutor pool = pool(1)) {
+            long pid = pool.processes().getFirst().pid();
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start();
+            assertThat(kill.waitFor()).isZero();
+            Thread.sleep(300);
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(runSleepy(pool, Map.of("millis", "0"))).isEqualTo(50_000L);
+        }
+    }
+
+    @Test
+    void aCoordinatorKilledWithSigkillLeavesNoWorkerAndTheSweepRemovesItsSegment(@TempDir Path root) throws Exception {
+        Path log = dir.resolve("child-stderr.txt");
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), CoordinatorChild.class.getName(), root.toString())
+                .redirectError(log.toFile()).start();
+        List<ProcessHandle> workers = new ArrayList<>();
+        try {
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return child.inputReader().readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(40, TimeUnit.SECONDS);
+            assertThat(line).as("child stderr: %s", Files.exists(log) ? Files.readString(log) : "").startsWith("READY ");
+            String[] parts = line.split(" ");
+            Path runDirectory = Path.of(parts[1]);
+            for (String pid : Arrays.asList(parts).subList(2, parts.length)) {
+                workers.add(ProcessHandle.of(Long.parseLong(pid)).orElseThrow());
+            }
+            assertThat(workers).hasSize(2);
+            assertThat(child.toHandle().descendants().toList()).containsAll(workers);
+            Thread.sleep(500); // let the job start its batches
+
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no finally
+            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue()).isEqualTo(137);
+            for (ProcessHandle w : workers) {
+                w.onExit().get(5, TimeUnit.SECONDS);
+                assertThat(w.isAlive()).as("worker %d", w.pid()).isFalse();
+            }
+
+            assertThat(runDirectory).as("a SIGKILLed run cannot clean up").exists();
+            assertThat(SharedSegments.sweepStale(root)).containsExactly(runDirectory);
+            assertThat(runDirectory).doesNotExist();
+        } finally {
+            child.destroyForcibly();
+            workers.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.tsproc.exec.process;
+
+import dev.tsproc.job.BuiltinJob;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.job.Summary;
+import dev.tsproc.store.SharedSegments;
+import dev.tsproc.testkit.TestStores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A worker in this JVM, over pipes: what it accepts and what it refuses. The refusals are the
+ * security boundary of RELIABILITY row 36: only its own stores, only rows inside them.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class WorkerTest {
+    @TempDir
+    Path dir;
+
+    Path allowed;
+    double[] values;
+    FrameWriter toWorker;
+    FrameReader fromWorker;
+    Pipe.SinkChannel stdin;
+    CompletableFuture<Integer> exit;
+
+    @BeforeEach
+    void startWorker() throws IOException {
+        values = TestStores.awkwardValues(5, 10_000, false);
+        allowed = TestStores.write(dir.resolve("allowed.tsp"), values);
+        Pipe in = Pipe.open();
+        Pipe out = Pipe.open();
+        stdin = in.sink();
+        toWorker = new FrameWriter(Channels.newOutputStream(in.sink()));
+        fromWorker = new FrameReader(Channels.newInputStream(out.source()));
+        Worker worker = new Worker(Channels.newInputStream(in.source()), Channels.newOutputStream(out.sink()), pid -> {});
+        exit = CompletableFuture.supplyAsync(() -> {
+            try {
+                return worker.run();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                try {
+                    out.sink().close();
+                } catch (IOException ignored) {
+                    // test teardown
+                }
+            }
+        });
+        toWorker.write(new Message.Hello("worker-t", ProcessHandle.current().pid(), List.of(allowed.toString())));
+        assertThat(fromWorker.read()).isInstanceOf(Message.Ready.class);
+    }
+
+    @AfterEach
+    void endWorker() throws Exception {
+        stdin.close();
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isIn(0, 2);
+    }
+
+    private Message send(Message m) throws IOException {
+        toWorker.write(m);
+        return fromWorker.read();
+    }
+
+    private void assertRefusedAndEnded(Message reply, String... fragments) throws Exception {
+        assertThat(reply).isInstanceOf(Message.Error.class);
+        assertThat(((Message.Error) reply).errorMessage()).contains(fragments);
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+    }
+
+    @Test
+    void runsBatchesOfAnAllowedStoreInSharedAndCopyMode() throws Exception {
+        assertThat(send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("stats"))))
+                .isEqualTo(new Message.JobOpened(values.length));
+        Message.BatchDone shared = (Message.BatchDone) send(new Message.RunBatch(0, 100, 5_000, false));
+        toWorker.write(new Message.RunBatch(1, 100, 5_000, true));
+        try (var store = dev.tsproc.store.Store.open(allowed)) {
+            var view = store.view(1, 100, 5_000);
+            toWorker.writeColumn(1, 1, view.ts());
+            toWorker.writeColumn(1, 2, view.values());
+        }
+        Message.BatchDone copied = (Message.BatchDone) fromWorker.read();
+        assertThat(shared.rowOffset()).isEqualTo(100);
+        assertThat(copied.batchIndex()).isEqualTo(1);
+        assertThat(copied.partial()).isEqualTo(shared.partial());
+        Summary s = BuiltinJob.named("stats").readPartial(new DataInputStream(new ByteArrayInputStream(bytes(copied))));
+        assertThat(s.rows()).isEqualTo(5_000);
+        assertThat(send(new Message.CloseJob())).isInstanceOf(Message.JobClosed.class);
+    }
+
+    private static byte[] bytes(Message.BatchDone d) {
+        byte[] b = new byte[d.partial().remaining()];
+        d.partial().duplicate().get(b);
+        return b;
+    }
+
+    @Test
+    void refusesAStoreOutsideRunDirectoriesAndNotAllowed() throws Exception {
+        Path other = TestStores.write(dir.resolve("other.tsp"), values);
+        Message reply = send(new Message.OpenJob(other.toString(), JobSpec.builtin("sum")));
+        assertThat(reply).isInstanceOf(Message.Error.class);
+        assertThat(((Message.Error) reply).errorMessage()).contains("other.tsp").contains("refused");
+        // The worker is still usable: a refused job is not a broken channel.
+        assertThat(send(new Message.Ping(1))).isInstanceOf(Message.Pong.class);
+    }
+
+    @Test
+    void refusesASymlinkInARunDirectoryPointingOutside() throws Exception {
+        try (SharedSegments run = SharedSegments.create()) {
+            Path link = run.newStorePath();
+            Files.createSymbolicLink(link, TestStores.write(dir.resolve("outside.tsp"), values));
+            Message reply = send(new Message.OpenJob(link.toString(), JobSpec.builtin("sum")));
+            assertThat(reply).isInstanceOf(Message.Error.class);
+            assertThat(((Message.Error) reply).errorMessage()).contains("refused");
+        }
+    }
+
+    @Test
+    void acceptsAStoreInARunDirectory() throws Exception {
+        try (SharedSegments run = SharedSegments.create()) {
+            Path store = TestStores.write(run.newStorePath(), values);
+            assertThat(send(new Message.OpenJob(store.toString(), JobSpec.builtin("sum"))))
+                    .isEqualTo(new Message.JobOpened(values.length));
+            assertThat(send(new Message.CloseJob())).isInstanceOf(Message.JobClosed.class);
+        }
+    }
+
+    @Test
+    void refusesRowsOutsideTheStore() throws Exception {
+        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
+        assertRefusedAndEnded(send(new Message.RunBatch(0, values.length - 10, 11, false)),
+                "rowOffset=" + (values.length - 10), "rowCount=11", "outside the store's " + values.length + " rows");
+    }
+
+    @Test
+    void refusesRowsBeyondLongRange() throws Exception {
+        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
+        assertRefusedAndEnded(send(new Message.RunBatch(0, Long.MAX_VALUE, Long.MAX_VALUE, false)), "outside the store");
+    }
+
+    @Test
+    void refusesAChunkOfTheWrongColumnOrOffset() throws Exception {
+        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
+        toWorker.write(new Message.RunBatch(0, 0, 10, true));
+        toWorker.writeColumn(0, 2, MemorySegment.ofArray(new byte[80])); // values before ts
+        assertRefusedAndEnded(fromWorker.read(), "columnId=2", "is not the next piece of batch 0 column 1");
+    }
+
+    @Test
+    void refusesMoreColumnBytesThanTheBatchHas() throws Exception {
+        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
+        toWorker.write(new Message.RunBatch(0, 0, 10, true));
+        toWorker.writeColumn(0, 1, MemorySegment.ofArray(new byte[88]));
+        assertRefusedAndEnded(fromWorker.read(), "length=88", "of 80");
+    }
+
+    @Test
+    void refusesBatchesBeforeAJobIsOpen() throws Exception {
+        assertRefusedAndEnded(send(new Message.RunBatch(0, 0, 1, false)), "RUN_BATCH came before OPEN_JOB");
+    }
+
+    @Test
+    void refusesMessagesOnlyAWorkerSends() throws Exception {
+        assertRefusedAndEnded(send(new Message.JobOpened(5)), "JOB_OPENED is not a message a worker accepts");
+    }
+
+    @Test
+    void refusesGarbageAndEnds() throws Exception {
+        stdinRaw(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+        assertRefusedAndEnded(fromWorker.read(), "magic=0x1020304");
+    }
+
+    @Test
+    void endsAtEndOfStream() throws Exception {
+        stdin.close();
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    private void stdinRaw(byte[] bytes) throws IOException {
+        stdin.write(java.nio.ByteBuffer.wrap(bytes));
+    }
+}

@@ -1,7 +1,9 @@
 package dev.tsproc.cli;
 
 import dev.tsproc.exec.BatchFailedException;
+import dev.tsproc.exec.JobCancelledException;
 import dev.tsproc.exec.JobFailedException;
+import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.store.CorruptStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -14,6 +16,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 
 /**
  * Turns exceptions into what a user should read: one sentence saying what went wrong and what to
@@ -24,15 +27,29 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof InterruptedException) {
-            err.println("tsproc: interrupted; nothing was left behind.");
+        if (e instanceof JobCancelledException cancelled) {
+            err.println("tsproc: interrupted after " + cancelled.progress().describe() + "; workers stopped, nothing was left behind.");
+            err.flush();
             return ExitCodes.INTERRUPTED;
         }
-        if (e instanceof JobFailedException failed) {
-            err.println("tsproc: " + failed.getMessage() + ":");
-            for (BatchFailedException f : failed.failures()) {
-                err.println("  " + f.getMessage());
+        if (e instanceof InterruptedException) {
+            err.println("tsproc: interrupted; nothing was left behind.");
+            err.flush();
+            return ExitCodes.INTERRUPTED;
+        }
+        if (e instanceof JobTimedOutException late) {
+            err.println("tsproc: " + late.getMessage() + ".");
+            for (Throwable earlier : late.getSuppressed()) {
+                err.println("  before that: " + earlier.getMessage());
             }
+            if (isVerbose(parsed)) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.TIMED_OUT;
+        }
+        if (e instanceof JobFailedException failed) {
+            printReport(failed, err);
         } else {
             err.println("tsproc: " + sentence(e) + (isVerbose(parsed) ? "" : " (--verbose shows details)"));
         }
@@ -41,6 +58,24 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return ExitCodes.FAILED;
+    }
+
+    /** Most batch failures listed one per line; the rest are counted. */
+    static final int MAX_REPORTED_FAILURES = 20;
+
+    /**
+     * The grouped report of a failed job: one header sentence, then one line per failed batch
+     * (batch, rows, worker, attempts, original error), out of memory first, then by batch.
+     */
+    static void printReport(JobFailedException failed, PrintWriter err) {
+        err.println("tsproc: " + failed.getMessage() + ":");
+        List<BatchFailedException> failures = failed.failures();
+        for (BatchFailedException f : failures.subList(0, Math.min(MAX_REPORTED_FAILURES, failures.size()))) {
+            err.println("  " + f.getMessage());
+        }
+        if (failures.size() > MAX_REPORTED_FAILURES) {
+            err.println("  ... and " + (failures.size() - MAX_REPORTED_FAILURES) + " more");
+        }
     }
 
     /** A wrong command line: the problem and where to look, exit code 2. */

@@ -1,12 +1,15 @@
 package dev.tsproc.cli;
 
 import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.Durations;
+import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.exec.TaskGroup;
+import dev.tsproc.exec.Transfer;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
-import dev.tsproc.job.BuiltinJob;
+import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.Stats;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
@@ -20,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -48,11 +52,41 @@ final class RunCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--job", defaultValue = "stats",
-            description = "stats, count, missing, sum, mean, min, max or stddev. Default: ${DEFAULT-VALUE}.")
+            description = "stats, count, missing, sum, mean, min, max or stddev, or the class name of your own job"
+                    + " (on the class path or in --jar). Default: ${DEFAULT-VALUE}.")
     String job;
 
-    @Option(names = "--workers", description = "Worker threads. Default: all cores.")
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A parameter of your own job; repeatable.")
+    java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--jar", paramLabel = "JAR", description = "A jar holding your own job's classes; repeatable.")
+    java.util.List<Path> jars = new java.util.ArrayList<>();
+
+    @Option(names = "--workers", description = "Workers (threads or processes). Default: all cores.")
     Integer workers;
+
+    @Option(names = "--executor", defaultValue = "threads",
+            description = "threads, or processes (worker JVMs: a crash is isolated and retried). Default: ${DEFAULT-VALUE}.")
+    String executor;
+
+    @Option(names = "--transfer", defaultValue = "shared",
+            description = "shared (workers read the store in place) or copy (each batch is copied to its worker). Default: ${DEFAULT-VALUE}.")
+    String transfer;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Cancel the job if it has not finished after DURATION (500ms, 30s, 2m, 1h or ISO-8601 PT30S); exit code "
+                    + ExitCodes.TIMED_OUT + ". Default: none.")
+    String timeout;
+
+    @Option(names = "--batch-timeout", paramLabel = "DURATION",
+            description = "Fail a batch that takes longer than DURATION; a worker process that does is killed and its batch"
+                    + " retried. Default: none.")
+    String batchTimeout;
+
+    @Option(names = "--retries", defaultValue = "" + RunOptions.DEFAULT_RETRIES,
+            description = "How often a batch whose worker process died, hung or missed its deadline is run again on a fresh"
+                    + " worker. Default: ${DEFAULT-VALUE}.")
+    int retries;
 
     @Option(names = "--batch-rows", defaultValue = "" + RunOptions.DEFAULT_BATCH_ROWS,
             description = "Rows per batch; the answer does not depend on it. Default: ${DEFAULT-VALUE}.")
@@ -79,9 +113,10 @@ final class RunCommand implements Callable<Integer> {
         if (defaultRows != null && file != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rows applies only to the default dataset, not to a FILE");
         }
-        BuiltinJob builtin;
+        Checks.atLeast(spec, "--retries", retries, 0);
+        JobSpec jobSpec;
         try {
-            builtin = BuiltinJob.named(job);
+            jobSpec = new JobSpec(job, parameters, jars.stream().map(Path::toAbsolutePath).toList());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -91,10 +126,23 @@ final class RunCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown --on-failure '" + onFailure + "'; choose cancel or collect");
         };
-        RunOptions options = new RunOptions(workerCount, batchRows, policy);
+        Executor.Kind kind = switch (executor.toLowerCase(Locale.ROOT)) {
+            case "threads" -> Executor.Kind.THREADS;
+            case "processes" -> Executor.Kind.PROCESSES;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --executor '" + executor + "'; choose threads or processes");
+        };
+        Transfer transferMode = switch (transfer.toLowerCase(Locale.ROOT)) {
+            case "shared" -> Transfer.SHARED;
+            case "copy" -> Transfer.COPY;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --transfer '" + transfer + "'; choose shared or copy");
+        };
+        RunOptions options = new RunOptions(workerCount, batchRows, policy, kind, transferMode,
+                duration("--timeout", timeout), duration("--batch-timeout", batchTimeout), retries);
         try (ShutdownGuard guard = new ShutdownGuard()) {
             if (file != null) {
-                return runOn(file, builtin, options);
+                return runOn(file, jobSpec, options);
             }
             long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
             Checks.atLeast(spec, "--rows", rows, 0);
@@ -106,23 +154,39 @@ final class RunCommand implements Callable<Integer> {
                 }
                 spec.commandLine().getErr().printf(Locale.ROOT,
                         "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
-                return runOn(store, builtin, options);
+                return runOn(store, jobSpec, options);
             }
         }
     }
 
-    private int runOn(Path path, BuiltinJob builtin, RunOptions options) throws Exception {
+    private Duration duration(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    private int runOn(Path path, JobSpec jobSpec, RunOptions options) throws Exception {
         try (Store store = Store.open(path)) {
             if (verify) {
                 store.verifyChecksums();
             }
-            RunResult<Stats> run = Coordinator.run(store, builtin, options);
+            RunResult<?> run = Coordinator.run(store, jobSpec, options);
             PrintWriter out = spec.commandLine().getOut();
-            StatsPrinter.print(run.result(), format, out);
+            if (run.result() instanceof Stats stats) {
+                StatsPrinter.print(stats, format, out);
+            } else {
+                out.println(run.result());
+            }
             double seconds = run.elapsed().toNanos() / 1e9;
             spec.commandLine().getErr().printf(Locale.ROOT,
-                    "%s over %,d rows in %.3f s: %d batches on %d worker threads, %.1f M rows/s%n",
-                    builtin.name(), run.rows(), seconds, run.batches(), run.workers(),
+                    "%s over %,d rows in %.3f s: %d batches on %d worker %s, %.1f M rows/s%n",
+                    jobSpec.name(), run.rows(), seconds, run.batches(), run.workers(),
+                    options.executor() == Executor.Kind.THREADS ? "threads" : "processes",
                     seconds == 0 ? 0 : run.rows() / seconds / 1e6);
             return ExitCodes.OK;
         }

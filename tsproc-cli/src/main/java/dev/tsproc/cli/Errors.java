@@ -27,15 +27,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof JobCancelledException cancelled) {
-            err.println("tsproc: interrupted after " + cancelled.progress().describe() + "; workers stopped, nothing was left behind.");
-            err.flush();
-            return ExitCodes.INTERRUPTED;
-        }
-        if (e instanceof InterruptedException) {
-            err.println("tsproc: interrupted; nothing was left behind.");
-            err.flush();
-            return ExitCodes.INTERRUPTED;
+        if (e instanceof InterruptedException interrupted) {
+            return interrupted(interrupted, err);
         }
         if (e instanceof JobTimedOutException late) {
             err.println("tsproc: " + late.getMessage() + ".");
@@ -58,6 +51,21 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return ExitCodes.FAILED;
+    }
+
+    /**
+     * Reports an interrupted command (Ctrl-C, SIGTERM), with how far its job got if it ran one.
+     * Commands that install a {@link ShutdownGuard} call this before closing it, so the message
+     * is out before the JVM halts.
+     */
+    static int interrupted(InterruptedException e, PrintWriter err) {
+        if (e instanceof JobCancelledException cancelled) {
+            err.println("tsproc: interrupted after " + cancelled.progress().describe() + "; workers stopped, nothing was left behind.");
+        } else {
+            err.println("tsproc: interrupted; nothing was left behind.");
+        }
+        err.flush();
+        return ExitCodes.INTERRUPTED;
     }
 
     /** Most batch failures listed one per line; the rest are counted. */

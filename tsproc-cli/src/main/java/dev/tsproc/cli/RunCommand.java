@@ -117,6 +117,7 @@ final class RunCommand implements Callable<Integer> {
         JobSpec jobSpec;
         try {
             jobSpec = new JobSpec(job, parameters, jars.stream().map(Path::toAbsolutePath).toList());
+            jobSpec.load().close(); // an unknown job or bad parameters are a usage error, before any work
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -141,21 +142,30 @@ final class RunCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(workerCount, batchRows, policy, kind, transferMode,
                 duration("--timeout", timeout), duration("--batch-timeout", batchTimeout), retries);
         try (ShutdownGuard guard = new ShutdownGuard()) {
-            if (file != null) {
-                return runOn(file, jobSpec, options);
+            try {
+                return runGuarded(options, workerCount, jobSpec);
+            } catch (InterruptedException e) {
+                // Report while the guard still holds the JVM open: once it closes, a signal's exit follows at once.
+                return Errors.interrupted(e, spec.commandLine().getErr());
             }
-            long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
-            Checks.atLeast(spec, "--rows", rows, 0);
-            try (SharedSegments shm = SharedSegments.create()) {
-                Path store = shm.newStorePath();
-                long start = System.nanoTime();
-                try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
-                    Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
-                }
-                spec.commandLine().getErr().printf(Locale.ROOT,
-                        "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
-                return runOn(store, jobSpec, options);
+        }
+    }
+
+    private int runGuarded(RunOptions options, int workerCount, JobSpec jobSpec) throws Exception {
+        if (file != null) {
+            return runOn(file, jobSpec, options);
+        }
+        long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
+        Checks.atLeast(spec, "--rows", rows, 0);
+        try (SharedSegments shm = SharedSegments.create()) {
+            Path store = shm.newStorePath();
+            long start = System.nanoTime();
+            try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+                Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
             }
+            spec.commandLine().getErr().printf(Locale.ROOT,
+                    "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
+            return runOn(store, jobSpec, options);
         }
     }
 

@@ -180,7 +180,7 @@ public final class ProcessExecutor implements Executor {
         List<WorkerProcess> opened = new ArrayList<>();
         try {
             for (int slot = 0; slot < Math.min(count, processes.size()); slot++) {
-                WorkerProcess p = processes.get(slot);
+                WorkerProcess p = usable(slot);
                 openJob(p, store, spec);
                 opened.add(p);
                 runners.add(new Runner<>(slot, p, store, spec, codec, transfer));
@@ -212,6 +212,29 @@ public final class ProcessExecutor implements Executor {
                 return List.copyOf(reports);
             }
         };
+    }
+
+    /**
+     * The worker in {@code slot}, replaced by a fresh one first if it was lost — killed at a
+     * deadline, crashed on a batch's last attempt, broke the protocol — so the pool repairs
+     * itself between jobs.
+     */
+    private WorkerProcess usable(int slot) throws IOException, InterruptedException {
+        WorkerProcess p = processes.get(slot);
+        if (p.broken() == null && p.isAlive()) {
+            return p;
+        }
+        return replace(slot, p);
+    }
+
+    /** Ends {@code lost} and starts a fresh worker in its slot; waits until it is ready. */
+    private WorkerProcess replace(int slot, WorkerProcess lost) throws IOException, InterruptedException {
+        lost.kill();
+        lost.close();
+        WorkerProcess fresh = startOne("worker-" + started.incrementAndGet(), command, config);
+        processes.set(slot, fresh);
+        fresh.awaitReady(config.startTimeout());
+        return fresh;
     }
 
     private static void openJob(WorkerProcess p, Store store, JobSpec spec) throws IOException, InterruptedException {
@@ -281,13 +304,8 @@ public final class ProcessExecutor implements Executor {
         /** Kills the lost worker (if it still runs), starts a fresh one in its slot and opens the job there. */
         @Override
         public void replaceWorker() throws IOException, InterruptedException {
-            WorkerProcess lost = process;
-            lost.kill();
-            lost.close();
-            WorkerProcess fresh = startOne("worker-" + started.incrementAndGet(), command, config);
-            processes.set(slot, fresh);
+            WorkerProcess fresh = replace(slot, process);
             process = fresh;
-            fresh.awaitReady(config.startTimeout());
             openJob(fresh, store, spec);
         }
 

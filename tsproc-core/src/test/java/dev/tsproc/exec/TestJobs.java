@@ -122,13 +122,16 @@ public final class TestJobs {
      * </ul>
      * and {@code millis}: sleep per batch before counting (default 0). With {@code once} naming a
      * directory, each fault happens only on the first attempt at its batch (a marker file per
-     * batch remembers it across worker JVMs), so a retried batch succeeds.
+     * batch remembers it across worker JVMs), so a retried batch succeeds. With
+     * {@code checksum=true} the partial is not the row count but a sum of a hash of every row's
+     * index and value bits, so that a batch lost, run twice or read at the wrong rows shows.
      */
     public static final class Faulty extends CountingJob {
         private final Map<String, java.util.Set<Long>> faults = new java.util.HashMap<>();
         private final long millis;
         private final long spinMillis;
         private final java.nio.file.Path once;
+        private final boolean checksum;
 
         public Faulty(Map<String, String> parameters) {
             for (String kind : java.util.List.of("throw", "hang", "spin", "exit", "halt", "oom", "oomThrow")) {
@@ -144,6 +147,23 @@ public final class TestJobs {
             this.millis = Long.parseLong(parameters.getOrDefault("millis", "0"));
             this.spinMillis = Long.parseLong(parameters.getOrDefault("spinMillis", "3600000"));
             this.once = parameters.containsKey("once") ? java.nio.file.Path.of(parameters.get("once")) : null;
+            this.checksum = Boolean.parseBoolean(parameters.getOrDefault("checksum", "false"));
+        }
+
+        /** A hash of every row (index and value bits), summed: the same however the rows are batched. */
+        public static long checksum(long rowOffset, double[] values) {
+            long sum = 0;
+            for (int i = 0; i < values.length; i++) {
+                sum += mix(rowOffset + i, values[i]);
+            }
+            return sum;
+        }
+
+        private static long mix(long row, double value) {
+            long h = row * 0x9E3779B97F4A7C15L ^ Double.doubleToRawLongBits(value);
+            h ^= h >>> 31;
+            h *= 0xBF58476D1CE4E5B9L;
+            return h ^ (h >>> 29);
         }
 
         /** The parameters for faults of {@code kind} on {@code batches}. */
@@ -202,7 +222,18 @@ public final class TestJobs {
                     hoard.add(new long[1 << 20]);
                 }
             }
+            if (checksum) {
+                long sum = 0;
+                for (long r = 0; r < batch.rowCount(); r++) {
+                    sum += mix(batch.rowOffset() + r, batch.value(r));
+                }
+                return new long[] {sum};
+            }
             return new long[] {batch.rowCount()};
+        }
+
+        @Override public long[] readPartial(DataInput in) throws IOException {
+            return new long[] {in.readLong()}; // a checksum may be negative
         }
 
         private static void sleep(long ms) {

@@ -145,6 +145,8 @@ public final class ProcessExecutor implements Executor {
                 p.awaitReady(config.startTimeout());
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
+            // Killed, not asked: a worker still warming up would read SHUTDOWN only when done.
+            started.forEach(WorkerProcess::kill);
             started.forEach(WorkerProcess::close);
             throw e;
         }
@@ -270,6 +272,7 @@ public final class ProcessExecutor implements Executor {
     /** Tells every worker to exit; kills those that do not. */
     @Override
     public void close() {
+        processes.forEach(WorkerProcess::requestExit); // all at once: each JVM takes a while to exit
         processes.forEach(WorkerProcess::close);
     }
 

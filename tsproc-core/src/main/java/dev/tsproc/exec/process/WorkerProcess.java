@@ -77,6 +77,7 @@ public final class WorkerProcess implements AutoCloseable {
     private volatile IOException broken;
     private long pingIds;
     private Duration silenceLimit = DEFAULT_SILENCE_LIMIT;
+    private boolean exitRequested;
 
     private WorkerProcess(String name, Process process, Consumer<String> log, long startNanos) {
         this.name = name;
@@ -338,9 +339,17 @@ public final class WorkerProcess implements AutoCloseable {
         awaitExit(EXIT_GRACE);
     }
 
-    /** Tells the worker to exit, and kills it if it has not within a short grace period. */
-    @Override
-    public void close() {
+    /**
+     * Tells the worker to exit (SHUTDOWN, then end of stream) without waiting; {@link #close()}
+     * then waits. Lets a pool end all its workers at once rather than one after another.
+     */
+    public void requestExit() {
+        synchronized (this) {
+            if (exitRequested) {
+                return;
+            }
+            exitRequested = true;
+        }
         if (process.isAlive() && broken == null) {
             try {
                 writer.write(new Message.Shutdown());
@@ -353,6 +362,12 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (IOException e) {
             // already closed
         }
+    }
+
+    /** Tells the worker to exit, and kills it if it has not within a short grace period. */
+    @Override
+    public void close() {
+        requestExit();
         if (!awaitExit(EXIT_GRACE)) {
             kill();
         }

@@ -192,6 +192,24 @@ class FaultToleranceTest {
     }
 
     @Test
+    void workersDyingUnderCopyTransferAreReplacedToo() throws Exception {
+        // Under copy transfer each attempt sends the batch's bytes again, to the fresh worker.
+        ProcessExecutor pool = pool(2, List.of(), WorkerProcessDefaults.SILENCE);
+        Path once = Files.createTempDirectory(dir, "once");
+        Object answer = run(faults("halt", Faulty.at(0, 1, 7), "once", once.toString(), "checksum", "true"),
+                options(Executor.Kind.PROCESSES).withTransfer(Transfer.COPY), pool);
+        assertThat(answer).isEqualTo(run(Map.of("checksum", "true"), options(Executor.Kind.THREADS), new ThreadExecutor(2)));
+    }
+
+    @Test
+    void threadsAreNeverRetried() throws Exception {
+        Path once = Files.createTempDirectory(dir, "once");
+        JobFailedException e = failure(() -> run(faults("throw", "4", "once", once.toString()),
+                options(Executor.Kind.THREADS).withRetries(3), new ThreadExecutor(2)));
+        assertThat(e.failures()).singleElement().satisfies(b -> assertThat(b.attempts()).isEqualTo(1));
+    }
+
+    @Test
     void aBatchThatKeepsKillingWorkersFailsTheJobNamingIt() throws Exception {
         ProcessExecutor pool = pool(2, List.of(), WorkerProcessDefaults.SILENCE);
         long start = System.nanoTime();

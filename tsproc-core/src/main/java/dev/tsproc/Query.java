@@ -2,6 +2,7 @@ package dev.tsproc;
 
 import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.JobFailedException;
+import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.job.Aggregate;
@@ -142,14 +143,15 @@ public final class Query {
      * @throws IllegalArgumentException if the query names a series the store lacks, or groups by
      *                                  series on a store without them
      * @throws JobFailedException       if a batch failed
+     * @throws JobTimedOutException     if the run missed its deadline
      * @throws InterruptedException     if the calling thread was interrupted; all workers have ended
      */
-    public QueryResult run() throws JobFailedException, InterruptedException {
+    public QueryResult run() throws JobFailedException, JobTimedOutException, InterruptedException {
         return runMeasured().result();
     }
 
     /** As {@link #run()}, with the rows, batches, workers and time the run took. */
-    public RunResult<QueryResult> runMeasured() throws JobFailedException, InterruptedException {
+    public RunResult<QueryResult> runMeasured() throws JobFailedException, JobTimedOutException, InterruptedException {
         QueryJob job = QueryJob.on(store, spec());
         RowRange rows = job.rowRange(store);
         return Coordinator.run(store, job, options, rows.firstRow(), rows.rowEnd());

@@ -2,6 +2,7 @@ package dev.tsproc;
 
 import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.JobFailedException;
+import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.job.Job;
@@ -59,14 +60,15 @@ public final class Tsproc implements AutoCloseable {
      * Runs a custom job over every row with {@code options} (workers, batch size, failure policy).
      *
      * @throws JobFailedException   if a batch failed; every failure is attached
+     * @throws JobTimedOutException if the run missed its deadline
      * @throws InterruptedException if the calling thread was interrupted; all workers have ended
      */
-    public <P, R> RunResult<R> run(Job<P, R> job, RunOptions options) throws JobFailedException, InterruptedException {
+    public <P, R> RunResult<R> run(Job<P, R> job, RunOptions options) throws JobFailedException, JobTimedOutException, InterruptedException {
         return Coordinator.run(store, job, options);
     }
 
     /** As {@link #run(Job, RunOptions)} on all cores with default batches, returning only the result. */
-    public <P, R> R run(Job<P, R> job) throws JobFailedException, InterruptedException {
+    public <P, R> R run(Job<P, R> job) throws JobFailedException, JobTimedOutException, InterruptedException {
         return run(job, RunOptions.defaults()).result();
     }
 

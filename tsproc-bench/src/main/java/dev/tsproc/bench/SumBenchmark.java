@@ -86,7 +86,7 @@ public class SumBenchmark {
 
     /** The built-in {@code sum} job: NaN-skipping, exact, bit-identical for any worker count. */
     @Benchmark
-    public Stats sum() throws JobFailedException, InterruptedException {
+    public Stats sum() throws Exception {
         return Coordinator.run(talk.store(), job, options).result();
     }
 }

@@ -1,9 +1,11 @@
 package dev.tsproc.cli;
 
 import dev.tsproc.exec.BatchFailedException;
+import dev.tsproc.exec.JobCancelledException;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.ingest.csv.CsvError;
 import dev.tsproc.ingest.csv.CsvFormatException;
+import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.store.CorruptStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -16,6 +18,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 
 /**
  * Turns exceptions into what a user should read: one sentence saying what went wrong and what to
@@ -26,9 +29,19 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        if (e instanceof InterruptedException) {
-            err.println("tsproc: interrupted; nothing was left behind.");
-            return ExitCodes.INTERRUPTED;
+        if (e instanceof InterruptedException interrupted) {
+            return interrupted(interrupted, err);
+        }
+        if (e instanceof JobTimedOutException late) {
+            err.println("tsproc: " + late.getMessage() + ".");
+            for (Throwable earlier : late.getSuppressed()) {
+                err.println("  before that: " + earlier.getMessage());
+            }
+            if (isVerbose(parsed)) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.TIMED_OUT;
         }
         if (e instanceof CsvFormatException csv && csv.errors().size() > 1) {
             err.println("tsproc: " + sentence(e));
@@ -37,10 +50,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
                 err.println("  " + line.message());
             }
         } else if (e instanceof JobFailedException failed) {
-            err.println("tsproc: " + failed.getMessage() + ":");
-            for (BatchFailedException f : failed.failures()) {
-                err.println("  " + f.getMessage());
-            }
+            printReport(failed, err);
         } else {
             err.println("tsproc: " + sentence(e) + (isVerbose(parsed) ? "" : " (--verbose shows details)"));
         }
@@ -49,6 +59,39 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return ExitCodes.FAILED;
+    }
+
+    /**
+     * Reports an interrupted command (Ctrl-C, SIGTERM), with how far its job got if it ran one.
+     * Commands that install a {@link ShutdownGuard} call this before closing it, so the message
+     * is out before the JVM halts.
+     */
+    static int interrupted(InterruptedException e, PrintWriter err) {
+        if (e instanceof JobCancelledException cancelled) {
+            err.println("tsproc: interrupted after " + cancelled.progress().describe() + "; workers stopped, nothing was left behind.");
+        } else {
+            err.println("tsproc: interrupted; nothing was left behind.");
+        }
+        err.flush();
+        return ExitCodes.INTERRUPTED;
+    }
+
+    /** Most batch failures listed one per line; the rest are counted. */
+    static final int MAX_REPORTED_FAILURES = 20;
+
+    /**
+     * The grouped report of a failed job: one header sentence, then one line per failed batch
+     * (batch, rows, worker, attempts, original error), out of memory first, then by batch.
+     */
+    static void printReport(JobFailedException failed, PrintWriter err) {
+        err.println("tsproc: " + failed.getMessage() + ":");
+        List<BatchFailedException> failures = failed.failures();
+        for (BatchFailedException f : failures.subList(0, Math.min(MAX_REPORTED_FAILURES, failures.size()))) {
+            err.println("  " + f.getMessage());
+        }
+        if (failures.size() > MAX_REPORTED_FAILURES) {
+            err.println("  ... and " + (failures.size() - MAX_REPORTED_FAILURES) + " more");
+        }
     }
 
     /** A wrong command line: the problem and where to look, exit code 2. */

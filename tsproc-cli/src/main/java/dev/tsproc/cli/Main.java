@@ -11,7 +11,8 @@ import java.io.PrintWriter;
  *
  * <p>Exit codes, also listed in every command's help: {@value ExitCodes#OK} success,
  * {@value ExitCodes#FAILED} the work failed (bad input file, failed batch),
- * {@value ExitCodes#USAGE} the command line was wrong, {@value ExitCodes#INTERRUPTED} Ctrl-C.
+ * {@value ExitCodes#USAGE} the command line was wrong, {@value ExitCodes#TIMED_OUT} the job missed
+ * its deadline, {@value ExitCodes#INTERRUPTED} Ctrl-C, {@value ExitCodes#TERMINATED} SIGTERM.
  */
 @Command(name = "tsproc",
         mixinStandardHelpOptions = true,
@@ -25,7 +26,9 @@ import java.io.PrintWriter;
                 ExitCodes.OK + ":success",
                 ExitCodes.FAILED + ":the work failed: bad input file, failed batch, I/O error",
                 ExitCodes.USAGE + ":wrong command line",
-                ExitCodes.INTERRUPTED + ":interrupted (Ctrl-C)"})
+                ExitCodes.TIMED_OUT + ":the job missed its --timeout",
+                ExitCodes.INTERRUPTED + ":interrupted (Ctrl-C)",
+                ExitCodes.TERMINATED + ":terminated (SIGTERM)"})
 public final class Main {
 
     /** Runs tsproc with {@code args} and exits with its exit code. */

@@ -1,6 +1,7 @@
 package dev.tsproc.cli;
 
 import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.Durations;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +84,21 @@ final class RunCommand implements Callable<Integer> {
                     + "is copied to its worker first: the baseline the talk warns about). Default: ${DEFAULT-VALUE}.")
     String transfer;
 
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Cancel the job if it has not finished after DURATION (500ms, 30s, 2m, 1h or ISO-8601 PT30S); exit code "
+                    + ExitCodes.TIMED_OUT + ". Default: none.")
+    String timeout;
+
+    @Option(names = "--batch-timeout", paramLabel = "DURATION",
+            description = "Fail a batch that takes longer than DURATION; a worker process that does is killed and its batch"
+                    + " retried. Default: none.")
+    String batchTimeout;
+
+    @Option(names = "--retries", defaultValue = "" + RunOptions.DEFAULT_RETRIES,
+            description = "How often a batch whose worker process died, hung or missed its deadline is run again on a fresh"
+                    + " worker. Default: ${DEFAULT-VALUE}.")
+    int retries;
+
     @Option(names = "--batch-rows", defaultValue = "" + RunOptions.DEFAULT_BATCH_ROWS,
             description = "Rows per batch; the answer does not depend on it. Default: ${DEFAULT-VALUE}.")
     long batchRows;
@@ -111,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
         if (defaultRows != null && file != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rows applies only to the default dataset, not to a FILE");
         }
+        Checks.atLeast(spec, "--retries", retries, 0);
         JobSpec jobSpec = jobSpec();
         TaskGroup.Policy policy = switch (onFailure.toLowerCase(Locale.ROOT)) {
             case "cancel" -> TaskGroup.Policy.CANCEL;
@@ -119,24 +137,45 @@ final class RunCommand implements Callable<Integer> {
                     "unknown --on-failure '" + onFailure + "'; choose cancel or collect");
         };
         RunOptions options = new RunOptions(workerCount, batchRows, policy, executorKind(),
-                Checks.transfer(spec, "--transfer", transfer));
+                Checks.transfer(spec, "--transfer", transfer),
+                duration("--timeout", timeout), duration("--batch-timeout", batchTimeout), retries);
         try (ShutdownGuard guard = new ShutdownGuard()) {
-            Sweep.atStartup(spec.commandLine().getErr());
-            if (file != null) {
-                return runOn(file, jobSpec, options);
+            try {
+                return runGuarded(options, workerCount, jobSpec);
+            } catch (InterruptedException e) {
+                // Report while the guard still holds the JVM open: once it closes, a signal's exit follows at once.
+                return Errors.interrupted(e, spec.commandLine().getErr());
             }
-            long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
-            Checks.atLeast(spec, "--rows", rows, 0);
-            try (SharedSegments shm = SharedSegments.create()) {
-                Path store = shm.newStorePath();
-                long start = System.nanoTime();
-                try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
-                    Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
-                }
-                spec.commandLine().getErr().printf(Locale.ROOT,
-                        "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
-                return runOn(store, jobSpec, options);
+        }
+    }
+
+    private int runGuarded(RunOptions options, int workerCount, JobSpec jobSpec) throws Exception {
+        Sweep.atStartup(spec.commandLine().getErr());
+        if (file != null) {
+            return runOn(file, jobSpec, options);
+        }
+        long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
+        Checks.atLeast(spec, "--rows", rows, 0);
+        try (SharedSegments shm = SharedSegments.create()) {
+            Path store = shm.newStorePath();
+            long start = System.nanoTime();
+            try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+                Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
             }
+            spec.commandLine().getErr().printf(Locale.ROOT,
+                    "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
+            return runOn(store, jobSpec, options);
+        }
+    }
+
+    private Duration duration(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
         }
     }
 

@@ -58,4 +58,42 @@ class SignalTest {
             Files.deleteIfExists(shm);
         }
     }
+
+    @ParameterizedTest(name = "{0} while worker processes compute")
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalStopsWorkerProcessesAndReportsPartialProgress(String signal, int exitCode) throws Exception {
+        Path shm = Files.createTempDirectory(Path.of(SharedSegments.root().toString()), "signal-test-");
+        Path log = Files.createTempFile("tsproc-signal", ".log");
+        try {
+            Process cli = cli(shm, log, "run", "--rows", "2000000", "--batch-rows", "65536", "--executor", "processes",
+                    "--workers", "2", "--job", FaultJob.class.getName(), "--param", "millis=150");
+            // Wait until both worker JVMs run, then a little longer so that batches are under way.
+            List<ProcessHandle> workers = List.of();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (workers.size() < 2 && System.nanoTime() < until) {
+                Thread.sleep(50);
+                workers = cli.descendants().filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).toList();
+            }
+            assertThat(workers).as("worker JVMs; log: %s", Files.readString(log)).hasSize(2);
+            Thread.sleep(1200);
+            assertThat(cli.isAlive()).as("still working when signalled: %s", Files.readString(log)).isTrue();
+            long sent = System.nanoTime();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(cli.pid())).start().waitFor();
+            assertThat(cli.waitFor(5, TimeUnit.SECONDS)).as("exited after SIG%s", signal).isTrue();
+            long tookMillis = (System.nanoTime() - sent) / 1_000_000;
+            String output = Files.readString(log);
+            assertThat(cli.exitValue()).as(output).isEqualTo(exitCode);
+            assertThat(tookMillis).as("stopped within a second").isLessThan(1000);
+            assertThat(output).contains("tsproc: interrupted after ").contains(" of 31 batches finished");
+            for (ProcessHandle w : workers) {
+                assertThat(w.onExit().get(3, TimeUnit.SECONDS).isAlive()).as("worker %d", w.pid()).isFalse();
+            }
+            try (var left = Files.list(shm)) {
+                assertThat(left).as("shared memory left behind; log: %s", output).isEmpty();
+            }
+        } finally {
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(shm);
+        }
+    }
 }

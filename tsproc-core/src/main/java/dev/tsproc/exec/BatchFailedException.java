@@ -10,11 +10,40 @@ public final class BatchFailedException extends RuntimeException {
 
     private final Batch batch;
     private final String worker;
+    private final int attempts;
 
     public BatchFailedException(Batch batch, String worker, Throwable cause) {
-        super(batch + " failed on " + worker + ": " + describe(cause), cause);
+        this(batch, worker, cause, 1);
+    }
+
+    /** A batch that failed on its last of {@code attempts} attempts (each earlier one lost its worker). */
+    public BatchFailedException(Batch batch, String worker, Throwable cause, int attempts) {
+        super(batch + " failed on " + worker + (attempts > 1 ? " after " + attempts + " attempts" : "") + ": "
+                + describe(cause), cause);
         this.batch = batch;
         this.worker = worker;
+        this.attempts = attempts;
+    }
+
+    /** How many times the batch was run: 1, or more if its workers were lost and it was retried. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /**
+     * Whether the cause is the JVM running out of memory or stack (here or in a worker process):
+     * such a failure is never retried and is reported first, ahead of the batch order.
+     */
+    public boolean isResourceExhaustion() {
+        return isResourceExhaustion(getCause());
+    }
+
+    static boolean isResourceExhaustion(Throwable t) {
+        if (t instanceof RemoteBatchFailure remote) {
+            return remote.errorClass().equals(OutOfMemoryError.class.getName())
+                    || remote.errorClass().equals(StackOverflowError.class.getName());
+        }
+        return t instanceof OutOfMemoryError || t instanceof StackOverflowError;
     }
 
     /** The batch that failed. */

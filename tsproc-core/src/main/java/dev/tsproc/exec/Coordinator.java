@@ -13,8 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,7 +51,9 @@ public final class Coordinator {
     private Coordinator() {}
 
     private sealed interface Event {}
-    private record Done(long batchIndex, Object partial) implements Event {}
+    private record Done(long batchIndex, long rowCount, Object partial) implements Event {}
+    /** A batch failed under {@link TaskGroup.Policy#COLLECT}: the frontier moves past it, the run goes on. */
+    private record Skipped(long batchIndex) implements Event {}
     private record WorkerEnded() implements Event {}
 
     /**
@@ -58,13 +63,15 @@ public final class Coordinator {
      * way — use {@link #run(Store, JobSpec, RunOptions)} for others.
      *
      * @throws JobFailedException        if a batch failed
-     * @throws InterruptedException      if the calling thread was interrupted; every worker has
-     *                                   ended when this is thrown
+     * @throws JobTimedOutException      if the job missed {@link RunOptions#timeout()}
+     * @throws InterruptedException      if the calling thread was interrupted (a
+     *                                   {@link JobCancelledException} saying how far the job got);
+     *                                   every worker has ended when this is thrown
      * @throws IllegalArgumentException  if worker processes are asked for a job that is not built in
      * @throws java.io.UncheckedIOException if worker processes could not be started
      */
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options)
-            throws JobFailedException, InterruptedException {
+            throws JobFailedException, JobTimedOutException, InterruptedException {
         return run(store, job, options, 0, store.rowCount());
     }
 
@@ -77,7 +84,7 @@ public final class Coordinator {
      *                              ended when this is thrown
      */
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options, long firstRow, long rowEnd)
-            throws JobFailedException, InterruptedException {
+            throws JobFailedException, JobTimedOutException, InterruptedException {
         JobSpec spec = job instanceof BuiltinJob ? JobSpec.builtin(job.name()) : null;
         if (spec == null && options.executor() == Executor.Kind.PROCESSES) {
             throw new IllegalArgumentException("job " + job.name() + " has no JobSpec, so it cannot run in worker processes");
@@ -96,7 +103,7 @@ public final class Coordinator {
      * @throws IOException              if worker processes could not be started or open the job
      */
     public static RunResult<?> run(Store store, JobSpec spec, RunOptions options)
-            throws JobFailedException, InterruptedException, IOException {
+            throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
         try (JobSpec.Loaded loaded = spec.load();
              Executor executor = executorFor(options, store)) {
             return run(store, loaded.job(), spec, options, executor, 0, store.rowCount());
@@ -120,19 +127,21 @@ public final class Coordinator {
      *
      * @param spec the job by name; needed by worker processes, ignored by threads
      * @throws JobFailedException   if a batch failed
+     * @throws JobTimedOutException if the job missed {@link RunOptions#timeout()}; every task
+     *                              has ended and every worker has stopped its batch
      * @throws InterruptedException if the calling thread was interrupted; every task has ended
      *                              and every worker has stopped its batch when this is thrown
      * @throws IOException          if the workers could not open the job
      */
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, JobSpec spec, RunOptions options, Executor executor)
-            throws JobFailedException, InterruptedException, IOException {
+            throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
         return run(store, job, spec, options, executor, 0, store.rowCount());
     }
 
     /** As {@link #run(Store, Job, JobSpec, RunOptions, Executor)}, over rows {@code [firstRow, rowEnd)} only. */
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, JobSpec spec, RunOptions options, Executor executor,
                                           long firstRow, long rowEnd)
-            throws JobFailedException, InterruptedException, IOException {
+            throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
         if (firstRow < 0 || rowEnd < firstRow || rowEnd > store.rowCount()) {
             throw new IllegalArgumentException("rows [" + firstRow + ", " + rowEnd + ") are not within the store's "
                     + store.rowCount() + " rows");
@@ -143,7 +152,7 @@ public final class Coordinator {
         Timeline timeline = new Timeline(start);
         try (Executor.Session<P> session = executor.open(store, job, spec, options.transfer(), workers)) {
             boolean workersElsewhere = executor.kind() != Executor.Kind.THREADS;
-            R result = job.finish(combineAll(session, job, plan, options.onFailure(), timeline, workersElsewhere));
+            R result = job.finish(combineAll(session, job, plan, options, timeline, workersElsewhere, start));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             session.close(); // the result is ready; ending the job in the workers is clean-up
             timeline.workers(session.reports());
@@ -155,18 +164,29 @@ public final class Coordinator {
      * Runs every batch of {@code plan} on the session's workers, combining partials in batch
      * order. With {@code workersElsewhere}, the coordinator samples its own memory as batches
      * end; otherwise the batches' samples are already its own.
+     *
+     * <p>The calling thread is the coordinator: it waits for events with the time left until the
+     * job's deadline, so a deadline or an interrupt is acted on at once however busy the
+     * workers are. Either cancels the group, waits until every task has ended (worker processes
+     * stop their batch or are killed after a grace period) and reports how far the job got.
      */
-    private static <P> P combineAll(Executor.Session<P> session, Job<P, ?> job, Plan plan, TaskGroup.Policy onFailure,
-                                    Timeline timeline, boolean workersElsewhere) throws JobFailedException, InterruptedException {
+    private static <P> P combineAll(Executor.Session<P> session, Job<P, ?> job, Plan plan, RunOptions options,
+                                    Timeline timeline, boolean workersElsewhere, long startNanos)
+            throws JobFailedException, JobTimedOutException, InterruptedException {
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Semaphore window = new Semaphore(4 * session.runners().size());
         AtomicLong next = new AtomicLong();
+        Map<Long, Batch> running = new ConcurrentHashMap<>();
+        long deadline = options.timeout() == null ? Long.MAX_VALUE : startNanos + options.timeout().toNanos();
+        List<BatchFailedException> collected = new CopyOnWriteArrayList<>();
         P combined = job.empty();
-        try (TaskGroup group = new TaskGroup("job " + job.name(), onFailure, Thread.ofPlatform().factory())) {
+        boolean anySkipped = false;
+        try (TaskGroup group = new TaskGroup("job " + job.name(), options.onFailure(), Thread.ofPlatform().factory())) {
+            Work<P> work = new Work<>(plan, next, window, events, running, timeline, workersElsewhere, options, group, collected);
             for (Executor.BatchRunner<P> runner : session.runners()) {
                 group.fork(runner.worker(), () -> {
                     try {
-                        work(runner, plan, next, window, events, timeline, workersElsewhere);
+                        work.run(runner);
                         return null;
                     } finally {
                         events.add(new WorkerEnded());
@@ -175,24 +195,50 @@ public final class Coordinator {
             }
             Map<Long, P> waiting = new HashMap<>();
             long frontier = 0;
-            int running = session.runners().size();
-            while (running > 0) {
-                Event event = events.take();
-                if (event instanceof Done(long index, Object partial)) {
+            long rowsDone = 0;
+            long batchesDone = 0;
+            int tasks = session.runners().size();
+            while (tasks > 0) {
+                Event event;
+                try {
+                    event = deadline == Long.MAX_VALUE ? events.take()
+                            : events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    RunProgress progress = stop(group, events, tasks, running, next, plan, batchesDone, rowsDone);
+                    throw new JobCancelledException(job.name(), progress);
+                }
+                if (event == null) {
+                    RunProgress progress = stop(group, events, tasks, running, next, plan, batchesDone, rowsDone);
+                    JobTimedOutException late = new JobTimedOutException(job.name(), options.timeout(), progress);
+                    group.failures().forEach(f -> late.addSuppressed(f.error()));
+                    throw late;
+                }
+                if (event instanceof Done(long index, long rows, Object partial)) {
                     @SuppressWarnings("unchecked") P p = (P) partial;
                     waiting.put(index, p);
-                    for (P ready; (ready = waiting.remove(frontier)) != null; frontier++) {
-                        combined = job.combine(combined, ready);
-                        window.release();
-                    }
+                    rowsDone += rows;
+                    batchesDone++;
+                } else if (event instanceof Skipped(long index)) {
+                    waiting.put(index, null);
+                    anySkipped = true;
                 } else {
-                    running--;
+                    tasks--;
+                }
+                while (waiting.containsKey(frontier)) {
+                    P ready = waiting.remove(frontier++);
+                    if (!anySkipped) {
+                        combined = job.combine(combined, ready); // after a failed batch, partials are only counted
+                    }
+                    window.release();
                 }
             }
             try {
                 group.join();
             } catch (TaskGroupException e) {
-                throw failed(job, e);
+                throw failed(job, e, collected);
+            }
+            if (!collected.isEmpty()) {
+                throw new JobFailedException(job.name(), collected);
             }
             if (frontier != plan.batchCount()) {
                 throw new IllegalStateException("combined " + frontier + " of " + plan.batchCount() + " batches");
@@ -201,39 +247,116 @@ public final class Coordinator {
         return combined;
     }
 
-    private static <P> void work(Executor.BatchRunner<P> runner, Plan plan, AtomicLong next, Semaphore window,
-                                 LinkedBlockingQueue<Event> events, Timeline timeline, boolean sampleCoordinator)
-            throws InterruptedException {
-        while (true) {
-            // Take a window slot before claiming a batch: a claimed batch must never wait for a
-            // slot, or the batch the coordinator needs next could wait behind later ones forever.
-            window.acquire();
-            long index = next.getAndIncrement();
-            if (index >= plan.batchCount()) {
-                window.release();
-                return;
-            }
-            Batch batch = plan.batch(index);
-            Executor.Ran<P> ran;
+    /**
+     * Cancels the group and waits, uninterruptibly, until its {@code tasks} remaining tasks have
+     * ended, counting batches that finished meanwhile. Returns how far the run got: batches
+     * claimed but not finished were cancelled (or failed), the rest never started.
+     */
+    private static RunProgress stop(TaskGroup group, LinkedBlockingQueue<Event> events, int tasks, Map<Long, Batch> running,
+                                    AtomicLong next, Plan plan, long batchesDone, long rowsDone) {
+        group.cancel();
+        boolean interrupted = false;
+        long done = batchesDone;
+        long rows = rowsDone;
+        while (tasks > 0) {
             try {
-                ran = runner.run(batch, System.nanoTime());
-            } catch (CancellationException | InterruptedException e) {
-                throw e;
-            } catch (InternalError e) {
-                // A mapped file that shrank under us faults on access; the JVM reports it this way.
-                throw new BatchFailedException(batch, runner.worker(),
-                        new IOException("the store was truncated or removed while being read", e));
-            } catch (Throwable t) {
-                throw new BatchFailedException(batch, runner.worker(), t);
+                if (events.take() instanceof Done(long index, long rowCount, Object partial)) {
+                    done++;
+                    rows += rowCount;
+                } else {
+                    tasks--;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            timeline.add(ran.times());
-            timeline.coordinatorPrivateBytes(sampleCoordinator ? MemorySample.now().privateBytes() : ran.times().privateBytes());
-            events.add(new Done(batch.index(), ran.partial()));
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        long claimed = Math.min(next.get(), plan.batchCount());
+        return new RunProgress(plan.batchCount(), plan.rowCount(), done, rows, running.keySet().stream().sorted().toList(),
+                plan.batchCount() - claimed);
+    }
+
+    /** What every task does: claim batches, run them on its worker (retrying lost workers), hand partials over. */
+    private record Work<P>(Plan plan, AtomicLong next, Semaphore window, LinkedBlockingQueue<Event> events,
+                           Map<Long, Batch> running, Timeline timeline, boolean sampleCoordinator, RunOptions options,
+                           TaskGroup group, List<BatchFailedException> collected) {
+
+        void run(Executor.BatchRunner<P> runner) throws InterruptedException {
+            while (!group.isCancelled()) {
+                // Take a window slot before claiming a batch: a claimed batch must never wait for a
+                // slot, or the batch the coordinator needs next could wait behind later ones forever.
+                window.acquire();
+                long index = next.getAndIncrement();
+                if (index >= plan.batchCount()) {
+                    window.release();
+                    return;
+                }
+                Batch batch = plan.batch(index);
+                running.put(index, batch);
+                Executor.Ran<P> ran;
+                try {
+                    ran = runWithRetries(runner, batch, System.nanoTime());
+                } catch (BatchFailedException e) {
+                    // Under COLLECT the task records the failure and goes on with the next batch —
+                    // unless this JVM itself ran out of memory or stack: then nothing here is safe,
+                    // and the job is cancelled whatever the policy.
+                    if (e.getCause() instanceof VirtualMachineError) {
+                        group.cancel();
+                        throw e;
+                    }
+                    if (options.onFailure() != TaskGroup.Policy.COLLECT) {
+                        throw e;
+                    }
+                    collected.add(e);
+                    running.remove(index);
+                    events.add(new Skipped(index));
+                    continue;
+                }
+                running.remove(index);
+                timeline.add(ran.times());
+                timeline.coordinatorPrivateBytes(sampleCoordinator ? MemorySample.now().privateBytes() : ran.times().privateBytes());
+                events.add(new Done(batch.index(), batch.rowCount(), ran.partial()));
+            }
+            throw new CancellationException("the job was cancelled");
+        }
+
+        /**
+         * Runs {@code batch}, and again on a fresh worker each time its worker is lost, up to
+         * {@link RunOptions#retries()} times. The one place where tsproc decides to retry.
+         */
+        private Executor.Ran<P> runWithRetries(Executor.BatchRunner<P> runner, Batch batch, long queuedNanos)
+                throws InterruptedException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return runner.run(batch, queuedNanos, options.batchTimeout());
+                } catch (CancellationException | InterruptedException e) {
+                    throw e;
+                } catch (InternalError e) {
+                    // A mapped file that shrank under us faults on access; the JVM reports it this way.
+                    throw new BatchFailedException(batch, runner.worker(),
+                            new IOException("the store was truncated or removed while being read", e), attempt);
+                } catch (Throwable t) {
+                    if (!runner.lostWorker(t) || attempt > options.retries() || group.isCancelled()) {
+                        throw new BatchFailedException(batch, runner.worker(), t, attempt);
+                    }
+                    // RETRIED: the worker was lost (crashed, killed, hung); run the batch again on a fresh one.
+                    try {
+                        runner.replaceWorker();
+                    } catch (IOException | RuntimeException e) {
+                        e.addSuppressed(t);
+                        throw new BatchFailedException(batch, runner.worker(),
+                                new IOException("its worker was lost and no fresh worker could be started: " + e.getMessage(), e),
+                                attempt);
+                    }
+                }
+            }
         }
     }
 
-    private static JobFailedException failed(Job<?, ?> job, TaskGroupException e) {
-        List<BatchFailedException> failures = new ArrayList<>();
+    private static JobFailedException failed(Job<?, ?> job, TaskGroupException e, List<BatchFailedException> collected) {
+        List<BatchFailedException> failures = new ArrayList<>(collected);
         for (TaskGroup.Failure f : e.failures()) {
             failures.add(f.error() instanceof BatchFailedException b ? b
                     : new BatchFailedException(new Batch(-1, 0, 0), f.task(), f.error()));

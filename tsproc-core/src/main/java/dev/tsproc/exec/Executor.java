@@ -5,6 +5,7 @@ import dev.tsproc.job.JobSpec;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -90,10 +91,34 @@ public interface Executor extends AutoCloseable {
         /**
          * Runs {@code batch} and returns its partial and times.
          *
-         * @param queuedNanos when the batch was claimed, on the coordinator's clock
+         * @param queuedNanos   when the batch was claimed, on the coordinator's clock
+         * @param timeout       how long the batch may take once the worker starts it; {@code null}
+         *                      for no limit
          * @throws InterruptedException if cancelled; the batch has stopped in the worker
+         * @throws java.util.concurrent.TimeoutException if the batch missed its deadline and
+         *         was stopped (threads); a worker process that misses it is killed and
+         *         reported lost instead
          */
-        Ran<P> run(Batch batch, long queuedNanos) throws Exception;
+        Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws Exception;
+
+        /**
+         * Whether {@code error}, thrown by {@link #run}, means the worker itself was lost
+         * (crashed, killed, hung) rather than that the batch failed: only such batches are
+         * retried, on a {@linkplain #replaceWorker() fresh worker}.
+         */
+        default boolean lostWorker(Throwable error) {
+            return false;
+        }
+
+        /**
+         * Replaces a lost worker with a fresh one that has the job open; this runner then runs
+         * batches there.
+         *
+         * @throws UnsupportedOperationException if this kind of worker cannot be replaced
+         */
+        default void replaceWorker() throws IOException, InterruptedException {
+            throw new UnsupportedOperationException(worker() + " cannot be replaced");
+        }
     }
 
     /**

@@ -4,17 +4,27 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A job did not produce a result because batches failed. Holds every batch failure, ordered
- * by batch index; the first is also the cause and the others are suppressed exceptions.
+ * A job did not produce a result because batches failed. Holds every batch failure: running
+ * out of memory or stack first (the error that explains the others), then by batch index. The
+ * first is also the cause and the others are suppressed exceptions.
  */
 public final class JobFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final transient List<BatchFailedException> failures;
 
+    /** Orders failures: resource exhaustion first, then by batch index. */
+    static final Comparator<BatchFailedException> ORDER = Comparator
+            .comparing((BatchFailedException f) -> !f.isResourceExhaustion())
+            .thenComparingLong(f -> f.batch().index());
+
     JobFailedException(String job, List<BatchFailedException> failures) {
-        super(summary(job, failures), failures.getFirst());
-        this.failures = failures.stream().sorted(Comparator.comparingLong(f -> f.batch().index())).toList();
+        this(job, failures.stream().sorted(ORDER).toList(), true);
+    }
+
+    private JobFailedException(String job, List<BatchFailedException> sorted, boolean ignored) {
+        super(summary(job, sorted), sorted.getFirst());
+        this.failures = sorted;
         for (BatchFailedException f : this.failures.subList(1, this.failures.size())) {
             addSuppressed(f);
         }
@@ -24,7 +34,7 @@ public final class JobFailedException extends Exception {
         return "job " + job + " failed: " + failures.size() + " batch" + (failures.size() == 1 ? "" : "es") + " failed";
     }
 
-    /** Every batch failure, by batch index. */
+    /** Every batch failure: out of memory or stack first, then by batch index. */
     public List<BatchFailedException> failures() {
         return failures;
     }

@@ -5,6 +5,7 @@ import dev.tsproc.data.Column;
 import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.exec.process.ProtocolException;
 import dev.tsproc.exec.process.WorkerCommand;
+import dev.tsproc.exec.process.WorkerDiedException;
 import dev.tsproc.exec.process.WorkerProcess;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.JobSpec;
@@ -24,6 +25,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -41,8 +44,11 @@ import java.util.function.Consumer;
  * not within a grace period. A worker also exits on its own when the coordinator's JVM dies,
  * by whatever means: see {@link dev.tsproc.exec.process.WorkerMain}.
  *
- * <p><b>Failures.</b> A worker that dies or breaks the protocol fails its batch and is not
- * used again in this pool; a job's own exception fails only its batch.
+ * <p><b>Failures.</b> A worker that dies, stops sending heartbeats while it computes (hung,
+ * stopped) or misses its batch deadline is killed and {@linkplain BatchRunner#lostWorker lost}:
+ * the {@link Coordinator} may {@linkplain BatchRunner#replaceWorker() replace} it with a fresh
+ * worker and run the batch again. A worker that breaks the protocol fails its batch and is not
+ * used again; a job's own exception fails only its batch.
  *
  * <p>Thread safety: one job at a time; a session's runners are used by one task each.
  */
@@ -55,44 +61,67 @@ public final class ProcessExecutor implements Executor {
      *                      directories
      * @param startTimeout  how long a worker may take to start and warm up
      * @param workerLog     receives workers' stderr lines, each prefixed with the worker's name
+     * @param silenceLimit  how long a worker computing a batch may send no heartbeat before it
+     *                      is taken for hung and killed
      */
     public record Config(List<String> jvmOptions, List<Path> allowedStores, Duration startTimeout,
-                         Consumer<String> workerLog) {
+                         Consumer<String> workerLog, Duration silenceLimit) {
         public Config {
             jvmOptions = List.copyOf(jvmOptions);
             allowedStores = List.copyOf(allowedStores);
             Objects.requireNonNull(startTimeout, "startTimeout");
             Objects.requireNonNull(workerLog, "workerLog");
+            Objects.requireNonNull(silenceLimit, "silenceLimit");
         }
 
-        /** No extra options, stores in run directories only, 60 s to start, stderr to ours. */
+        /** No extra options, stores in run directories only, 60 s to start, stderr to ours, 2 s of silence. */
         public static Config defaults() {
-            return new Config(List.of(), List.of(), Duration.ofSeconds(60), System.err::println);
+            return new Config(List.of(), List.of(), Duration.ofSeconds(60), System.err::println,
+                    WorkerProcess.DEFAULT_SILENCE_LIMIT);
         }
 
         public Config withAllowedStores(List<Path> stores) {
-            return new Config(jvmOptions, stores, startTimeout, workerLog);
+            return new Config(jvmOptions, stores, startTimeout, workerLog, silenceLimit);
         }
 
         public Config withJvmOptions(List<String> options) {
-            return new Config(options, allowedStores, startTimeout, workerLog);
+            return new Config(options, allowedStores, startTimeout, workerLog, silenceLimit);
         }
 
         public Config withWorkerLog(Consumer<String> log) {
-            return new Config(jvmOptions, allowedStores, startTimeout, log);
+            return new Config(jvmOptions, allowedStores, startTimeout, log, silenceLimit);
         }
 
         public Config withStartTimeout(Duration timeout) {
-            return new Config(jvmOptions, allowedStores, timeout, workerLog);
+            return new Config(jvmOptions, allowedStores, timeout, workerLog, silenceLimit);
+        }
+
+        public Config withSilenceLimit(Duration limit) {
+            return new Config(jvmOptions, allowedStores, startTimeout, workerLog, limit);
         }
     }
 
+    /** The live workers; a lost worker's slot is taken by its replacement. */
     private final List<WorkerProcess> processes;
     private final Duration startup;
+    private final WorkerCommand command;
+    private final Config config;
+    private final AtomicInteger started;
 
-    private ProcessExecutor(List<WorkerProcess> processes, Duration startup) {
-        this.processes = processes;
+    private ProcessExecutor(List<WorkerProcess> processes, Duration startup, WorkerCommand command, Config config) {
+        this.processes = new CopyOnWriteArrayList<>(processes);
         this.startup = startup;
+        this.command = command;
+        this.config = config;
+        this.started = new AtomicInteger(processes.size());
+    }
+
+    /** Starts one worker; {@link WorkerProcess#awaitReady} waits until it is ready. */
+    private static WorkerProcess startOne(String name, WorkerCommand command, Config config)
+            throws IOException, InterruptedException {
+        WorkerProcess p = WorkerProcess.start(name, command, config.allowedStores(), config.workerLog());
+        p.silenceLimit(config.silenceLimit());
+        return p;
     }
 
     /**
@@ -110,16 +139,18 @@ public final class ProcessExecutor implements Executor {
         List<WorkerProcess> started = new ArrayList<>();
         try {
             for (int w = 1; w <= workers; w++) {
-                started.add(WorkerProcess.start("worker-" + w, command, config.allowedStores(), config.workerLog()));
+                started.add(startOne("worker-" + w, command, config));
             }
             for (WorkerProcess p : started) {
                 p.awaitReady(config.startTimeout());
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
+            // Killed, not asked: a worker still warming up would read SHUTDOWN only when done.
+            started.forEach(WorkerProcess::kill);
             started.forEach(WorkerProcess::close);
             throw e;
         }
-        return new ProcessExecutor(List.copyOf(started), Duration.ofNanos(System.nanoTime() - start));
+        return new ProcessExecutor(List.copyOf(started), Duration.ofNanos(System.nanoTime() - start), command, config);
     }
 
     @Override
@@ -137,9 +168,9 @@ public final class ProcessExecutor implements Executor {
         return startup;
     }
 
-    /** The worker processes, for monitoring; their pids are in {@link WorkerProcess#pid()}. */
+    /** The worker processes now, for monitoring; their pids are in {@link WorkerProcess#pid()}. */
     public List<WorkerProcess> processes() {
-        return processes;
+        return List.copyOf(processes);
     }
 
     @Override
@@ -147,36 +178,34 @@ public final class ProcessExecutor implements Executor {
             throws IOException, InterruptedException {
         Objects.requireNonNull(spec, "worker processes need the job's spec to create it");
         PartialCodec<P> codec = PartialCodec.of(job);
-        List<WorkerProcess> used = new ArrayList<>();
-        List<BatchRunner<P>> runners = new ArrayList<>();
+        List<Runner<P>> runners = new ArrayList<>();
+        List<WorkerProcess> opened = new ArrayList<>();
         try {
-            for (WorkerProcess p : processes.subList(0, Math.min(count, processes.size()))) {
-                long rows = p.openJob(store.path(), spec);
-                used.add(p);
-                if (rows != store.rowCount()) {
-                    throw new IOException(p.name() + " sees " + rows + " rows in " + store.path() + ", the coordinator "
-                            + store.rowCount());
-                }
-                runners.add(new Runner<>(p, store, codec, transfer));
+            for (int slot = 0; slot < Math.min(count, processes.size()); slot++) {
+                WorkerProcess p = usable(slot);
+                openJob(p, store, spec);
+                opened.add(p);
+                runners.add(new Runner<>(slot, p, store, spec, codec, transfer));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            closeJobs(used, new ArrayList<>());
+            closeJobs(opened, new ArrayList<>());
             throw e;
         }
+        List<BatchRunner<P>> asRunners = List.copyOf(runners);
         return new Session<>() {
             private final List<WorkerReport> reports = new ArrayList<>();
             private boolean closed;
 
             @Override
             public List<BatchRunner<P>> runners() {
-                return runners;
+                return asRunners;
             }
 
             @Override
             public void close() {
                 if (!closed) {
                     closed = true;
-                    closeJobs(used, reports);
+                    closeJobs(runners.stream().map(r -> r.process).toList(), reports);
                 }
             }
 
@@ -185,6 +214,37 @@ public final class ProcessExecutor implements Executor {
                 return List.copyOf(reports);
             }
         };
+    }
+
+    /**
+     * The worker in {@code slot}, replaced by a fresh one first if it was lost — killed at a
+     * deadline, crashed on a batch's last attempt, broke the protocol — so the pool repairs
+     * itself between jobs.
+     */
+    private WorkerProcess usable(int slot) throws IOException, InterruptedException {
+        WorkerProcess p = processes.get(slot);
+        if (p.broken() == null && p.isAlive()) {
+            return p;
+        }
+        return replace(slot, p);
+    }
+
+    /** Ends {@code lost} and starts a fresh worker in its slot; waits until it is ready. */
+    private WorkerProcess replace(int slot, WorkerProcess lost) throws IOException, InterruptedException {
+        lost.kill();
+        lost.close();
+        WorkerProcess fresh = startOne("worker-" + started.incrementAndGet(), command, config);
+        processes.set(slot, fresh);
+        fresh.awaitReady(config.startTimeout());
+        return fresh;
+    }
+
+    private static void openJob(WorkerProcess p, Store store, JobSpec spec) throws IOException, InterruptedException {
+        long rows = p.openJob(store.path(), spec);
+        if (rows != store.rowCount()) {
+            throw new IOException(p.name() + " sees " + rows + " rows in " + store.path() + ", the coordinator "
+                    + store.rowCount());
+        }
     }
 
     /** Ends the job in every worker that can still answer, collecting their peaks. */
@@ -212,20 +272,53 @@ public final class ProcessExecutor implements Executor {
     /** Tells every worker to exit; kills those that do not. */
     @Override
     public void close() {
+        processes.forEach(WorkerProcess::requestExit); // all at once: each JVM takes a while to exit
         processes.forEach(WorkerProcess::close);
     }
 
-    private record Runner<P>(WorkerProcess process, Store store, PartialCodec<P> codec, Transfer transfer)
-            implements BatchRunner<P> {
+    /** Runs batches on the worker in one slot of the pool; replaces it there when it is lost. */
+    private final class Runner<P> implements BatchRunner<P> {
+        private final int slot;
+        private final Store store;
+        private final JobSpec spec;
+        private final PartialCodec<P> codec;
+        private final Transfer transfer;
+        private volatile WorkerProcess process;
+
+        Runner(int slot, WorkerProcess process, Store store, JobSpec spec, PartialCodec<P> codec, Transfer transfer) {
+            this.slot = slot;
+            this.process = process;
+            this.store = store;
+            this.spec = spec;
+            this.codec = codec;
+            this.transfer = transfer;
+        }
+
         @Override
         public String worker() {
             return process.name();
         }
 
         @Override
-        public Ran<P> run(Batch batch, long queuedNanos) throws IOException, InterruptedException {
+        public boolean lostWorker(Throwable error) {
+            return error instanceof WorkerDiedException;
+        }
+
+        /** Kills the lost worker (if it still runs), starts a fresh one in its slot and opens the job there. */
+        @Override
+        public void replaceWorker() throws IOException, InterruptedException {
+            WorkerProcess fresh = replace(slot, process);
+            process = fresh;
+            openJob(fresh, store, spec);
+        }
+
+        @Override
+        public Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws IOException, InterruptedException {
             Map<Column, MemorySegment> columns = transfer == Transfer.COPY ? columns(batch) : null;
-            WorkerProcess.BatchReply reply = process.runBatch(batch.index(), batch.rowOffset(), batch.rowCount(), columns);
+            WorkerProcess process = this.process;
+            long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+            WorkerProcess.BatchReply reply = process.runBatch(batch.index(), batch.rowOffset(), batch.rowCount(), columns,
+                    deadline, timeout == null ? null : Durations.format(timeout));
             P partial = decode(batch, reply.partial());
             long done = System.nanoTime();
             MemorySample memory = reply.memory();
@@ -264,6 +357,7 @@ public final class ProcessExecutor implements Executor {
         }
 
         private ProtocolException invalid(Batch batch, Exception e) {
+            WorkerProcess process = this.process;
             ProtocolException p = new ProtocolException(process.name() + " sent an invalid partial for " + batch + ": "
                     + e.getMessage());
             process.kill();

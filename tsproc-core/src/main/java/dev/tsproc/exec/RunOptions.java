@@ -1,5 +1,7 @@
 package dev.tsproc.exec;
 
+import java.time.Duration;
+
 /**
  * How to run a job.
  *
@@ -8,9 +10,17 @@ package dev.tsproc.exec;
  * @param onFailure whether the first failure cancels the rest or all batches run
  * @param executor  worker threads or worker processes
  * @param transfer  whether workers read batches in shared memory or get copies
+ * @param timeout   the whole job's deadline, measured from its start; {@code null} for none
+ * @param batchTimeout each batch's deadline, measured from when a worker starts it; {@code null}
+ *                  for none. A worker process that misses it is killed and its batch retried
+ * @param retries   how often a batch whose worker process died (crashed, was killed, hung) is
+ *                  run again on a fresh worker; at least 0. Threads are not retried: a thread
+ *                  cannot crash alone
  */
 public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure, Executor.Kind executor,
-                         Transfer transfer) {
+                         Transfer transfer, Duration timeout, Duration batchTimeout, int retries) {
+    /** Default retries of a batch whose worker process died. */
+    public static final int DEFAULT_RETRIES = 1;
     /** Default rows per batch: 1M rows, 8 MB of values — large enough to amortise scheduling,
      *  small enough to spread over many cores and to bound a retried batch's cost. */
     public static final long DEFAULT_BATCH_ROWS = 1L << 20;
@@ -31,6 +41,20 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
         if (transfer == null) {
             throw new IllegalArgumentException("transfer must be given");
         }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout=" + timeout + " must be positive");
+        }
+        if (batchTimeout != null && (batchTimeout.isNegative() || batchTimeout.isZero())) {
+            throw new IllegalArgumentException("batchTimeout=" + batchTimeout + " must be positive");
+        }
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries=" + retries + " must be at least 0");
+        }
+    }
+
+    /** No deadlines, {@link #DEFAULT_RETRIES} retries. */
+    public RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure, Executor.Kind executor, Transfer transfer) {
+        this(workers, batchRows, onFailure, executor, transfer, null, null, DEFAULT_RETRIES);
     }
 
     /** Worker threads sharing the store. */
@@ -49,22 +73,34 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
     }
 
     public RunOptions withWorkers(int workers) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
     }
 
     public RunOptions withBatchRows(long batchRows) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
     }
 
     public RunOptions withOnFailure(TaskGroup.Policy onFailure) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
     }
 
     public RunOptions withExecutor(Executor.Kind executor) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
     }
 
     public RunOptions withTransfer(Transfer transfer) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+    }
+
+    public RunOptions withTimeout(Duration timeout) {
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+    }
+
+    public RunOptions withBatchTimeout(Duration batchTimeout) {
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+    }
+
+    public RunOptions withRetries(int retries) {
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
     }
 }

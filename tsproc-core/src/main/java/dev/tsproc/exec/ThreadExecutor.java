@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Workers as threads of the coordinator's JVM, sharing its mapping of the store.
@@ -74,7 +75,56 @@ public final class ThreadExecutor implements Executor {
 
     private record Runner<P>(String worker, Store store, Job<P, ?> job, Transfer transfer) implements BatchRunner<P> {
         @Override
-        public Ran<P> run(Batch batch, long queuedNanos) {
+        public Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws TimeoutException {
+            if (timeout == null) {
+                return run(batch, queuedNanos);
+            }
+            // A timer interrupts this thread at the deadline, unless the batch is done by then;
+            // the lock makes "done" and "interrupted" exclude each other.
+            Thread task = Thread.currentThread();
+            Object lock = new Object();
+            boolean[] doneFired = new boolean[2];
+            Thread timer = Thread.ofVirtual().name(worker + "-deadline").start(() -> {
+                try {
+                    Thread.sleep(timeout);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (lock) {
+                    if (!doneFired[0]) {
+                        doneFired[1] = true;
+                        task.interrupt();
+                    }
+                }
+            });
+            RuntimeException failure = null;
+            Ran<P> ran = null;
+            try {
+                ran = run(batch, queuedNanos);
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                synchronized (lock) {
+                    doneFired[0] = true;
+                }
+                timer.interrupt();
+            }
+            if (doneFired[1]) {
+                Thread.interrupted(); // the timer's interrupt, not a cancellation (the coordinator checks for that itself)
+                if (failure != null) {
+                    TimeoutException late = new TimeoutException("exceeded the batch deadline of " + Durations.format(timeout)
+                            + " and was stopped");
+                    late.addSuppressed(failure);
+                    throw late;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return ran;
+        }
+
+        private Ran<P> run(Batch batch, long queuedNanos) {
             if (transfer == Transfer.SHARED) {
                 BatchView view = store.view(batch.index(), batch.rowOffset(), batch.rowCount());
                 return compute(batch, queuedNanos, view);

@@ -55,7 +55,8 @@ class ProcessLifecycleTest {
         JobSpec spec = new JobSpec(TestJobs.Sleepy.class.getName(), parameters, List.of());
         try (Store s = Store.open(store); JobSpec.Loaded job = spec.load()) {
             return Coordinator.run(s, TestJobs.Sleepy.class.cast(job.job()), spec,
-                    RunOptions.defaults().withWorkers(pool.workers()).withBatchRows(1_000), pool).result();
+                    // No retries: these tests watch the first failure itself (FaultToleranceTest covers retries).
+                    RunOptions.defaults().withWorkers(pool.workers()).withBatchRows(1_000).withRetries(0), pool).result();
         }
     }
 

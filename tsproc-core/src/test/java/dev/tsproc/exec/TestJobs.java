@@ -108,4 +108,140 @@ public final class TestJobs {
             return new long[] {batch.rowCount()};
         }
     }
+
+    /**
+     * Counts rows, and injects faults on chosen batches. Parameters (all optional), each a
+     * comma-separated list of batch indexes:
+     * <ul>
+     * <li>{@code throw}: throws {@code IllegalStateException("injected failure in batch N")};
+     * <li>{@code hang}: sleeps (responds to interruption); {@code spin}: busy-waits ignoring
+     *     interrupts, for {@code spinMillis} (default 1 hour);
+     * <li>{@code exit}: {@code System.exit(3)}; {@code halt}: {@code Runtime.halt(9)} — worker JVMs only;
+     * <li>{@code oom}: allocates without bound until {@code OutOfMemoryError} (worker JVMs with a
+     *     small heap); {@code oomThrow}: throws {@code OutOfMemoryError} without allocating;
+     * </ul>
+     * and {@code millis}: sleep per batch before counting (default 0). With {@code once} naming a
+     * directory, each fault happens only on the first attempt at its batch (a marker file per
+     * batch remembers it across worker JVMs), so a retried batch succeeds. With
+     * {@code checksum=true} the partial is not the row count but a sum of a hash of every row's
+     * index and value bits, so that a batch lost, run twice or read at the wrong rows shows.
+     */
+    public static final class Faulty extends CountingJob {
+        private final Map<String, java.util.Set<Long>> faults = new java.util.HashMap<>();
+        private final long millis;
+        private final long spinMillis;
+        private final java.nio.file.Path once;
+        private final boolean checksum;
+
+        public Faulty(Map<String, String> parameters) {
+            for (String kind : java.util.List.of("throw", "hang", "spin", "exit", "halt", "oom", "oomThrow")) {
+                java.util.Set<Long> at = new java.util.HashSet<>();
+                String list = parameters.getOrDefault(kind, "");
+                for (String i : list.split(",")) {
+                    if (!i.isBlank()) {
+                        at.add(Long.parseLong(i.strip()));
+                    }
+                }
+                faults.put(kind, at);
+            }
+            this.millis = Long.parseLong(parameters.getOrDefault("millis", "0"));
+            this.spinMillis = Long.parseLong(parameters.getOrDefault("spinMillis", "3600000"));
+            this.once = parameters.containsKey("once") ? java.nio.file.Path.of(parameters.get("once")) : null;
+            this.checksum = Boolean.parseBoolean(parameters.getOrDefault("checksum", "false"));
+        }
+
+        /** A hash of every row (index and value bits), summed: the same however the rows are batched. */
+        public static long checksum(long rowOffset, double[] values) {
+            long sum = 0;
+            for (int i = 0; i < values.length; i++) {
+                sum += mix(rowOffset + i, values[i]);
+            }
+            return sum;
+        }
+
+        private static long mix(long row, double value) {
+            long h = row * 0x9E3779B97F4A7C15L ^ Double.doubleToRawLongBits(value);
+            h ^= h >>> 31;
+            h *= 0xBF58476D1CE4E5B9L;
+            return h ^ (h >>> 29);
+        }
+
+        /** The parameters for faults of {@code kind} on {@code batches}. */
+        public static String at(long... batches) {
+            return java.util.Arrays.stream(batches).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(","));
+        }
+
+        @Override public String name() { return "faulty"; }
+
+        private boolean fault(String kind, long batch) {
+            if (!faults.get(kind).contains(batch)) {
+                return false;
+            }
+            if (once == null) {
+                return true;
+            }
+            try {
+                java.nio.file.Files.createFile(once.resolve("batch-" + batch));
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override public long[] map(BatchView batch) {
+            long i = batch.batchIndex();
+            if (millis > 0) {
+                sleep(millis);
+            }
+            if (fault("throw", i)) {
+                throw new IllegalStateException("injected failure in batch " + i);
+            }
+            if (fault("hang", i)) {
+                sleep(3_600_000);
+            }
+            if (fault("spin", i)) {
+                long end = System.nanoTime() + spinMillis * 1_000_000;
+                while (System.nanoTime() - end < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            if (fault("exit", i)) {
+                System.exit(3);
+            }
+            if (fault("halt", i)) {
+                Runtime.getRuntime().halt(9);
+            }
+            if (fault("oomThrow", i)) {
+                throw new OutOfMemoryError("injected: no memory for batch " + i);
+            }
+            if (fault("oom", i)) {
+                java.util.List<long[]> hoard = new java.util.ArrayList<>();
+                while (true) {
+                    hoard.add(new long[1 << 20]);
+                }
+            }
+            if (checksum) {
+                long sum = 0;
+                for (long r = 0; r < batch.rowCount(); r++) {
+                    sum += mix(batch.rowOffset() + r, batch.value(r));
+                }
+                return new long[] {sum};
+            }
+            return new long[] {batch.rowCount()};
+        }
+
+        @Override public long[] readPartial(DataInput in) throws IOException {
+            return new long[] {in.readLong()}; // a checksum may be negative
+        }
+
+        private static void sleep(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                throw new java.util.concurrent.CancellationException("cancelled");
+            }
+        }
+    }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
  *     [C: COLUMN_CHUNK(index, column, byte offset, bytes) ... under --transfer copy]
  *                                                        W: BATCH_DONE(times, memory, partial)
  *                                                         | BATCH_FAILED(error)
+ *                                                        [W: HEARTBEAT(index) every 200 ms while computing]
  *   C: CANCEL(index)                                     W: BATCH_CANCELLED(index) (or the result)
  *   C: CLOSE_JOB                                         W: JOB_CLOSED(peak memory)
  *   C: SHUTDOWN, or end of stream                        W: exits
@@ -34,7 +35,7 @@ import java.util.Map;
 sealed interface Message {
     int HELLO = 1, READY = 2, PING = 3, PONG = 4, OPEN_JOB = 5, JOB_OPENED = 6, RUN_BATCH = 7,
             COLUMN_CHUNK = 8, BATCH_DONE = 9, BATCH_FAILED = 10, CANCEL = 11, BATCH_CANCELLED = 12,
-            CLOSE_JOB = 13, JOB_CLOSED = 14, ERROR = 15, SHUTDOWN = 16;
+            CLOSE_JOB = 13, JOB_CLOSED = 14, ERROR = 15, SHUTDOWN = 16, HEARTBEAT = 17;
 
     /** Longest worker name, in UTF-8 bytes. */
     int MAX_NAME_BYTES = 256;
@@ -55,7 +56,7 @@ sealed interface Message {
 
     /** Whether {@code type} is a type code of this protocol version. */
     static boolean isKnownType(int type) {
-        return type >= HELLO && type <= SHUTDOWN;
+        return type >= HELLO && type <= HEARTBEAT;
     }
 
     /** The name of a type code, for errors. */
@@ -77,6 +78,7 @@ sealed interface Message {
             case JOB_CLOSED -> "JOB_CLOSED";
             case ERROR -> "ERROR";
             case SHUTDOWN -> "SHUTDOWN";
+            case HEARTBEAT -> "HEARTBEAT";
             default -> "type " + type;
         };
     }
@@ -137,6 +139,7 @@ sealed interface Message {
                     in.i64("peakPrivateBytes", -1, Long.MAX_VALUE));
             case ERROR -> new Error(in.str("errorMessage", MAX_ERROR_BYTES));
             case SHUTDOWN -> new Shutdown();
+            case HEARTBEAT -> new Heartbeat(in.i64("batchIndex", 0, Long.MAX_VALUE));
             default -> throw new ProtocolException("type=" + type + " is not a known message type");
         };
         in.end();
@@ -369,5 +372,16 @@ sealed interface Message {
         }
 
         public void write(Payload.Writer out) {}
+    }
+
+    /** W→C: still computing this batch; sent every {@link Worker#HEARTBEAT_PERIOD} while a batch runs. */
+    record Heartbeat(long batchIndex) implements Message {
+        public int type() {
+            return HEARTBEAT;
+        }
+
+        public void write(Payload.Writer out) {
+            out.i64(batchIndex);
+        }
     }
 }

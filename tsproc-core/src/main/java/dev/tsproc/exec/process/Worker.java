@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -48,6 +49,8 @@ import java.util.regex.Pattern;
  * coordinator that made it does.
  */
 public final class Worker {
+    /** How often a worker says it is alive while a batch runs. */
+    public static final Duration HEARTBEAT_PERIOD = Duration.ofMillis(200);
     private static final Pattern STORE_NAME = Pattern.compile("[0-9a-f]{32}\\.tsp");
 
     private final FrameReader reader;
@@ -55,6 +58,7 @@ public final class Worker {
     private final LongConsumer onCoordinatorPid;
     private final SynchronousQueue<Runnable> computeQueue = new SynchronousQueue<>();
     private final Thread computeThread;
+    private final Thread heartbeatThread;
     /** Guards {@link #runningBatch} and the compute thread's interrupt status. */
     private final Object computeLock = new Object();
     private long runningBatch = -1;
@@ -77,6 +81,26 @@ public final class Worker {
         this.writer = new FrameWriter(out);
         this.onCoordinatorPid = onCoordinatorPid;
         this.computeThread = Thread.ofPlatform().daemon().name("compute").unstarted(this::computeLoop);
+        this.heartbeatThread = Thread.ofPlatform().daemon().name("heartbeat").unstarted(this::heartbeatLoop);
+    }
+
+    /**
+     * Sends HEARTBEAT while a batch runs, so the coordinator can tell a long batch from a hung
+     * or stopped worker. Sent under the compute lock, so never after the batch's own reply.
+     */
+    private void heartbeatLoop() {
+        try {
+            while (true) {
+                Thread.sleep(HEARTBEAT_PERIOD);
+                synchronized (computeLock) {
+                    if (runningBatch >= 0) {
+                        writer.write(new Message.Heartbeat(runningBatch));
+                    }
+                }
+            }
+        } catch (InterruptedException | IOException e) {
+            // the worker is ending, or its coordinator is gone
+        }
     }
 
     /**
@@ -86,6 +110,7 @@ public final class Worker {
      */
     public int run() throws IOException {
         computeThread.start();
+        heartbeatThread.start();
         try {
             if (!hello()) {
                 return 0; // the coordinator went away before saying anything
@@ -102,6 +127,7 @@ public final class Worker {
             return 2;
         } finally {
             computeThread.interrupt();
+            heartbeatThread.interrupt();
             closeJob();
         }
     }

@@ -51,8 +51,10 @@ import java.util.function.Consumer;
  * returns are on the coordinator's clock.
  */
 public final class WorkerProcess implements AutoCloseable {
-    /** How long a cancelled batch may take to stop before its worker is killed. */
-    public static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
+    /** How long a cancelled batch may take to stop before its worker is killed: short, since Ctrl-C must end a run within a second. */
+    public static final Duration CANCEL_GRACE = Duration.ofMillis(500);
+    /** How long a worker running a batch may stay silent (no heartbeat) before it is taken for hung. */
+    public static final Duration DEFAULT_SILENCE_LIMIT = Duration.ofSeconds(2);
     /** How long a worker may take to exit when told to. */
     private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
     private static final int STDERR_TAIL_LINES = 10;
@@ -74,6 +76,8 @@ public final class WorkerProcess implements AutoCloseable {
     private long clockOffsetNanos;
     private volatile IOException broken;
     private long pingIds;
+    private Duration silenceLimit = DEFAULT_SILENCE_LIMIT;
+    private boolean exitRequested;
 
     private WorkerProcess(String name, Process process, Consumer<String> log, long startNanos) {
         this.name = name;
@@ -133,6 +137,18 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a batch may go without a heartbeat before the worker is taken for hung, killed
+     * and reported dead; at least a few {@link Worker#HEARTBEAT_PERIOD}s.
+     */
+    public void silenceLimit(Duration limit) {
+        if (limit.compareTo(Worker.HEARTBEAT_PERIOD.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("silence limit " + limit + " must be at least two heartbeat periods ("
+                    + Worker.HEARTBEAT_PERIOD.multipliedBy(2) + ")");
+        }
+        this.silenceLimit = limit;
+    }
+
     /** The worker's name, as given to {@link #start}. */
     public String name() {
         return name;
@@ -188,6 +204,20 @@ public final class WorkerProcess implements AutoCloseable {
      */
     public BatchReply runBatch(long batchIndex, long rowOffset, long rowCount, Map<Column, MemorySegment> columns)
             throws IOException, InterruptedException {
+        return runBatch(batchIndex, rowOffset, rowCount, columns, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * Runs one batch as {@link #runBatch(long, long, long, Map)} does, with a deadline.
+     *
+     * @param deadlineNanos when the batch must be done, on {@link System#nanoTime()}; {@code Long.MAX_VALUE} for never
+     * @param deadlineText  the deadline in words, for the error ("2 s")
+     * @throws WorkerDiedException  at once if the worker dies or closes its channel; after
+     *                              killing it, if it misses the deadline or sends no heartbeat
+     *                              for the {@linkplain #silenceLimit silence limit}
+     */
+    public BatchReply runBatch(long batchIndex, long rowOffset, long rowCount, Map<Column, MemorySegment> columns,
+                               long deadlineNanos, String deadlineText) throws IOException, InterruptedException {
         send(new Message.RunBatch(batchIndex, rowOffset, rowCount, columns != null));
         if (columns != null) {
             try {
@@ -203,7 +233,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
         Message m;
         try {
-            m = receive(Long.MAX_VALUE, null);
+            m = awaitBatch(batchIndex, deadlineNanos, deadlineText);
         } catch (InterruptedException e) {
             cancel(batchIndex);
             throw e;
@@ -217,6 +247,35 @@ public final class WorkerProcess implements AutoCloseable {
             default -> throw breakWith(new ProtocolException(name + " answered batch " + batchIndex
                     + " (rows " + rowOffset + ", +" + rowCount + ") with " + describe(m)));
         };
+    }
+
+    /**
+     * The batch's answer, skipping heartbeats; a silent worker or a missed deadline kills the
+     * worker. Waits in steps of the silence limit so that a worker stopped by SIGSTOP, spinning
+     * in native code or deadlocked is found as quickly as one that died.
+     */
+    private Message awaitBatch(long batchIndex, long deadlineNanos, String deadlineText) throws IOException, InterruptedException {
+        while (true) {
+            long now = System.nanoTime();
+            long silentUntil = now + silenceLimit.toNanos();
+            boolean deadlineFirst = deadlineNanos - silentUntil < 0;
+            Inbound in = inbox.poll(Math.max(0, (deadlineFirst ? deadlineNanos : silentUntil) - now), TimeUnit.NANOSECONDS);
+            if (in == null) {
+                process.destroyForcibly();
+                throw breakWith(died(deadlineFirst
+                        ? "exceeded the batch deadline of " + deadlineText + " on batch " + batchIndex + " and was killed"
+                        : "sent no heartbeat for " + seconds(silenceLimit) + " during batch " + batchIndex
+                                + " (hung or stopped) and was killed", null));
+            }
+            Message m = unwrap(in, null);
+            if (!(m instanceof Message.Heartbeat)) {
+                return m;
+            }
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String describe(Message m) {
@@ -235,7 +294,7 @@ public final class WorkerProcess implements AutoCloseable {
             long deadline = System.nanoTime() + CANCEL_GRACE.toNanos();
             while (true) {
                 Message m = receiveUninterruptibly(deadline, "did not stop batch " + batchIndex + " within "
-                        + CANCEL_GRACE.toSeconds() + " s of being cancelled");
+                        + seconds(CANCEL_GRACE) + " of being cancelled");
                 if (m instanceof Message.BatchCancelled c && c.batchIndex() == batchIndex
                         || m instanceof Message.BatchDone d && d.batchIndex() == batchIndex
                         || m instanceof Message.BatchFailed f && f.batchIndex() == batchIndex) {
@@ -280,9 +339,17 @@ public final class WorkerProcess implements AutoCloseable {
         awaitExit(EXIT_GRACE);
     }
 
-    /** Tells the worker to exit, and kills it if it has not within a short grace period. */
-    @Override
-    public void close() {
+    /**
+     * Tells the worker to exit (SHUTDOWN, then end of stream) without waiting; {@link #close()}
+     * then waits. Lets a pool end all its workers at once rather than one after another.
+     */
+    public void requestExit() {
+        synchronized (this) {
+            if (exitRequested) {
+                return;
+            }
+            exitRequested = true;
+        }
         if (process.isAlive() && broken == null) {
             try {
                 writer.write(new Message.Shutdown());
@@ -295,6 +362,12 @@ public final class WorkerProcess implements AutoCloseable {
         } catch (IOException e) {
             // already closed
         }
+    }
+
+    /** Tells the worker to exit, and kills it if it has not within a short grace period. */
+    @Override
+    public void close() {
+        requestExit();
         if (!awaitExit(EXIT_GRACE)) {
             kill();
         }
@@ -338,9 +411,14 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** The next message; {@code late} says what the worker failed to do if none comes by the deadline. */
     private Message receive(long deadlineNanos, String late) throws IOException, InterruptedException {
-        Inbound in = deadlineNanos == Long.MAX_VALUE ? inbox.take()
-                : inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        return unwrap(in, late);
+        while (true) {
+            Inbound in = deadlineNanos == Long.MAX_VALUE ? inbox.take()
+                    : inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Message m = unwrap(in, late);
+            if (!(m instanceof Message.Heartbeat)) {
+                return m;
+            }
+        }
     }
 
     private Message receiveUninterruptibly(long deadlineNanos, String late) throws IOException {

@@ -122,7 +122,7 @@ class FrameTest {
 
     @Test
     void rejectsUnknownTypes() throws IOException {
-        for (int type : new int[] {0, 17, 0xFFFF}) {
+        for (int type : new int[] {0, 18, 0xFFFF}) {
             byte[] bytes = encode(new Message.Ping(1));
             ByteBuffer.wrap(bytes).putShort(Frame.TYPE_OFFSET, (short) type);
             assertThatThrownBy(() -> decode(bytes)).isInstanceOf(ProtocolException.class).hasMessageContaining("type=" + type);

@@ -1,0 +1,59 @@
+package dev.tsproc.cli;
+
+import dev.tsproc.data.BatchView;
+import dev.tsproc.job.Job;
+import dev.tsproc.job.PartialCodec;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
+
+/**
+ * A row count that fails ({@code fail}) or hangs ({@code hang}) on the listed batches and
+ * sleeps {@code millis} per batch; public, so the CLI (and its worker JVMs) can load it by name.
+ */
+public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
+    private final Set<Long> fail;
+    private final Set<Long> hang;
+    private final long millis;
+
+    public FaultJob(Map<String, String> parameters) {
+        fail = batches(parameters.getOrDefault("fail", ""));
+        hang = batches(parameters.getOrDefault("hang", ""));
+        millis = Long.parseLong(parameters.getOrDefault("millis", "0"));
+    }
+
+    private static Set<Long> batches(String list) {
+        return Arrays.stream(list.split("[,;]")).filter(s -> !s.isBlank()).map(Long::valueOf).collect(Collectors.toSet());
+    }
+
+    @Override public String name() { return "fault"; }
+    @Override public long[] empty() { return new long[1]; }
+    @Override public long[] combine(long[] earlier, long[] later) { earlier[0] += later[0]; return earlier; }
+    @Override public Long finish(long[] partial) { return partial[0]; }
+    @Override public void writePartial(long[] partial, DataOutput out) throws IOException { out.writeLong(partial[0]); }
+    @Override public long[] readPartial(DataInput in) throws IOException { return new long[] {in.readLong()}; }
+
+    @Override
+    public long[] map(BatchView batch) {
+        long i = batch.batchIndex();
+        sleep(hang.contains(i) ? 3_600_000 : millis);
+        if (fail.contains(i)) {
+            throw new IllegalStateException("injected failure in batch " + i);
+        }
+        return new long[] {batch.rowCount()};
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            throw new CancellationException("cancelled");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tsproc.exec;
+
+import java.time.Duration;
+
+/**
+ * A job missed its deadline ({@link RunOptions#timeout()}): its running batches were cancelled,
+ * its workers stopped, and it produced no result. Says how far it got. Batch failures that
+ * happened before the deadline are attached as suppressed exceptions.
+ */
+public final class JobTimedOutException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final Duration timeout;
+    private final transient RunProgress progress;
+
+    JobTimedOutException(String job, Duration timeout, RunProgress progress) {
+        super("job " + job + " exceeded its timeout of " + Durations.format(timeout) + ": " + progress.describe());
+        this.timeout = timeout;
+        this.progress = progress;
+    }
+
+    /** The deadline the job missed, from its start. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** How far the job got. */
+    public RunProgress progress() {
+        return progress;
+    }
+}

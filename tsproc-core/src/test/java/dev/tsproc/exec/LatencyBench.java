@@ -1,0 +1,147 @@
+package dev.tsproc.exec;
+
+import dev.tsproc.exec.process.WorkerCommand;
+import dev.tsproc.exec.process.WorkerDiedException;
+import dev.tsproc.exec.process.WorkerProcess;
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.job.BuiltinJob;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.store.SharedSegments;
+import dev.tsproc.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Measures, not asserts (docs/BENCHMARKS.md, "Cancellation and crash detection"): how long
+ * cancelling a saturating job takes to return with every worker stopped, how long the
+ * coordinator takes to notice a worker killed with SIGKILL or stopped with SIGSTOP, and how late
+ * a status thread wakes while every core computes. Run:
+ * {@snippet :
+ * ./mvnw -q -o test -pl tsproc-core -Dtest=LatencyBench -Dtsproc.bench=true -Dsurefire.failIfNoSpecifiedTests=false
+ * }
+ */
+@EnabledIfSystemProperty(named = "tsproc.bench", matches = "true")
+class LatencyBench {
+    static final int REPEATS = Integer.getInteger("tsproc.bench.repeats", 9);
+
+    @Test
+    void measure() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (SharedSegments shm = SharedSegments.create()) {
+            Path file = shm.newStorePath();
+            Generator.generate(GeneratorSpec.talk(100_000_000L), file, cores);
+            try (Store store = Store.open(file)) {
+                RunOptions saturating = RunOptions.defaults().withWorkers(cores);
+                report("cancel, threads: interrupt -> run returned", cancel(store, saturating, new ThreadExecutor(cores)));
+                try (ProcessExecutor pool = ProcessExecutor.start(cores, ProcessExecutor.Config.defaults().withWorkerLog(l -> {}))) {
+                    report("cancel, processes: interrupt -> run returned, batches stopped",
+                            cancel(store, saturating.withExecutor(Executor.Kind.PROCESSES), pool));
+                }
+                report("status thread wake-up lateness (10 ms sleeps) while threads saturate every core",
+                        lateness(store, saturating));
+                report("crash detection: SIGKILL of a worker mid-batch -> WorkerDiedException", crash(file, false));
+                report("hang detection: SIGSTOP of a worker mid-batch -> WorkerDiedException (2 s silence limit)", crash(file, true));
+            }
+        }
+    }
+
+    private static List<Double> cancel(Store store, RunOptions options, Executor executor) throws Exception {
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < REPEATS + 1; i++) {
+            Thread owner = Thread.currentThread();
+            long[] sent = new long[1];
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(150);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                sent[0] = System.nanoTime();
+                owner.interrupt();
+            });
+            try {
+                Coordinator.run(store, BuiltinJob.named("stats"), JobSpec.builtin("stats"), options, executor);
+                Thread.interrupted();
+                continue; // finished before the interrupt: no sample
+            } catch (InterruptedException e) {
+                long back = System.nanoTime();
+                if (i > 0) { // the first run warms up
+                    ms.add((back - sent[0]) / 1e6);
+                }
+            }
+            Thread.interrupted();
+        }
+        return ms;
+    }
+
+    private static List<Double> lateness(Store store, RunOptions options) throws Exception {
+        List<Double> ms = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread status = Thread.ofPlatform().start(() -> {
+            while (running.get()) {
+                long before = System.nanoTime();
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                ms.add((System.nanoTime() - before) / 1e6 - 10);
+            }
+        });
+        for (int i = 0; i < 5; i++) {
+            Coordinator.run(store, BuiltinJob.named("stats"), options);
+        }
+        running.set(false);
+        status.join();
+        return ms;
+    }
+
+    private static List<Double> crash(Path file, boolean stop) throws Exception {
+        List<Double> ms = new ArrayList<>();
+        JobSpec slow = new JobSpec(TestJobs.Sleepy.class.getName(), Map.of("millis", "60000"), List.of());
+        for (int i = 0; i < (stop ? 3 : REPEATS); i++) {
+            try (WorkerProcess w = WorkerProcess.start("bench", WorkerCommand.likeThisJvm(List.of()), List.of(file), l -> {})) {
+                w.awaitReady(Duration.ofSeconds(60));
+                w.openJob(file, slow);
+                CompletableFuture<Long> failed = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        w.runBatch(0, 0, 1000, null);
+                        return -1L;
+                    } catch (WorkerDiedException e) {
+                        return System.nanoTime();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                Thread.sleep(300);
+                long sent = System.nanoTime();
+                new ProcessBuilder("kill", stop ? "-STOP" : "-KILL", Long.toString(w.pid())).start().waitFor();
+                long noticed = failed.get();
+                ms.add((noticed - sent) / 1e6);
+                new ProcessBuilder("kill", "-CONT", Long.toString(w.pid())).start().waitFor();
+            }
+        }
+        return ms;
+    }
+
+    private static void report(String what, List<Double> ms) {
+        List<Double> sorted = new ArrayList<>(ms);
+        Collections.sort(sorted);
+        double median = sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
+        double p99 = sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.99) - 1));
+        double max = sorted.isEmpty() ? Double.NaN : sorted.getLast();
+        System.out.printf(Locale.ROOT, "BENCH %-95s n=%4d median %8.2f ms  p99 %8.2f ms  max %8.2f ms%n", what, sorted.size(),
+                median, p99, max);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.tsproc.exec;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** The task group's contract (RELIABILITY rows 4, 22, 24): structure, cancellation, every failure. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TaskGroupTest {
+
+    private static TaskGroup group(TaskGroup.Policy policy) {
+        return new TaskGroup("test", policy, Thread.ofPlatform().factory());
+    }
+
+    /** Busy work that checks for cancellation every 64K steps, like tsproc's kernels. */
+    private static long busy() {
+        long x = 0;
+        for (long i = 0; ; i++) {
+            x += i * 31;
+            if ((i & 0xFFFF) == 0 && Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("cancelled after " + x);
+            }
+        }
+    }
+
+    @Test
+    void theFirstFailureCancelsTheOthersAndJoinWaitsForEveryTask() {
+        List<Thread> threads = new ArrayList<>();
+        Throwable t;
+        try (TaskGroup g = group(TaskGroup.Policy.CANCEL)) {
+            for (int i = 0; i < 4; i++) {
+                g.fork("busy-" + i, () -> {
+                    threads.add(Thread.currentThread());
+                    return busy();
+                });
+            }
+            g.fork("failing", () -> {
+                Thread.sleep(50);
+                throw new IOException("disk on fire");
+            });
+            t = catchThrowable(g::join);
+        }
+        assertThat(t).isInstanceOf(TaskGroupException.class).hasCauseInstanceOf(IOException.class);
+        assertThat(((TaskGroupException) t).failures()).singleElement()
+                .satisfies(f -> assertThat(f.task()).isEqualTo("failing"));
+        assertThat(threads).allSatisfy(th -> assertThat(th.isAlive()).isFalse());
+    }
+
+    @Test
+    void collectRunsEveryTaskAndReportsEveryFailureInOrder() {
+        AtomicInteger finished = new AtomicInteger();
+        Throwable t;
+        try (TaskGroup g = group(TaskGroup.Policy.COLLECT)) {
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                g.fork("task-" + i, () -> {
+                    Thread.sleep(20L * n);
+                    if (n % 2 == 0) {
+                        throw new IllegalStateException("task " + n);
+                    }
+                    return finished.incrementAndGet();
+                });
+            }
+            t = catchThrowable(g::join);
+        }
+        assertThat(finished).hasValue(3);
+        TaskGroupException e = (TaskGroupException) t;
+        assertThat(e.failures()).extracting(TaskGroup.Failure::task).containsExactly("task-0", "task-2", "task-4");
+        assertThat(e.getCause()).hasMessage("task 0");
+        assertThat(e.getSuppressed()).extracting(Throwable::getMessage).containsExactly("task 2", "task 4");
+    }
+
+    @Test
+    void cancellingEightBusyTasksClosesTheGroupPromptly() {
+        CountDownLatch running = new CountDownLatch(8);
+        long took;
+        try (TaskGroup g = group(TaskGroup.Policy.CANCEL)) {
+            for (int i = 0; i < 8; i++) {
+                g.fork("busy-" + i, () -> {
+                    running.countDown();
+                    return busy();
+                });
+            }
+            assertThat(catchThrowable(() -> running.await(10, TimeUnit.SECONDS))).isNull();
+            long start = System.nanoTime();
+            g.cancel();
+            g.close();
+            took = (System.nanoTime() - start) / 1_000_000;
+            assertThat(g.failures()).as("interrupt-caused endings are not failures").isEmpty();
+        }
+        // RELIABILITY row 4 asks for 100 ms; generous here, on 2 shared cores with 8 spinning threads.
+        assertThat(took).isLessThan(1_000);
+    }
+
+    @Test
+    void realFailuresAfterCancellationAreKeptAndInterruptNoiseIsDropped() {
+        for (int run = 0; run < 200; run++) {
+            TaskGroup.Policy policy = run % 2 == 0 ? TaskGroup.Policy.CANCEL : TaskGroup.Policy.COLLECT;
+            Throwable t;
+            try (TaskGroup g = group(policy)) {
+                g.fork("a", () -> {
+                    throw new IllegalStateException("a");
+                });
+                g.fork("b", () -> {
+                    throw new IllegalArgumentException("b");
+                });
+                g.fork("sleeper", () -> {
+                    Thread.sleep(policy == TaskGroup.Policy.CANCEL ? 10_000 : 1);
+                    return null;
+                });
+                g.fork("cleanup-fails", () -> {
+                    try {
+                        Thread.sleep(policy == TaskGroup.Policy.CANCEL ? 10_000 : 1);
+                    } catch (InterruptedException stopped) {
+                        // stopping, its clean-up fails: a real failure, not interrupt noise
+                        IOException e = new IOException("cleanup failed");
+                        e.addSuppressed(stopped);
+                        throw e;
+                    }
+                    throw new IOException("cleanup failed");
+                });
+                t = catchThrowable(g::join);
+            }
+            List<String> failed = ((TaskGroupException) t).failures().stream().map(TaskGroup.Failure::task).toList();
+            assertThat(failed).as("run %d, %s", run, policy).contains("cleanup-fails").doesNotContain("sleeper");
+            if (policy == TaskGroup.Policy.COLLECT) {
+                assertThat(failed).containsExactlyInAnyOrder("a", "b", "cleanup-fails");
+            } else {
+                assertThat(failed).containsAnyOf("a", "b");
+            }
+        }
+    }
+
+    @Test
+    void nestedGroupsCloseWhenTheOuterOneIsCancelled() throws Exception {
+        List<Thread> inner = new ArrayList<>();
+        CountDownLatch started = new CountDownLatch(3);
+        long took;
+        try (TaskGroup outer = group(TaskGroup.Policy.CANCEL)) {
+            outer.fork("owner-of-inner", () -> {
+                try (TaskGroup g = group(TaskGroup.Policy.CANCEL)) {
+                    for (int i = 0; i < 3; i++) {
+                        g.fork("inner-" + i, () -> {
+                            synchronized (inner) {
+                                inner.add(Thread.currentThread());
+                            }
+                            started.countDown();
+                            return busy();
+                        });
+                    }
+                    g.join();
+                }
+                return null;
+            });
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            outer.cancel();
+            outer.close();
+            took = (System.nanoTime() - start) / 1_000_000;
+        }
+        assertThat(took).isLessThan(1_000);
+        assertThat(inner).allSatisfy(th -> assertThat(th.isAlive()).isFalse());
+    }
+
+    @Test
+    void anInterruptedOwnerCancelsWaitsAndRethrows() throws Exception {
+        List<Thread> tasks = new ArrayList<>();
+        Thread owner = Thread.ofPlatform().start(() -> {
+            try (TaskGroup g = group(TaskGroup.Policy.CANCEL)) {
+                for (int i = 0; i < 2; i++) {
+                    g.fork("busy-" + i, () -> {
+                        synchronized (tasks) {
+                            tasks.add(Thread.currentThread());
+                        }
+                        return busy();
+                    });
+                }
+                assertThat(catchThrowable(g::join)).isInstanceOf(InterruptedException.class);
+            }
+        });
+        Thread.sleep(200);
+        owner.interrupt();
+        owner.join(5_000);
+        assertThat(owner.isAlive()).isFalse();
+        assertThat(tasks).hasSize(2).allSatisfy(th -> assertThat(th.isAlive()).isFalse());
+    }
+}

@@ -119,6 +119,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     QueryOptions query;
 
+    @Mixin
+    ObserveOptions observe;
+
     @Override
     public Integer call() throws Exception {
         QueryRun.check(spec.commandLine(), query);
@@ -223,7 +226,15 @@ final class RunCommand implements Callable<Integer> {
                     yield pool;
                 }
             }) {
-                RunResult<?> run = Coordinator.run(store, loaded.job(), job, options, executor);
+                String label = options.executor().name().toLowerCase(Locale.ROOT) + "/" + options.transfer().label()
+                        + " ×" + workerCount;
+                RunResult<?> run;
+                try (ObserveOptions.Session observed = observe.new Session(loaded.job().name(), label,
+                        ObserveOptions.configuration(path, loaded.job().name(), options), store.rowCount(), options,
+                        store.fileSize(), quiet.quiet, err)) {
+                    run = Coordinator.run(store, loaded.job(), job, observed.options(), executor);
+                    observed.finished(run, StatsPrinter.asText(run.result()));
+                }
                 StatsPrinter.printResult(loaded.job().name(), run.result(), format, spec.commandLine().getOut());
                 double seconds = run.elapsed().toNanos() / 1e9;
                 err.printf(Locale.ROOT, "%s over %,d rows in %.3f s: %d batches on %d worker %s, %s transfer, %.1f M rows/s%s%n",

@@ -55,6 +55,17 @@ final class StatsPrinter {
      * Prints any job's result: a built-in job's statistics as {@link #print} does, anything
      * else as one value named after the job — a number as such, other results as text.
      */
+    /** A result as labelled text, for reports. */
+    static java.util.Map<String, String> asText(Object result) {
+        java.util.Map<String, String> text = new java.util.LinkedHashMap<>();
+        if (result instanceof Stats stats) {
+            stats.asMap().forEach((k, v) -> text.put(k, text(v)));
+        } else {
+            text.put("result", result instanceof Number n ? text(n) : String.valueOf(result));
+        }
+        return text;
+    }
+
     static void printResult(String job, Object result, OutputFormat format, PrintWriter out) {
         if (result instanceof Stats stats) {
             print(stats, format, out);

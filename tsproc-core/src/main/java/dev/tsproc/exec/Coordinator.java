@@ -1,5 +1,7 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.observe.EventKind;
+
 import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
@@ -182,7 +184,8 @@ public final class Coordinator {
         P combined = job.empty();
         boolean anySkipped = false;
         try (TaskGroup group = new TaskGroup("job " + job.name(), options.onFailure(), Thread.ofPlatform().factory())) {
-            Work<P> work = new Work<>(plan, next, window, events, running, timeline, workersElsewhere, options, group, collected);
+            Work<P> work = new Work<>(plan, next, window, events, running, timeline, workersElsewhere, options, group, collected,
+                    startNanos);
             for (Executor.BatchRunner<P> runner : session.runners()) {
                 group.fork(runner.worker(), () -> {
                     try {
@@ -281,7 +284,7 @@ public final class Coordinator {
     /** What every task does: claim batches, run them on its worker (retrying lost workers), hand partials over. */
     private record Work<P>(Plan plan, AtomicLong next, Semaphore window, LinkedBlockingQueue<Event> events,
                            Map<Long, Batch> running, Timeline timeline, boolean sampleCoordinator, RunOptions options,
-                           TaskGroup group, List<BatchFailedException> collected) {
+                           TaskGroup group, List<BatchFailedException> collected, long startNanos) {
 
         void run(Executor.BatchRunner<P> runner) throws InterruptedException {
             while (!group.isCancelled()) {
@@ -330,28 +333,53 @@ public final class Coordinator {
                 throws InterruptedException {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return runner.run(batch, queuedNanos, options.batchTimeout());
+                    Executor.Ran<P> ran = runner.run(batch, queuedNanos, options.batchTimeout());
+                    report(ran.times(), attempt);
+                    return ran;
                 } catch (CancellationException | InterruptedException e) {
                     throw e;
                 } catch (InternalError e) {
                     // A mapped file that shrank under us faults on access; the JVM reports it this way.
-                    throw new BatchFailedException(batch, runner.worker(),
+                    throw failed(batch, runner.worker(),
                             new IOException("the store was truncated or removed while being read", e), attempt);
                 } catch (Throwable t) {
                     if (!runner.lostWorker(t) || attempt > options.retries() || group.isCancelled()) {
-                        throw new BatchFailedException(batch, runner.worker(), t, attempt);
+                        throw failed(batch, runner.worker(), t, attempt);
                     }
                     // RETRIED: the worker was lost (crashed, killed, hung); run the batch again on a fresh one.
+                    emit(EventKind.RETRIED, System.nanoTime(), runner.worker(), batch, attempt, -1, -1,
+                            BatchFailedException.describe(t));
                     try {
                         runner.replaceWorker();
                     } catch (IOException | RuntimeException e) {
                         e.addSuppressed(t);
-                        throw new BatchFailedException(batch, runner.worker(),
+                        throw failed(batch, runner.worker(),
                                 new IOException("its worker was lost and no fresh worker could be started: " + e.getMessage(), e),
                                 attempt);
                     }
                 }
             }
+        }
+
+        private BatchFailedException failed(Batch batch, String worker, Throwable cause, int attempt) {
+            emit(EventKind.FAILED, System.nanoTime(), worker, batch, attempt, -1, -1, BatchFailedException.describe(cause));
+            return new BatchFailedException(batch, worker, cause, attempt);
+        }
+
+        /** Tells the listener a finished batch's steps, with the times its worker measured. */
+        private void report(BatchTimes t, int attempt) {
+            Batch batch = new Batch(t.batchIndex(), t.rowOffset(), t.rowCount());
+            emit(EventKind.BATCH_QUEUED, t.queuedNanos(), t.worker(), batch, attempt, -1, -1, "");
+            emit(EventKind.DATA_RECEIVED, t.receivedNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
+            emit(EventKind.COMPUTE_STARTED, t.computeStartNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
+            emit(EventKind.COMPUTE_FINISHED, t.computeEndNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
+            emit(EventKind.RESULT_RECEIVED, t.resultNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
+        }
+
+        private void emit(EventKind kind, long atNanos, String worker, Batch batch, int attempt, long heap, long rss,
+                          String detail) {
+            options.listener().onEvent(new dev.tsproc.observe.Event(kind, atNanos - startNanos, worker, batch.index(),
+                    batch.rowOffset(), batch.rowCount(), attempt, heap, rss, detail));
         }
     }
 

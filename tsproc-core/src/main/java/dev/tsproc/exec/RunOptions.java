@@ -1,5 +1,7 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.observe.RunListener;
+
 import java.time.Duration;
 
 /**
@@ -16,9 +18,10 @@ import java.time.Duration;
  * @param retries   how often a batch whose worker process died (crashed, was killed, hung) is
  *                  run again on a fresh worker; at least 0. Threads are not retried: a thread
  *                  cannot crash alone
+ * @param listener  told every batch's events (progress, log, timeline, status); see {@link RunListener}
  */
 public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure, Executor.Kind executor,
-                         Transfer transfer, Duration timeout, Duration batchTimeout, int retries) {
+                         Transfer transfer, Duration timeout, Duration batchTimeout, int retries, RunListener listener) {
     /** Default retries of a batch whose worker process died. */
     public static final int DEFAULT_RETRIES = 1;
     /** Default rows per batch: 1M rows, 8 MB of values — large enough to amortise scheduling,
@@ -50,6 +53,15 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
         if (retries < 0) {
             throw new IllegalArgumentException("retries=" + retries + " must be at least 0");
         }
+        if (listener == null) {
+            listener = RunListener.NONE;
+        }
+    }
+
+    /** No listener. */
+    public RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure, Executor.Kind executor,
+                      Transfer transfer, Duration timeout, Duration batchTimeout, int retries) {
+        this(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, RunListener.NONE);
     }
 
     /** No deadlines, {@link #DEFAULT_RETRIES} retries. */
@@ -73,34 +85,38 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
     }
 
     public RunOptions withWorkers(int workers) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 
     public RunOptions withBatchRows(long batchRows) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 
     public RunOptions withOnFailure(TaskGroup.Policy onFailure) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 
     public RunOptions withExecutor(Executor.Kind executor) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 
     public RunOptions withTransfer(Transfer transfer) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 
     public RunOptions withTimeout(Duration timeout) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 
     public RunOptions withBatchTimeout(Duration batchTimeout) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 
     public RunOptions withRetries(int retries) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+    }
+
+    public RunOptions withListener(RunListener listener) {
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
     }
 }

@@ -1,0 +1,118 @@
+package dev.tsproc.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.tsproc.observe.Timeline;
+import dev.tsproc.observe.TimelineJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunObservabilityTest {
+    @TempDir
+    Path dir;
+
+    private Path store(long rows) {
+        Path file = dir.resolve("s" + rows + ".tsp");
+        assertThat(Cli.run("generate", "--rows", Long.toString(rows), "--out", file.toString(), "--quiet").exitCode()).isZero();
+        return file;
+    }
+
+    private static final List<String> STEPS = List.of("batch queued", "data received", "compute started",
+            "compute finished", "result received");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "processes"})
+    void theJsonLogHasEveryStepOfEveryBatchInOrderAndTheTimelineAddsUp(String executor) throws Exception {
+        Path file = store(100_000);
+        Path timeline = dir.resolve("t.json");
+        Path report = dir.resolve("r.html");
+        Cli cli = Cli.run("run", file.toString(), "--executor", executor, "--workers", "2", "--batch-rows", "7000",
+                "--log", "--log-format", "json", "--timeline", timeline.toString(), "--report", report.toString(), "--job", "sum");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        Map<Long, List<String>> stepsByBatch = new HashMap<>();
+        Map<Long, Double> lastTime = new HashMap<>();
+        for (String line : cli.err().lines().filter(l -> l.startsWith("{")).toList()) {
+            Map<String, String> fields = parse(line);
+            long batch = Long.parseLong(fields.get("batch"));
+            stepsByBatch.computeIfAbsent(batch, b -> new ArrayList<>()).add(fields.get("event"));
+            double t = Double.parseDouble(fields.get("t"));
+            assertThat(t).as("times ascend within batch %d", batch).isGreaterThanOrEqualTo(lastTime.getOrDefault(batch, 0.0));
+            lastTime.put(batch, t);
+        }
+        assertThat(stepsByBatch).hasSize(15);
+        stepsByBatch.values().forEach(steps -> assertThat(steps).isEqualTo(STEPS));
+
+        Timeline t;
+        try (Reader in = Files.newBufferedReader(timeline)) {
+            t = TimelineJson.read(in, "t.json");
+        }
+        assertThat(t.batches()).hasSize(15);
+        long tolerance = 1_000_000; // 1 ms
+        for (Timeline.WorkerSummary w : t.summarize()) {
+            assertThat(w.waitingNanos() + w.computingNanos() + w.idleNanos()).isCloseTo(t.wallNanos(), org.assertj.core.data.Offset.offset(tolerance));
+        }
+        assertThat(Files.readString(report)).contains("id=\"chart\"", "sum").doesNotContainPattern("(src|href)=\"https?:");
+    }
+
+    @Test
+    void theStatusEndpointAnswersDuringARealRun() throws Exception {
+        Path file = store(3_000_000);
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.commandLine(new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute("run", file.toString(), "--workers", "2", "--batch-rows", "300",
+                "--status-port", "0", "--quiet"));
+        Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/status");
+        Matcher m;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!(m = url.matcher(err.toString())).find()) {
+            assertThat(System.nanoTime()).as("status endpoint announced").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        String status;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.group(0))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            status = response.body();
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
+        assertThat(status).contains("\"job\":\"stats\"", "\"totalRows\":3000000", "\"total\":10000", "\"workers\":[");
+        assertThat(run.get()).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("rows     3000000");
+    }
+
+    private static Map<String, String> parse(String line) throws Exception {
+        Map<String, String> fields = new HashMap<>();
+        try (JsonParser p = new JsonFactory().createParser(line)) {
+            assertThat(p.nextToken()).isEqualTo(JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                fields.put(name, p.getText());
+            }
+        }
+        return fields;
+    }
+}

@@ -135,6 +135,11 @@ public final class WorkerProcess implements AutoCloseable {
                 clockOffsetNanos = sent + (back - sent) / 2 - pong.clockNanos();
             }
         }
+        if (Math.abs(clockOffsetNanos) <= bestRoundTrip / 2) {
+            // Indistinguishable from one shared clock (Linux: both are CLOCK_MONOTONIC); an
+            // estimate would only add its error, and make short steps come out negative.
+            clockOffsetNanos = 0;
+        }
     }
 
     /**

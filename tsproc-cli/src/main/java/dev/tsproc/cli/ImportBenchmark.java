@@ -23,7 +23,9 @@ import java.util.SplittableRandom;
  * {@code sensor-000} .. {@code sensor-999}, timestamps in time order 0-2 ms apart, values with
  * two decimals such as {@code -1359.29}) with epoch-millisecond or ISO-8601 timestamps, reads it
  * once to warm the page cache, then interleaves {@code --runs} rounds of cat, import and DuckDB,
- * and prints medians and ratios as a Markdown table. {@code tsproc import} runs as its own
+ * and prints medians and ratios as Markdown tables: of wall-clock time, and of CPU time (user +
+ * system, from {@code /usr/bin/time} for the processes and the JVM's process CPU time around
+ * DuckDB's query), which other load on the machine barely changes. {@code tsproc import} runs as its own
  * process through {@code bin/tsproc} (JVM start included) and writes to shared memory; DuckDB
  * runs in this JVM through JDBC into an in-memory database. The files are deleted at the end.
  *
@@ -35,6 +37,9 @@ import java.util.SplittableRandom;
  */
 public final class ImportBenchmark {
     private ImportBenchmark() {}
+
+    /** One timed run: wall-clock seconds and CPU seconds (user + system) of the tool. */
+    private record Timing(double wallSeconds, double cpuSeconds) {}
 
     public static void main(String[] args) throws Exception {
         long rows = 100_000_000L;
@@ -58,6 +63,9 @@ public final class ImportBenchmark {
         List<String> table = new ArrayList<>();
         table.add("| timestamps | file | cat (floor) | tsproc import | DuckDB read_csv | import / DuckDB | import / cat |");
         table.add("|---|---:|---:|---:|---:|---:|---:|");
+        List<String> cpuTable = new ArrayList<>();
+        cpuTable.add("| timestamps | tsproc import CPU | DuckDB CPU | DuckDB CPU / import CPU |");
+        cpuTable.add("|---|---:|---:|---:|");
         for (String format : formats) {
             Path csv = dir.resolve("tsproc-bench-" + format + ".csv");
             try {
@@ -71,74 +79,94 @@ public final class ImportBenchmark {
                 System.out.printf(Locale.ROOT, "%s: wrote %,d rows, %,.2f GB in %.1f s%n", format, rows, bytes / 1e9,
                         (System.nanoTime() - start) / 1e9);
                 cat(csv); // warm the page cache
-                double[] cat = new double[runs];
-                double[] tsproc = new double[runs];
-                double[] duckdb = new double[runs];
+                Timing[] cat = new Timing[runs];
+                Timing[] tsproc = new Timing[runs];
+                Timing[] duckdb = new Timing[runs];
                 for (int r = 0; r < runs; r++) {
                     cat[r] = cat(csv);
                     tsproc[r] = tsprocImport(csv, format, threads);
                     duckdb[r] = duckdb(csv, threads);
-                    System.out.printf(Locale.ROOT, "  run %d: cat %.2f s, tsproc import %.2f s, DuckDB %.2f s%n",
-                            r + 1, cat[r], tsproc[r], duckdb[r]);
+                    System.out.printf(Locale.ROOT, "  run %d (load %s): cat %s, tsproc import %s, DuckDB %s%n", r + 1,
+                            Files.readString(Path.of("/proc/loadavg")).split(" ")[0], show(cat[r]), show(tsproc[r]), show(duckdb[r]));
                 }
-                double c = median(cat);
-                double t = median(tsproc);
-                double d = median(duckdb);
+                double c = median(cat, false);
+                double t = median(tsproc, false);
+                double d = median(duckdb, false);
+                double tCpu = median(tsproc, true);
+                double dCpu = median(duckdb, true);
+                String name = format.equals("iso") ? "ISO-8601 (ms)" : "epoch ms";
                 table.add(String.format(Locale.ROOT, "| %s | %,.2f GB | %.2f s, %,.0f MB/s | %.2f s, %,.0f MB/s | %.2f s, %,.0f MB/s | %.2f× | %.2f× |",
-                        format.equals("iso") ? "ISO-8601 (ms)" : "epoch ms", bytes / 1e9, c, bytes / 1e6 / c,
-                        t, bytes / 1e6 / t, d, bytes / 1e6 / d, d / t, c / t));
+                        name, bytes / 1e9, c, bytes / 1e6 / c, t, bytes / 1e6 / t, d, bytes / 1e6 / d, d / t, c / t));
+                cpuTable.add(String.format(Locale.ROOT, "| %s | %.1f s, %,.0f MB/s | %.1f s, %,.0f MB/s | %.2f× |",
+                        name, tCpu, bytes / 1e6 / tCpu, dCpu, bytes / 1e6 / dCpu, dCpu / tCpu));
             } finally {
                 Files.deleteIfExists(csv);
             }
         }
         System.out.printf(Locale.ROOT, "%nmedians of %d runs, %d threads, %,d rows; speeds are bytes of CSV per second%n",
                 runs, threads, rows);
+        System.out.println("\nwall clock (bytes of CSV per wall second):");
         table.forEach(System.out::println);
+        System.out.println("\nCPU time, user + system (bytes of CSV per CPU second; independent of other load):");
+        cpuTable.forEach(System.out::println);
     }
 
-    private static double cat(Path csv) throws Exception {
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder("cat", csv.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        if (p.waitFor() != 0) {
-            throw new IOException("cat failed");
+    private static Timing cat(Path csv) throws Exception {
+        return timed(new ProcessBuilder("cat", csv.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD), "cat");
+    }
+
+    /** Runs {@code command} under /usr/bin/time for its CPU seconds. */
+    private static Timing timed(ProcessBuilder command, String what) throws Exception {
+        Path times = Files.createTempFile("tsproc-bench-time", ".txt");
+        try {
+            List<String> wrapped = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString()));
+            wrapped.addAll(command.command());
+            command.command(wrapped).redirectError(ProcessBuilder.Redirect.INHERIT);
+            long start = System.nanoTime();
+            int code = command.start().waitFor();
+            double wall = (System.nanoTime() - start) / 1e9;
+            if (code != 0) {
+                throw new IOException(what + " failed with exit code " + code);
+            }
+            String[] cpu = Files.readString(times).strip().split("\\s+");
+            return new Timing(wall, Double.parseDouble(cpu[cpu.length - 2]) + Double.parseDouble(cpu[cpu.length - 1]));
+        } finally {
+            Files.deleteIfExists(times);
         }
-        return (System.nanoTime() - start) / 1e9;
     }
 
-    private static double tsprocImport(Path csv, String format, int threads) throws Exception {
+    private static String show(Timing t) {
+        return String.format(Locale.ROOT, "%.2f s (%.1f CPU s)", t.wallSeconds(), t.cpuSeconds());
+    }
+
+    private static Timing tsprocImport(Path csv, String format, int threads) throws Exception {
         Path out = Files.createTempFile("tsproc-bench-store", ".path");
         try {
-            long start = System.nanoTime();
-            Process p = new ProcessBuilder("bin/tsproc", "import", csv.toString(), "--shm", "--threads", "" + threads,
+            Timing timing = timed(new ProcessBuilder("bin/tsproc", "import", csv.toString(), "--shm", "--threads", "" + threads,
                     "--ts-col", "timestamp", "--ts-format", format.equals("iso") ? "iso" : "epoch-ms")
-                    .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            int code = p.waitFor();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            String store = Files.readString(out).strip();
-            if (code != 0 || store.isEmpty()) {
-                throw new IOException("tsproc import failed with exit code " + code);
-            }
-            Files.delete(Path.of(store));
-            return seconds;
+                    .redirectOutput(out.toFile()), "tsproc import");
+            Files.delete(Path.of(Files.readString(out).strip()));
+            return timing;
         } finally {
             Files.deleteIfExists(out);
         }
     }
 
-    private static double duckdb(Path csv, int threads) throws Exception {
+    private static Timing duckdb(Path csv, int threads) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement sql = db.createStatement()) {
             sql.execute("SET threads=" + threads);
+            long cpu = os.getProcessCpuTime();
             long start = System.nanoTime();
             sql.execute("CREATE TABLE t AS SELECT * FROM read_csv('" + csv.toString().replace("'", "''") + "')");
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Timing timing = new Timing((System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9);
             sql.execute("DROP TABLE t");
-            return seconds;
+            return timing;
         }
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
+    private static double median(Timing[] timings, boolean cpu) {
+        double[] sorted = Arrays.stream(timings).mapToDouble(t -> cpu ? t.cpuSeconds() : t.wallSeconds()).toArray();
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

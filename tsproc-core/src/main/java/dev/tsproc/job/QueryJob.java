@@ -391,7 +391,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
             if (k >= 0) {
                 small[s * Percentiles.SMALL_SLOTS + k]++;
             } else if (x == x && s < reported) {
-                slots.sketch(s).accept(x);
+                slots.defer(s, x);
             }
         }
     }

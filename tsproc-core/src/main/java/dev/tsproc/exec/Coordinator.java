@@ -47,6 +47,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Interrupting the calling thread cancels the run — in worker processes too — and it returns
  * only when every task has ended.
  *
+ * <p><b>Deadlines.</b> {@link RunOptions#timeout()} is one absolute deadline on
+ * {@link System#nanoTime()}; the coordinator waits for events with the time left, and on expiry
+ * cancels the group and throws {@link JobTimedOutException} saying how far the job got.
+ * {@link RunOptions#batchTimeout()} is enforced by each worker's runner.
+ *
+ * <p><b>Retries.</b> A batch whose worker process was lost (died, hung, missed the batch
+ * deadline) is run again on a fresh worker, up to {@link RunOptions#retries()} times; every
+ * other failure is final. The decision is made in one place, {@code Work.runWithRetries}.
+ * Partials depend on the batch only, so a retried run's answer is bit-identical.
+ *
  * <p>Every batch's times and memory are recorded in the result's {@link Timeline}.
  */
 public final class Coordinator {
@@ -213,6 +223,7 @@ public final class Coordinator {
                 if (event == null) {
                     RunProgress progress = stop(group, events, tasks, running, next, plan, batchesDone, rowsDone);
                     JobTimedOutException late = new JobTimedOutException(job.name(), options.timeout(), progress);
+                    collected.forEach(late::addSuppressed); // batches that failed before the deadline
                     group.failures().forEach(f -> late.addSuppressed(f.error()));
                     throw late;
                 }

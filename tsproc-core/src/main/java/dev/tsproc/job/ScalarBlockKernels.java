@@ -12,8 +12,8 @@ import java.nio.ByteOrder;
  *
  * <p>For a value's bits {@code b}, {@code ((b & 0x7FFF…) - 0x7FF0_0000_0000_0001) >> 63} is
  * all ones when the value is present (its magnitude's bits are at most those of infinity) and
- * zero when it is NaN; that mask swaps NaN for -0.0 (for sums) or ±Infinity (for extremes)
- * without a branch. The fast-path test, "an integer of magnitude at most 2^20", is branch-free
+ * zero when it is NaN; that mask swaps NaN for -0.0 (for sums) or for the order key of
+ * ±Infinity (for extremes) without a branch. The fast-path test, "an integer of magnitude at most 2^20", is branch-free
  * too: {@code (x + 1.5·2^52) - 1.5·2^52} rounds {@code x} to an integer whenever
  * {@code |x| < 2^51}, so it equals {@code x} exactly when {@code x} is one, and the magnitude is
  * an integer compare of the bits. Extremes are taken on {@linkplain Extremes#key integer order

@@ -14,7 +14,7 @@ import java.nio.ByteOrder;
  * lane, NaNs found with a lane compare ({@code x != x}) and swapped for -0.0 (sums) or for the
  * order keys of ±Infinity (extremes) with a blend, missing values counted from the mask's bits.
  * Extremes are taken on {@linkplain Extremes#key integer order keys} with long-lane min/max,
- * which costs a third of the double min/max with {@code Math.min} semantics.
+ * which takes less than half the time of double min/max with {@code Math.min} semantics.
  *
  * <p>Lane accumulators reorder the additions, which is harmless only because the fast path
  * makes every partial sum exact (see {@link Summary}); the fast-path test is the same as the

@@ -66,7 +66,7 @@ class SignalTest {
         Path log = Files.createTempFile("tsproc-signal", ".log");
         try {
             Process cli = cli(shm, log, "run", "--rows", "2000000", "--batch-rows", "65536", "--executor", "processes",
-                    "--workers", "2", "--job", FaultJob.class.getName(), "--param", "millis=150");
+                    "--workers", "2", "--job", FaultJob.class.getName(), "--param", "millis=400");
             // Wait until both worker JVMs run, then a little longer so that batches are under way.
             List<ProcessHandle> workers = List.of();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -75,7 +75,7 @@ class SignalTest {
                 workers = cli.descendants().filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).toList();
             }
             assertThat(workers).as("worker JVMs; log: %s", Files.readString(log)).hasSize(2);
-            Thread.sleep(1200);
+            Thread.sleep(2500); // past the workers' warm-up, so the job is under way (31 batches x 400 ms on 2 workers)
             assertThat(cli.isAlive()).as("still working when signalled: %s", Files.readString(log)).isTrue();
             long sent = System.nanoTime();
             new ProcessBuilder("kill", "-" + signal, Long.toString(cli.pid())).start().waitFor();

@@ -9,7 +9,8 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
  * The packages of tsproc-core follow the data path, left to right: a package may use the
- * stages to its left, never those to its right (docs/ARCHITECTURE in DESIGN.md).
+ * stages to its left, never those to its right (DESIGN.md): data, store, ingest, job, observe,
+ * exec.process, exec. {@code observe} defines the events executors emit, so it sits left of them.
  */
 class DataPathLayersTest {
     private static final JavaClasses CORE = new ClassFileImporter()
@@ -24,13 +25,16 @@ class DataPathLayersTest {
                 .layer("ingest").definedBy("dev.tsproc.ingest..")
                 .layer("job").definedBy("dev.tsproc.job..")
                 .layer("observe").definedBy("dev.tsproc.observe..")
-                // exec.process is the worker-process half of the exec stage, so it counts as exec.
-                .layer("exec").definedBy("dev.tsproc.exec..")
+                // The worker protocol and the worker's main sit below the executors: a worker JVM
+                // needs the protocol, the store and the job, never the coordinator or the task group.
+                .layer("exec.process").definedBy("dev.tsproc.exec.process..")
+                .layer("exec").definedBy("dev.tsproc.exec")
                 .whereLayer("exec").mayNotBeAccessedByAnyLayer()
-                .whereLayer("observe").mayOnlyBeAccessedByLayers("exec")
-                .whereLayer("job").mayOnlyBeAccessedByLayers("observe", "exec")
-                .whereLayer("ingest").mayOnlyBeAccessedByLayers("job", "observe", "exec")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("ingest", "job", "observe", "exec")
+                .whereLayer("exec.process").mayOnlyBeAccessedByLayers("exec")
+                .whereLayer("observe").mayOnlyBeAccessedByLayers("exec.process", "exec")
+                .whereLayer("job").mayOnlyBeAccessedByLayers("observe", "exec.process", "exec")
+                .whereLayer("ingest").mayOnlyBeAccessedByLayers("job", "observe", "exec.process", "exec")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("ingest", "job", "observe", "exec.process", "exec")
                 .withOptionalLayers(true)
                 .check(CORE);
     }

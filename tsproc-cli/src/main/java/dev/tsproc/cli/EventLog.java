@@ -9,19 +9,26 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The talk's per-process log ({@code --log}): one line per event with the worker's name in its
  * own colour, seconds since start, the event, the batch and its rows, and memory.
  *
  * <p>Colour only on a terminal and only when {@code NO_COLOR} is unset (no-color.org); with
- * {@code --log-format json}, one JSON object per line for machines. Lines are written whole
- * under a lock, so events from many threads never interleave within a line.
+ * {@code --log-format json}, one JSON object per line for machines.
+ *
+ * <p>Events arrive on the threads that compute; they are only queued there, and one thread of
+ * the log's own formats and writes them, so a slow terminal or pipe never stalls a batch (a
+ * synchronous log cost 30% of a 0.4 s run; see BENCHMARKS.md). {@link #close()} writes what is
+ * queued and stops that thread.
  */
-final class EventLog implements RunListener {
+final class EventLog implements RunListener, AutoCloseable {
     enum Format { text, json }
 
     private static final String[] PALETTE = {"\u001b[36m", "\u001b[33m", "\u001b[35m", "\u001b[32m", "\u001b[34m", "\u001b[31m",
@@ -33,11 +40,15 @@ final class EventLog implements RunListener {
     private final Format format;
     private final boolean colour;
     private final Map<String, String> colours = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
 
     EventLog(PrintWriter out, Format format, boolean colour) {
         this.out = out;
         this.format = format;
         this.colour = colour;
+        this.writer = Thread.ofPlatform().daemon().name("tsproc-log").start(this::write);
     }
 
     /** Whether to colour: a terminal, and NO_COLOR unset or empty. */
@@ -48,33 +59,85 @@ final class EventLog implements RunListener {
 
     @Override
     public void onEvent(Event e) {
-        String line = format == Format.json ? json(e) : text(e);
-        synchronized (out) {
-            out.println(line);
+        queue.add(e);
+    }
+
+    private void write() {
+        List<Event> ready = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Event first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                ready.add(first);
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(ready);
+            for (Event e : ready) {
+                out.println(format == Format.json ? json(e) : text(e));
+            }
+            ready.clear();
             out.flush();
         }
     }
 
-    String text(Event e) {
-        String worker = String.format(Locale.ROOT, "%-10s", e.worker());
-        if (colour) {
-            worker = colours.computeIfAbsent(e.worker(), w -> PALETTE[colours.size() % PALETTE.length]) + worker + RESET;
+    /** Writes every queued event, then stops the writer thread. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%9.3fs %s %-16s batch %d rows %d..%d",
-                e.atNanos() / 1e9, worker, e.kind().label(), e.batchIndex(), e.rowOffset(), e.rowOffset() + e.rowCount() - 1));
+        for (Event e; (e = queue.poll()) != null; ) {
+            out.println(format == Format.json ? json(e) : text(e));
+        }
+        out.flush();
+    }
+
+    String text(Event e) {
+        long millis = Math.floorDiv(e.atNanos() + 500_000, 1_000_000);
+        String seconds = Math.floorDiv(millis, 1000) + "." + String.valueOf(1000 + Math.floorMod(millis, 1000)).substring(1) + "s";
+        StringBuilder line = new StringBuilder(96);
+        pad(line, seconds, -10);
+        line.append(' ');
+        if (colour) {
+            line.append(colours.computeIfAbsent(e.worker(), w -> PALETTE[colours.size() % PALETTE.length]));
+        }
+        pad(line, e.worker(), 10);
+        if (colour) {
+            line.append(RESET);
+        }
+        line.append(' ');
+        pad(line, e.kind().label(), 16);
+        line.append(" batch ").append(e.batchIndex()).append(" rows ").append(e.rowOffset()).append("..")
+                .append(e.rowOffset() + e.rowCount() - 1);
         if (e.attempt() > 1) {
             line.append(" attempt ").append(e.attempt());
         }
         if (e.heapBytes() >= 0) {
-            line.append(String.format(Locale.ROOT, "  heap %.0f MB", e.heapBytes() / 1e6));
+            line.append("  heap ").append(Math.round(e.heapBytes() / 1e6)).append(" MB");
         }
         if (e.rssBytes() >= 0) {
-            line.append(String.format(Locale.ROOT, " rss %.0f MB", e.rssBytes() / 1e6));
+            line.append(" rss ").append(Math.round(e.rssBytes() / 1e6)).append(" MB");
         }
         if (!e.detail().isEmpty()) {
             line.append("  ").append(e.detail());
         }
         return line.toString();
+    }
+
+    /** Appends {@code text} padded to {@code width}: on the right if positive, on the left if negative. */
+    private static void pad(StringBuilder line, String text, int width) {
+        int spaces = Math.max(0, Math.abs(width) - text.length());
+        if (width < 0) {
+            line.repeat(' ', spaces).append(text);
+        } else {
+            line.append(text).repeat(' ', spaces);
+        }
     }
 
     static String json(Event e) {

@@ -47,6 +47,7 @@ final class ObserveOptions {
         private final RunMonitor monitor;
         private final Progress progress;
         private final StatusServer status;
+        private final EventLog eventLog;
         private final RunOptions options;
 
         Session(String job, String label, Map<String, String> configuration, long rows, RunOptions base,
@@ -60,8 +61,9 @@ final class ObserveOptions {
                     progress.advanceTo(monitor.rowsDone());
                 }
             });
-            if (log) {
-                listener = listener.andThen(new EventLog(err, logFormat, logFormat == EventLog.Format.text && EventLog.colourWanted()));
+            eventLog = log ? new EventLog(err, logFormat, logFormat == EventLog.Format.text && EventLog.colourWanted()) : null;
+            if (eventLog != null) {
+                listener = listener.andThen(eventLog);
             }
             options = base.withListener(listener);
             status = statusPort == null ? null
@@ -93,6 +95,9 @@ final class ObserveOptions {
 
         @Override
         public void close() {
+            if (eventLog != null) {
+                eventLog.close();
+            }
             progress.close();
             if (status != null) {
                 status.close();

@@ -61,13 +61,16 @@ class ObserveOutputsTest {
     @Test
     void theTextLogColoursEachWorkerOnlyWhenAsked() {
         StringWriter plain = new StringWriter();
-        new EventLog(new PrintWriter(plain), EventLog.Format.text, false).onEvent(event(EventKind.COMPUTE_STARTED, 1500, "worker-2", 7));
+        try (EventLog log = new EventLog(new PrintWriter(plain), EventLog.Format.text, false)) {
+            log.onEvent(event(EventKind.COMPUTE_STARTED, 1500, "worker-2", 7));
+        }
         assertThat(plain.toString()).isEqualTo(
                 "    1.500s worker-2   compute started  batch 7 rows 700..799  heap 50 MB rss 120 MB\n");
         StringWriter coloured = new StringWriter();
-        EventLog log = new EventLog(new PrintWriter(coloured), EventLog.Format.text, true);
-        log.onEvent(event(EventKind.COMPUTE_STARTED, 1, "worker-1", 1));
-        log.onEvent(event(EventKind.COMPUTE_STARTED, 1, "worker-2", 2));
+        try (EventLog log = new EventLog(new PrintWriter(coloured), EventLog.Format.text, true)) {
+            log.onEvent(event(EventKind.COMPUTE_STARTED, 1, "worker-1", 1));
+            log.onEvent(event(EventKind.COMPUTE_STARTED, 1, "worker-2", 2));
+        }
         String[] lines = coloured.toString().split("\n");
         assertThat(lines[0]).contains("\u001b[36mworker-1");
         assertThat(lines[1]).contains("\u001b[33mworker-2");

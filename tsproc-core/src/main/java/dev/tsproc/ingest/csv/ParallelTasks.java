@@ -75,19 +75,16 @@ final class ParallelTasks {
             }
         } catch (InterruptedException e) {
             stopped = true;
-            boolean interrupted = true;
             for (Thread worker : workers) {
                 while (worker.isAlive()) {
                     try {
                         worker.join();
                     } catch (InterruptedException again) {
-                        interrupted = true;
+                        // still waiting: the threads stop at their next check of the flag
                     }
                 }
             }
-            if (interrupted) {
-                throw e;
-            }
+            throw e;
         }
     }
 

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,9 @@ final class ImportCommand implements Callable<Integer> {
 
     @Mixin
     VerboseOption verbose;
+
+    @Mixin
+    QuietOption quiet;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The CSV file; gzip input is recognised by its content.")
     Path file;
@@ -102,7 +106,11 @@ final class ImportCommand implements Callable<Integer> {
         Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
         ImportResult result;
         try (ShutdownGuard guard = new ShutdownGuard()) {
-            result = CsvImporter.importFile(file, path, options);
+            boolean gzip = file.getFileName().toString().endsWith(".gz");
+            try (Progress progress = new Progress("import", gzip ? 0 : Files.size(file), "bytes",
+                    Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+                result = CsvImporter.importFile(file, path, options, progress::advanceTo);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

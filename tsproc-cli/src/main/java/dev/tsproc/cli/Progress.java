@@ -25,6 +25,7 @@ final class Progress implements AutoCloseable {
 
     private final String label;
     private final long total;
+    private final String unit;
     private final Mode mode;
     private final PrintWriter err;
     private final AtomicLong done = new AtomicLong();
@@ -33,8 +34,17 @@ final class Progress implements AutoCloseable {
     private volatile boolean closed;
 
     Progress(String label, long total, Mode mode, PrintWriter err) {
+        this(label, total, "rows", mode, err);
+    }
+
+    /**
+     * @param total how many {@code unit}s the work has, or 0 if unknown (a gzip file's text):
+     *              then no percentage or ETA is shown
+     */
+    Progress(String label, long total, String unit, Mode mode, PrintWriter err) {
         this.label = label;
         this.total = total;
+        this.unit = unit;
         this.mode = mode;
         this.err = err;
         this.drawer = mode == Mode.QUIET ? null : Thread.ofPlatform().daemon().name("tsproc-progress").start(this::draw);
@@ -81,16 +91,21 @@ final class Progress implements AutoCloseable {
 
     /** One status text: bar, percentage, rows, rate, elapsed and remaining time. */
     String status(long rows, double seconds) {
-        double fraction = total <= 0 ? 1 : Math.min(1, (double) rows / total);
+        boolean known = total > 0;
+        double fraction = known ? Math.min(1, (double) rows / total) : 0;
         double rate = seconds > 0 ? rows / seconds : 0;
-        String eta = rate > 0 && rows < total ? clock((total - rows) / rate) : "--:--";
+        String eta = known && rate > 0 && rows < total ? clock((total - rows) / rate) : "--:--";
         StringBuilder text = new StringBuilder();
         if (mode == Mode.BAR) {
             int filled = (int) (fraction * BAR_WIDTH);
             text.append(label).append(" [").append("#".repeat(filled)).append(".".repeat(BAR_WIDTH - filled)).append("] ");
         }
-        text.append(String.format(Locale.ROOT, "%3.0f%% %,d/%,d rows, %.1f M rows/s, elapsed %s, ETA %s",
-                fraction * 100, rows, total, rate / 1e6, clock(seconds), eta));
+        if (known) {
+            text.append(String.format(Locale.ROOT, "%3.0f%% %,d/%,d %s, ", fraction * 100, rows, total, unit));
+        } else {
+            text.append(String.format(Locale.ROOT, "%,d %s, ", rows, unit));
+        }
+        text.append(String.format(Locale.ROOT, "%.1f M %s/s, elapsed %s, ETA %s", rate / 1e6, unit, clock(seconds), eta));
         return text.toString();
     }
 

@@ -18,6 +18,13 @@ class ProgressTest {
     }
 
     @Test
+    void anUnknownTotalShowsCountAndRateWithoutPercentageOrEta() {
+        try (Progress p = new Progress("import", 0, "bytes", Progress.Mode.QUIET, new PrintWriter(new StringWriter()))) {
+            assertThat(p.status(3_000_000, 2.0)).isEqualTo("3,000,000 bytes, 1.5 M bytes/s, elapsed 0:02, ETA --:--");
+        }
+    }
+
+    @Test
     void aBarRedrawsInPlaceAndEndsWithANewLine() {
         StringWriter err = new StringWriter();
         try (Progress p = new Progress("gen", 10, Progress.Mode.BAR, new PrintWriter(err))) {

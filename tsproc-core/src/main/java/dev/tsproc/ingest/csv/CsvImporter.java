@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -88,7 +90,11 @@ public final class CsvImporter {
     private long inputBytes;
     private ThreadLocal<ChunkParser> parsers;
 
-    private CsvImporter(Path source, Path target, CsvOptions options) {
+    private final LongConsumer progress;
+    private final AtomicLong parsedBytes = new AtomicLong();
+
+    private CsvImporter(Path source, Path target, CsvOptions options, LongConsumer progress) {
+        this.progress = progress;
         this.source = source;
         this.target = target;
         this.options = options;
@@ -108,6 +114,15 @@ public final class CsvImporter {
      */
     public static ImportResult importFile(Path source, Path target, CsvOptions options)
             throws IOException, InterruptedException {
+        return importFile(source, target, options, bytes -> {});
+    }
+
+    /**
+     * As {@link #importFile(Path, Path, CsvOptions)}, telling {@code progress} the bytes of CSV
+     * text parsed so far (uncompressed bytes for gzip input), from parser threads.
+     */
+    public static ImportResult importFile(Path source, Path target, CsvOptions options, LongConsumer progress)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(options, "options");
@@ -125,7 +140,7 @@ public final class CsvImporter {
         if (directory == null || !Files.isDirectory(directory)) {
             throw new NoSuchFileException(String.valueOf(directory), null, "the directory for the store does not exist");
         }
-        CsvImporter importer = new CsvImporter(source, target, options);
+        CsvImporter importer = new CsvImporter(source, target, options, progress);
         try {
             return importer.run(start);
         } finally {
@@ -216,6 +231,15 @@ public final class CsvImporter {
 
     private void parseChunk(int k, MemorySegment data, long from, long to, long byteBase, boolean truncatedTail,
                             long estimatedRows) throws CsvFormatException {
+        try {
+            parseChunkBody(k, data, from, to, byteBase, truncatedTail, estimatedRows);
+        } finally {
+            progress.accept(parsedBytes.addAndGet(to - from));
+        }
+    }
+
+    private void parseChunkBody(int k, MemorySegment data, long from, long to, long byteBase, boolean truncatedTail,
+                                long estimatedRows) throws CsvFormatException {
         ParsedChunk chunk = new ParsedChunk(k, new ColumnBuffers(estimatedRows, layout.hasSeries()));
         synchronized (chunks) {
             while (chunks.size() <= k) {

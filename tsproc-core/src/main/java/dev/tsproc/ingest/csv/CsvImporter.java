@@ -143,6 +143,12 @@ public final class CsvImporter {
         CsvImporter importer = new CsvImporter(source, target, options, progress);
         try {
             return importer.run(start);
+        } catch (ClosedByInterruptException e) {
+            // An interrupt during a read or write of this thread closed its channel: the interrupt is what happened.
+            Thread.interrupted();
+            InterruptedException interrupted = new InterruptedException("interrupted while importing " + source);
+            interrupted.initCause(e);
+            throw interrupted;
         } finally {
             importer.release();
         }
@@ -497,8 +503,9 @@ public final class CsvImporter {
         }
         long lines = errorLog.nextLine() - 1;
         if (rows == 0) {
-            throw new CsvFormatException(source, errorCount > 0
-                    ? "all " + errorCount + " data lines are bad; nothing was imported"
+            throw new CsvFormatException(source, errorCount == 1
+                    ? "its only data line is bad: " + first.getFirst().message() + "; nothing was imported"
+                    : errorCount > 0 ? "all " + errorCount + " data lines are bad; nothing was imported"
                     : options.header() ? "the file has a header but no data lines" : "the file has no data lines",
                     first, errorCount);
         }
@@ -529,11 +536,6 @@ public final class CsvImporter {
                 TimeOrder.merge(runs, writer, options.threads(), tasks);
             }
             writer.commit();
-        } catch (ClosedByInterruptException e) {
-            Thread.interrupted();
-            InterruptedException interrupted = new InterruptedException("interrupted while writing " + target);
-            interrupted.initCause(e);
-            throw interrupted;
         }
         return new ImportResult(target, rows, dictionary.size(), lines, errorCount, first, inputBytes, !inOrder,
                 System.nanoTime() - start);

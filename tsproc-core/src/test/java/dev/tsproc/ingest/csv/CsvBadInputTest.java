@@ -196,6 +196,9 @@ class CsvBadInputTest {
         assertThat(e.getMessage()).endsWith("all 2 data lines are bad; nothing was imported");
         assertThat(e.errors()).hasSize(2);
         assertThat(e.errorCount()).isEqualTo(2);
+        assertThat(files().failure("ts,value\nx,1\n", options().onError(CsvOptions.OnError.SKIP)).getMessage())
+                .endsWith("its only data line is bad: line 2 (byte 9), field 1 'ts': 'x' is not a timestamp in format auto;"
+                        + " nothing was imported");
     }
 
     @Test

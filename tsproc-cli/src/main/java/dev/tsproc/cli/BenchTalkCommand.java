@@ -146,7 +146,10 @@ final class BenchTalkCommand implements Callable<Integer> {
             try (SharedSegments shm = SharedSegments.create(); JobSpec.Loaded loaded = jobSpec.load()) {
                 Path store = shm.newStorePath();
                 long start = System.nanoTime();
-                Generator.generate(GeneratorSpec.talk(rows), store, Runtime.getRuntime().availableProcessors());
+                try (Progress progress = new Progress("generate", rows, Progress.mode(false), err)) {
+                    Generator.generate(GeneratorSpec.talk(rows), store, Runtime.getRuntime().availableProcessors(),
+                            progress::advanceTo);
+                }
                 long generateNanos = System.nanoTime() - start;
                 err.printf(Locale.ROOT, "bench talk: %,d rows generated into shared memory in %.3f s (the one copy shared memory costs)%n",
                         rows, generateNanos / 1e9);

@@ -162,6 +162,27 @@ public final class ExactSum {
         return quotient(scaledValue(), BigInteger.ONE, MIN_EXPONENT);
     }
 
+    /** The mean of {@code count > 0} values summed in {@code sum}, rounded once; ±∞ or NaN if infinities were added. */
+    static double mean(ExactSum sum, long count) {
+        double special = sum.nonFinite();
+        return special != 0 ? special : quotient(sum.scaledValue(), BigInteger.valueOf(count), MIN_EXPONENT);
+    }
+
+    /**
+     * The sample standard deviation of {@code count >= 2} values from their exact sum
+     * {@code S1 = a·2^-scale} and sum of squares {@code S2 = b·2^-scale}:
+     * {@code var = (n·b·2^scale − a²) / (n(n−1)) · 2^(-2·scale)}, rounded once, then {@code sqrt}.
+     * No cancellation error, whatever the mean.
+     */
+    static double sampleStddev(BigInteger a, BigInteger b, int scale, long count) {
+        BigInteger n = BigInteger.valueOf(count);
+        BigInteger numerator = n.multiply(b).shiftLeft(scale).subtract(a.multiply(a));
+        if (numerator.signum() <= 0) {
+            return 0.0;
+        }
+        return Math.sqrt(quotient(numerator, n.multiply(BigInteger.valueOf(count - 1)), -2 * scale));
+    }
+
     /**
      * {@code numerator / denominator * 2^exponent}, rounded once to the nearest double, ties to
      * even, with IEEE overflow to infinity and gradual underflow.

@@ -149,41 +149,22 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
             double s = p.sum[g];
             return s == 0 ? 0.0 : s / count;
         }
-        ExactSum sum = p.bigSum[g];
-        double special = sum.nonFinite();
-        if (special != 0) {
-            return special;
-        }
-        return ExactSum.quotient(sum.scaledValue(), BigInteger.valueOf(count), -1074);
+        return ExactSum.mean(p.bigSum[g], count);
     }
 
-    /** As {@link Summary}: {@code var = (n·S2 − S1²) / (n(n−1))} from exact sums, one rounding, then sqrt. */
+    /** As {@link Summary}: from exact sums, one rounding, then sqrt ({@link ExactSum#sampleStddev}). */
     private static double stddev(QueryPartial p, int g, long count, boolean exact) {
         if (count < 2) {
             return Double.NaN;
         }
-        BigInteger a;
-        BigInteger b;
-        int exponent;
         if (!exact) {
-            a = BigInteger.valueOf((long) p.sum[g]);
-            b = BigInteger.valueOf((long) p.squares[g]);
-            exponent = 0;
-        } else {
-            ExactSum sum = p.bigSum[g];
-            ExactSum squares = p.bigSquares[g];
-            if (sum.nonFinite() != 0 || squares.nonFinite() != 0) {
-                return Double.NaN;
-            }
-            a = sum.scaledValue();
-            b = squares.scaledValue().shiftLeft(1074);
-            exponent = -2148;
+            return ExactSum.sampleStddev(BigInteger.valueOf((long) p.sum[g]), BigInteger.valueOf((long) p.squares[g]), 0, count);
         }
-        BigInteger n = BigInteger.valueOf(count);
-        BigInteger numerator = n.multiply(b).subtract(a.multiply(a));
-        if (numerator.signum() <= 0) {
-            return 0.0;
+        ExactSum sum = p.bigSum[g];
+        ExactSum squares = p.bigSquares[g];
+        if (sum.nonFinite() != 0 || squares.nonFinite() != 0) {
+            return Double.NaN;
         }
-        return Math.sqrt(ExactSum.quotient(numerator, n.multiply(BigInteger.valueOf(count - 1)), exponent));
+        return ExactSum.sampleStddev(sum.scaledValue(), squares.scaledValue(), 1074, count);
     }
 }

@@ -3,7 +3,6 @@ package dev.tsproc.job;
 import dev.tsproc.data.Column;
 
 import java.lang.foreign.MemorySegment;
-import java.math.BigInteger;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -179,33 +178,14 @@ public final class Summary {
     }
 
     private double mean(long count) {
-        double special = sum.nonFinite();
-        if (special != 0) {
-            return special;
-        }
-        return ExactSum.quotient(sum.scaledValue(), BigInteger.valueOf(count), -1074);
+        return ExactSum.mean(sum, count);
     }
 
-    /**
-     * Sample standard deviation from the exact sums: with {@code S1 = A·2^-1074} and
-     * {@code S2 = B·2^-1074}, {@code var = (n·B·2^1074 − A²) / (n(n−1)) · 2^-2148}, one rounding,
-     * then {@code sqrt}. No cancellation error, whatever the mean.
-     */
+    /** Sample standard deviation from the exact sums ({@link ExactSum#sampleStddev}). */
     private double stddev(long count) {
-        if (count < 2) {
+        if (count < 2 || sum.nonFinite() != 0 || squares.nonFinite() != 0) {
             return Double.NaN;
         }
-        if (sum.nonFinite() != 0 || squares.nonFinite() != 0) {
-            return Double.NaN;
-        }
-        BigInteger a = sum.scaledValue();
-        BigInteger b = squares.scaledValue();
-        BigInteger n = BigInteger.valueOf(count);
-        BigInteger numerator = n.multiply(b).shiftLeft(1074).subtract(a.multiply(a));
-        if (numerator.signum() <= 0) {
-            return 0.0;
-        }
-        BigInteger denominator = n.multiply(BigInteger.valueOf(count - 1));
-        return Math.sqrt(ExactSum.quotient(numerator, denominator, -2148));
+        return ExactSum.sampleStddev(sum.scaledValue(), squares.scaledValue(), 1074, count);
     }
 }

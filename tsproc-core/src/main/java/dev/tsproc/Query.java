@@ -1,6 +1,7 @@
 package dev.tsproc;
 
 import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.exec.RunOptions;
@@ -116,6 +117,15 @@ public final class Query {
     /** Runs on {@code workers} worker threads. */
     public Query workers(int workers) {
         options = options.withWorkers(workers);
+        return this;
+    }
+
+    /**
+     * Runs on worker threads of this JVM (the default) or on worker processes, JVMs of their own
+     * that map the same store (the answer is the same bits either way).
+     */
+    public Query executor(Executor.Kind executor) {
+        options = options.withExecutor(executor);
         return this;
     }
 

@@ -57,8 +57,11 @@ public final class Tsproc implements AutoCloseable {
     }
 
     /**
-     * Runs a custom job over every row with {@code options} (workers, batch size, failure policy).
+     * Runs a custom job over every row with {@code options} (workers, batch size, failure policy,
+     * executor). On worker processes the job must say how to rebuild it there
+     * ({@link Job#jobSpec()}) and how its partials travel ({@link dev.tsproc.job.PartialCodec}).
      *
+     * @throws IllegalArgumentException if worker processes are asked for a job that cannot run in them
      * @throws JobFailedException   if a batch failed; every failure is attached
      * @throws JobTimedOutException if the run missed its deadline
      * @throws InterruptedException if the calling thread was interrupted; all workers have ended

@@ -3,9 +3,9 @@ package dev.tsproc.exec;
 import dev.tsproc.observe.EventKind;
 
 import dev.tsproc.exec.process.MemorySample;
-import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.JobSpec;
+import dev.tsproc.job.PartialCodec;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
@@ -71,15 +71,15 @@ public final class Coordinator {
     /**
      * Runs {@code job} over every row of {@code store} with the executor and transfer of
      * {@code options}. Worker processes, if asked for, are started for this run and ended
-     * after it; they create the job from its name, so only built-in jobs can run in them this
-     * way — use {@link #run(Store, JobSpec, RunOptions)} for others.
+     * after it; they create the job from its {@link Job#jobSpec()}, which built-in jobs, queries
+     * and job classes that give one have.
      *
      * @throws JobFailedException        if a batch failed
      * @throws JobTimedOutException      if the job missed {@link RunOptions#timeout()}
      * @throws InterruptedException      if the calling thread was interrupted (a
      *                                   {@link JobCancelledException} saying how far the job got);
      *                                   every worker has ended when this is thrown
-     * @throws IllegalArgumentException  if worker processes are asked for a job that is not built in
+     * @throws IllegalArgumentException  if worker processes are asked for a job without a spec or codec
      * @throws java.io.UncheckedIOException if worker processes could not be started
      */
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options)
@@ -97,9 +97,11 @@ public final class Coordinator {
      */
     public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options, long firstRow, long rowEnd)
             throws JobFailedException, JobTimedOutException, InterruptedException {
-        JobSpec spec = job instanceof BuiltinJob ? JobSpec.builtin(job.name()) : null;
-        if (spec == null && options.executor() == Executor.Kind.PROCESSES) {
-            throw new IllegalArgumentException("job " + job.name() + " has no JobSpec, so it cannot run in worker processes");
+        JobSpec spec = null;
+        if (options.executor() == Executor.Kind.PROCESSES) {
+            spec = job.jobSpec().orElseThrow(() -> new IllegalArgumentException("job " + job.name()
+                    + " cannot run in worker processes: it has no JobSpec (see Job.jobSpec); run it on threads"));
+            PartialCodec.of(job); // fails before any worker JVM starts
         }
         try (Executor executor = executorFor(options, store)) {
             return run(store, job, spec, options, executor, firstRow, rowEnd);
@@ -116,7 +118,7 @@ public final class Coordinator {
      */
     public static RunResult<?> run(Store store, JobSpec spec, RunOptions options)
             throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
-        try (JobSpec.Loaded loaded = spec.load();
+        try (JobSpec.Loaded loaded = spec.load(store);
              Executor executor = executorFor(options, store)) {
             return run(store, loaded.job(), spec, options, executor, 0, store.rowCount());
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -73,6 +74,11 @@ public final class BuiltinJob implements Job<Summary, Stats>, PartialCodec<Summa
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public Optional<JobSpec> jobSpec() {
+        return Optional.of(JobSpec.builtin(name));
     }
 
     @Override

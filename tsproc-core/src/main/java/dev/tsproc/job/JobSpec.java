@@ -1,5 +1,7 @@
 package dev.tsproc.job;
 
+import dev.tsproc.store.Store;
+
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -103,6 +105,24 @@ public record JobSpec(String name, Map<String, String> parameters, List<Path> ja
         return new JobSpec(name, Map.of(), List.of());
     }
 
+    /** Whether this names the query job ({@link QueryJob#jobSpec()}), which is bound to a store. */
+    public boolean isQuery() {
+        return name.equals(QueryJob.JOB_NAME);
+    }
+
+    /**
+     * Creates the job over {@code store}: the query job a {@link QueryJob#jobSpec()} describes,
+     * or any other job as {@link #load()} does.
+     *
+     * @throws IllegalArgumentException in one sentence, if the job cannot be created
+     */
+    public Loaded load(Store store) {
+        if (isQuery()) {
+            return new Loaded(QueryJob.of(this, Objects.requireNonNull(store, "store")), null);
+        }
+        return load();
+    }
+
     /** Whether this names a built-in job rather than a class. */
     public boolean isBuiltin() {
         return BuiltinJob.NAMES.contains(name.toLowerCase(Locale.ROOT));
@@ -116,6 +136,10 @@ public record JobSpec(String name, Map<String, String> parameters, List<Path> ja
      *                                  job, has no suitable constructor, or rejects its parameters
      */
     public Loaded load() {
+        if (isQuery()) {
+            throw new IllegalArgumentException("the query job answers a query over one store; create it with QueryJob.on, "
+                    + "or with --agg and the other query options on the command line");
+        }
         if (isBuiltin()) {
             if (!parameters.isEmpty()) {
                 throw new IllegalArgumentException("the built-in job " + name + " takes no parameters, got "

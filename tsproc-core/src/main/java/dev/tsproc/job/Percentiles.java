@@ -3,13 +3,19 @@ package dev.tsproc.job;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.mapping.BitwiseLinearlyInterpolatedMapping;
 import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
-import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Bin;
+import com.datadoghq.sketch.ddsketch.store.PaginatedStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * The values of one group as percentiles need them: a mergeable DDSketch, or (exact mode) every
@@ -42,6 +48,12 @@ import java.util.Iterator;
  * value had entered one by one (a bin's count is an integer-valued double), but states, flags and
  * counts — like the talk's 0/1 values — skip the per-value sketch update.
  *
+ * <p><b>Memory.</b> Bins live in pages of a {@link PaginatedStore}, allocated only where values
+ * fall: a sketch costs a few kilobytes for data of a narrow range and at most tens of kilobytes
+ * for data from 1e-300 to 1e300 — where a dense store costs 2 MB per sign (so a thousand groups
+ * of such data, in a worker JVM's 512 MB heap, ran out of memory). Page lookups make an update
+ * about a third slower than a dense store's.
+ *
  * <p><b>Exact mode</b> keeps every value (8 bytes each, on the heap) and sorts them once at the
  * end: {@code O(n log n)} time and {@code 8n} bytes per group.
  *
@@ -56,6 +68,11 @@ public final class Percentiles {
      * mantissa bits, linearly interpolated — a few integer operations per value, no logarithm.
      */
     private static final IndexMapping MAPPING = new BitwiseLinearlyInterpolatedMapping(RELATIVE_ACCURACY);
+    /** Lowest and highest bin index a value can map to: a read bin outside them is corrupt. */
+    private static final int MIN_INDEX = MAPPING.index(MAPPING.minIndexableValue());
+    private static final int MAX_INDEX = MAPPING.index(MAPPING.maxIndexableValue());
+    /** Values read per step of an exact-mode partial: the array grows only as bytes arrive. */
+    private static final int READ_STEP = 1 << 16;
     static final int SMALL_OFFSET = 8;
     /** Counters per group in a small-count array: the integers -8..7, then NaN (ignored). */
     static final int SMALL_SLOTS = 2 * SMALL_OFFSET + 1;
@@ -74,7 +91,7 @@ public final class Percentiles {
             this.small = null;
             this.values = new double[16];
         } else {
-            this.sketch = new DDSketch(MAPPING, UnboundedSizeDenseStore::new);
+            this.sketch = new DDSketch(MAPPING, PaginatedStore::new);
             this.small = new long[SMALL_SLOTS];
         }
     }
@@ -271,5 +288,114 @@ public final class Percentiles {
             }
         }
         return Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * Writes the exact state for another process. Sketch mode: the small-integer counts, the
+     * infinity and zero counts, then each store's bins as (index, count) pairs in ascending
+     * index order — the sketch's whole content, so the reader's sketch answers and merges
+     * exactly as this one would. Exact mode: the values held. Written by tsproc itself rather than
+     * with {@code DDSketch.serialize}, whose reader would size its dense store from whatever
+     * indexes the bytes claim.
+     */
+    void writeTo(DataOutput out) throws IOException {
+        if (sketch == null) {
+            out.writeInt(size);
+            for (int i = 0; i < size; i++) {
+                out.writeLong(Double.doubleToRawLongBits(values[i]));
+            }
+            return;
+        }
+        for (long c : small) {
+            out.writeLong(c);
+        }
+        out.writeLong(positiveInfinities);
+        out.writeLong(negativeInfinities);
+        double negatives = sketch.getNegativeValueStore().getTotalCount();
+        double positives = sketch.getPositiveValueStore().getTotalCount();
+        out.writeLong((long) (sketch.getCount() - negatives - positives));
+        writeBins(sketch.getNegativeValueStore(), out);
+        writeBins(sketch.getPositiveValueStore(), out);
+    }
+
+    private static void writeBins(Store store, DataOutput out) throws IOException {
+        List<Bin> bins = new ArrayList<>();
+        store.getAscendingIterator().forEachRemaining(bins::add);
+        out.writeInt(bins.size());
+        for (Bin bin : bins) {
+            out.writeInt(bin.getIndex());
+            out.writeLong((long) bin.getCount());
+        }
+    }
+
+    /**
+     * Reads what {@link #writeTo} wrote, rejecting any state it cannot have written: a negative
+     * count, a bin index no value maps to, bins out of order. Allocates only as data arrives.
+     *
+     * @param exact whether the job keeps every value (it must match the writer's mode)
+     */
+    static Percentiles readFrom(DataInput in, boolean exact) throws IOException {
+        Percentiles p = new Percentiles(exact);
+        if (exact) {
+            int n = in.readInt();
+            if (n < 0) {
+                throw new IOException("percentile values count=" + n + " is negative");
+            }
+            for (int read = 0; read < n; ) {
+                int step = Math.min(READ_STEP, n - read);
+                p.values = Arrays.copyOf(p.values, Math.max(p.values.length, read + step));
+                for (int i = 0; i < step; i++) {
+                    double v = Double.longBitsToDouble(in.readLong());
+                    if (v != v) {
+                        throw new IOException("percentile value[" + (read + i) + "] is NaN");
+                    }
+                    p.values[read + i] = v;
+                }
+                read += step;
+                p.size = read;
+            }
+            return p;
+        }
+        for (int k = 0; k < SMALL_SLOTS; k++) {
+            p.small[k] = count(in.readLong(), "small[" + k + "]");
+        }
+        p.positiveInfinities = count(in.readLong(), "positiveInfinities");
+        p.negativeInfinities = count(in.readLong(), "negativeInfinities");
+        long zeros = count(in.readLong(), "zeros");
+        if (zeros > 0) {
+            p.sketch.accept(0.0, zeros);
+        }
+        readBins(in, p.sketch.getNegativeValueStore(), "negative");
+        readBins(in, p.sketch.getPositiveValueStore(), "positive");
+        return p;
+    }
+
+    private static void readBins(DataInput in, Store store, String which)
+            throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_INDEX - MIN_INDEX + 1) {
+            throw new IOException(which + " bins count=" + n + " is outside [0, " + (MAX_INDEX - MIN_INDEX + 1) + "]");
+        }
+        long previous = Long.MIN_VALUE;
+        for (int b = 0; b < n; b++) {
+            int index = in.readInt();
+            if (index < MIN_INDEX || index > MAX_INDEX || index <= previous) {
+                throw new IOException(which + " bin[" + b + "] index=" + index + " is out of order or outside ["
+                        + MIN_INDEX + ", " + MAX_INDEX + "]");
+            }
+            long c = in.readLong();
+            if (c <= 0 || c > 1L << 53) {
+                throw new IOException(which + " bin[" + b + "] count=" + c + " is outside [1, 2^53]");
+            }
+            store.add(index, (double) c);
+            previous = index;
+        }
+    }
+
+    private static long count(long value, String field) throws IOException {
+        if (value < 0) {
+            throw new IOException("percentile " + field + "=" + value + " is negative");
+        }
+        return value;
     }
 }

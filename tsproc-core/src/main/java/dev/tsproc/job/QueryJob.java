@@ -5,8 +5,12 @@ import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.store.Store;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -50,7 +54,9 @@ import java.util.concurrent.CancellationException;
  * @implNote The partial holds one entry per group of its batch. Groups are (bucket, series)
  * pairs met in the data, so memory is proportional to the number of result rows, not to rows.
  */
-public final class QueryJob implements Job<QueryPartial, QueryResult> {
+public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCodec<QueryPartial> {
+    /** The job's name, in reports and in its {@link JobSpec}. */
+    public static final String JOB_NAME = "query";
     /** Rows per block of the kernels: the block is copied to the heap, 24 KB, in L1. */
     static final int BLOCK = 2048;
     private static final int BLOCKS_PER_CHECK = 32;
@@ -159,6 +165,26 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
         return new QueryJob(spec, dictionary, hasSeries);
     }
 
+    /**
+     * The query job {@code spec} describes (as {@link #jobSpec()} made it) over {@code store}: how
+     * a worker process creates the job the coordinator runs.
+     *
+     * @throws IllegalArgumentException if a parameter is missing or malformed, or does not fit the store
+     */
+    static QueryJob of(JobSpec spec, Store store) {
+        return on(store, QueryParameters.fromParameters(spec.parameters(), store.dictionary()));
+    }
+
+    /**
+     * This query as plain data, so worker processes that open the same store create the same job.
+     *
+     * @throws IllegalArgumentException if the query names too many series to send to worker processes
+     */
+    @Override
+    public Optional<JobSpec> jobSpec() {
+        return Optional.of(QueryParameters.toJobSpec(spec, selectedSeries(spec, dictionary)));
+    }
+
     /** Ascending ids of the spec's series, or {@code null} for all. */
     private static int[] selectedSeries(QuerySpec spec, SeriesDictionary dictionary) {
         if (spec.series().isEmpty()) {
@@ -189,7 +215,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
 
     @Override
     public String name() {
-        return "query";
+        return JOB_NAME;
     }
 
     @Override
@@ -205,6 +231,16 @@ public final class QueryJob implements Job<QueryPartial, QueryResult> {
     @Override
     public QueryResult finish(QueryPartial partial) {
         return QueryResult.of(spec, dictionary, partial, quantiles);
+    }
+
+    @Override
+    public void writePartial(QueryPartial partial, DataOutput out) throws IOException {
+        QueryPartialCodec.write(partial, percentiles, out);
+    }
+
+    @Override
+    public QueryPartial readPartial(DataInput in) throws IOException {
+        return QueryPartialCodec.read(in, percentiles, spec.exactPercentiles());
     }
 
     @Override

@@ -183,7 +183,7 @@ public final class Worker {
         try {
             Path path = checkedStorePath(o.storePath());
             opened = Store.open(path);
-            loaded = o.job().load();
+            loaded = o.job().load(opened);
             codec = PartialCodec.of(loaded.job());
             store = opened;
         } catch (IOException | RuntimeException e) {

@@ -1,0 +1,236 @@
+package dev.tsproc.job;
+
+import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.RunOptions;
+import dev.tsproc.store.Store;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A query crosses a process boundary twice: as a {@link JobSpec} a worker rebuilds the job from,
+ * and as partials the coordinator decodes. Both must give the coordinator exactly what it would
+ * have computed itself, and forged bytes must be refused.
+ */
+class QueryCodecTest {
+    @TempDir
+    Path dir;
+
+    static byte[] encode(QueryJob job, QueryPartial p) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            job.writePartial(p, new DataOutputStream(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static QueryPartial decode(QueryJob job, byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        QueryPartial p = job.readPartial(in);
+        assertThat(in.available()).as("bytes left after the partial").isZero();
+        return p;
+    }
+
+    /**
+     * What a worker process does, in one JVM: rebuild the job from its spec, map, encode; the
+     * coordinator decodes. Must give the same bits as running the job directly.
+     */
+    @Property(tries = 120)
+    void partialsRebuiltFromTheSpecAndDecodedGiveTheSameBits(@ForAll long seed, @ForAll @IntRange(max = 3000) int n,
+                                                             @ForAll @IntRange(min = 1, max = 700) int batchRows)
+            throws Exception {
+        QueryJobTest.Data data = QueryJobTest.randomData(seed, n);
+        QuerySpec spec = QueryJobTest.randomSpec(seed, data, seed % 3 == 0);
+        // jqwik properties get no @TempDir: a file of their own in the temporary directory
+        Path file = data.write(Path.of(System.getProperty("java.io.tmpdir"), "tsproc-codec-" + System.nanoTime() + ".tsp"));
+        try (Store store = Store.open(file)) {
+            QueryJob job = QueryJob.on(store, spec);
+            JobSpec shipped = job.jobSpec().orElseThrow();
+            QueryJob rebuilt;
+            try (JobSpec.Loaded loaded = shipped.load(store)) {
+                rebuilt = (QueryJob) loaded.job();
+            }
+            assertThat(rebuilt.spec()).isEqualTo(spec);
+            Job<QueryPartial, QueryResult> viaBytes = Job.of("via-bytes", job::empty,
+                    batch -> {
+                        try {
+                            return decode(job, encode(rebuilt, rebuilt.map(batch)));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    job::combine, job::finish);
+            RowRange rows = job.rowRange(store);
+            RunOptions options = RunOptions.defaults().withWorkers(2).withBatchRows(batchRows);
+            QueryResult direct = Coordinator.run(store, job, options, rows.firstRow(), rows.rowEnd()).result();
+            QueryResult shippedResult = Coordinator.run(store, viaBytes, options, rows.firstRow(), rows.rowEnd()).result();
+            assertThat(bits(shippedResult)).isEqualTo(bits(direct));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    static List<Object> bits(QueryResult r) {
+        List<Object> out = new ArrayList<>();
+        for (QueryResult.Row row : r.rows()) {
+            out.add(row.series());
+            out.add(row.bucketStartNanos());
+            for (double v : row.values()) {
+                out.add(Double.doubleToRawLongBits(v));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aLongSeriesListIsCutIntoParametersAndAnOverlongOneRefusedInOneSentence() {
+        SeriesDictionary dictionary = SeriesDictionary.of(IntStream.range(0, 60_000).mapToObj(i -> "sensor-" + i).toList());
+        List<String> many = IntStream.range(0, 20_000).map(i -> 3 * i).mapToObj(dictionary::name).toList();
+        QuerySpec spec = new QuerySpec(List.of(Aggregate.COUNT, Aggregate.P99), true, 60_000_000_000L, -5, 1L << 60, many, true);
+        QueryJob job = QueryJob.of(spec, dictionary, true);
+        JobSpec shipped = job.jobSpec().orElseThrow();
+        assertThat(shipped.parameters().keySet()).contains("series.0", "series.1", "series.20");
+        QuerySpec back = QueryParameters.fromParameters(shipped.parameters(), dictionary);
+        assertThat(back).isEqualTo(new QuerySpec(spec.aggregates(), true, spec.bucketNanos(), -5, 1L << 60,
+                many.stream().sorted((a, b) -> Integer.compare(dictionary.idOf(a), dictionary.idOf(b))).toList(), true));
+
+        List<String> all = IntStream.range(0, 60_000).mapToObj(dictionary::name).toList();
+        QueryJob huge = QueryJob.of(new QuerySpec(List.of(Aggregate.COUNT), false, 0, Long.MIN_VALUE, Long.MAX_VALUE, all, false),
+                dictionary, true);
+        assertThatThrownBy(huge::jobSpec).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a query of 60000 series is too long to send to worker processes; run it on threads, or name fewer series");
+    }
+
+    @Test
+    void percentileQuantilesSurviveTheirLabels() {
+        SeriesDictionary none = SeriesDictionary.empty();
+        double[] quantiles = {0, 1, 0.5, 0.99, 0.999, 0.123456789, 1e-9, 0.3333333333333333};
+        List<Aggregate> aggs = Arrays.stream(quantiles).mapToObj(Aggregate::percentile).toList();
+        QuerySpec spec = new QuerySpec(aggs, false, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false);
+        JobSpec shipped = QueryJob.of(spec, none, false).jobSpec().orElseThrow();
+        assertThat(QueryParameters.fromParameters(shipped.parameters(), none)).isEqualTo(spec);
+    }
+
+    @Test
+    void malformedParametersAreRefusedNamingTheParameter() {
+        SeriesDictionary two = SeriesDictionary.of(List.of("a", "b"));
+        Map<String, String> good = QueryJob.of(new QuerySpec(Aggregate.STATS, true, 0, Long.MIN_VALUE, Long.MAX_VALUE,
+                List.of("b"), false), two, true).jobSpec().orElseThrow().parameters();
+        assertThat(QueryParameters.fromParameters(good, two).series()).containsExactly("b");
+        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "series.0", "7"), two))
+                .hasMessage("query parameter series.0 names series id 7, but the store has 2 series");
+        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "series.0", "99999999999"), two))
+                .hasMessageContaining("names series id 99999999999");
+        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "every-ns", "1m"), two))
+                .hasMessage("query parameter every-ns='1m' is not an integer");
+        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "by-series", "yes"), two))
+                .hasMessage("query parameter by-series must be true or false");
+        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "threshold", "1"), two))
+                .hasMessage("the query job has no parameter threshold");
+        Map<String, String> noAgg = new HashMap<>(good);
+        noAgg.remove("agg");
+        assertThatThrownBy(() -> QueryParameters.fromParameters(noAgg, two)).hasMessage("the query job needs the parameter agg");
+        assertThatThrownBy(() -> new JobSpec(QueryJob.JOB_NAME, good, List.of()).load())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the query job answers a query over one store");
+    }
+
+    private static Map<String, String> with(Map<String, String> parameters, String key, String value) {
+        Map<String, String> copy = new HashMap<>(parameters);
+        copy.put(key, value);
+        return copy;
+    }
+
+    /** A partial of two groups in one bucket, with exact sums and a sketch, from a real batch. */
+    private QueryJob forgeryJob;
+
+    private byte[] goodPartial() throws IOException {
+        long[] ts = {0, 1, 2, 3};
+        double[] values = {1.5, 1e300, 2, Double.NaN};
+        int[] series = {0, 1, 0, 1};
+        Path file = dev.tsproc.testkit.TestStores.write(dir.resolve("forge.tsp"), ts, values, series,
+                SeriesDictionary.of(List.of("a", "b")));
+        try (Store store = Store.open(file)) {
+            forgeryJob = QueryJob.on(store, new QuerySpec(List.of(Aggregate.SUM, Aggregate.STDDEV, Aggregate.P50), true, 0,
+                    Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false));
+            return encode(forgeryJob, forgeryJob.map(store.view(0, 0, 4)));
+        }
+    }
+
+    @Test
+    void refusesForgedPartials() throws IOException {
+        byte[] good = goodPartial();
+        assertThat(decode(forgeryJob, good).size()).isEqualTo(2);
+        // group 0 starts at byte 4: bucket i64, series i32, rows i64, missing i64, then six doubles and the flags
+        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 0, -1))).hasMessage("query partial groups=-1 is negative");
+        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 12, -2))).hasMessage("query partial group[0] series=-2 is negative");
+        assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 24, 9))).hasMessage("query partial group[0] rows=2 missing=9 are inconsistent");
+        assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 32, Double.doubleToRawLongBits(0.5))))
+                .hasMessage("query partial group[0] sum=0.5 is not an integer of magnitude at most 2^53");
+        byte[] flags = good.clone();
+        flags[80] = 4;
+        assertThatThrownBy(() -> decode(forgeryJob, flags)).hasMessage("query partial group[0] flags=4 has unknown bits");
+        assertThatThrownBy(() -> decode(forgeryJob, Arrays.copyOf(good, good.length - 1))).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 0, Integer.MAX_VALUE))).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void refusesForgedSketches() throws IOException {
+        Percentiles p = new Percentiles(false);
+        for (double v : new double[] {-3.5, 0, 0, 2.25, 1e10, Double.POSITIVE_INFINITY, 5}) {
+            p.accept(v);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        p.writeTo(new DataOutputStream(bytes));
+        byte[] good = bytes.toByteArray();
+        double[] qs = {0, 0.25, 0.5, 0.75, 1};
+        assertThat(readSketch(good).valuesAt(qs, -3.5, Double.POSITIVE_INFINITY))
+                .containsExactly(p.valuesAt(qs, -3.5, Double.POSITIVE_INFINITY));
+        int bins = 8 * (Percentiles.SMALL_SLOTS + 3);
+        assertThatThrownBy(() -> readSketch(putLong(good, 0, -1))).hasMessage("percentile small[0]=-1 is negative");
+        assertThatThrownBy(() -> readSketch(putInt(good, bins, -1))).hasMessageContaining("negative bins count=-1 is outside");
+        assertThatThrownBy(() -> readSketch(putInt(good, bins + 4, Integer.MIN_VALUE)))
+                .hasMessageContaining("negative bin[0] index=-2147483648 is out of order or outside");
+        assertThatThrownBy(() -> readSketch(putLong(good, bins + 8, 0))).hasMessage("negative bin[0] count=0 is outside [1, 2^53]");
+    }
+
+    private static Percentiles readSketch(byte[] bytes) throws IOException {
+        return Percentiles.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), false);
+    }
+
+    private static byte[] putInt(byte[] bytes, int offset, int value) {
+        byte[] copy = bytes.clone();
+        ByteBuffer.wrap(copy).putInt(offset, value);
+        return copy;
+    }
+
+    private static byte[] putLong(byte[] bytes, int offset, long value) {
+        byte[] copy = bytes.clone();
+        ByteBuffer.wrap(copy).putLong(offset, value);
+        return copy;
+    }
+}

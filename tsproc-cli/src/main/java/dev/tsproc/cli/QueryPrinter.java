@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Prints a query's rows as an aligned table, CSV or JSON (an array of objects). Columns:
@@ -41,6 +44,23 @@ final class QueryPrinter {
             case json -> json(result, header, out);
         }
         out.flush();
+    }
+
+    /**
+     * The result in a few lines for reports: each aggregate when there is one group, otherwise
+     * the number of groups (the rows themselves go to standard output).
+     */
+    static Map<String, String> asText(QueryResult result) {
+        Map<String, String> text = new LinkedHashMap<>();
+        if (result.rows().size() == 1) {
+            QueryResult.Row row = result.rows().getFirst();
+            for (Aggregate a : result.aggregates()) {
+                text.put(a.label(), StatsPrinter.text(result.value(row, a)));
+            }
+        } else {
+            text.put("groups", String.format(Locale.ROOT, "%,d", result.rows().size()));
+        }
+        return text;
     }
 
     private static List<String> cells(QueryResult result, QueryResult.Row row) {

@@ -1,17 +1,14 @@
 package dev.tsproc.cli;
 
-import dev.tsproc.Query;
-import dev.tsproc.Tsproc;
-import dev.tsproc.exec.RunOptions;
-import dev.tsproc.exec.RunResult;
-import dev.tsproc.job.QueryResult;
+import dev.tsproc.exec.Executor;
+import dev.tsproc.job.Aggregate;
+import dev.tsproc.job.JobSpec;
+import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QuerySpec;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
 
-import java.util.Locale;
-
-/** Runs the query that {@code tsproc run}'s query options describe and prints it. */
+/** The query that {@code tsproc run}'s query options describe: checked, then made a job. */
 final class QueryRun {
     private QueryRun() {}
 
@@ -33,25 +30,43 @@ final class QueryRun {
         }
     }
 
-    static int run(CommandLine cli, Store store, QueryOptions options, RunOptions run, OutputFormat format) throws Exception {
-        QuerySpec spec;
+    /** A query job over a store, and the spec its worker processes create it from (null on threads). */
+    record Prepared(QueryJob job, JobSpec spec) {}
+
+    /**
+     * The query the options describe, over {@code store}.
+     *
+     * @throws CommandLine.ParameterException if the store cannot answer it (an unknown series, no
+     *                                        series column) or it cannot go to worker processes
+     */
+    static Prepared prepare(CommandLine cli, Store store, QueryOptions options, Executor.Kind executor) {
         try {
-            spec = options.spec();
+            QueryJob job = QueryJob.on(store, options.spec());
+            return new Prepared(job, executor == Executor.Kind.PROCESSES ? job.jobSpec().orElseThrow() : null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
-        Query query = Tsproc.of(store).query().spec(spec).options(run);
-        RunResult<QueryResult> result;
-        try {
-            result = query.runMeasured();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, e.getMessage());
+    }
+
+    /** The query in the command line's words, for reports: {@code query count,p99 by series every PT1M}. */
+    static String describe(QuerySpec spec) {
+        StringBuilder s = new StringBuilder("query ");
+        s.append(String.join(",", spec.aggregates().stream().map(Aggregate::label).toList()));
+        if (spec.bySeries()) {
+            s.append(" by series");
         }
-        QueryPrinter.print(result.result(), format, cli.getOut());
-        double seconds = result.elapsed().toNanos() / 1e9;
-        cli.getErr().printf(Locale.ROOT, "query over %,d rows in range in %.3f s: %d groups, %d batches on %d worker threads, %.1f M rows/s%n",
-                result.rows(), seconds, result.result().rows().size(), result.batches(), result.workers(),
-                seconds == 0 ? 0 : result.rows() / seconds / 1e6);
-        return ExitCodes.OK;
+        if (spec.byTime()) {
+            s.append(" every ").append(spec.bucket());
+        }
+        if (spec.fromNanos() != Long.MIN_VALUE) {
+            s.append(" from ").append(QuerySpec.format(spec.fromNanos()));
+        }
+        if (spec.toNanos() != Long.MAX_VALUE) {
+            s.append(" to ").append(QuerySpec.format(spec.toNanos()));
+        }
+        if (!spec.series().isEmpty()) {
+            s.append(" of ").append(spec.series().size()).append(" series");
+        }
+        return s.toString();
     }
 }

@@ -10,8 +10,12 @@ import dev.tsproc.exec.TaskGroup;
 import dev.tsproc.exec.ThreadExecutor;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.job.Job;
 import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.PartialCodec;
+import dev.tsproc.job.QueryJob;
+import dev.tsproc.job.QueryResult;
+import dev.tsproc.job.RowRange;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
@@ -33,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code tsproc run}: runs a job over a store. Without a file, the built-in default: the talk's
@@ -207,43 +212,80 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int runOn(Path path, JobSpec job, RunOptions options) throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        try (Store store = Store.open(path); JobSpec.Loaded loaded = job.load()) {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Store store = Store.open(path)) {
             if (verify) {
                 store.verifyChecksums();
             }
             if (query.isQuery()) {
-                return QueryRun.run(spec.commandLine(), store, query, options, format);
+                QueryRun.Prepared prepared = QueryRun.prepare(spec.commandLine(), store, query, options.executor());
+                RowRange rows = prepared.job().rowRange(store);
+                Executed<QueryResult> run = execute(path, store, prepared.job(), prepared.spec(),
+                        QueryRun.describe(prepared.job().spec()), options, rows.firstRow(), rows.rowEnd(), QueryPrinter::asText);
+                QueryPrinter.print(run.result().result(), format, out);
+                report(run, options, String.format(Locale.ROOT, "%,d groups, ", run.result().result().rows().size()));
+            } else {
+                try (JobSpec.Loaded loaded = job.load()) {
+                    Executed<?> run = execute(path, store, loaded.job(), job, loaded.job().name(), options, 0,
+                            store.rowCount(), StatsPrinter::asText);
+                    StatsPrinter.printResult(loaded.job().name(), run.result().result(), format, out);
+                    report(run, options, "");
+                }
             }
-            int workerCount = options.workersFor(store.rowCount());
-            String startup = "";
-            try (Executor executor = switch (options.executor()) {
-                case THREADS -> new ThreadExecutor(workerCount);
-                case PROCESSES -> {
-                    ProcessExecutor pool = ProcessExecutor.start(workerCount, ProcessExecutor.Config.defaults()
-                            .withAllowedStores(List.of(path)).withWorkerLog(err::println));
-                    startup = String.format(Locale.ROOT, "; worker JVMs started in %.3f s", pool.startup().toNanos() / 1e9);
-                    yield pool;
-                }
-            }) {
-                String label = options.executor().name().toLowerCase(Locale.ROOT) + "/" + options.transfer().label()
-                        + " ×" + workerCount;
-                RunResult<?> run;
-                try (ObserveOptions.Session observed = observe.new Session(loaded.job().name(), label,
-                        ObserveOptions.configuration(path, loaded.job().name(), options), store.rowCount(), options,
-                        store.fileSize(), quiet.quiet, err)) {
-                    run = Coordinator.run(store, loaded.job(), job, observed.options(), executor);
-                    observed.finished(run, StatsPrinter.asText(run.result()));
-                }
-                StatsPrinter.printResult(loaded.job().name(), run.result(), format, spec.commandLine().getOut());
-                double seconds = run.elapsed().toNanos() / 1e9;
-                err.printf(Locale.ROOT, "%s over %,d rows in %.3f s: %d batches on %d worker %s, %s transfer, %.1f M rows/s%s%n",
-                        loaded.job().name(), run.rows(), seconds, run.batches(), run.workers(),
-                        options.executor() == Executor.Kind.THREADS ? "threads" : "JVMs", options.transfer().label(),
-                        seconds == 0 ? 0 : run.rows() / seconds / 1e6, startup);
-                return ExitCodes.OK;
+            return ExitCodes.OK;
+        }
+    }
+
+    /** A finished run and how long its worker JVMs took to start (empty on threads). */
+    private record Executed<R>(RunResult<R> result, String name, String startup) {}
+
+    /**
+     * Runs {@code job} over rows {@code [firstRow, rowEnd)} on the executor {@code options} ask
+     * for, observed as {@link ObserveOptions} say: progress, log, timeline, report, status.
+     *
+     * @param jobSpec how worker processes create the job; unused on threads
+     */
+    private <R> Executed<R> execute(Path path, Store store, Job<?, R> job, JobSpec jobSpec, String description,
+                                    RunOptions options, long firstRow, long rowEnd, Function<R, Map<String, String>> asText)
+            throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        int workerCount = options.workersFor(rowEnd - firstRow);
+        String startup = "";
+        try (Executor executor = switch (options.executor()) {
+            case THREADS -> new ThreadExecutor(workerCount);
+            case PROCESSES -> {
+                ProcessExecutor pool = ProcessExecutor.start(workerCount, ProcessExecutor.Config.defaults()
+                        .withAllowedStores(List.of(path)).withWorkerLog(err::println));
+                startup = String.format(Locale.ROOT, "; worker JVMs started in %.3f s", pool.startup().toNanos() / 1e9);
+                yield pool;
+            }
+        }) {
+            String label = options.executor().name().toLowerCase(Locale.ROOT) + "/" + options.transfer().label()
+                    + " ×" + workerCount;
+            try (ObserveOptions.Session observed = observe.new Session(job.name(), label,
+                    ObserveOptions.configuration(path, description, options), rowEnd - firstRow, options,
+                    store.fileSize(), quiet.quiet, err)) {
+                RunResult<R> run = runTyped(store, job, jobSpec, observed.options(), executor, firstRow, rowEnd);
+                observed.finished(run, asText.apply(run.result()));
+                return new Executed<>(run, job.name(), startup);
             }
         }
+    }
+
+    private static <P, R> RunResult<R> runTyped(Store store, Job<P, R> job, JobSpec jobSpec, RunOptions options,
+                                                Executor executor, long firstRow, long rowEnd) throws Exception {
+        return Coordinator.run(store, job, jobSpec, options, executor, firstRow, rowEnd);
+    }
+
+    /** The closing line on standard error: how much, how fast, on what. */
+    private void report(Executed<?> executed, RunOptions options, String groups) {
+        RunResult<?> run = executed.result();
+        double seconds = run.elapsed().toNanos() / 1e9;
+        spec.commandLine().getErr().printf(Locale.ROOT,
+                "%s over %,d rows in %.3f s: %s%d batches on %d worker %s, %s transfer, %.1f M rows/s%s%n",
+                executed.name(), run.rows(), seconds, groups, run.batches(), run.workers(),
+                options.executor() == Executor.Kind.THREADS ? "threads" : "JVMs", options.transfer().label(),
+                seconds == 0 ? 0 : run.rows() / seconds / 1e6, executed.startup());
     }
 
     private static double seconds(long startNanos) {

@@ -51,7 +51,30 @@ class QueryCommandTest {
                 "--to", "1700000100", "--series", "s1,s2", "--format", "json");
         assertThat(o.exit()).as(o.err()).isZero();
         assertThat(o.out()).startsWith("[{\"count\":").contains("}]");
-        assertThat(o.err()).contains("query over 60,000 rows in range");
+        assertThat(o.err()).contains("query over 60,000 rows in");
+    }
+
+    @Test
+    void aQueryOnWorkerProcessesPrintsWhatThreadsPrintAndIsObserved() throws Exception {
+        Path path = store();
+        String[] query = {"run", path.toString(), "--agg", "stats,first,last,p50,p99", "--by", "series", "--every", "1m",
+                "--series", "s0,s2", "--from", "2023-11-14T22:14:00Z", "--format", "csv", "--workers", "2",
+                "--batch-rows", "7000"};
+        Outcome threads = run(query);
+        Path timeline = dir.resolve("query.json");
+        Outcome processes = run(concat(query, "--executor", "processes", "--transfer", "copy", "--timeline", timeline.toString()));
+        assertThat(processes.exit()).as(processes.err()).isZero();
+        assertThat(processes.out()).isEqualTo(threads.out()).contains("s2,2023-11-14T22:16:00Z,");
+        assertThat(processes.err()).contains("6 groups", "on 2 worker JVMs, copy transfer", "worker JVMs started in");
+        assertThat(java.nio.file.Files.readString(timeline))
+                .contains("\"job\":\"query count,missing,sum,mean,min,max,stddev,first,last,p50,p99 by series every PT1M"
+                        + " from 2023-11-14T22:14:00Z of 2 series\"", "\"worker\":\"worker-2\"");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

@@ -77,7 +77,7 @@ public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucke
     }
 
     /** {@code nanos} as an ISO-8601 UTC instant, or "-inf"/"+inf" for the open bounds. */
-    static String format(long nanos) {
+    public static String format(long nanos) {
         if (nanos == Long.MIN_VALUE) {
             return "-inf";
         }

@@ -18,9 +18,9 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code tsproc info}: a store's schema and size, after verifying its checksums. */
+/** {@code tsproc info}: a store's schema and size, after verifying its checksums and time order. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show a store's schema, rows, bytes and time range, and verify its checksums.")
+        description = "Show a store's schema, rows, bytes and time range, and verify its checksums and time order.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,7 +34,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json. Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
-    @Option(names = "--no-verify", negatable = false, description = "Skip reading all data to verify checksums.")
+    @Option(names = "--no-verify", negatable = false, description = "Skip reading all data to verify checksums and time order.")
     boolean noVerify;
 
     @Override
@@ -42,7 +42,7 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Store store = Store.open(file)) {
             if (!noVerify) {
-                store.verifyChecksums();
+                store.verify();
             }
             String checksums = noVerify ? "not verified" : "ok";
             String first = store.rowCount() == 0 ? "" : instant(store.column(Column.TS).getAtIndex(Column.TS_LAYOUT, 0));

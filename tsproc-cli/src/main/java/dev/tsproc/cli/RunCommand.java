@@ -115,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json. Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
-    @Option(names = "--verify", description = "Verify the store's checksums before running (reads all data once more).")
+    @Option(names = "--verify", description = "Verify the store's checksums and time order before running (reads all data once more).")
     boolean verify;
 
     @Option(names = "--rows", description = "Rows of the built-in default dataset. Default: " + DEFAULT_ROWS_TEXT + ".")
@@ -215,7 +215,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Store store = Store.open(path)) {
             if (verify) {
-                store.verifyChecksums();
+                store.verify();
             }
             if (query.isQuery()) {
                 QueryRun.Prepared prepared = QueryRun.prepare(spec.commandLine(), store, query, options.executor());

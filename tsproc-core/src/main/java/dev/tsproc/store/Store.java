@@ -34,7 +34,8 @@ import java.util.stream.LongStream;
  * pages. Every header field is checked against the file's size before any offset is trusted,
  * so a truncated or damaged file is rejected with a {@link CorruptStoreException} instead of
  * crashing the JVM with SIGBUS. Column checksums cover all the data, so checking them reads
- * everything: {@link #verifyChecksums()} does it on demand.
+ * everything: {@link #verifyChecksums()} does it on demand, and {@link #verify()} also checks
+ * the time order and series ids.
  *
  * <p>Thread safety: an open store may be read from any number of threads. {@link #close()}
  * unmaps the file; views obtained earlier must not be used afterwards (the shared arena
@@ -144,6 +145,63 @@ public final class Store implements AutoCloseable {
 
     private MemorySegment slice(Column column, long rowOffset, long rowCount) {
         return segments.get(column).asSlice(column.byteSize(rowOffset), column.byteSize(rowCount));
+    }
+
+    /**
+     * Verifies everything a reader can: the checksums ({@link #verifyChecksums()}), then the
+     * order ({@link #verifyOrder()}).
+     *
+     * @throws CorruptStoreException naming the first damage found
+     */
+    public void verify() throws CorruptStoreException {
+        verifyChecksums();
+        verifyOrder();
+    }
+
+    /**
+     * Checks what every job relies on and a checksum cannot vouch for (a writer with a bug
+     * computes the checksum of wrong data): {@code ts} ascends, so time ranges are found by
+     * binary search and buckets are contiguous, and every series id names a series of the
+     * dictionary. Reads the two columns once, using all cores.
+     *
+     * @throws CorruptStoreException naming a row out of order, or with an unknown series id
+     */
+    public void verifyOrder() throws CorruptStoreException {
+        verifyOrder(8L << 20);
+    }
+
+    /** As {@link #verifyOrder()}, checking pieces of {@code piece} rows in parallel. */
+    void verifyOrder(long piece) throws CorruptStoreException {
+        long pieces = Math.max(1, (rowCount + piece - 1) / piece);
+        MemorySegment ts = segments.get(Column.TS);
+        MemorySegment series = segments.get(Column.SERIES);
+        int names = dictionary.size();
+        long firstBad = LongStream.range(0, pieces).parallel().map(p -> {
+            long from = p * piece;
+            long to = Math.min(rowCount, from + piece);
+            for (long i = Math.max(1, from); i < to; i++) {
+                if (ts.getAtIndex(Column.TS_LAYOUT, i) < ts.getAtIndex(Column.TS_LAYOUT, i - 1)) {
+                    return i;
+                }
+            }
+            for (long i = from; series != null && i < to; i++) {
+                int id = series.getAtIndex(Column.SERIES_LAYOUT, i);
+                if (id < 0 || id >= names) {
+                    return i;
+                }
+            }
+            return Long.MAX_VALUE;
+        }).min().orElse(Long.MAX_VALUE);
+        if (firstBad == Long.MAX_VALUE) {
+            return;
+        }
+        long i = firstBad;
+        if (i > 0 && ts.getAtIndex(Column.TS_LAYOUT, i) < ts.getAtIndex(Column.TS_LAYOUT, i - 1)) {
+            throw new CorruptStoreException(path, "timestamps descend at row " + i + " (" + ts.getAtIndex(Column.TS_LAYOUT, i)
+                    + " after " + ts.getAtIndex(Column.TS_LAYOUT, i - 1) + "); a store must be in time order — re-import it");
+        }
+        throw new CorruptStoreException(path, "row " + i + " has series id " + series.getAtIndex(Column.SERIES_LAYOUT, i)
+                + ", but the dictionary has " + names + " series; the store is damaged");
     }
 
     /**

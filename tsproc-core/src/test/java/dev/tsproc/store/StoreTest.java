@@ -2,7 +2,9 @@ package dev.tsproc.store;
 
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
+import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.store.StoreFiles.Contents;
+import dev.tsproc.testkit.TestStores;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -271,6 +273,38 @@ class StoreTest {
             assertThatThrownBy(store::verifyChecksums)
                     .isInstanceOf(CorruptStoreException.class)
                     .hasMessageStartingWith(invalid(file) + "the " + column.name().toLowerCase() + " column's checksum does not match");
+        }
+    }
+
+    @Test
+    void verifyFindsTimestampsOutOfOrderAndUnknownSeriesIdsThatChecksumsCannotSee(@TempDir Path dir) throws IOException {
+        int n = 20_000; // pieces of 1,000 rows: a descent may straddle two
+        long[] ts = new long[n];
+        double[] values = new double[n];
+        int[] series = new int[n];
+        Arrays.setAll(ts, i -> 1_000L * i);
+        Arrays.setAll(series, i -> i % 3);
+        SeriesDictionary three = SeriesDictionary.of(List.of("a", "b", "c"));
+        try (Store store = Store.open(TestStores.write(dir.resolve("ok.tsp"), ts, values, series, three))) {
+            store.verify();
+            store.verifyOrder(1_000);
+        }
+        ts[1_000] = ts[999] - 1; // first row of the second piece
+        Path descending = TestStores.write(dir.resolve("descending.tsp"), ts, values, series, three);
+        try (Store store = Store.open(descending)) {
+            store.verifyChecksums();
+            assertThatThrownBy(() -> store.verifyOrder(1_000)).isInstanceOf(CorruptStoreException.class)
+                    .hasMessage(invalid(descending) + "timestamps descend at row 1000 (998999 after 999000);"
+                            + " a store must be in time order — re-import it");
+            assertThatThrownBy(store::verify).hasMessageContaining("descend at row 1000");
+        }
+        ts[1_000] = ts[999];
+        series[n - 1] = 3;
+        Path unknown = TestStores.write(dir.resolve("unknown.tsp"), ts, values, series, three);
+        try (Store store = Store.open(unknown)) {
+            assertThatThrownBy(store::verify).isInstanceOf(CorruptStoreException.class)
+                    .hasMessage(invalid(unknown) + "row 19999 has series id 3, but the dictionary has 3 series; the store is damaged");
+            assertThatThrownBy(() -> store.verifyOrder(1_000)).hasMessageContaining("row 19999 has series id 3");
         }
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,6 +201,46 @@ class FaultToleranceTest {
         Object answer = run(faults("halt", Faulty.at(0, 1, 7), "once", once.toString(), "checksum", "true"),
                 options(Executor.Kind.PROCESSES).withTransfer(Transfer.COPY), pool);
         assertThat(answer).isEqualTo(run(Map.of("checksum", "true"), options(Executor.Kind.THREADS), new ThreadExecutor(2)));
+    }
+
+    /**
+     * RELIABILITY row 2: a worker that throws, exits or halts while opening the job, computing a
+     * batch or encoding its partial ends the job in a defined error within the watchdog — never a
+     * hang — and the pool is usable afterwards.
+     */
+    @ParameterizedTest(name = "{0} × {1}")
+    @CsvSource({
+            "open, throw, injected failure while opening the job",
+            "open, exit, exited with status 3",
+            "open, halt, exited with status 9",
+            "map, throw, injected failure in batch 2",
+            "map, exit, exited with status 3",
+            "map, halt, exited with status 9",
+            "encode, throw, injected failure while encoding a partial",
+            "encode, exit, exited with status 3",
+            "encode, halt, exited with status 9"})
+    @Timeout(60)
+    void aWorkerFailingInAnyProtocolPhaseEndsTheJobInADefinedError(String phase, String action, String message)
+            throws Exception {
+        ProcessExecutor pool = pool(2, List.of(), WorkerProcessDefaults.SILENCE);
+        Map<String, String> fault = phase.equals("map") ? faults(action, "2") : faults(phase, action);
+        long start = System.nanoTime();
+        Throwable t = catchThrowable(() -> run(fault, options(Executor.Kind.PROCESSES).withRetries(1), pool));
+        assertThat(System.nanoTime() - start).as("ends promptly").isLessThan(TimeUnit.SECONDS.toNanos(20));
+        assertThat(t).as("the job fails").isNotNull();
+        assertThat(messages(t)).as("causes of %s", t).contains(message);
+        assertThat(run(Map.of(), options(Executor.Kind.PROCESSES), pool)).as("the pool works afterwards").isEqualTo((long) ROWS);
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            all.append(c).append(" | ");
+            for (Throwable s : c.getSuppressed()) {
+                all.append(messages(s));
+            }
+        }
+        return all.toString();
     }
 
     @Test

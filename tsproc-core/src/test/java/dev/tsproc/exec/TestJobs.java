@@ -120,7 +120,10 @@ public final class TestJobs {
      * <li>{@code oom}: allocates without bound until {@code OutOfMemoryError} (worker JVMs with a
      *     small heap); {@code oomThrow}: throws {@code OutOfMemoryError} without allocating;
      * </ul>
-     * and {@code millis}: sleep per batch before counting (default 0). With {@code once} naming a
+     * and {@code millis}: sleep per batch before counting (default 0). {@code open} and
+     * {@code encode} take an action instead of batches — {@code throw}, {@code exit} or
+     * {@code halt} — done when a worker JVM creates the job (never in the coordinator, which
+     * creates it too) or encodes any partial: the protocol phases around the batch. With {@code once} naming a
      * directory, each fault happens only on the first attempt at its batch (a marker file per
      * batch remembers it across worker JVMs), so a retried batch succeeds. With
      * {@code checksum=true} the partial is not the row count but a sum of a hash of every row's
@@ -132,6 +135,7 @@ public final class TestJobs {
         private final long spinMillis;
         private final java.nio.file.Path once;
         private final boolean checksum;
+        private final String encodeFault;
 
         public Faulty(Map<String, String> parameters) {
             for (String kind : java.util.List.of("throw", "hang", "spin", "exit", "halt", "oom", "oomThrow")) {
@@ -148,6 +152,29 @@ public final class TestJobs {
             this.spinMillis = Long.parseLong(parameters.getOrDefault("spinMillis", "3600000"));
             this.once = parameters.containsKey("once") ? java.nio.file.Path.of(parameters.get("once")) : null;
             this.checksum = Boolean.parseBoolean(parameters.getOrDefault("checksum", "false"));
+            this.encodeFault = parameters.get("encode");
+            String openFault = parameters.get("open");
+            if (openFault != null && StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                    f -> f.getClassName().equals("dev.tsproc.exec.process.Worker")))) {
+                act(openFault, "opening the job");
+            }
+        }
+
+        /** Throws, exits or halts, as {@code action} says. */
+        private static void act(String action, String phase) {
+            switch (action) {
+                case "throw" -> throw new IllegalStateException("injected failure while " + phase);
+                case "exit" -> System.exit(3);
+                case "halt" -> Runtime.getRuntime().halt(9);
+                default -> throw new IllegalArgumentException("unknown fault action " + action);
+            }
+        }
+
+        @Override public void writePartial(long[] partial, DataOutput out) throws IOException {
+            if (encodeFault != null) {
+                act(encodeFault, "encoding a partial");
+            }
+            super.writePartial(partial, out);
         }
 
         /** A hash of every row (index and value bits), summed: the same however the rows are batched. */

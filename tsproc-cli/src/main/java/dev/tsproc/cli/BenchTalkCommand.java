@@ -9,13 +9,13 @@ import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.exec.TaskGroup;
 import dev.tsproc.exec.ThreadExecutor;
-import dev.tsproc.exec.Timeline;
 import dev.tsproc.exec.Transfer;
 import dev.tsproc.exec.WorkerReport;
 import dev.tsproc.exec.process.ProcessMemory;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.JobSpec;
+import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -255,20 +256,19 @@ final class BenchTalkCommand implements Callable<Integer> {
             result = Coordinator.run(store, loaded.job(), jobSpec, options, executor);
         }
         ProcessMemory coordinator = ProcessMemory.self();
-        Timeline timeline = result.timeline();
-        Map<String, WorkerReport> reports = new LinkedHashMap<>();
-        for (WorkerReport r : timeline.workers()) {
-            reports.put(r.worker(), r);
+        boolean ownProcess = options.executor() == Executor.Kind.PROCESSES;
+        Map<String, WorkerLine> workers = new TreeMap<>();
+        for (WorkerReport r : result.workerReports()) {
+            workers.put(r.worker(), new WorkerLine(r.worker(), r.pid(), 0, 0, 0, ownProcess ? r.peakRssBytes() : -1, -1));
         }
-        List<WorkerLine> workers = new ArrayList<>();
-        for (Timeline.WorkerTotals t : timeline.totalsByWorker()) {
-            WorkerReport r = reports.get(t.worker());
-            boolean ownProcess = options.executor() == Executor.Kind.PROCESSES;
-            workers.add(new WorkerLine(t.worker(), r == null ? -1 : r.pid(), t.batches(), t.receiveNanos(), t.computeNanos(),
-                    ownProcess && r != null ? r.peakRssBytes() : -1, ownProcess ? t.peakPrivateBytes() : -1));
+        for (BatchTimes b : result.timeline().batches()) {
+            WorkerLine w = workers.getOrDefault(b.worker(), new WorkerLine(b.worker(), -1, 0, 0, 0, -1, -1));
+            workers.put(b.worker(), new WorkerLine(w.worker(), w.pid(), w.batches() + 1, w.receiveNanos() + b.receiveNanos(),
+                    w.computeNanos() + b.computeNanos(), w.peakRssBytes(),
+                    ownProcess ? Math.max(w.peakPrivateBytes(), b.privateBytes()) : -1));
         }
-        return new Run(result.elapsed().toNanos(), result.result(), workers, coordinator.peakRssBytes(),
-                timeline.coordinatorPeakPrivateBytes());
+        return new Run(result.elapsed().toNanos(), result.result(), List.copyOf(workers.values()), coordinator.peakRssBytes(),
+                result.coordinatorPeakPrivateBytes());
     }
 
     private static void checkSameAnswer(List<Combination> results) {

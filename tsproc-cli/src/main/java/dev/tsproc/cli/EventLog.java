@@ -124,6 +124,9 @@ final class EventLog implements RunListener, AutoCloseable {
         if (e.rssBytes() >= 0) {
             line.append(" rss ").append(Math.round(e.rssBytes() / 1e6)).append(" MB");
         }
+        if (e.privateBytes() >= 0) {
+            line.append(" private ").append(Math.round(e.privateBytes() / 1e6)).append(" MB");
+        }
         if (!e.detail().isEmpty()) {
             line.append("  ").append(e.detail());
         }
@@ -153,6 +156,7 @@ final class EventLog implements RunListener, AutoCloseable {
             json.writeNumberField("attempt", e.attempt());
             json.writeNumberField("heapBytes", e.heapBytes());
             json.writeNumberField("rssBytes", e.rssBytes());
+            json.writeNumberField("privateBytes", e.privateBytes());
             if (!e.detail().isEmpty()) {
                 json.writeStringField("detail", e.detail());
             }

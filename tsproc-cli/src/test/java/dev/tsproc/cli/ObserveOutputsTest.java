@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ObserveOutputsTest {
 
     private static Event event(EventKind kind, long atMillis, String worker, long batch) {
-        return new Event(kind, atMillis * 1_000_000, worker, batch, batch * 100, 100, 1, 50_000_000, 120_000_000, "");
+        return new Event(kind, atMillis * 1_000_000, worker, batch, batch * 100, 100, 1, 50_000_000, 120_000_000, 30_000_000, "");
     }
 
     private static void fullBatch(RunMonitor monitor, String worker, long batch, long at) {
@@ -52,7 +52,7 @@ class ObserveOutputsTest {
         assertThat(s.workers().get(1).busySeconds()).isEqualTo(0.010);
         assertThat(monitor.timeline().batches()).hasSize(2);
         assertThat(monitor.timeline().batches().getFirst().computeStart()).isEqualTo(2_000_000);
-        monitor.onEvent(new Event(EventKind.FAILED, 30_000_000, "worker-1", 2, 200, 100, 1, -1, -1, "boom"));
+        monitor.onEvent(new Event(EventKind.FAILED, 30_000_000, "worker-1", 2, 200, 100, 1, -1, -1, -1, "boom"));
         assertThat(monitor.status().batchesFailed()).isEqualTo(1);
         assertThat(monitor.status().batchesComputing()).isZero();
         assertThat(monitor.status().errors()).containsExactly("batch 2 on worker-1: boom");
@@ -65,7 +65,7 @@ class ObserveOutputsTest {
             log.onEvent(event(EventKind.COMPUTE_STARTED, 1500, "worker-2", 7));
         }
         assertThat(plain.toString()).isEqualTo(
-                "    1.500s worker-2   compute started  batch 7 rows 700..799  heap 50 MB rss 120 MB\n");
+                "    1.500s worker-2   compute started  batch 7 rows 700..799  heap 50 MB rss 120 MB private 30 MB\n");
         StringWriter coloured = new StringWriter();
         try (EventLog log = new EventLog(new PrintWriter(coloured), EventLog.Format.text, true)) {
             log.onEvent(event(EventKind.COMPUTE_STARTED, 1, "worker-1", 1));
@@ -78,14 +78,14 @@ class ObserveOutputsTest {
 
     @Test
     void theJsonLogIsOneObjectPerLine() throws Exception {
-        String line = EventLog.json(new Event(EventKind.FAILED, 2_000_000_000L, "worker-3", 4, 400, 100, 2, 1, 2, "say \"no\""));
+        String line = EventLog.json(new Event(EventKind.FAILED, 2_000_000_000L, "worker-3", 4, 400, 100, 2, 1, 2, 3, "say \"no\""));
         try (JsonParser p = new JsonFactory().createParser(line)) {
             assertThat(p.nextToken()).isEqualTo(JsonToken.START_OBJECT);
             p.skipChildren();
             assertThat(p.nextToken()).isNull();
         }
         assertThat(line).isEqualTo("{\"t\":2.0,\"event\":\"failed\",\"worker\":\"worker-3\",\"batch\":4,\"rowOffset\":400,"
-                + "\"rows\":100,\"attempt\":2,\"heapBytes\":1,\"rssBytes\":2,\"detail\":\"say \\\"no\\\"\"}");
+                + "\"rows\":100,\"attempt\":2,\"heapBytes\":1,\"rssBytes\":2,\"privateBytes\":3,\"detail\":\"say \\\"no\\\"\"}");
     }
 
     @Test

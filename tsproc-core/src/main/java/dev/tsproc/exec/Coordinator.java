@@ -1,6 +1,8 @@
 package dev.tsproc.exec;
 
 import dev.tsproc.observe.EventKind;
+import dev.tsproc.observe.RunMonitor;
+import dev.tsproc.observe.Timeline;
 
 import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.job.Job;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -163,14 +166,19 @@ public final class Coordinator {
         Plan plan = new Plan(firstRow, rowEnd - firstRow, options.batchRows());
         int workers = Math.min(options.workersFor(store.rowCount()), executor.workers());
         long start = System.nanoTime();
-        Timeline timeline = new Timeline(start);
+        Timeline timeline = new Timeline(executor.kind().name().toLowerCase(Locale.ROOT) + "/" + options.transfer().label()
+                + " ×" + workers, System.currentTimeMillis(), Map.of("job", job.name()));
+        RunMonitor recorder = new RunMonitor(job.name(), timeline, plan.rowCount(), plan.batchCount(), start);
+        RunOptions recorded = options.withListener(recorder.andThen(options.listener()));
+        AtomicLong coordinatorPeak = new AtomicLong(-1);
         try (Executor.Session<P> session = executor.open(store, job, spec, options.transfer(), workers)) {
             boolean workersElsewhere = executor.kind() != Executor.Kind.THREADS;
-            R result = job.finish(combineAll(session, job, plan, options, timeline, workersElsewhere, start));
+            R result = job.finish(combineAll(session, job, plan, recorded, coordinatorPeak, workersElsewhere, start));
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            timeline.finish(elapsed.toNanos());
             session.close(); // the result is ready; ending the job in the workers is clean-up
-            timeline.workers(session.reports());
-            return new RunResult<>(result, plan.rowCount(), plan.batchCount(), session.runners().size(), elapsed, timeline);
+            return new RunResult<>(result, plan.rowCount(), plan.batchCount(), session.runners().size(), elapsed, timeline,
+                    session.reports(), coordinatorPeak.get());
         }
     }
 
@@ -185,7 +193,7 @@ public final class Coordinator {
      * stop their batch or are killed after a grace period) and reports how far the job got.
      */
     private static <P> P combineAll(Executor.Session<P> session, Job<P, ?> job, Plan plan, RunOptions options,
-                                    Timeline timeline, boolean workersElsewhere, long startNanos)
+                                    AtomicLong coordinatorPeak, boolean workersElsewhere, long startNanos)
             throws JobFailedException, JobTimedOutException, InterruptedException {
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Semaphore window = new Semaphore(4 * session.runners().size());
@@ -196,7 +204,7 @@ public final class Coordinator {
         P combined = job.empty();
         boolean anySkipped = false;
         try (TaskGroup group = new TaskGroup("job " + job.name(), options.onFailure(), Thread.ofPlatform().factory())) {
-            Work<P> work = new Work<>(plan, next, window, events, running, timeline, workersElsewhere, options, group, collected,
+            Work<P> work = new Work<>(plan, next, window, events, running, coordinatorPeak, workersElsewhere, options, group, collected,
                     startNanos);
             for (Executor.BatchRunner<P> runner : session.runners()) {
                 group.fork(runner.worker(), () -> {
@@ -296,7 +304,7 @@ public final class Coordinator {
 
     /** What every task does: claim batches, run them on its worker (retrying lost workers), hand partials over. */
     private record Work<P>(Plan plan, AtomicLong next, Semaphore window, LinkedBlockingQueue<Event> events,
-                           Map<Long, Batch> running, Timeline timeline, boolean sampleCoordinator, RunOptions options,
+                           Map<Long, Batch> running, AtomicLong coordinatorPeak, boolean sampleCoordinator, RunOptions options,
                            TaskGroup group, List<BatchFailedException> collected, long startNanos) {
 
         void run(Executor.BatchRunner<P> runner) throws InterruptedException {
@@ -331,8 +339,8 @@ public final class Coordinator {
                     continue;
                 }
                 running.remove(index);
-                timeline.add(ran.times());
-                timeline.coordinatorPrivateBytes(sampleCoordinator ? MemorySample.now().privateBytes() : ran.times().privateBytes());
+                long coordinatorBytes = sampleCoordinator ? MemorySample.now().privateBytes() : ran.times().privateBytes();
+                coordinatorPeak.accumulateAndGet(coordinatorBytes, Math::max);
                 events.add(new Done(batch.index(), batch.rowCount(), ran.partial()));
             }
             throw new CancellationException("the job was cancelled");
@@ -360,7 +368,7 @@ public final class Coordinator {
                         throw failed(batch, runner.worker(), t, attempt);
                     }
                     // RETRIED: the worker was lost (crashed, killed, hung); run the batch again on a fresh one.
-                    emit(EventKind.RETRIED, System.nanoTime(), runner.worker(), batch, attempt, -1, -1,
+                    emit(EventKind.RETRIED, System.nanoTime(), runner.worker(), batch, attempt, null,
                             BatchFailedException.describe(t));
                     try {
                         runner.replaceWorker();
@@ -375,24 +383,27 @@ public final class Coordinator {
         }
 
         private BatchFailedException failed(Batch batch, String worker, Throwable cause, int attempt) {
-            emit(EventKind.FAILED, System.nanoTime(), worker, batch, attempt, -1, -1, BatchFailedException.describe(cause));
+            emit(EventKind.FAILED, System.nanoTime(), worker, batch, attempt, null, BatchFailedException.describe(cause));
             return new BatchFailedException(batch, worker, cause, attempt);
         }
 
         /** Tells the listener a finished batch's steps, with the times its worker measured. */
-        private void report(BatchTimes t, int attempt) {
+        private void report(BatchTrace t, int attempt) {
             Batch batch = new Batch(t.batchIndex(), t.rowOffset(), t.rowCount());
-            emit(EventKind.BATCH_QUEUED, t.queuedNanos(), t.worker(), batch, attempt, -1, -1, "");
-            emit(EventKind.DATA_RECEIVED, t.receivedNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
-            emit(EventKind.COMPUTE_STARTED, t.computeStartNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
-            emit(EventKind.COMPUTE_FINISHED, t.computeEndNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
-            emit(EventKind.RESULT_RECEIVED, t.resultNanos(), t.worker(), batch, attempt, t.heapUsedBytes(), t.rssBytes(), "");
+            emit(EventKind.BATCH_QUEUED, t.queuedNanos(), t.worker(), batch, attempt, null, "");
+            emit(EventKind.DATA_RECEIVED, t.receivedNanos(), t.worker(), batch, attempt, t, "");
+            emit(EventKind.COMPUTE_STARTED, t.computeStartNanos(), t.worker(), batch, attempt, t, "");
+            emit(EventKind.COMPUTE_FINISHED, t.computeEndNanos(), t.worker(), batch, attempt, t, "");
+            emit(EventKind.RESULT_RECEIVED, t.resultNanos(), t.worker(), batch, attempt, t, "");
         }
 
-        private void emit(EventKind kind, long atNanos, String worker, Batch batch, int attempt, long heap, long rss,
+        /** Tells the listener one step; {@code memory} is the batch's trace, or null where memory is unknown. */
+        private void emit(EventKind kind, long atNanos, String worker, Batch batch, int attempt, BatchTrace memory,
                           String detail) {
             options.listener().onEvent(new dev.tsproc.observe.Event(kind, atNanos - startNanos, worker, batch.index(),
-                    batch.rowOffset(), batch.rowCount(), attempt, heap, rss, detail));
+                    batch.rowOffset(), batch.rowCount(), attempt,
+                    memory == null ? -1 : memory.heapUsedBytes(), memory == null ? -1 : memory.rssBytes(),
+                    memory == null ? -1 : memory.privateBytes(), detail));
         }
     }
 

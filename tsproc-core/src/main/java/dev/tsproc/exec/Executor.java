@@ -127,5 +127,5 @@ public interface Executor extends AutoCloseable {
      * @param partial the batch's partial
      * @param times   when each step happened
      */
-    record Ran<P>(P partial, BatchTimes times) {}
+    record Ran<P>(P partial, BatchTrace times) {}
 }

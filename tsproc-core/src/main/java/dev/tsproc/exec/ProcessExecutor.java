@@ -322,7 +322,7 @@ public final class ProcessExecutor implements Executor {
             P partial = decode(batch, reply.partial());
             long done = System.nanoTime();
             MemorySample memory = reply.memory();
-            return new Ran<>(partial, new BatchTimes(batch.index(), batch.rowOffset(), batch.rowCount(), worker(),
+            return new Ran<>(partial, new BatchTrace(batch.index(), batch.rowOffset(), batch.rowCount(), worker(),
                     queuedNanos, reply.receivedNanos(), reply.computeStartNanos(), reply.computeEndNanos(), done,
                     memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
         }

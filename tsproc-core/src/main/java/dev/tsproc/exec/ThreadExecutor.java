@@ -139,7 +139,7 @@ public final class ThreadExecutor implements Executor {
             P partial = job.map(view);
             long computed = System.nanoTime();
             MemorySample memory = MemorySample.now();
-            return new Ran<>(partial, new BatchTimes(batch.index(), batch.rowOffset(), batch.rowCount(), worker,
+            return new Ran<>(partial, new BatchTrace(batch.index(), batch.rowOffset(), batch.rowCount(), worker,
                     queuedNanos, received, received, computed, System.nanoTime(),
                     memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
         }

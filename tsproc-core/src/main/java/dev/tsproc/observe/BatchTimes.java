@@ -18,9 +18,30 @@ package dev.tsproc.observe;
  * @param computeStart the worker started its job's {@code map}
  * @param computeEnd   {@code map} returned
  * @param resultReceived the coordinator had the partial
+ * @param heapBytes    heap in use in the worker's process when the batch ended, or -1
+ * @param rssBytes     resident memory of that process, or -1
+ * @param privateBytes its private resident memory (not the shared store's pages), or -1
  */
 public record BatchTimes(long batchIndex, long rowOffset, long rowCount, String worker, int attempt,
-                         long queued, long received, long computeStart, long computeEnd, long resultReceived) {
+                         long queued, long received, long computeStart, long computeEnd, long resultReceived,
+                         long heapBytes, long rssBytes, long privateBytes) {
+
+    /** Times only, memory unknown. */
+    public BatchTimes(long batchIndex, long rowOffset, long rowCount, String worker, int attempt,
+                      long queued, long received, long computeStart, long computeEnd, long resultReceived) {
+        this(batchIndex, rowOffset, rowCount, worker, attempt, queued, received, computeStart, computeEnd, resultReceived,
+                -1, -1, -1);
+    }
+
+    /** Time from queued to data received: handing the batch over (the talk's copy). */
+    public long receiveNanos() {
+        return received - queued;
+    }
+
+    /** Time computing. */
+    public long computeNanos() {
+        return computeEnd - computeStart;
+    }
 
     /** Whether the batch computed to the end. */
     public boolean computed() {

@@ -12,7 +12,8 @@ package dev.tsproc.observe;
  * @param attempt    1 for the first try, more for retries
  * @param heapBytes  heap in use by the process that saw the step, or -1 if unknown
  * @param rssBytes   resident memory of that process, or -1 if unknown
+ * @param privateBytes private resident memory of that process (not shared store pages), or -1 if unknown
  * @param detail     an error message for {@link EventKind#RETRIED} and {@link EventKind#FAILED}, else empty
  */
 public record Event(EventKind kind, long atNanos, String worker, long batchIndex, long rowOffset, long rowCount,
-                    int attempt, long heapBytes, long rssBytes, String detail) {}
+                    int attempt, long heapBytes, long rssBytes, long privateBytes, String detail) {}

@@ -131,7 +131,7 @@ public final class RunMonitor implements RunListener {
         }
         open.remove(e.batchIndex(), t);
         timeline.record(new BatchTimes(e.batchIndex(), e.rowOffset(), e.rowCount(), e.worker(), e.attempt(),
-                t[0], t[1], t[2], t[3], t[4]));
+                t[0], t[1], t[2], t[3], t[4], e.heapBytes(), e.rssBytes(), e.privateBytes()));
     }
 
     /** The run's state now. */

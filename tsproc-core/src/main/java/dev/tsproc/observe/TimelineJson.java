@@ -19,7 +19,8 @@ import java.util.Map;
  * {"format": "tsproc-timeline", "version": 1, "label": "...", "startEpochMillis": 0, "wallNanos": 0,
  *  "configuration": {"workers": "2", ...},
  *  "batches": [{"batch": 0, "rowOffset": 0, "rows": 1048576, "worker": "worker-1", "attempt": 1,
- *               "queued": 0, "received": 0, "computeStart": 0, "computeEnd": 0, "resultReceived": 0}, ...]}
+ *               "queued": 0, "received": 0, "computeStart": 0, "computeEnd": 0, "resultReceived": 0,
+ *               "heapBytes": 0, "rssBytes": 0, "privateBytes": 0}, ...]}
  * </pre>
  */
 public final class TimelineJson {
@@ -56,6 +57,9 @@ public final class TimelineJson {
                 json.writeNumberField("computeStart", b.computeStart());
                 json.writeNumberField("computeEnd", b.computeEnd());
                 json.writeNumberField("resultReceived", b.resultReceived());
+                json.writeNumberField("heapBytes", b.heapBytes());
+                json.writeNumberField("rssBytes", b.rssBytes());
+                json.writeNumberField("privateBytes", b.privateBytes());
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -133,7 +137,9 @@ public final class TimelineJson {
         expect(worker != null, source, "a batch lacks the field worker");
         return new BatchTimes(numbers.get("batch"), numbers.get("rowOffset"), numbers.get("rows"), worker,
                 numbers.get("attempt").intValue(), numbers.get("queued"), numbers.get("received"),
-                numbers.get("computeStart"), numbers.get("computeEnd"), numbers.get("resultReceived"));
+                numbers.get("computeStart"), numbers.get("computeEnd"), numbers.get("resultReceived"),
+                numbers.getOrDefault("heapBytes", -1L), numbers.getOrDefault("rssBytes", -1L),
+                numbers.getOrDefault("privateBytes", -1L));
     }
 
     private static void expect(boolean ok, String source, String problem) throws IOException {

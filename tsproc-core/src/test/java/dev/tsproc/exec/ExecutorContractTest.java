@@ -117,7 +117,11 @@ class ExecutorContractTest {
                             }
                             assertThat(got).as("%s %s %s/%s on %d workers", file.getFileName(), name, kind, transfer, workers)
                                     .containsExactly(expected);
-                            assertThat(run.timeline().batches()).hasSize((int) run.batches());
+                            assertThat(run.timeline().batches()).hasSize((int) run.batches())
+                                    .allSatisfy(b -> assertThat(b.computeEnd()).isGreaterThanOrEqualTo(b.computeStart()))
+                                    .allSatisfy(b -> assertThat(b.privateBytes()).as("memory of the worker's process")
+                                            .isPositive());
+                            assertThat(run.workerReports()).hasSize(run.workers());
                         }
                     }
                 }

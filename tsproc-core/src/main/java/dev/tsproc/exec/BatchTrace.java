@@ -1,8 +1,10 @@
 package dev.tsproc.exec;
 
 /**
- * When each step of one batch happened, on the coordinator's {@link System#nanoTime()} clock,
- * and the memory of the process that computed it at the end of its computation.
+ * What an executor measured of one batch: when each step happened, on the coordinator's
+ * {@link System#nanoTime()} clock, and the memory of the process that computed it at the end of
+ * its computation. The coordinator turns it into the batch's events, from which the run's
+ * {@link dev.tsproc.observe.Timeline} is built.
  *
  * <p>The steps are the events of a batch's life: queued (a worker's task claimed it and
  * started handing it over), data received (the worker holds the batch's rows: a view of the
@@ -16,7 +18,7 @@ package dev.tsproc.exec;
  * @param privateBytes  private resident memory of that process (see
  *                      {@link dev.tsproc.exec.process.ProcessMemory#privateBytes()}), or -1
  */
-public record BatchTimes(long batchIndex, long rowOffset, long rowCount, String worker,
+public record BatchTrace(long batchIndex, long rowOffset, long rowCount, String worker,
                          long queuedNanos, long receivedNanos, long computeStartNanos, long computeEndNanos,
                          long resultNanos, long heapUsedBytes, long rssBytes, long privateBytes) {
 

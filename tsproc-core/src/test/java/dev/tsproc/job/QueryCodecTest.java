@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -89,22 +88,10 @@ class QueryCodecTest {
             RunOptions options = RunOptions.defaults().withWorkers(2).withBatchRows(batchRows);
             QueryResult direct = Coordinator.run(store, job, options, rows.firstRow(), rows.rowEnd()).result();
             QueryResult shippedResult = Coordinator.run(store, viaBytes, options, rows.firstRow(), rows.rowEnd()).result();
-            assertThat(bits(shippedResult)).isEqualTo(bits(direct));
+            assertThat(QueryJobTest.bits(shippedResult)).isEqualTo(QueryJobTest.bits(direct));
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    static List<Object> bits(QueryResult r) {
-        List<Object> out = new ArrayList<>();
-        for (QueryResult.Row row : r.rows()) {
-            out.add(row.series());
-            out.add(row.bucketStartNanos());
-            for (double v : row.values()) {
-                out.add(Double.doubleToRawLongBits(v));
-            }
-        }
-        return out;
     }
 
     @Test

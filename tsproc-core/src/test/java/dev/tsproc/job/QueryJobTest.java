@@ -197,7 +197,8 @@ class QueryJobTest {
         }
     }
 
-    private static List<Object> bits(QueryResult r) {
+    /** Every key and every value's bits, in order: equal lists mean bit-identical answers. */
+    static List<Object> bits(QueryResult r) {
         List<Object> out = new ArrayList<>();
         for (QueryResult.Row row : r.rows()) {
             out.add(row.series());

@@ -68,8 +68,8 @@ class QueryOnProcessesTest {
                         QueryResult onThreads = run(store, spec, threads, Executor.Kind.THREADS, Transfer.SHARED);
                         for (Transfer transfer : Transfer.values()) {
                             QueryResult onProcesses = run(store, spec, pool, Executor.Kind.PROCESSES, transfer);
-                            assertThat(QueryCodecTest.bits(onProcesses)).as("%s on processes, %s", spec, transfer)
-                                    .isEqualTo(QueryCodecTest.bits(onThreads));
+                            assertThat(QueryJobTest.bits(onProcesses)).as("%s on processes, %s", spec, transfer)
+                                    .isEqualTo(QueryJobTest.bits(onThreads));
                         }
                         QueryJobTest.assertMatches(onThreads,
                                 ReferenceQuery.run(spec, data.ts(), data.values(), data.series(), data.dictionary()), exact);
@@ -98,7 +98,7 @@ class QueryOnProcessesTest {
             QueryResult onProcesses = ts.query().agg("stats,first,last,p50,p99").bySeries().every(Duration.ofSeconds(1))
                     .series(name).workers(2).batchRows(1_000).executor(Executor.Kind.PROCESSES).run();
             assertThat(onProcesses.rows()).isNotEmpty().allMatch(r -> r.series().equals(name));
-            assertThat(QueryCodecTest.bits(onProcesses)).isEqualTo(QueryCodecTest.bits(onThreads));
+            assertThat(QueryJobTest.bits(onProcesses)).isEqualTo(QueryJobTest.bits(onThreads));
         }
     }
 }

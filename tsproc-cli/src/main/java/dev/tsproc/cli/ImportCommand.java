@@ -1,11 +1,13 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.data.Column;
 import dev.tsproc.ingest.csv.CsvError;
 import dev.tsproc.ingest.csv.CsvImporter;
 import dev.tsproc.ingest.csv.CsvOptions;
 import dev.tsproc.ingest.csv.ImportResult;
 import dev.tsproc.ingest.csv.TimestampFormat;
 import dev.tsproc.store.SharedSegments;
+import dev.tsproc.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +103,22 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Parser threads. Default: all cores.")
     Integer threads;
 
+    /**
+     * 1973-03-03 in epoch nanoseconds: 1e17. Epoch seconds and milliseconds of any date since then
+     * (below 1e10 and 1e13) land before it when read as nanoseconds; real data seldom does.
+     */
+    private static final long EARLY_1973 = 100_000_000_000_000_000L;
+
+    /** The newest timestamp of the imported store, or {@link Long#MAX_VALUE} if it has no rows. */
+    private static long lastTimestamp(Path store, ImportResult result) throws IOException {
+        if (result.rows() == 0) {
+            return Long.MAX_VALUE;
+        }
+        try (Store s = Store.open(store)) {
+            return s.column(Column.TS).getAtIndex(Column.TS_LAYOUT, s.rowCount() - 1);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         CsvOptions options = options();
@@ -121,6 +140,10 @@ final class ImportCommand implements Callable<Integer> {
                 result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
                 file, result.inputBytes() / 1e6, seconds, seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
+        if (options.timestampFormat() == TimestampFormat.AUTO && lastTimestamp(path, result) < EARLY_1973) {
+            err.println("note: every timestamp is before 1973, as if epoch seconds or milliseconds were read as the"
+                    + " nanoseconds --ts-format auto takes integers for; if so, import again with --ts-format epoch-s or epoch-ms");
+        }
         if (result.badLines() > 0) {
             err.printf(Locale.ROOT, "skipped %,d bad line%s%s:%n", result.badLines(), result.badLines() == 1 ? "" : "s",
                     result.badLines() > result.firstErrors().size() ? ", the first " + result.firstErrors().size() : "");

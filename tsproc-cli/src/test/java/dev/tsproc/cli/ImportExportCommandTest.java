@@ -49,6 +49,17 @@ class ImportExportCommandTest {
     }
 
     @Test
+    void epochMillisecondsReadAsNanosecondsGetANoteNamingTheFix() throws Exception {
+        Path csv = Files.writeString(dir.resolve("ms.csv"), "ts,value\n1700000000000,1\n1700000000001,2\n");
+        Run auto = tsproc("import", csv.toString(), "--out", dir.resolve("auto.tsp").toString());
+        assertThat(auto.exitCode()).as(auto.err()).isZero();
+        assertThat(auto.err()).contains("note: every timestamp is before 1973", "import again with --ts-format epoch-s or epoch-ms");
+        Run ms = tsproc("import", csv.toString(), "--out", dir.resolve("ms.tsp").toString(), "--ts-format", "epoch-ms");
+        assertThat(ms.exitCode()).as(ms.err()).isZero();
+        assertThat(ms.err()).doesNotContain("note:");
+    }
+
+    @Test
     void aBadLineIsOneSentenceExitOneAndNothingLeftBehind() throws Exception {
         Path csv = Files.writeString(dir.resolve("in.csv"), "ts,value\n1,2\n2,1.5f\n");
         Run run = tsproc("import", csv.toString(), "--out", dir.resolve("s.tsp").toString());

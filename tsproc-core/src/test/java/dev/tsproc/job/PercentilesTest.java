@@ -1,8 +1,18 @@
 package dev.tsproc.job;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.mapping.BitwiseLinearlyInterpolatedMapping;
+import com.datadoghq.sketch.ddsketch.store.UnboundedSizeDenseStore;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,5 +54,77 @@ class PercentilesTest {
         }
         double[] qs = {0, 0.1, 0.25, 0.5, 0.75, 0.9, 1};
         assertThat(batched.valuesAt(qs, -8, Double.POSITIVE_INFINITY)).containsExactly(single.valuesAt(qs, -8, Double.POSITIVE_INFINITY));
+    }
+
+    /**
+     * The sketch's state (bins, zero and infinity counts, as {@link Percentiles#writeTo} writes
+     * them) is the same however the values were split into partials and in whatever order of
+     * merges; and its bins are the bins a plain dense-store DDSketch of all the values has.
+     */
+    @Property(tries = 300)
+    void mergedSketchesHoldTheBinsOfOneSketchOfAllValues(@ForAll long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = random.nextInt(0, 4000);
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (random.nextInt(6)) {
+                case 0 -> random.nextInt(-8, 8);
+                case 1 -> random.nextGaussian();
+                case 2 -> Math.scalb(random.nextDouble() - 0.5, random.nextInt(-1074, 1024));
+                case 3 -> random.nextBoolean() ? Double.POSITIVE_INFINITY : -0.0;
+                case 4 -> random.nextDouble(1, 1000);
+                default -> -random.nextDouble(1e-3, 1e3);
+            };
+        }
+        Percentiles whole = new Percentiles(false);
+        DDSketch dense = new DDSketch(new BitwiseLinearlyInterpolatedMapping(Percentiles.RELATIVE_ACCURACY),
+                UnboundedSizeDenseStore::new);
+        for (double v : values) {
+            whole.accept(v);
+            if (Double.isFinite(v)) {
+                dense.accept(v);
+            }
+        }
+        List<Percentiles> parts = new ArrayList<>();
+        for (int from = 0; from < n || parts.isEmpty(); ) {
+            int to = Math.min(n, from + random.nextInt(1, 700));
+            Percentiles part = new Percentiles(false);
+            for (int i = from; i < to; i++) {
+                part.accept(values[i]);
+            }
+            parts.add(part);
+            from = Math.max(to, from + 1);
+        }
+        while (parts.size() > 1) {
+            int i = random.nextInt(parts.size() - 1);
+            parts.get(i).addAll(parts.remove(i + 1));
+        }
+        assertThat(bytes(parts.getFirst())).isEqualTo(bytes(whole));
+        whole.valuesAt(new double[] {0.5}, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY); // settles the small counts
+        assertThat(bins(sketchOf(whole))).isEqualTo(bins(dense));
+    }
+
+    private static byte[] bytes(Percentiles p) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p.writeTo(new DataOutputStream(out));
+        return out.toByteArray();
+    }
+
+    private static DDSketch sketchOf(Percentiles p) {
+        try {
+            java.lang.reflect.Field f = Percentiles.class.getDeclaredField("sketch");
+            f.setAccessible(true);
+            return (DDSketch) f.get(p);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> bins(DDSketch sketch) {
+        List<String> out = new ArrayList<>();
+        sketch.getNegativeValueStore().getAscendingIterator().forEachRemaining(b -> out.add("-" + b.getIndex() + ":" + b.getCount()));
+        sketch.getPositiveValueStore().getAscendingIterator().forEachRemaining(b -> out.add("+" + b.getIndex() + ":" + b.getCount()));
+        out.add("count:" + sketch.getCount());
+        return out;
     }
 }

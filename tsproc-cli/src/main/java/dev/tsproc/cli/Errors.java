@@ -111,6 +111,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return path.toString();
     }
 
+    /** The message of ENOSPC, as the JDK reports it from a write. */
+    private static final String NO_SPACE = "No space left on device";
+
     /** One readable sentence for {@code e}. */
     static String sentence(Throwable e) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
@@ -121,6 +124,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
             case FileAlreadyExistsException x -> x.getFile() + " already exists; remove it or choose another path.";
             case AccessDeniedException a -> "permission denied for " + a.getFile() + ".";
             case FileSystemException f -> f.getFile() + ": " + f.getReason() + ".";
+            case IOException io when NO_SPACE.equals(io.getMessage()) ->
+                    "no space left on the device being written to; free some space there (df -h shows it)"
+                            + " or write elsewhere — nothing was left behind.";
             case IOException io -> "I/O error: " + io.getMessage() + ".";
             case IllegalArgumentException ia -> ia.getMessage() + ".";
             case OutOfMemoryError oom -> "out of memory; give the JVM more heap (-Xmx) or use fewer workers.";

@@ -15,17 +15,20 @@ import java.util.stream.Collectors;
 
 /**
  * A row count that fails ({@code fail}) or hangs ({@code hang}) on the listed batches and
- * sleeps {@code millis} per batch; public, so the CLI (and its worker JVMs) can load it by name.
+ * sleeps {@code millis} per batch; with {@code read=true} it counts the present values instead,
+ * reading every value. Public, so the CLI (and its worker JVMs) can load it by name.
  */
 public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
     private final Set<Long> fail;
     private final Set<Long> hang;
     private final long millis;
+    private final boolean read;
 
     public FaultJob(Map<String, String> parameters) {
         fail = batches(parameters.getOrDefault("fail", ""));
         hang = batches(parameters.getOrDefault("hang", ""));
         millis = Long.parseLong(parameters.getOrDefault("millis", "0"));
+        read = Boolean.parseBoolean(parameters.getOrDefault("read", "false"));
     }
 
     private static Set<Long> batches(String list) {
@@ -46,7 +49,14 @@ public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
         if (fail.contains(i)) {
             throw new IllegalStateException("injected failure in batch " + i);
         }
-        return new long[] {batch.rowCount()};
+        if (!read) {
+            return new long[] {batch.rowCount()};
+        }
+        long present = 0;
+        for (long r = 0; r < batch.rowCount(); r++) {
+            present += Double.isNaN(batch.value(r)) ? 0 : 1;
+        }
+        return new long[] {present};
     }
 
     private static void sleep(long ms) {

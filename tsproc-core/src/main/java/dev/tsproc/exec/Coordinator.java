@@ -362,7 +362,7 @@ public final class Coordinator {
                 } catch (InternalError e) {
                     // A mapped file that shrank under us faults on access; the JVM reports it this way.
                     throw failed(batch, runner.worker(),
-                            new IOException("the store was truncated or removed while being read", e), attempt);
+                            new IOException(Store.TRUNCATED_WHILE_READING, e), attempt);
                 } catch (Throwable t) {
                     if (!runner.lostWorker(t) || attempt > options.retries() || group.isCancelled()) {
                         throw failed(batch, runner.worker(), t, attempt);

@@ -43,6 +43,12 @@ import java.util.stream.LongStream;
  */
 public final class Store implements AutoCloseable {
 
+    /**
+     * Why reading a mapped store failed with an {@link InternalError}: the JVM's report of a
+     * SIGBUS, which an access past the end of a file that shrank under its mapping raises.
+     */
+    public static final String TRUNCATED_WHILE_READING = "the store was truncated or removed while being read";
+
     /** Where a column lives in the file, and its checksum. */
     public record ColumnInfo(Column column, long byteOffset, long byteLength, int crc32c) {}
 

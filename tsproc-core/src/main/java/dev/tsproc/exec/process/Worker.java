@@ -337,8 +337,11 @@ public final class Worker {
             synchronized (computeLock) {
                 cancelled = cancelRequested && (t instanceof CancellationException || t instanceof InterruptedException);
             }
+            // A fault on the mapped store (it shrank under the mapping) is the store's problem, not the job's.
+            Throwable reported = t instanceof InternalError && arena == null ? new IOException(Store.TRUNCATED_WHILE_READING, t) : t;
             reply = cancelled ? new Message.BatchCancelled(r.batchIndex())
-                    : new Message.BatchFailed(r.batchIndex(), t.getClass().getName(), String.valueOf(t.getMessage()), trace(t));
+                    : new Message.BatchFailed(r.batchIndex(), reported.getClass().getName(), String.valueOf(reported.getMessage()),
+                            trace(reported));
         } finally {
             if (arena != null) {
                 arena.close();

@@ -37,6 +37,7 @@ final class TimestampScanner {
     private static final long TIME_SEPARATORS = 0x00003A0000540000L; // "DDThh:mm": 'T' in byte 2, ':' in byte 5
     private static final long TIME_SEPARATOR_MASK = 0x0000FF0000FF0000L;
     private static final long ZEROS = 0x3030303030303030L;
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000};
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long MAX_SECONDS = Long.MAX_VALUE / NANOS_PER_SECOND;
 
@@ -103,6 +104,56 @@ final class TimestampScanner {
         }
         value = result;
         return p;
+    }
+
+    /**
+     * The common forms only, for a parser's fast path: an epoch integer of 1 to 16 digits
+     * without sign or fraction (formats {@code epoch-*} and {@code auto}), read as two words
+     * without a loop, or the ISO form of {@link #scanIsoFast}. Returns the position after the
+     * timestamp (its value in {@link #value}), or a negative number for anything that
+     * {@link #scan} must judge. Reads the 16 bytes at {@code from}, which must exist.
+     */
+    long scanCommon(MemorySegment s, long from, long limit) {
+        TimestampFormat.Kind kind = format.kind();
+        long first = s.get(WORD, from);
+        if (kind == TimestampFormat.Kind.ISO || kind == TimestampFormat.Kind.AUTO && ((first >>> 32) & 0xFF) == '-') {
+            return scanIsoFast(s, from, limit);
+        }
+        if (kind != TimestampFormat.Kind.EPOCH && kind != TimestampFormat.Kind.AUTO) {
+            return FALLBACK;
+        }
+        long nonDigits = NumberScanner.nonDigits(first);
+        long whole;
+        int length;
+        if (nonDigits != 0) {
+            length = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+            if (length == 0) {
+                return FALLBACK;
+            }
+            whole = NumberScanner.eightDigits(padDigits(first, length));
+        } else {
+            long second = s.get(WORD, from + 8);
+            int more = Long.numberOfTrailingZeros(NumberScanner.nonDigits(second)) >>> 3;
+            if (more == 8) {
+                return FALLBACK;
+            }
+            whole = NumberScanner.eightDigits(first);
+            if (more > 0) {
+                whole = whole * POWERS_OF_TEN[more] + NumberScanner.eightDigits(padDigits(second, more));
+            }
+            length = 8 + more;
+        }
+        if (whole > maxWhole || from + length > limit) {
+            return FALLBACK;
+        }
+        value = whole * nanosPerUnit;
+        return from + length;
+    }
+
+    /** The low {@code n} (1 to 7) digit bytes of {@code word} moved to its top, with '0' below. */
+    private static long padDigits(long word, int n) {
+        int pad = (8 - n) << 3;
+        return (word << pad) | (ZEROS >>> (64 - pad));
     }
 
     private long iso(MemorySegment s, long from, long limit) {

@@ -33,6 +33,7 @@ final class SeriesTable {
     /** Per slot: first word, second word, {@code length << 32 | (id + 1)}; the last is 0 when empty. */
     private long[] slots = new long[64 * SLOT_LONGS];
     private int slotMask = 63;
+    private int slotShift = 64 - 6; // the home slot is the top log2(slots) bits of the hash
     private int[] starts = new int[17]; // name i is pool[starts[i], starts[i + 1])
     private byte[] pool = new byte[256];
     private int size;
@@ -78,8 +79,7 @@ final class SeriesTable {
                 && lastLengthAndId != 0 && (length <= 16 || restEquals((int) lastLengthAndId - 1, s, from, length))) {
             return (int) lastLengthAndId - 1;
         }
-        int hash = hash(first, second, length);
-        for (int slot = hash & slotMask; ; slot = (slot + 1) & slotMask) {
+        for (int slot = homeSlot(first, second, length); ; slot = (slot + 1) & slotMask) {
             int at = slot * SLOT_LONGS;
             long lengthAndId = slots[at + 2];
             if (lengthAndId == 0) {
@@ -107,9 +107,13 @@ final class SeriesTable {
         lastLengthAndId = lengthAndId;
     }
 
-    private static int hash(long first, long second, int length) {
-        long mixed = first * 0x9E3779B97F4A7C15L ^ second * 0xC2B2AE3D27D4EB4FL ^ length;
-        return (int) (mixed ^ (mixed >>> 29) ^ (mixed >>> 47));
+    /**
+     * Fibonacci hashing: the top bits of products, which depend on every bit of the key. Names
+     * differ mostly in their last bytes, the top bytes of the words; low bits of a product would
+     * not see them (sensor-000 to sensor-999 then collided twice as often as random keys).
+     */
+    private int homeSlot(long first, long second, int length) {
+        return (int) ((first * 0x9E3779B97F4A7C15L ^ second * 0xC2B2AE3D27D4EB4FL ^ length) >>> slotShift);
     }
 
     private static long shortWord(MemorySegment s, long from, int length) {
@@ -144,9 +148,10 @@ final class SeriesTable {
         long[] old = slots;
         slots = new long[old.length * 2];
         slotMask = slotMask * 2 + 1;
+        slotShift--;
         for (int at = 0; at < old.length; at += SLOT_LONGS) {
             if (old[at + 2] != 0) {
-                int slot = hash(old[at], old[at + 1], (int) (old[at + 2] >>> 32)) & slotMask;
+                int slot = homeSlot(old[at], old[at + 1], (int) (old[at + 2] >>> 32));
                 while (slots[slot * SLOT_LONGS + 2] != 0) {
                     slot = (slot + 1) & slotMask;
                 }

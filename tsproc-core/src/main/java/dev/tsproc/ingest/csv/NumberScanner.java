@@ -54,8 +54,15 @@ final class NumberScanner {
     private static final double[] POWERS_OF_TEN = new double[23];
     private static final int SMALLEST_POWER = -342;
     private static final int LARGEST_POWER = 308;
-    /** Pairs (high, low) of the 128-bit truncated, normalised {@code 5^q}, q from -342 to 308. */
-    private static final long[] POWERS_OF_FIVE = powersOfFive();
+
+    /**
+     * Pairs (high, low) of the 128-bit truncated, normalised {@code 5^q}, q from -342 to 308,
+     * built on first use: building them with {@code BigInteger} costs about a tenth of a CPU
+     * second at start (interpreting the loop, then compiling it), and most files never need them.
+     */
+    private static final class PowersOfFive {
+        static final long[] TABLE = powersOfFive();
+    }
 
     static {
         double p = 1;
@@ -403,10 +410,11 @@ final class NumberScanner {
         int lz = Long.numberOfLeadingZeros(w);
         long i = w << lz;
         int index = 2 * (q - SMALLEST_POWER);
-        long high = Math.unsignedMultiplyHigh(i, POWERS_OF_FIVE[index]);
-        long low = i * POWERS_OF_FIVE[index];
+        long[] powersOfFive = PowersOfFive.TABLE;
+        long high = Math.unsignedMultiplyHigh(i, powersOfFive[index]);
+        long low = i * powersOfFive[index];
         if ((high & 0x1FF) == 0x1FF) {
-            long secondHigh = Math.unsignedMultiplyHigh(i, POWERS_OF_FIVE[index + 1]);
+            long secondHigh = Math.unsignedMultiplyHigh(i, powersOfFive[index + 1]);
             low += secondHigh;
             if (Long.compareUnsigned(secondHigh, low) > 0) {
                 high++;

@@ -75,6 +75,10 @@ final class ChunkParser {
     private MemorySegment nameSegment;
     private long nameFrom;
     private int nameLength;
+    // What fastLines read: its lines, whether their timestamps never decrease, and the last one.
+    private long fastLineCount;
+    private boolean fastSorted;
+    private long fastLastTs;
     // The name's key words (SeriesTable), set by the fast path.
     private long nameFirst;
     private long nameSecond;
@@ -148,14 +152,11 @@ final class ChunkParser {
                     return false;
                 }
                 if (p < fastBefore) {
-                    long next = fastLine(s, p, to);
-                    if (next >= 0) {
-                        int id = withSeries ? series.idOf(nameFirst, nameSecond, nameLength, s, nameFrom) : 0;
-                        rows.append(ts, value, id);
-                        sorted &= ts >= previousTs;
-                        previousTs = ts;
-                        p = next;
-                        line++;
+                    p = fastLines(s, p, to, fastBefore, 0xFFF - (line & 0xFFF), rows, series, previousTs);
+                    if (fastLineCount > 0) {
+                        line += fastLineCount;
+                        sorted &= fastSorted;
+                        previousTs = fastLastTs;
                         continue;
                     }
                 }
@@ -206,6 +207,36 @@ final class ChunkParser {
                 chunk.lastTs = previousTs;
             }
         }
+    }
+
+    /**
+     * Reads lines of the common shape from {@code p} on, into {@code rows}, until one is not of
+     * that shape, starts at {@code fastBefore} or later, or {@code maxLines} are read; returns
+     * where it stopped. Sets {@link #fastLineCount}, {@link #fastLastTs} and
+     * {@link #fastSorted}. A method of its own so that the JIT compiles this loop alone, soon
+     * and once, rather than all of {@link #parse} with the general path inlined: that took
+     * several compilations of 50-200 ms each, a tenth of a 20-million-row import's CPU time.
+     */
+    private long fastLines(MemorySegment s, long p, long to, long fastBefore, long maxLines, ColumnBuffers rows,
+                           SeriesTable series, long previousTs) {
+        boolean withSeries = rows.withSeries();
+        boolean sorted = true;
+        long count = 0;
+        while (count < maxLines && p < fastBefore) {
+            long next = fastLine(s, p, to);
+            if (next < 0) {
+                break;
+            }
+            rows.append(ts, value, withSeries ? series.idOf(nameFirst, nameSecond, nameLength, s, nameFrom) : 0);
+            sorted &= ts >= previousTs;
+            previousTs = ts;
+            p = next;
+            count++;
+        }
+        fastLineCount = count;
+        fastLastTs = previousTs;
+        fastSorted = sorted;
+        return p;
     }
 
     /**

@@ -44,8 +44,8 @@ final class ChunkParser {
     private static final long SPACES = 0x2020202020202020L;
     /**
      * How far from the end of the parsed range a line must start for {@link #fastLine}: more
-     * than any line it accepts and the 16 bytes it may read past one, so that it needs no
-     * bounds checks of its own.
+     * than it ever reads from a line's start (under 64 bytes; the lines it accepts are shorter
+     * still), so that it needs no bounds checks of its own and never reads past the range.
      */
     static final int FAST_LINE_BYTES = 128;
 

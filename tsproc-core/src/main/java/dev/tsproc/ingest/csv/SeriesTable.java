@@ -17,7 +17,8 @@ import java.util.Arrays;
  *
  * <p>An open-addressing hash table, linear probing, at most a quarter full: then a lookup
  * rarely needs a second probe, whose branch would mispredict (with 1,000 series in random
- * order, a half-full table cost the parser 40% more time per row than a quarter-full one).
+ * order and a hash that collided more, a half-full table cost the parser 40% more time per
+ * row than a quarter-full one).
  * Each slot holds the key itself (two words, and the length beside the id), so a probe loads
  * adjacent words rather than an id and then, dependent on it, that id's key. The names' bytes
  * live end to end in one pool. The previous row's key is checked first, since rows of one series often

@@ -110,9 +110,9 @@ final class TimestampScanner {
     }
 
     /**
-     * The common forms only, for a parser's fast path: an epoch integer of 1 to 16 digits
-     * without sign or fraction (formats {@code epoch-*} and {@code auto}), read as two words
-     * without a loop, or the ISO form of {@link #scanIsoFast}. Returns the position after the
+     * The common forms only, for a parser's fast path: an epoch integer of 1 to 19 digits
+     * without sign or fraction (formats {@code epoch-*} and {@code auto}), read as up to three
+     * words without a loop, or the ISO form of {@link #scanIsoFast}. Returns the position after the
      * timestamp (its value in {@link #value}), or a negative number for anything that
      * {@link #scan} must judge. Reads up to 28 bytes at {@code from}, which must exist.
      */
@@ -137,16 +137,24 @@ final class TimestampScanner {
         } else {
             long second = s.get(WORD, from + 8);
             int more = Long.numberOfTrailingZeros(NumberScanner.nonDigits(second)) >>> 3;
-            if (more == 8) {
-                return FALLBACK;
-            }
             whole = NumberScanner.eightDigits(first);
-            if (more > 0) {
+            if (more == 8) { // 16 to 19 digits, as epoch nanoseconds have: at most 10^19 - 1 < 2^64, unsigned
+                long third = s.get(WORD, from + 16);
+                int last = Long.numberOfTrailingZeros(NumberScanner.nonDigits(third)) >>> 3;
+                if (last > 3) {
+                    return FALLBACK;
+                }
+                whole = whole * 100_000_000L + NumberScanner.eightDigits(second);
+                if (last > 0) {
+                    whole = whole * POWERS_OF_TEN[last] + NumberScanner.eightDigits(padDigits(third, last));
+                }
+                more += last;
+            } else if (more > 0) {
                 whole = whole * POWERS_OF_TEN[more] + NumberScanner.eightDigits(padDigits(second, more));
             }
             length = 8 + more;
         }
-        if (whole > maxWhole || from + length > limit) {
+        if (Long.compareUnsigned(whole, maxWhole) > 0 || from + length > limit) {
             return FALLBACK;
         }
         value = whole * nanosPerUnit;

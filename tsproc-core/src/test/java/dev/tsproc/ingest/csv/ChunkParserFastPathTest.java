@@ -44,6 +44,8 @@ class ChunkParserFastPathTest {
         }
         assertThat(fastLineEnd(SERIES_TS_VALUE, TimestampFormat.ISO, ';', "sensor-1;2023-11-14T22:13:20.123Z;12.5\n"))
                 .isEqualTo(39);
+        String nanos = "s,1700000000123456789,1.5\n"; // as tsproc export writes
+        assertThat(fastLineEnd(SERIES_TS_VALUE, TimestampFormat.AUTO, ',', nanos)).isEqualTo(nanos.length());
     }
 
     @Test
@@ -51,7 +53,7 @@ class ChunkParserFastPathTest {
         String[] lines = {"\"quoted\",1700000000123,1.5\n", "sixteen-bytes-nm,1700000000123,1.5\n",
                 "'=formula,1700000000123,1.5\n", "z\u00fcrich,1700000000123,1.5\n", "a,-1700000000123,1.5\n",
                 "a,1700000000123.5,1.5\n", "a,1700000000123,12345.67\n", "a,1700000000123,1e5\n", "a,1700000000123,\n",
-                "a,1700000000123,1.5,7\n", "a,1700000000123\n", "a,17000000001234567,1\n", "a,1700000000123,1.5\r\r\n",
+                "a,1700000000123,1.5,7\n", "a,1700000000123\n", "a,9223372036854775,1\n", "a,1700000000123,1.5\r\r\n",
                 "\n", "a\tb,1,2\n"};
         for (String line : lines) {
             assertThat(fastLineEnd(SERIES_TS_VALUE, TimestampFormat.epoch(1_000_000), ',', line)).as(line).isEqualTo(-1);

@@ -54,8 +54,15 @@ final class NumberScanner {
     private static final double[] POWERS_OF_TEN = new double[23];
     private static final int SMALLEST_POWER = -342;
     private static final int LARGEST_POWER = 308;
-    /** Pairs (high, low) of the 128-bit truncated, normalised {@code 5^q}, q from -342 to 308. */
-    private static final long[] POWERS_OF_FIVE = powersOfFive();
+
+    /**
+     * Pairs (high, low) of the 128-bit truncated, normalised {@code 5^q}, q from -342 to 308,
+     * built on first use: building them with {@code BigInteger} costs about a tenth of a CPU
+     * second at start (interpreting the loop, then compiling it), and most files never need them.
+     */
+    private static final class PowersOfFive {
+        static final long[] TABLE = powersOfFive();
+    }
 
     static {
         double p = 1;
@@ -77,12 +84,12 @@ final class NumberScanner {
      *         {@link #NO_NUMBER} if no number starts at {@code from}
      */
     long scanDouble(MemorySegment s, long from, long limit) {
-        long p = from + signLength(s, from, limit);
-        boolean negative = p > from && s.get(BYTE, from) == '-';
         long shortEnd = scanShortDecimal(s, from, limit);
         if (shortEnd != NO_NUMBER) {
             return shortEnd;
         }
+        long p = from + signLength(s, from, limit);
+        boolean negative = p > from && s.get(BYTE, from) == '-';
         long fast = scanSimpleDecimal(s, p, limit, negative);
         if (fast != NO_NUMBER) {
             return fast;
@@ -192,20 +199,31 @@ final class NumberScanner {
 
     /**
      * The commonest case of {@link #scanDouble}, without a branch on the number's length: an
-     * optional minus, at most seven digits with at most one decimal point, all in the eight
-     * bytes at {@code from} and followed there by a byte that is neither a digit nor an
-     * exponent. The word is read once; the point is found with SWAR masks, turned into a
+     * optional minus and at most seven digits with at most one decimal point, followed by a
+     * byte that is neither a digit nor an exponent. The eight bytes at {@code from} (and the
+     * ninth, after a minus) are read once; the point is found with SWAR masks, turned into a
      * digit ({@code '.' + 2 == '0'}) to find the end, and squeezed out; the digits, padded
      * with {@code '0'}, become an integer of at most 7 digits, which divided by an exact power
      * of ten is correctly rounded (Clinger). Returns {@link #NO_NUMBER} for anything else.
      */
     private long scanShortDecimal(MemorySegment s, long from, long limit) {
-        if (from + 8 > s.byteSize()) {
+        long size = s.byteSize();
+        if (from + 8 > size) {
             return NO_NUMBER;
         }
-        long word = s.get(WORD, from);
+        // Past the end of the segment, a zero byte ends the number as the end does.
+        int length = shortDecimal(s.get(WORD, from), from + 8 < size ? s.get(BYTE, from + 8) : 0);
+        return length < 0 || from + length > limit ? NO_NUMBER : from + length;
+    }
+
+    /**
+     * {@link #scanShortDecimal} on the eight bytes already read into {@code word} (the first in
+     * the lowest byte) and the byte after them: the number's length in bytes, its value in
+     * {@link #doubleValue}, or -1.
+     */
+    int shortDecimal(long word, byte ninth) {
         int sign = (word & 0xFF) == '-' ? 1 : 0;
-        long w = word >>> (sign << 3); // without the sign; the top byte is then 0, a non-digit
+        long w = sign != 0 ? (word >>> 8) | ((long) ninth << 56) : word; // the eight bytes after the sign
         int first = Long.numberOfTrailingZeros(nonDigits(w)) >>> 3;
         int end = first;
         int fractionDigits = 0;
@@ -218,18 +236,18 @@ final class NumberScanner {
             long above = pointAsZero & (-1L << ((first + 1) << 3));
             digits = (below << 8) | above | '0'; // the point squeezed out, a leading '0' in its place
         }
-        if (end + sign >= 8 || end == fractionDigits + (end > first ? 1 : 0) || from + sign + end > limit) {
-            return NO_NUMBER; // too long for one word, no digit at all, or past the limit
+        if (end >= 8 || end == fractionDigits + (end > first ? 1 : 0)) {
+            return -1; // too long for one word, or no digit at all
         }
         int next = (int) ((w >>> (end << 3)) & 0xFF) | 0x20;
         if (next == 'e' || next == '.') {
-            return NO_NUMBER;
+            return -1;
         }
         int pad = (8 - end) << 3;
         long mantissa = eightDigits((digits << pad) | (0x3030303030303030L >>> (64 - pad)));
         double value = (double) mantissa / POWERS_OF_TEN[fractionDigits];
         doubleValue = sign != 0 ? -value : value;
-        return from + sign + end;
+        return sign + end;
     }
 
     /** Marks the high bit of the lowest byte of {@code w} that is not an ASCII digit (higher marks may be wrong). */
@@ -315,7 +333,7 @@ final class NumberScanner {
     }
 
     /** The value of eight ASCII digits, the first in the lowest byte (simdjson's parse_eight_digits_unrolled). */
-    private static long eightDigits(long word) {
+    static long eightDigits(long word) {
         long v = word - 0x3030303030303030L;
         v = v * 10 + (v >>> 8);
         return ((v & 0x000000FF000000FFL) * (100 + (1_000_000L << 32))
@@ -392,10 +410,11 @@ final class NumberScanner {
         int lz = Long.numberOfLeadingZeros(w);
         long i = w << lz;
         int index = 2 * (q - SMALLEST_POWER);
-        long high = Math.unsignedMultiplyHigh(i, POWERS_OF_FIVE[index]);
-        long low = i * POWERS_OF_FIVE[index];
+        long[] powersOfFive = PowersOfFive.TABLE;
+        long high = Math.unsignedMultiplyHigh(i, powersOfFive[index]);
+        long low = i * powersOfFive[index];
         if ((high & 0x1FF) == 0x1FF) {
-            long secondHigh = Math.unsignedMultiplyHigh(i, POWERS_OF_FIVE[index + 1]);
+            long secondHigh = Math.unsignedMultiplyHigh(i, powersOfFive[index + 1]);
             low += secondHigh;
             if (Long.compareUnsigned(secondHigh, low) > 0) {
                 high++;

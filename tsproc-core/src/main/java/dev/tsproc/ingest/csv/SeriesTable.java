@@ -9,30 +9,38 @@ import java.util.Arrays;
  * The series names met in one chunk of a CSV file, numbered in order of first appearance, keyed
  * by their UTF-8 bytes so that looking a name up allocates nothing.
  *
- * <p>An open-addressing hash table of ids, linear probing, at most a quarter full: then a
- * lookup rarely needs a second probe, whose branch would mispredict (at half full, 1,000
- * series in random order cost 14% more parsing time). A name is keyed
- * by its length and two 8-byte words: its first eight bytes and its last eight (overlapping
- * for names of 9 to 15 bytes; the first word alone, zero-padded, below 8). For names of up to
- * 16 bytes the key is the whole name, so a lookup is two loads and three comparisons; longer
- * names also compare their middle bytes. The names' bytes live end to end in one pool. The
- * previous row's name is checked first, since rows of one series often come together.
+ * <p>A name's key is its length and two 8-byte words: its bytes 0–7 and 8–15, zero-padded (a
+ * name holds no NUL byte, so for names of up to 16 bytes the words are the whole name). The
+ * parser's fast path has these words in registers already, from finding the name's end, and
+ * looks them up with {@link #idOf(long, long, int, MemorySegment, long)}; longer names also
+ * compare their bytes from 16 on with the stored copy.
+ *
+ * <p>An open-addressing hash table, linear probing, at most a quarter full: then a lookup
+ * rarely needs a second probe, whose branch would mispredict (with 1,000 series in random
+ * order and a hash that collided more, a half-full table cost the parser 40% more time per
+ * row than a quarter-full one).
+ * Each slot holds the key itself (two words, and the length beside the id), so a probe loads
+ * adjacent words rather than an id and then, dependent on it, that id's key. The names' bytes
+ * live end to end in one pool. The previous row's key is checked first, since rows of one series often
+ * come together.
  *
  * <p>Thread confinement: one instance per chunk parser.
  */
 final class SeriesTable {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int SLOT_LONGS = 3;
 
-    private int[] slots = new int[64]; // id + 1, or 0 when empty
-    private long[] firstWords = new long[16];
-    private long[] lastWords = new long[16];
-    private int[] lengths = new int[16];
-    private int[] hashes = new int[16];
-    private int[] starts = new int[17]; // name i is pool[starts[i], starts[i] + lengths[i])
+    /** Per slot: first word, second word, {@code length << 32 | (id + 1)}; the last is 0 when empty. */
+    private long[] slots = new long[64 * SLOT_LONGS];
+    private int slotMask = 63;
+    private int slotShift = 64 - 6; // the home slot is the top log2(slots) bits of the hash
+    private int[] starts = new int[17]; // name i is pool[starts[i], starts[i + 1])
     private byte[] pool = new byte[256];
     private int size;
-    private int lastId = -1;
+    private long lastFirst;
+    private long lastSecond;
+    private long lastLengthAndId; // length << 32 | id + 1, 0 before the first lookup
 
     /** Number of distinct names. */
     int size() {
@@ -41,43 +49,72 @@ final class SeriesTable {
 
     /** The UTF-8 bytes of name {@code id}. */
     byte[] name(int id) {
-        return Arrays.copyOfRange(pool, starts[id], starts[id] + lengths[id]);
+        return Arrays.copyOfRange(pool, starts[id], starts[id + 1]);
     }
 
     /** The id of the name held in {@code s[from, from + length)}, adding it if new. */
     int idOf(MemorySegment s, long from, int length) {
         long first;
-        long last;
+        long second = 0;
         if (length >= 8) {
             first = s.get(WORD, from);
-            last = s.get(WORD, from + length - 8);
+            if (length >= 16) {
+                second = s.get(WORD, from + 8);
+            } else if (length > 8) {
+                second = s.get(WORD, from + length - 8) >>> ((16 - length) << 3);
+            }
         } else {
             first = from + 8 <= s.byteSize() ? s.get(WORD, from) & ((1L << (length << 3)) - 1) : shortWord(s, from, length);
-            last = 0;
         }
-        int id = lastId;
-        if (id >= 0 && firstWords[id] == first && lastWords[id] == last && lengths[id] == length
-                && (length <= 16 || middleEquals(id, s, from, length))) {
-            return id;
+        return idOf(first, second, length, s, from);
+    }
+
+    /**
+     * The id of the name of {@code length} bytes whose key words are {@code first} and
+     * {@code second} (see the class comment) and whose bytes are {@code s[from, from + length)},
+     * adding it if new.
+     */
+    int idOf(long first, long second, int length, MemorySegment s, long from) {
+        long lengthBits = (long) length << 32;
+        if (first == lastFirst && second == lastSecond && (lastLengthAndId & 0xFFFF_FFFF_0000_0000L) == lengthBits
+                && lastLengthAndId != 0 && (length <= 16 || restEquals((int) lastLengthAndId - 1, s, from, length))) {
+            return (int) lastLengthAndId - 1;
         }
-        long mixed = first * 0x9E3779B97F4A7C15L ^ last * 0xC2B2AE3D27D4EB4FL ^ length;
-        int hash = (int) (mixed ^ (mixed >>> 29) ^ (mixed >>> 47));
-        int mask = slots.length - 1;
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-            id = slots[slot] - 1;
-            if (id < 0) {
-                id = add(s, from, length, first, last, hash);
-                slots[slot] = id + 1;
-                if (size * 4 > slots.length) {
+        for (int slot = homeSlot(first, second, length); ; slot = (slot + 1) & slotMask) {
+            int at = slot * SLOT_LONGS;
+            long lengthAndId = slots[at + 2];
+            if (lengthAndId == 0) {
+                int id = add(s, from, length);
+                slots[at] = first;
+                slots[at + 1] = second;
+                slots[at + 2] = lengthBits | (id + 1);
+                if (size * 4L > slotMask + 1L) {
                     rehash();
                 }
-                return lastId = id;
+                remember(first, second, lengthBits | (id + 1));
+                return id;
             }
-            if (firstWords[id] == first && lastWords[id] == last && lengths[id] == length
-                    && (length <= 16 || middleEquals(id, s, from, length))) {
-                return lastId = id;
+            if (slots[at] == first && slots[at + 1] == second && (lengthAndId & 0xFFFF_FFFF_0000_0000L) == lengthBits
+                    && (length <= 16 || restEquals((int) lengthAndId - 1, s, from, length))) {
+                remember(first, second, lengthAndId);
+                return (int) lengthAndId - 1;
             }
         }
+    }
+
+    private void remember(long first, long second, long lengthAndId) {
+        lastFirst = first;
+        lastSecond = second;
+        lastLengthAndId = lengthAndId;
+    }
+
+    /**
+     * Fibonacci hashing: the top bits of products, which depend on every bit of the key. Names
+     * differ mostly in their last bytes, the top bytes of the words; low bits of a product would
+     * not see them (sensor-000 to sensor-999 then collided twice as often as random keys).
+     */
+    private int homeSlot(long first, long second, int length) {
+        return (int) ((first * 0x9E3779B97F4A7C15L ^ second * 0xC2B2AE3D27D4EB4FL ^ length) >>> slotShift);
     }
 
     private static long shortWord(MemorySegment s, long from, int length) {
@@ -88,20 +125,16 @@ final class SeriesTable {
         return word;
     }
 
-    private boolean middleEquals(int id, MemorySegment s, long from, int length) {
-        return MemorySegment.mismatch(s, from + 8, from + length - 8,
-                MemorySegment.ofArray(pool), starts[id] + 8, starts[id] + length - 8) < 0;
+    /** Whether bytes 16 and on of name {@code id} (of the same length) equal those in {@code s}. */
+    private boolean restEquals(int id, MemorySegment s, long from, int length) {
+        return MemorySegment.mismatch(s, from + 16, from + length,
+                MemorySegment.ofArray(pool), starts[id] + 16, starts[id] + length) < 0;
     }
 
-    private int add(MemorySegment s, long from, int length, long first, long last, int hash) {
+    private int add(MemorySegment s, long from, int length) {
         int id = size++;
-        if (id == hashes.length) {
-            int capacity = hashes.length * 2;
-            hashes = Arrays.copyOf(hashes, capacity);
-            firstWords = Arrays.copyOf(firstWords, capacity);
-            lastWords = Arrays.copyOf(lastWords, capacity);
-            lengths = Arrays.copyOf(lengths, capacity);
-            starts = Arrays.copyOf(starts, capacity + 1);
+        if (id + 1 == starts.length) {
+            starts = Arrays.copyOf(starts, starts.length * 2);
         }
         int start = starts[id];
         if (start + length > pool.length) {
@@ -109,23 +142,22 @@ final class SeriesTable {
         }
         MemorySegment.copy(s, BYTE, from, pool, start, length);
         starts[id + 1] = start + length;
-        firstWords[id] = first;
-        lastWords[id] = last;
-        lengths[id] = length;
-        hashes[id] = hash;
         return id;
     }
 
     private void rehash() {
-        int[] bigger = new int[slots.length * 2];
-        int mask = bigger.length - 1;
-        for (int id = 0; id < size; id++) {
-            int slot = hashes[id] & mask;
-            while (bigger[slot] != 0) {
-                slot = (slot + 1) & mask;
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        slotMask = slotMask * 2 + 1;
+        slotShift--;
+        for (int at = 0; at < old.length; at += SLOT_LONGS) {
+            if (old[at + 2] != 0) {
+                int slot = homeSlot(old[at], old[at + 1], (int) (old[at + 2] >>> 32));
+                while (slots[slot * SLOT_LONGS + 2] != 0) {
+                    slot = (slot + 1) & slotMask;
+                }
+                System.arraycopy(old, at, slots, slot * SLOT_LONGS, SLOT_LONGS);
             }
-            bigger[slot] = id + 1;
         }
-        slots = bigger;
     }
 }

@@ -37,6 +37,10 @@ final class TimestampScanner {
     private static final long TIME_SEPARATORS = 0x00003A0000540000L; // "DDThh:mm": 'T' in byte 2, ':' in byte 5
     private static final long TIME_SEPARATOR_MASK = 0x0000FF0000FF0000L;
     private static final long ZEROS = 0x3030303030303030L;
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000};
+    /** Nanoseconds per unit of the last digit of a fraction of {@code n} digits: 10^(9 - n). */
+    private static final long[] FRACTION_SCALE = {1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000,
+            1_000, 100, 10, 1};
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long MAX_SECONDS = Long.MAX_VALUE / NANOS_PER_SECOND;
 
@@ -105,6 +109,64 @@ final class TimestampScanner {
         return p;
     }
 
+    /**
+     * The common forms only, for a parser's fast path: an epoch integer of 1 to 19 digits
+     * without sign or fraction (formats {@code epoch-*} and {@code auto}), read as up to three
+     * words without a loop, or the ISO form of {@link #scanIsoFast}. Returns the position after the
+     * timestamp (its value in {@link #value}), or a negative number for anything that
+     * {@link #scan} must judge. Reads up to 28 bytes at {@code from}, which must exist.
+     */
+    long scanCommon(MemorySegment s, long from, long limit) {
+        TimestampFormat.Kind kind = format.kind();
+        long first = s.get(WORD, from);
+        if (kind == TimestampFormat.Kind.ISO || kind == TimestampFormat.Kind.AUTO && ((first >>> 32) & 0xFF) == '-') {
+            return scanIsoFast(s, from, limit);
+        }
+        if (kind != TimestampFormat.Kind.EPOCH && kind != TimestampFormat.Kind.AUTO) {
+            return FALLBACK;
+        }
+        long nonDigits = NumberScanner.nonDigits(first);
+        long whole;
+        int length;
+        if (nonDigits != 0) {
+            length = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+            if (length == 0) {
+                return FALLBACK;
+            }
+            whole = NumberScanner.eightDigits(padDigits(first, length));
+        } else {
+            long second = s.get(WORD, from + 8);
+            int more = Long.numberOfTrailingZeros(NumberScanner.nonDigits(second)) >>> 3;
+            whole = NumberScanner.eightDigits(first);
+            if (more == 8) { // 16 to 19 digits, as epoch nanoseconds have: at most 10^19 - 1 < 2^64, unsigned
+                long third = s.get(WORD, from + 16);
+                int last = Long.numberOfTrailingZeros(NumberScanner.nonDigits(third)) >>> 3;
+                if (last > 3) {
+                    return FALLBACK;
+                }
+                whole = whole * 100_000_000L + NumberScanner.eightDigits(second);
+                if (last > 0) {
+                    whole = whole * POWERS_OF_TEN[last] + NumberScanner.eightDigits(padDigits(third, last));
+                }
+                more += last;
+            } else if (more > 0) {
+                whole = whole * POWERS_OF_TEN[more] + NumberScanner.eightDigits(padDigits(second, more));
+            }
+            length = 8 + more;
+        }
+        if (Long.compareUnsigned(whole, maxWhole) > 0 || from + length > limit) {
+            return FALLBACK;
+        }
+        value = whole * nanosPerUnit;
+        return from + length;
+    }
+
+    /** The low {@code n} (1 to 7) digit bytes of {@code word} moved to its top, with '0' below. */
+    private static long padDigits(long word, int n) {
+        int pad = (8 - n) << 3;
+        return (word << pad) | (ZEROS >>> (64 - pad));
+    }
+
     private long iso(MemorySegment s, long from, long limit) {
         long end = scanIsoFast(s, from, limit);
         return end != FALLBACK ? end : scanIso(s, from, limit);
@@ -119,11 +181,12 @@ final class TimestampScanner {
      * The common ISO form {@code YYYY-MM-DDThh:mm:ss[.f…][Z]} read a word at a time. Rows in time
      * order mostly share their date and minute with the previous row, so the first 16 bytes
      * are compared with the last ones read and their epoch second reused. Anything else
-     * (offsets, a space or lowercase separator, no seconds, a short or invalid date) returns
+     * (offsets, a space or lowercase separator or zone, no seconds, a short or invalid date, a
+     * comma or more than 7 digits for the fraction, fewer than 28 bytes left in the segment) returns
      * {@link #FALLBACK} for {@link #scanIso}, which reads every form and reports errors.
      */
     private long scanIsoFast(MemorySegment s, long from, long limit) {
-        if (from + 24 > s.byteSize() || limit - from < 19) {
+        if (from + 28 > s.byteSize() || limit - from < 19) {
             return FALLBACK;
         }
         long date = s.get(WORD, from);
@@ -151,38 +214,32 @@ final class TimestampScanner {
             cachedTime = time;
             cachedMinuteSecond = minuteSecond;
         }
-        long p = from + 16;
-        if (s.get(BYTE, p) != ':') {
+        long tail = s.get(WORD, from + 16); // ":ss", then maybe ".f…" and "Z"
+        int tens = (int) ((tail >>> 8) & 0xFF) - '0';
+        int ones = (int) ((tail >>> 16) & 0xFF) - '0';
+        if ((tail & 0xFF) != ':' || tens < 0 || tens > 5 || ones < 0 || ones > 9) {
             return FALLBACK;
         }
-        int tens = s.get(BYTE, p + 1) - '0';
-        int ones = s.get(BYTE, p + 2) - '0';
-        if (tens < 0 || tens > 5 || ones < 0 || ones > 9) {
-            return FALLBACK;
-        }
-        p += 3;
+        long p = from + 19;
         long nanos = 0;
-        if (p < limit && s.get(BYTE, p) == '.') {
-            int n = 0;
-            for (p++; p < limit && n < 10; p++, n++) {
-                int d = s.get(BYTE, p) - '0';
-                if (d < 0 || d > 9) {
-                    break;
-                }
-                nanos = nanos * 10 + d;
+        int next = (int) ((tail >>> 24) & 0xFF); // the byte at p
+        if (p < limit && next == ',' && delimiter != ',') {
+            return FALLBACK; // a comma fraction
+        }
+        if (p < limit && next == '.') {
+            long fraction = s.get(WORD, p + 1);
+            int n = (int) Math.min(Long.numberOfTrailingZeros(NumberScanner.nonDigits(fraction)) >>> 3, limit - p - 1);
+            if (n == 0 || n == 8) {
+                return FALLBACK; // no digit, or 8 or more: scanIso reads those
             }
-            if (n == 0 || n > 9) {
-                return FALLBACK;
-            }
-            for (; n < 9; n++) {
-                nanos *= 10;
-            }
+            nanos = NumberScanner.eightDigits(padDigits(fraction, n)) * FRACTION_SCALE[n];
+            p += 1 + n;
+            next = (int) ((fraction >>> (n << 3)) & 0xFF);
         }
         if (p < limit) {
-            byte z = s.get(BYTE, p);
-            if (z == 'Z') {
+            if (next == 'Z') {
                 p++;
-            } else if (z == '+' || z == '-') {
+            } else if (next == '+' || next == '-' || next == 'z') {
                 return FALLBACK;
             }
         }
@@ -221,7 +278,8 @@ final class TimestampScanner {
                 if (limit - p >= 3 && s.get(BYTE, p) == ':') {
                     second = digits(s, p + 1, 2);
                     p += 3;
-                    if (p < limit && (s.get(BYTE, p) == '.' || s.get(BYTE, p) == ',')) {
+                    // A comma may start the fraction, unless it is the delimiter.
+                    if (p < limit && (s.get(BYTE, p) == '.' || (s.get(BYTE, p) == ',' && delimiter != ','))) {
                         long q = p + 1;
                         int n = 0;
                         for (; q < limit && n < 9 && isDigit(s.get(BYTE, q)); q++, n++) {

@@ -22,15 +22,33 @@ class TimestampScannerTest {
     /** Stands for a scan that stopped before the end of the text, which the caller rejects. */
     static final long PARTIAL = -3;
 
-    /** The nanoseconds of {@code text} in {@code format}, or the scanner's failure code, or {@link #PARTIAL}. */
+    /**
+     * The nanoseconds of {@code text} in {@code format}, or the scanner's failure code, or
+     * {@link #PARTIAL}. Checks that bytes after the text change nothing, whether they lie past
+     * the scan's limit (digits) or after a delimiter: the word-at-a-time paths read past the
+     * field and only run when there are bytes to read.
+     */
     static long scan(String format, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        TimestampScanner scanner = new TimestampScanner(TimestampFormat.parse(format), (byte) ',');
-        long end = scanner.scan(MemorySegment.ofArray(bytes), 0, bytes.length);
+        long alone = scan(format, text, "", 0);
+        assertThat(scan(format, text, "0123456789012345678901234567890123456789", 0)).as(text).isEqualTo(alone);
+        assertThat(scan(format, text, ";0123456789012345678901234567890123456789", 1)).as(text).isEqualTo(alone);
+        return alone;
+    }
+
+    /** Scans {@code text} followed by {@code after}, up to the end of the text plus {@code beyond} bytes. */
+    private static long scan(String format, String text, String after, int beyond) {
+        return scan(format, ';', text, after, beyond);
+    }
+
+    private static long scan(String format, char delimiter, String text, String after, int beyond) {
+        byte[] bytes = (text + after).getBytes(StandardCharsets.UTF_8);
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
+        TimestampScanner scanner = new TimestampScanner(TimestampFormat.parse(format), (byte) delimiter);
+        long end = scanner.scan(MemorySegment.ofArray(bytes), 0, length + beyond);
         if (end < 0) {
             return end;
         }
-        return end == bytes.length ? scanner.value : PARTIAL;
+        return end == length ? scanner.value : PARTIAL;
     }
 
     @ParameterizedTest
@@ -50,6 +68,8 @@ class TimestampScannerTest {
             "iso,      2023-11-14T22:13:20Z,  1700000000000000000",
             "iso,      2023-11-14 22:13:20,   1700000000000000000",
             "iso,      2023-11-14t22:13:20z,  1700000000000000000",
+            "iso,      2023-11-14T22:13:20z,  1700000000000000000",
+            "iso,      2023-11-14T22:13:20.5z, 1700000000500000000",
             "iso,      2023-11-14T22:13:20.5Z, 1700000000500000000",
             "iso,      2023-11-14T22:13:20.123456789Z, 1700000000123456789",
             "iso,      '2023-11-14T22:13:20,25', 1700000000250000000",
@@ -107,6 +127,13 @@ class TimestampScannerTest {
         String text = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atOffset(ZoneOffset.ofHours((int) (nanos & 7) - 3)));
         assertThat(scan("iso", text)).as(text).isEqualTo(nanos);
         assertThat(scan("auto", text)).as(text).isEqualTo(nanos);
+    }
+
+    @Test
+    void aCommaThatIsTheDelimiterEndsTheSecondsInsteadOfStartingAFraction() {
+        assertThat(scan("iso", ',', "2023-11-14T22:13:20,25", "", 0)).isEqualTo(PARTIAL);
+        assertThat(scan("iso", ',', "2023-11-14 22:13:20", ",25", 3)).isEqualTo(1700000000000000000L);
+        assertThat(scan("iso", ';', "2023-11-14T22:13:20,25", ";1", 2)).isEqualTo(1700000000250000000L);
     }
 
     @Test

@@ -50,7 +50,8 @@ public final class StoreWriter implements AutoCloseable {
     private final List<Column> columns;
     private final Map<Column, Long> columnOffsets = new EnumMap<>(Column.class);
     private final Map<Column, ConcurrentLinkedQueue<Chunk>> chunks = new EnumMap<>(Column.class);
-    private final byte[] dictionaryBytes;
+    /** The dictionary given at creation, or null if it comes with {@link #commit(SeriesDictionary)}. */
+    private final SeriesDictionary dictionary;
     private final long dictionaryOffset;
     private boolean committed;
 
@@ -62,7 +63,10 @@ public final class StoreWriter implements AutoCloseable {
         this.target = target.toAbsolutePath();
         this.rowCount = rowCount;
         this.columns = withSeries ? List.of(Column.TS, Column.VALUE, Column.SERIES) : List.of(Column.TS, Column.VALUE);
-        this.dictionaryBytes = encode(dictionary);
+        this.dictionary = dictionary;
+        if (dictionary != null) {
+            encode(dictionary); // rejects a name too long before anything is written
+        }
         long at = StoreLayout.headerLength(columns.size());
         for (Column c : columns) {
             at = StoreLayout.align(at);
@@ -93,6 +97,20 @@ public final class StoreWriter implements AutoCloseable {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists");
         }
         return new StoreWriter(target, rowCount, dictionary, dictionary.size() > 0);
+    }
+
+    /**
+     * Starts writing a store of {@code rowCount} rows whose series names are known only at the
+     * end, as when a CSV import writes rows while their names are still being collected; the
+     * dictionary comes with {@link #commit(SeriesDictionary)}.
+     *
+     * @throws FileAlreadyExistsException if {@code target} exists
+     */
+    public static StoreWriter create(Path target, long rowCount, boolean withSeries) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
+        }
+        return new StoreWriter(target, rowCount, null, withSeries);
     }
 
     /** Number of rows the store will hold. */
@@ -139,11 +157,74 @@ public final class StoreWriter implements AutoCloseable {
         chunks.get(column).add(new Chunk(firstRow, rows, Crc32c.of(data)));
     }
 
+    /**
+     * Reads rows {@code firstRow ..} of {@code column}, as written, into {@code into} (a native
+     * segment of a whole number of elements).
+     */
+    public void read(Column column, long firstRow, MemorySegment into) throws IOException {
+        long position = columnOffsets.get(column) + column.byteSize(firstRow);
+        ByteBuffer buffer = into.asByteBuffer();
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException(temp + " ended before " + column + " row " + firstRow + " + "
+                        + buffer.position() / column.byteWidth());
+            }
+        }
+    }
+
+    /**
+     * Writes {@code data} over the rows that an earlier {@link #write} of the same rows put at
+     * {@code firstRow}, as when an import rewrites a chunk's series ids once the dictionary is known.
+     *
+     * @throws IllegalArgumentException if no earlier write covered exactly these rows
+     */
+    public void overwrite(Column column, long firstRow, MemorySegment data) throws IOException {
+        long rows = data.byteSize() / column.byteWidth();
+        if (!chunks.get(column).removeIf(chunk -> chunk.firstRow == firstRow && chunk.rowCount == rows)) {
+            throw new IllegalArgumentException(column + " rows [" + firstRow + ", +" + rows + ") were not written before");
+        }
+        write(column, firstRow, data);
+    }
+
+    /**
+     * Maps what has been written of {@code column} so far, read-only, in {@code arena}: all
+     * {@link #rowCount()} rows, where rows never written read as zero.
+     */
+    public MemorySegment mapWritten(Column column, Arena arena) throws IOException {
+        Long base = columnOffsets.get(column);
+        if (base == null) {
+            throw new IllegalArgumentException("this store has no " + column + " column");
+        }
+        long bytes = column.byteSize(rowCount);
+        if (channel.size() < base + bytes) { // a mapping past the end of the file would fault on reading
+            writeFully(ByteBuffer.allocate(1), base + bytes - 1);
+        }
+        return channel.map(FileChannel.MapMode.READ_ONLY, base, bytes, arena);
+    }
+
     /** Writes the metadata and atomically renames the store into place. */
     public void commit() throws IOException {
+        if (dictionary == null) {
+            throw new IllegalStateException("this store's dictionary comes with commit(dictionary)");
+        }
+        commit(dictionary);
+    }
+
+    /**
+     * Writes the metadata with {@code dictionary} and atomically renames the store into place.
+     *
+     * @throws IllegalArgumentException if the dictionary is empty for a store with a series
+     *                                  column, or not empty for one without
+     */
+    public void commit(SeriesDictionary dictionary) throws IOException {
         if (committed) {
             throw new IllegalStateException("already committed");
         }
+        if ((dictionary.size() > 0) != hasSeries()) {
+            throw new IllegalArgumentException("a store " + (hasSeries() ? "with" : "without")
+                    + " a series column needs " + (hasSeries() ? "a non-empty" : "an empty") + " dictionary");
+        }
+        byte[] dictionaryBytes = encode(dictionary);
         ByteBuffer header = ByteBuffer.allocate(StoreLayout.headerLength(columns.size())).order(ByteOrder.LITTLE_ENDIAN);
         header.put(StoreLayout.MAGIC);
         header.putInt(StoreLayout.VERSION_OFFSET, StoreLayout.VERSION);

@@ -207,6 +207,7 @@ final class ChunkParser {
             return true;
         } finally {
             chunk.lineCount = Math.max(chunk.lineCount, line);
+            chunk.rowCount = rows.rowCount();
             chunk.sorted = sorted;
             if (rows.rowCount() > 0) {
                 chunk.firstTs = rows.ts().getAtIndex(dev.tsproc.data.Column.TS_LAYOUT, 0);

@@ -43,7 +43,7 @@ final class ColumnBuffers implements AutoCloseable {
         rowCount++;
     }
 
-    /** Forgets the rows, keeping the memory; for benchmarks that parse again. */
+    /** Forgets the rows, keeping the memory, to parse the next chunk into it. */
     void reset() {
         rowCount = 0;
     }
@@ -69,6 +69,19 @@ final class ColumnBuffers implements AutoCloseable {
     /** The rows' series ids; empty without a series column. */
     MemorySegment series() {
         return withSeries ? series.asSlice(0, Column.SERIES.byteSize(rowCount)) : MemorySegment.NULL;
+    }
+
+    /** The first {@code rows} elements of the series buffer, grown to hold them, as scratch space. */
+    MemorySegment seriesCapacity(long rows) {
+        while (capacity < rows) {
+            grow();
+        }
+        return series.asSlice(0, Column.SERIES.byteSize(rows));
+    }
+
+    /** The rows as a run for {@link TimeOrder#merge}; they must be in time order. */
+    TimeOrder.Run asRun() {
+        return new TimeOrder.Run(ts(), values(), series(), rowCount);
     }
 
     private void grow() {

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
@@ -45,21 +46,30 @@ import java.util.zip.ZipException;
  * }
  *
  * <p><b>Pipeline.</b> A plain file is memory-mapped and cut into chunks of a few MiB at line
- * ends (never inside a line: a quoted field cannot hold a line break, so every LF ends a line);
- * threads take chunks in file order and parse each into off-heap columns and a chunk-local
- * series table ({@link ChunkParser}). A gzip file streams through one decompressor on the
- * calling thread, which cuts its output into chunks at line ends and hands them to the parser
- * threads through a bounded queue. The chunks' line counts put their bad lines in order with
- * exact line numbers ({@link ErrorLog}). Then the chunk-local series tables are merged into
- * one dictionary, sorted by the names' UTF-8 bytes (so a store's ids do not depend on the
- * order of its rows, and {@code import(export(s))} gives back {@code s}'s ids), and every
- * chunk's ids are rewritten. Rows are put in time order ({@link TimeOrder}) unless, as is
- * usual, every chunk is already in order and each chunk starts no earlier than the previous
- * one ends. Finally the columns are written into a {@link StoreWriter}, which only renames the
- * store into place once it is complete.
+ * ends (never inside a line: a quoted field cannot hold a line break, so every LF ends a line).
+ * Threads first count each chunk's lines ({@link LineCounter}), which bounds its rows and so
+ * reserves its rows' place in the store; then they take chunks in file order, parse each into
+ * a reused buffer and a chunk-local series table ({@link ChunkParser}), and write its
+ * timestamps and values straight into the store. A gzip file streams through one decompressor
+ * on the calling thread, which cuts its output into chunks at line ends and hands them to the
+ * parser threads through a bounded queue; its chunks keep their rows until the row count is
+ * known. The chunks' line counts put their bad lines in order with exact line numbers
+ * ({@link ErrorLog}). Then the chunk-local series tables are merged into one dictionary, sorted
+ * by the names' UTF-8 bytes (so a store's ids do not depend on the order of its rows, and
+ * {@code import(export(s))} gives back {@code s}'s ids), and every chunk's ids are rewritten
+ * and written. A {@link StoreWriter} only renames the store into place once it is complete.
  *
- * <p><b>Memory.</b> Parsed columns stay off-heap until the dictionary and row count are known,
- * about 20 bytes per row (16 without series): 2 GB per 100 million rows.
+ * <p><b>When rows are not where they were reserved.</b> As is usual, every chunk of a plain
+ * file is in time order, starts no earlier than the previous one ends, and fills the place its
+ * line count reserved; then the store is complete as written. Otherwise — rows out of order, or
+ * lines skipped as bad — the rows are copied from that first store into a second one, merged
+ * into time order where needed ({@link TimeOrder}), and the first is deleted; gzip input always
+ * takes this route.
+ *
+ * <p><b>Memory.</b> A plain file's rows need a buffer per thread and 4 bytes a row of series ids
+ * until the dictionary is known; when its rows must be copied, the first store needs room
+ * beside the second until then. A gzip file's parsed columns stay off-heap until the row count
+ * is known, about 20 bytes a row (16 without series): 2 GB per 100 million rows.
  *
  * <p><b>Failure.</b> Whatever fails — a bad line under {@link CsvOptions.OnError#FAIL}, a
  * file with no good line, too many series, an I/O error, an interrupt — nothing is left at
@@ -89,6 +99,10 @@ public final class CsvImporter {
     private ErrorLog errorLog;
     private long inputBytes;
     private ThreadLocal<ChunkParser> parsers;
+    /** For a plain file: the store its rows are written into as they are parsed, at the places its line counts reserve. */
+    private StoreWriter direct;
+    /** For a plain file: parse buffers, each used by one thread at a time and reused chunk after chunk. */
+    private final ConcurrentLinkedQueue<ColumnBuffers> buffers = new ConcurrentLinkedQueue<>();
 
     private final LongConsumer progress;
     private final AtomicLong parsedBytes = new AtomicLong();
@@ -141,17 +155,21 @@ public final class CsvImporter {
             throw new NoSuchFileException(String.valueOf(directory), null, "the directory for the store does not exist");
         }
         CsvImporter importer = new CsvImporter(source, target, options, progress);
+        ImportResult result;
         try {
-            return importer.run(start);
+            result = importer.run(start);
         } catch (ClosedByInterruptException e) {
             // An interrupt during a read or write of this thread closed its channel: the interrupt is what happened.
             Thread.interrupted();
             InterruptedException interrupted = new InterruptedException("interrupted while importing " + source);
             interrupted.initCause(e);
-            throw interrupted;
-        } finally {
-            importer.release();
+            throw importer.releaseAfter(interrupted);
+        } catch (Throwable t) {
+            importer.releaseAfter(t);
+            throw t;
         }
+        importer.release();
+        return result;
     }
 
     private ImportResult run(long start) throws IOException, InterruptedException {
@@ -207,7 +225,12 @@ public final class CsvImporter {
         bounds.add(size);
         int count = bounds.size() - 1;
         inputBytes = size;
-        double bytesPerLine = bytesPerLine(data, dataStart, size);
+        long[] firstRow = new long[count + 1];
+        tasks.run(options.threads(), count, k -> firstRow[k + 1] = LineCounter.maxRows(data, bounds.get(k), bounds.get(k + 1)));
+        for (int k = 0; k < count; k++) {
+            firstRow[k + 1] += firstRow[k];
+        }
+        direct = StoreWriter.create(target, firstRow[count], layout.hasSeries());
         synchronized (chunks) {
             for (int k = 0; k < count; k++) {
                 chunks.add(null);
@@ -217,10 +240,40 @@ public final class CsvImporter {
             if (failFast && k > firstFailedChunk.get()) {
                 return;
             }
-            long from = bounds.get(k);
-            long to = bounds.get(k + 1);
-            parseChunk(k, data, from, to, 0, false, (long) ((to - from) / bytesPerLine * 1.1) + 16);
+            ColumnBuffers rows = buffers.poll();
+            if (rows == null) {
+                rows = new ColumnBuffers(firstRow[k + 1] - firstRow[k], layout.hasSeries());
+            }
+            rows.reset();
+            try {
+                ParsedChunk chunk = parseChunk(k, rows, data, bounds.get(k), bounds.get(k + 1), 0, false);
+                if (chunk != null) {
+                    writeParsed(chunk, rows, firstRow[k]);
+                }
+            } finally {
+                buffers.add(rows);
+            }
         });
+    }
+
+    /**
+     * Writes a plain file's chunk, just parsed into {@code rows}, into the store from
+     * {@code firstRow}, sorted by time if it is not.
+     */
+    private void writeParsed(ParsedChunk chunk, ColumnBuffers rows, long firstRow) throws IOException {
+        chunk.rows = null; // the buffer goes back to the pool: the chunk must not close it
+        if (rows.rowCount() == 0) {
+            return;
+        }
+        if (!chunk.sorted) {
+            TimeOrder.sortChunk(rows);
+        }
+        direct.write(Column.TS, firstRow, rows.ts());
+        direct.write(Column.VALUE, firstRow, rows.values());
+        if (rows.withSeries()) {
+            direct.write(Column.SERIES, firstRow, rows.series()); // chunk-local ids until prepare rewrites them
+        }
+        chunk.firstRow = firstRow;
     }
 
     /** Average line length near the start, to size the chunks' column buffers. */
@@ -235,18 +288,22 @@ public final class CsvImporter {
         return Math.max(4.0, (double) (end - from) / Math.max(1, lines));
     }
 
-    private void parseChunk(int k, MemorySegment data, long from, long to, long byteBase, boolean truncatedTail,
-                            long estimatedRows) throws CsvFormatException {
+    /**
+     * Parses chunk {@code k} into {@code rows}; returns it if every line was read and its rows
+     * are wanted, or null if parsing stopped early or the import will fail.
+     */
+    private ParsedChunk parseChunk(int k, ColumnBuffers rows, MemorySegment data, long from, long to, long byteBase,
+                                   boolean truncatedTail) throws CsvFormatException {
         try {
-            parseChunkBody(k, data, from, to, byteBase, truncatedTail, estimatedRows);
+            return parseChunkBody(k, rows, data, from, to, byteBase, truncatedTail);
         } finally {
             progress.accept(parsedBytes.addAndGet(to - from));
         }
     }
 
-    private void parseChunkBody(int k, MemorySegment data, long from, long to, long byteBase, boolean truncatedTail,
-                                long estimatedRows) throws CsvFormatException {
-        ParsedChunk chunk = new ParsedChunk(k, new ColumnBuffers(estimatedRows, layout.hasSeries()));
+    private ParsedChunk parseChunkBody(int k, ColumnBuffers rows, MemorySegment data, long from, long to, long byteBase,
+                                       boolean truncatedTail) throws CsvFormatException {
+        ParsedChunk chunk = new ParsedChunk(k, rows);
         synchronized (chunks) {
             while (chunks.size() <= k) {
                 chunks.add(null);
@@ -264,6 +321,7 @@ public final class CsvImporter {
         if (complete || chunk.errorCount > 0) {
             errorLog.chunkDone(chunk);
         }
+        return complete && !(failFast && chunk.errorCount > 0) ? chunk : null;
     }
 
     /** Reads the header (or counts the first line's fields), fixes the layout; returns where data starts. */
@@ -326,8 +384,10 @@ public final class CsvImporter {
                     try {
                         for (Work w; (w = work.take()) != END; ) {
                             if (!tasks.stopped() && !(failFast && w.index > firstFailedChunk.get())) {
-                                parseChunk(w.index, MemorySegment.ofArray(w.buffer), w.from, w.to, w.byteBase,
-                                        w.truncatedTail, (long) ((w.to - w.from) / bytesPerLine * 1.1) + 16);
+                                ColumnBuffers rows = new ColumnBuffers((long) ((w.to - w.from) / bytesPerLine * 1.1) + 16,
+                                        layout.hasSeries());
+                                parseChunk(w.index, rows, MemorySegment.ofArray(w.buffer), w.from, w.to, w.byteBase,
+                                        w.truncatedTail);
                             }
                             free.add(w.buffer);
                         }
@@ -499,7 +559,7 @@ public final class CsvImporter {
         }
         long rows = 0;
         for (ParsedChunk chunk : parsed) {
-            rows += chunk.rows.rowCount();
+            rows += chunk.rowCount;
         }
         long lines = errorLog.nextLine() - 1;
         if (rows == 0) {
@@ -513,57 +573,113 @@ public final class CsvImporter {
         boolean inOrder = true;
         long previousLast = Long.MIN_VALUE;
         for (ParsedChunk chunk : parsed) {
-            if (chunk.rows.rowCount() > 0) {
+            if (chunk.rowCount > 0) {
                 inOrder &= chunk.sorted && chunk.firstTs >= previousLast;
                 previousLast = chunk.lastTs;
             }
         }
         tasks.run(options.threads(), parsed.size(), k -> prepare(parsed.get(k)));
-        try (StoreWriter writer = StoreWriter.create(target, rows, dictionary)) {
-            if (inOrder) {
-                long[] firstRow = new long[parsed.size() + 1];
-                for (int k = 0; k < parsed.size(); k++) {
-                    firstRow[k + 1] = firstRow[k] + parsed.get(k).rows.rowCount();
-                }
-                tasks.run(options.threads(), parsed.size(), k -> writeChunk(writer, parsed.get(k).rows, firstRow[k]));
-            } else {
-                List<ColumnBuffers> runs = new ArrayList<>();
-                for (ParsedChunk chunk : parsed) {
-                    if (chunk.rows.rowCount() > 0) {
-                        runs.add(chunk.rows);
-                    }
-                }
-                TimeOrder.merge(runs, writer, options.threads(), tasks);
+        if (direct != null && inOrder && rows == direct.rowCount()) {
+            direct.commit(dictionary); // the usual case: every row is in place
+        } else {
+            try (Arena mapped = Arena.ofShared()) {
+                rewrite(runs(parsed, mapped), rows, dictionary, inOrder);
             }
-            writer.commit();
         }
         return new ImportResult(target, rows, dictionary.size(), lines, errorCount, first, inputBytes, !inOrder,
                 System.nanoTime() - start);
     }
 
-    /** Rewrites a chunk's series ids to global ones and sorts it by time if needed. */
-    private static void prepare(ParsedChunk chunk) {
-        ColumnBuffers rows = chunk.rows;
-        if (rows.withSeries() && chunk.globalIds != null) {
-            MemorySegment series = rows.series();
-            int[] global = chunk.globalIds;
-            for (long i = 0, n = rows.rowCount(); i < n; i++) {
-                series.setAtIndex(Column.SERIES_LAYOUT, i, global[series.getAtIndex(Column.SERIES_LAYOUT, i)]);
-            }
+    /**
+     * Rewrites a chunk's series ids to global ones, in its buffer or in the store, and sorts a
+     * chunk that kept its rows by time if needed (a plain file's chunks were sorted before they
+     * were written).
+     */
+    private void prepare(ParsedChunk chunk) throws IOException {
+        if (chunk.rowCount == 0) {
+            return;
         }
-        if (!chunk.sorted) {
-            TimeOrder.sortChunk(rows);
+        ColumnBuffers rows = chunk.rows;
+        if (rows != null) {
+            if (rows.withSeries()) {
+                toGlobalIds(rows.series(), chunk.globalIds);
+            }
+            if (!chunk.sorted) {
+                TimeOrder.sortChunk(rows);
+            }
+        } else if (layout.hasSeries()) {
+            // Read back and written again with system calls: mapping the store's pages would fault on every one.
+            ColumnBuffers buffer = buffers.poll();
+            if (buffer == null) {
+                buffer = new ColumnBuffers(chunk.rowCount, true);
+            }
+            try {
+                MemorySegment ids = buffer.seriesCapacity(chunk.rowCount);
+                direct.read(Column.SERIES, chunk.firstRow, ids);
+                toGlobalIds(ids, chunk.globalIds);
+                direct.overwrite(Column.SERIES, chunk.firstRow, ids);
+            } finally {
+                buffers.add(buffer);
+            }
         }
     }
 
-    private static void writeChunk(StoreWriter writer, ColumnBuffers rows, long firstRow) throws IOException {
-        if (rows.rowCount() == 0) {
-            return;
+    private static void toGlobalIds(MemorySegment ids, int[] global) {
+        for (long i = 0, n = ids.byteSize() / Integer.BYTES; i < n; i++) {
+            ids.setAtIndex(Column.SERIES_LAYOUT, i, global[ids.getAtIndex(Column.SERIES_LAYOUT, i)]);
         }
-        writer.write(Column.TS, firstRow, rows.ts());
-        writer.write(Column.VALUE, firstRow, rows.values());
-        if (rows.withSeries()) {
-            writer.write(Column.SERIES, firstRow, rows.series());
+    }
+
+    /**
+     * The chunks' rows, each chunk sorted, in file order: from their buffers, or for a plain
+     * file from the places they were written in {@link #direct}, mapped in {@code arena}.
+     */
+    private List<TimeOrder.Run> runs(List<ParsedChunk> parsed, Arena arena) throws IOException {
+        MemorySegment ts = direct == null ? null : direct.mapWritten(Column.TS, arena);
+        MemorySegment values = direct == null ? null : direct.mapWritten(Column.VALUE, arena);
+        MemorySegment series = direct == null || !layout.hasSeries() ? MemorySegment.NULL
+                : direct.mapWritten(Column.SERIES, arena);
+        List<TimeOrder.Run> runs = new ArrayList<>();
+        for (ParsedChunk chunk : parsed) {
+            if (chunk.rowCount == 0) {
+                continue;
+            }
+            if (chunk.rows != null) {
+                runs.add(chunk.rows.asRun());
+            } else {
+                runs.add(new TimeOrder.Run(slice(ts, Column.TS, chunk), slice(values, Column.VALUE, chunk),
+                        series.byteSize() == 0 ? series : slice(series, Column.SERIES, chunk), chunk.rowCount));
+            }
+        }
+        return runs;
+    }
+
+    private static MemorySegment slice(MemorySegment column, Column type, ParsedChunk chunk) {
+        return column.asSlice(type.byteSize(chunk.firstRow), type.byteSize(chunk.rowCount));
+    }
+
+    /** Writes {@code runs}, in file order, into a new store of {@code rows} rows: copied as they are, or merged by time. */
+    private void rewrite(List<TimeOrder.Run> runs, long rows, SeriesDictionary dictionary, boolean inOrder)
+            throws IOException, InterruptedException {
+        try (StoreWriter writer = StoreWriter.create(target, rows, dictionary)) {
+            if (inOrder) {
+                long[] firstRow = new long[runs.size() + 1];
+                for (int k = 0; k < runs.size(); k++) {
+                    firstRow[k + 1] = firstRow[k] + runs.get(k).rowCount();
+                }
+                tasks.run(options.threads(), runs.size(), k -> writeRun(writer, runs.get(k), firstRow[k]));
+            } else {
+                TimeOrder.merge(runs, writer, options.threads(), tasks);
+            }
+            writer.commit();
+        }
+    }
+
+    private static void writeRun(StoreWriter writer, TimeOrder.Run run, long firstRow) throws IOException {
+        writer.write(Column.TS, firstRow, run.ts());
+        writer.write(Column.VALUE, firstRow, run.values());
+        if (writer.hasSeries()) {
+            writer.write(Column.SERIES, firstRow, run.series());
         }
     }
 
@@ -614,7 +730,21 @@ public final class CsvImporter {
                 options.maxSeries()), List.of(), 0);
     }
 
-    private void release() {
+    /** Releases what the import holds after {@code failure}, to which a failure to clean up is attached; returns it. */
+    private <T extends Throwable> T releaseAfter(T failure) {
+        try {
+            release();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    /** Frees the buffers and deletes the store being written, unless it was committed. */
+    private void release() throws IOException {
+        for (ColumnBuffers rows; (rows = buffers.poll()) != null; ) {
+            rows.close();
+        }
         synchronized (chunks) {
             for (ParsedChunk chunk : chunks) {
                 if (chunk != null) {
@@ -622,6 +752,9 @@ public final class CsvImporter {
                 }
             }
             chunks.clear();
+        }
+        if (direct != null) {
+            direct.close(); // deletes its file unless it became the store
         }
     }
 

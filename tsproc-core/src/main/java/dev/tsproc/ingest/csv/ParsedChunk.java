@@ -4,8 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What parsing one chunk of a CSV file produced: its rows in off-heap columns, the series names
- * it met, its line count and its bad lines.
+ * What parsing one chunk of a CSV file produced: its rows, the series names it met, its line
+ * count and its bad lines.
+ *
+ * <p>Where the rows are depends on the input. From a gzip stream they stay in {@link #rows}, off
+ * heap, until the row count is known. From a plain file they go to the store as soon as they
+ * are parsed, at {@link #firstRow}, with chunk-local series ids that are rewritten once the
+ * dictionary is known.
  *
  * <p>Filled by one parser thread, then handed (with a happens-before edge) to the importer.
  */
@@ -14,7 +19,12 @@ final class ParsedChunk implements AutoCloseable {
     record LocalError(long lineInChunk, long byteOffset, int fieldNumber, CsvError.Reason reason, String detail) {}
 
     final int index;
-    final ColumnBuffers rows;
+    /** The columns the parser appends to; for a plain file, a reused buffer, detached once written. */
+    ColumnBuffers rows;
+    /** Rows parsed. */
+    long rowCount;
+    /** For a plain file: the store row the chunk's rows were written from; -1 until then. */
+    long firstRow = -1;
     final SeriesTable series = new SeriesTable();
     final List<LocalError> errors = new ArrayList<>();
     long errorCount;
@@ -34,6 +44,8 @@ final class ParsedChunk implements AutoCloseable {
 
     @Override
     public void close() {
-        rows.close();
+        if (rows != null) {
+            rows.close();
+        }
     }
 }

@@ -29,6 +29,12 @@ final class TimeOrder {
 
     private TimeOrder() {}
 
+    /**
+     * A chunk's rows in time order, in columns, wherever they are: in the chunk's own buffers or
+     * already in a store. {@code series} is {@link MemorySegment#NULL} without a series column.
+     */
+    record Run(MemorySegment ts, MemorySegment values, MemorySegment series, long rowCount) {}
+
     /** Sorts one chunk's rows by timestamp, stably. Arrays sized by the chunk, not the dataset. */
     static void sortChunk(ColumnBuffers rows) {
         int n = Math.toIntExact(rows.rowCount());
@@ -92,7 +98,7 @@ final class TimeOrder {
     }
 
     /** Merges sorted {@code runs} (in file order) into rows {@code [0, Σ sizes)} of {@code writer}. */
-    static void merge(List<ColumnBuffers> runs, StoreWriter writer, int threads, ParallelTasks tasks)
+    static void merge(List<Run> runs, StoreWriter writer, int threads, ParallelTasks tasks)
             throws IOException, InterruptedException {
         long[] splitters = splitters(runs, threads * 8);
         int partitions = splitters.length + 1;
@@ -115,7 +121,7 @@ final class TimeOrder {
         tasks.run(threads, partitions, j -> mergePartition(runs, bounds[j], bounds[j + 1], firstRow[j], writer, tasks));
     }
 
-    private static void mergePartition(List<ColumnBuffers> runs, long[] from, long[] to, long firstRow,
+    private static void mergePartition(List<Run> runs, long[] from, long[] to, long firstRow,
                                        StoreWriter writer, ParallelTasks tasks) throws IOException {
         int k = runs.size();
         long[] position = from.clone();
@@ -217,10 +223,10 @@ final class TimeOrder {
     }
 
     /** Up to {@code partitions - 1} distinct, increasing timestamps sampled evenly from the runs. */
-    private static long[] splitters(List<ColumnBuffers> runs, int partitions) {
+    private static long[] splitters(List<Run> runs, int partitions) {
         long[] samples = new long[runs.size() * SAMPLES_PER_RUN];
         int n = 0;
-        for (ColumnBuffers run : runs) {
+        for (Run run : runs) {
             MemorySegment ts = run.ts();
             long rows = run.rowCount();
             int take = (int) Math.min(SAMPLES_PER_RUN, rows);

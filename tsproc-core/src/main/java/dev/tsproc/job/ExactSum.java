@@ -131,6 +131,37 @@ public final class ExactSum {
         return v;
     }
 
+    /**
+     * The exact finite part as {@code mantissa · 2^-scale}, the mantissa built from the nonzero
+     * chunks only: a few words for the sums of typical data rather than a 2,240-bit integer,
+     * which made rounding dearer than summing for small groups (thousands of time buckets).
+     */
+    private record Scaled(BigInteger mantissa, int scale) {
+        Scaled rescaled(int to) {
+            return new Scaled(mantissa.shiftLeft(to - scale), to);
+        }
+    }
+
+    private Scaled scaled() {
+        normalize();
+        int low = 0;
+        while (low < CHUNKS - 1 && chunks[low] == 0) {
+            low++;
+        }
+        int high = CHUNKS - 1;
+        long top = chunks[high];
+        // Leading chunks that only extend the sign (0 above a chunk, or -1 above all ones) are dropped.
+        while (high > low && (top == 0 || (top == -1 && chunks[high - 1] == LOW_MASK))) {
+            high--;
+            top = top == 0 ? chunks[high] : -1;
+        }
+        BigInteger v = BigInteger.valueOf(top);
+        for (int i = high - 1; i >= low; i--) {
+            v = v.shiftLeft(CHUNK_BITS).or(BigInteger.valueOf(chunks[i]));
+        }
+        return new Scaled(v, -MIN_EXPONENT - CHUNK_BITS * low);
+    }
+
     /** Number of values added. */
     public long count() {
         return deposits;
@@ -159,13 +190,29 @@ public final class ExactSum {
         if (deposits > 0 && !sawNonNegativeZero) {
             return -0.0;
         }
-        return quotient(scaledValue(), BigInteger.ONE, MIN_EXPONENT);
+        Scaled v = scaled();
+        return quotient(v.mantissa(), BigInteger.ONE, -v.scale());
     }
 
     /** The mean of {@code count > 0} values summed in {@code sum}, rounded once; ±∞ or NaN if infinities were added. */
     static double mean(ExactSum sum, long count) {
         double special = sum.nonFinite();
-        return special != 0 ? special : quotient(sum.scaledValue(), BigInteger.valueOf(count), MIN_EXPONENT);
+        if (special != 0) {
+            return special;
+        }
+        Scaled v = sum.scaled();
+        return quotient(v.mantissa(), BigInteger.valueOf(count), -v.scale());
+    }
+
+    /**
+     * The sample standard deviation of {@code count >= 2} finite values from their exact
+     * {@code sum} and sum of {@code squares} (see {@link #sampleStddev(BigInteger, BigInteger, int, long)}).
+     */
+    static double sampleStddev(ExactSum sum, ExactSum squares, long count) {
+        Scaled a = sum.scaled();
+        Scaled b = squares.scaled();
+        int scale = Math.max(a.scale(), b.scale());
+        return sampleStddev(a.rescaled(scale).mantissa(), b.rescaled(scale).mantissa(), scale, count);
     }
 
     /**

@@ -165,6 +165,6 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
         if (sum.nonFinite() != 0 || squares.nonFinite() != 0) {
             return Double.NaN;
         }
-        return ExactSum.sampleStddev(sum.scaledValue(), squares.scaledValue(), 1074, count);
+        return ExactSum.sampleStddev(sum, squares, count);
     }
 }

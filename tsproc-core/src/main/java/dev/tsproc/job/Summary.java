@@ -186,6 +186,6 @@ public final class Summary {
         if (count < 2 || sum.nonFinite() != 0 || squares.nonFinite() != 0) {
             return Double.NaN;
         }
-        return ExactSum.sampleStddev(sum.scaledValue(), squares.scaledValue(), 1074, count);
+        return ExactSum.sampleStddev(sum, squares, count);
     }
 }

@@ -88,6 +88,28 @@ class ExactSumTest {
         assertThat(Double.doubleToRawLongBits(merged.toDouble())).isEqualTo(Double.doubleToRawLongBits(whole));
     }
 
+    @Property(tries = 300)
+    void roundsFromTheNonzeroChunksAsFromTheFullWidth(@ForAll long seed, @ForAll @IntRange(min = 2, max = 3000) int n,
+                                                       @ForAll boolean smallIntegers) {
+        Random random = new Random(seed);
+        double[] v = smallIntegers ? random.doubles(n).map(d -> Math.floor(d * 200) - 100).toArray()
+                : java.util.Arrays.stream(TestStores.awkwardValues(seed, n, false)).filter(Double::isFinite).toArray();
+        ExactSum sum = new ExactSum();
+        ExactSum squares = new ExactSum();
+        for (double d : v) {
+            sum.add(d);
+            squares.add(d * d);
+        }
+        long count = v.length;
+        BigInteger full = sum.scaledValue();
+        assertThat(sum.toDouble()).isEqualTo(count == 0 || full.signum() == 0 ? sum.toDouble() : ExactSum.quotient(full, BigInteger.ONE, -1074));
+        if (count >= 2) {
+            assertThat(ExactSum.mean(sum, count)).isEqualTo(ExactSum.quotient(full, BigInteger.valueOf(count), -1074));
+            assertThat(ExactSum.sampleStddev(sum, squares, count))
+                    .isEqualTo(ExactSum.sampleStddev(full, squares.scaledValue(), 1074, count));
+        }
+    }
+
     @Test
     void carriesBeyondTheDoubleRangeAndBack() {
         ExactSum s = new ExactSum();

@@ -33,13 +33,17 @@ import java.util.concurrent.Callable;
  * <p>Generates the talk's workload with {@code series} series drawn at random per row into shared
  * memory, loads the same rows into an in-memory DuckDB table (missing values as NULL), then runs
  * each query in turn — the floor (a plain read of the columns the query touches, summed as longs
- * so the loop vectorises), tsproc, DuckDB — {@code reps} times after one warm-up, and prints the
- * medians and ratios as a Markdown table. Everything it made is removed at the end.
+ * so the loop vectorises), tsproc, DuckDB — {@code reps} times after {@code warmups} warm-up runs
+ * of tsproc and the floor (a query's first runs are interpreted and JIT-compiled: 2 s, then
+ * 0.11 s, then 0.05 s for (c)) and one of DuckDB, and prints the medians and ratios as a Markdown
+ * table. Everything it made is removed at the end. Run it with
+ * {@code --add-modules jdk.incubator.vector} for the kernels a long-running JVM uses.
  *
  * <pre>
  * ./mvnw -q -pl tsproc-duckbench -am package -DskipTests
- * java -Xmx12g --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -jar tsproc-duckbench/target/tsproc-duckbench-0.1.0-SNAPSHOT.jar \
- *      [rows=200000000] [series=1000] [threads=2] [reps=5] [duckdb=true] [distribution=talk|walk|gauss]
+ * java -Xmx12g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+ *      -jar tsproc-duckbench/target/tsproc-duckbench-0.1.0-SNAPSHOT.jar \
+ *      [rows=200000000] [series=1000] [threads=2] [reps=5] [warmups=10] [duckdb=true] [distribution=talk|walk|gauss]
  * </pre>
  */
 public final class QueryBenchmark {
@@ -50,7 +54,8 @@ public final class QueryBenchmark {
     private record Case(String name, Callable<Object> tsproc, String sql, List<Column> floorColumns) {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000000", "series", "1000", "threads", "2", "reps", "5", "duckdb", "true", "distribution", "talk"));
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000000", "series", "1000", "threads", "2", "reps", "5", "warmups", "10",
+                "duckdb", "true", "distribution", "talk"));
         for (String a : args) {
             String[] kv = a.split("=", 2);
             opts.put(kv[0], kv[1]);
@@ -59,6 +64,7 @@ public final class QueryBenchmark {
         int series = Integer.parseInt(opts.get("series"));
         int threads = Integer.parseInt(opts.get("threads"));
         int reps = Integer.parseInt(opts.get("reps"));
+        int warmups = Integer.parseInt(opts.get("warmups"));
         try (SharedSegments shm = SharedSegments.create()) {
             Path path = shm.newStorePath();
             long t0 = System.nanoTime();
@@ -72,7 +78,7 @@ public final class QueryBenchmark {
                 if (withDuck) {
                     load(store, duck, threads);
                 }
-                run(store, withDuck ? duck : null, threads, reps, rows, series);
+                run(store, withDuck ? duck : null, threads, reps, warmups, rows, series);
             }
         }
     }
@@ -104,7 +110,8 @@ public final class QueryBenchmark {
         log("loaded into DuckDB in %.1f s", (System.nanoTime() - t0) / 1e9);
     }
 
-    private static void run(Store store, DuckDBConnection duck, int threads, int reps, long rows, int series) throws Exception {
+    private static void run(Store store, DuckDBConnection duck, int threads, int reps, int warmups, long rows, int series)
+            throws Exception {
         Tsproc ts = Tsproc.of(store);
         List<Aggregate> stats = Aggregate.STATS;
         Aggregate[] statsArray = stats.toArray(Aggregate[]::new);
@@ -122,8 +129,9 @@ public final class QueryBenchmark {
                         "SELECT quantile_disc(value, 0.99) FROM t", List.of(Column.VALUE)),
                 new Case("(e) p99 by series", () -> ts.query().agg(Aggregate.P99).bySeries().workers(threads).run(),
                         "SELECT series, quantile_disc(value, 0.99) FROM t GROUP BY series", List.of(Column.VALUE, Column.SERIES)));
-        System.out.printf(Locale.ROOT, "%n%,d rows, %d series, %d threads, median of %d runs after one warm-up; %s, Java %s%n%n",
-                rows, series, threads, reps, duck == null ? "no DuckDB" : duckVersion(duck), Runtime.version());
+        System.out.printf(Locale.ROOT, "%n%,d rows, %d series, %d threads, median of %d runs after %d warm-up runs of tsproc and "
+                + "the floor and one of DuckDB; kernels: %s; %s, Java %s%n%n", rows, series, threads, reps, warmups,
+                dev.tsproc.job.Summary.kernels(), duck == null ? "no DuckDB" : duckVersion(duck), Runtime.version());
         System.out.println("Wall-clock seconds, and in brackets CPU seconds of the whole process (all threads, DuckDB's native ones "
                 + "included), which time-slicing by other processes on a shared machine does not inflate.");
         System.out.println();
@@ -133,9 +141,12 @@ public final class QueryBenchmark {
             double[][] floor = new double[2][reps];
             double[][] mine = new double[2][reps];
             double[][] theirs = new double[2][reps];
-            Object warm = c.tsproc().call();
+            Object warm = null;
+            for (int w = 0; w < warmups; w++) { // until the JIT has compiled this query's path, as JMH would
+                warm = c.tsproc().call();
+                floor(store, c.floorColumns(), threads);
+            }
             int duckRows = duck == null ? -1 : sql(duck, c.sql());
-            floor(store, c.floorColumns(), threads);
             for (int r = 0; r < reps; r++) {
                 time(() -> floor(store, c.floorColumns(), threads), floor, r);
                 time(c.tsproc(), mine, r);

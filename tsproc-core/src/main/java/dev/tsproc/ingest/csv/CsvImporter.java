@@ -2,6 +2,7 @@ package dev.tsproc.ingest.csv;
 
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.StoreLayout;
 import dev.tsproc.store.StoreWriter;
 
 import java.io.IOException;
@@ -87,6 +88,8 @@ public final class CsvImporter {
     private static final long MIN_CHUNK_BYTES = 1 << 20;
     private static final long MAX_CHUNK_BYTES = 16 << 20;
     private static final int GZIP_CHUNK_BYTES = 8 << 20;
+    /** Room in a read buffer beyond the chunk size for the line a cut runs on to. */
+    private static final long READ_SLACK_BYTES = 64 << 10;
 
     private final Path source;
     private final Path target;
@@ -103,6 +106,8 @@ public final class CsvImporter {
     private StoreWriter direct;
     /** For a plain file: parse buffers, each used by one thread at a time and reused chunk after chunk. */
     private final ConcurrentLinkedQueue<ColumnBuffers> buffers = new ConcurrentLinkedQueue<>();
+    /** For a plain file: buffers its chunks are read into, each used by one thread at a time. */
+    private final ConcurrentLinkedQueue<MemorySegment> readBuffers = new ConcurrentLinkedQueue<>();
 
     private final LongConsumer progress;
     private final AtomicLong parsedBytes = new AtomicLong();
@@ -186,7 +191,7 @@ public final class CsvImporter {
                         throw damagedGzip(e);
                     }
                 } else {
-                    parseMapped(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
+                    parsePlain(channel, channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
                 }
             } finally {
                 if (errorLog != null) {
@@ -203,7 +208,43 @@ public final class CsvImporter {
 
     // ---- parsing a plain file -------------------------------------------------------------
 
-    private void parseMapped(MemorySegment data) throws IOException, InterruptedException {
+    /** A step that reads {@code s[from, to)}, whose byte 0 is at {@code byteBase} in the file. */
+    private interface ChunkStep {
+        void run(MemorySegment s, long from, long to, long byteBase) throws Exception;
+    }
+
+    /**
+     * Runs {@code step} on the file's bytes {@code [from, to)}, read into a reused buffer, or in
+     * the mapping {@code data} if they do not fit one (a chunk cut after a very long line).
+     * Reading costs less than the mapping: on the benchmark machine a first touch of a mapped
+     * page-cache page cost about 1.6 µs, five times what {@code read} takes to copy the page
+     * (docs/BENCHMARKS.md).
+     */
+    private void withChunk(FileChannel channel, MemorySegment data, Arena arena, long bufferBytes, long from, long to,
+                           ChunkStep step) throws Exception {
+        if (to - from > bufferBytes) {
+            step.run(data, from, to, 0);
+            return;
+        }
+        MemorySegment buffer = readBuffers.poll();
+        if (buffer == null) {
+            buffer = arena.allocate(bufferBytes, StoreLayout.ALIGNMENT);
+        }
+        try {
+            MemorySegment bytes = buffer.asSlice(0, to - from);
+            ByteBuffer view = bytes.asByteBuffer();
+            while (view.hasRemaining()) {
+                if (channel.read(view, from + view.position()) < 0) {
+                    throw new IOException(source + " became shorter while it was being imported");
+                }
+            }
+            step.run(bytes, 0, to - from, from);
+        } finally {
+            readBuffers.add(buffer);
+        }
+    }
+
+    private void parsePlain(FileChannel channel, MemorySegment data, Arena arena) throws IOException, InterruptedException {
         long size = data.byteSize();
         long begin = hasBom(data, 0, size) ? 3 : 0;
         long dataStart = readLayout(data, begin, size);
@@ -225,8 +266,10 @@ public final class CsvImporter {
         bounds.add(size);
         int count = bounds.size() - 1;
         inputBytes = size;
+        long bufferBytes = chunkBytes + READ_SLACK_BYTES;
         long[] firstRow = new long[count + 1];
-        tasks.run(options.threads(), count, k -> firstRow[k + 1] = LineCounter.maxRows(data, bounds.get(k), bounds.get(k + 1)));
+        tasks.run(options.threads(), count, k -> withChunk(channel, data, arena, bufferBytes, bounds.get(k), bounds.get(k + 1),
+                (s, from, to, byteBase) -> firstRow[k + 1] = LineCounter.maxRows(s, from, to)));
         for (int k = 0; k < count; k++) {
             firstRow[k + 1] += firstRow[k];
         }
@@ -245,11 +288,14 @@ public final class CsvImporter {
                 rows = new ColumnBuffers(firstRow[k + 1] - firstRow[k], layout.hasSeries());
             }
             rows.reset();
+            ColumnBuffers into = rows;
             try {
-                ParsedChunk chunk = parseChunk(k, rows, data, bounds.get(k), bounds.get(k + 1), 0, false);
-                if (chunk != null) {
-                    writeParsed(chunk, rows, firstRow[k]);
-                }
+                withChunk(channel, data, arena, bufferBytes, bounds.get(k), bounds.get(k + 1), (s, from, to, byteBase) -> {
+                    ParsedChunk chunk = parseChunk(k, into, s, from, to, byteBase, false);
+                    if (chunk != null) {
+                        writeParsed(chunk, into, firstRow[k]);
+                    }
+                });
             } finally {
                 buffers.add(rows);
             }

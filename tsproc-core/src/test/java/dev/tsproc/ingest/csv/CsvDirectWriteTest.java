@@ -83,6 +83,25 @@ class CsvDirectWriteTest {
         assertSameAsGzip(lines(5_000, Blank.LF_AND_CRLF, true, true), CsvOptions.OnError.SKIP);
     }
 
+    @Test
+    void aChunkLongerThanAReadBufferIsReadInTheMapping() throws Exception {
+        StringBuilder text = new StringBuilder("series,timestamp,value,note\n");
+        for (int i = 0; i < 2_000; i++) {
+            // Every 500th line is longer than a read buffer (the chunk size plus 64 KiB).
+            text.append("s").append(i % 7).append(',').append(1_700_000_000_000L + i).append(',').append(i)
+                    .append(',').append(i % 500 == 0 ? "x".repeat(100_000) : "note").append('\n');
+        }
+        CsvFiles files = new CsvFiles(dir);
+        CsvOptions options = CsvOptions.builder().tsColumn("timestamp").valueColumn("value").seriesColumn("series")
+                .timestampFormat(TimestampFormat.parse("epoch-ms")).maxLineBytes(200_000).threads(2).chunkBytes(4_096).build();
+        Path fromPlain = dir.resolve("plain.tsp");
+        Path fromGzip = dir.resolve("gzip.tsp");
+        CsvImporter.importFile(files.write(text.toString()), fromPlain, options);
+        CsvImporter.importFile(files.writeGzip(text.toString()), fromGzip, options);
+        assertThat(StoreRows.read(fromPlain).rows()).hasSize(2_000);
+        assertThat(Files.readAllBytes(fromPlain)).isEqualTo(Files.readAllBytes(fromGzip));
+    }
+
     /** Blank lines to put between rows: none, empty ones (which reserve no row), or also CRLF ones (which do). */
     private enum Blank { NONE, LF, LF_AND_CRLF }
 

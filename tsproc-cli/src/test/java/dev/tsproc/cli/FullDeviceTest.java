@@ -82,6 +82,21 @@ class FullDeviceTest {
     }
 
     @Test
+    void importingIntoAFullTmpfsFailsInOneSentenceAndLeavesNothing() throws Exception {
+        // 1M rows: a 20 MB store, written while the file is parsed, into 8 MB.
+        Path csv = dir.resolve("big.csv");
+        StringBuilder text = new StringBuilder("series,ts,value\n");
+        for (int i = 0; i < 1_000_000; i++) {
+            text.append("s").append(i % 10).append(',').append(1_700_000_000_000_000_000L + i).append(",1.5\n");
+        }
+        Files.writeString(csv, text);
+        Outcome o = run("import", csv.toString(), "--out", dir.resolve("tiny").resolve("big.tsp").toString(), "--quiet");
+        assertThat(o.exit()).as(o.output()).isEqualTo(ExitCodes.FAILED);
+        assertThat(o.output().strip()).isEqualTo("tsproc: no space left on the device being written to; free some space"
+                + " there (df -h shows it) or write elsewhere — nothing was left behind. (--verbose shows details)");
+    }
+
+    @Test
     void theDefaultRunInAFullSharedMemoryFailsInOneSentenceAndLeavesNothing() throws Exception {
         Outcome o = run("run", "--rows", "2000000", "--quiet");
         assertThat(o.exit()).as(o.output()).isEqualTo(ExitCodes.FAILED);

@@ -43,7 +43,7 @@ class StoreOpenFuzzTest {
         Files.deleteIfExists(file);
     }
 
-    @Property(tries = 15_000)
+    @Property(tries = 40_000)
     void mutatedStoresOpenOrAreRejectedAsCorrupt(@ForAll long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         byte[] bytes = mutate(golden.clone(), random);

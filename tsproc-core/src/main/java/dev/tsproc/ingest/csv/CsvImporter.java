@@ -67,10 +67,11 @@ import java.util.zip.ZipException;
  * into time order where needed ({@link TimeOrder}), and the first is deleted; gzip input always
  * takes this route.
  *
- * <p><b>Memory.</b> A plain file's rows need a buffer per thread and 4 bytes a row of series ids
- * until the dictionary is known; when its rows must be copied, the first store needs room
- * beside the second until then. A gzip file's parsed columns stay off-heap until the row count
- * is known, about 20 bytes a row (16 without series): 2 GB per 100 million rows.
+ * <p><b>Memory.</b> A plain file needs two buffers per thread, one its chunks are read into (the
+ * chunk size, at most 16 MiB, and 64 KiB) and one they are parsed into (20 bytes a row of a
+ * chunk); when its rows must be copied, the first store needs room beside the second until
+ * then. A gzip file's parsed columns stay off-heap until the row count is known, about 20 bytes
+ * a row (16 without series): 2 GB per 100 million rows.
  *
  * <p><b>Failure.</b> Whatever fails — a bad line under {@link CsvOptions.OnError#FAIL}, a
  * file with no good line, too many series, an I/O error, an interrupt — nothing is left at
@@ -791,6 +792,7 @@ public final class CsvImporter {
         for (ColumnBuffers rows; (rows = buffers.poll()) != null; ) {
             rows.close();
         }
+        readBuffers.clear(); // their arena, the mapping's, is closed when parsing ends
         synchronized (chunks) {
             for (ParsedChunk chunk : chunks) {
                 if (chunk != null) {

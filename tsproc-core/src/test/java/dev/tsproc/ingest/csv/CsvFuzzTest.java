@@ -60,7 +60,7 @@ class CsvFuzzTest {
         return token.list().ofMaxSize(60).map(parts -> String.join("", parts).getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    @Property(tries = 80_000)
+    @Property(tries = 160_000)
     void lineParserGivesRowsOrDocumentedErrorsWhateverTheBytes(@ForAll("csvBytes") byte[] bytes, @ForAll boolean iso,
                                                                 @ForAll @IntRange(min = 0, max = 300) int cut) {
         CsvOptions options = CsvOptions.builder().onError(CsvOptions.OnError.SKIP).maxLineBytes(200)
@@ -94,7 +94,7 @@ class CsvFuzzTest {
         }
     }
 
-    @Property(tries = 6_000)
+    @Property(tries = 10_000)
     void importerGivesAStoreOrADocumentedError(@ForAll("csvBytes") byte[] body, @ForAll boolean header,
                                               @ForAll boolean skip, @ForAll boolean gzip,
                                               @ForAll @IntRange(min = 0, max = 64) int chunkBytes) throws Exception {

@@ -37,8 +37,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Each chunk's CRC32C is taken while its bytes are hot in cache; the commit checks that the
  * chunks tile every column exactly and combines their CRCs in row order.
  *
- * <p>Thread safety: {@link #write} may be called concurrently for disjoint row ranges;
- * {@link #commit} and {@link #close} must be called once, after every write has returned.
+ * <p>Thread safety: {@link #write}, {@link #read} and {@link #overwrite} may be called
+ * concurrently for disjoint row ranges; {@link #commit} and {@link #close} must be called once,
+ * after every write has returned.
  */
 public final class StoreWriter implements AutoCloseable {
     private record Chunk(long firstRow, long rowCount, int crc) {}
@@ -129,10 +130,7 @@ public final class StoreWriter implements AutoCloseable {
      * {@link #allocateChunk}) are written in place; chunks over Java arrays are copied first.
      */
     public void write(Column column, long firstRow, MemorySegment data) throws IOException {
-        Long base = columnOffsets.get(column);
-        if (base == null) {
-            throw new IllegalArgumentException("this store has no " + column + " column");
-        }
+        long base = columnOffset(column);
         long rows = data.byteSize() / column.byteWidth();
         // firstRow > rowCount - rows rather than firstRow + rows > rowCount: the sum overflows for a huge firstRow.
         if (rows * column.byteWidth() != data.byteSize() || firstRow < 0 || firstRow > rowCount - rows) {
@@ -162,7 +160,7 @@ public final class StoreWriter implements AutoCloseable {
      * segment of a whole number of elements).
      */
     public void read(Column column, long firstRow, MemorySegment into) throws IOException {
-        long position = columnOffsets.get(column) + column.byteSize(firstRow);
+        long position = columnOffset(column) + column.byteSize(firstRow);
         ByteBuffer buffer = into.asByteBuffer();
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
@@ -191,15 +189,20 @@ public final class StoreWriter implements AutoCloseable {
      * {@link #rowCount()} rows, where rows never written read as zero.
      */
     public MemorySegment mapWritten(Column column, Arena arena) throws IOException {
-        Long base = columnOffsets.get(column);
-        if (base == null) {
-            throw new IllegalArgumentException("this store has no " + column + " column");
-        }
+        long base = columnOffset(column);
         long bytes = column.byteSize(rowCount);
         if (channel.size() < base + bytes) { // a mapping past the end of the file would fault on reading
             writeFully(ByteBuffer.allocate(1), base + bytes - 1);
         }
         return channel.map(FileChannel.MapMode.READ_ONLY, base, bytes, arena);
+    }
+
+    private long columnOffset(Column column) {
+        Long base = columnOffsets.get(column);
+        if (base == null) {
+            throw new IllegalArgumentException("this store has no " + column + " column");
+        }
+        return base;
     }
 
     /** Writes the metadata and atomically renames the store into place. */

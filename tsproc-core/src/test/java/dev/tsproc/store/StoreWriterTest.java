@@ -114,6 +114,52 @@ class StoreWriterTest {
     }
 
     @Test
+    void takesTheDictionaryAtCommitAndRowsRewrittenInPlace(@TempDir Path dir) throws IOException {
+        Contents contents = Contents.random(new Random(5), 1000, 3);
+        Path file = dir.resolve("s.tsp");
+        try (StoreWriter writer = StoreWriter.create(file, 1000, true); Arena arena = Arena.ofConfined()) {
+            writer.write(Column.TS, 0, MemorySegment.ofArray(contents.ts()));
+            writer.write(Column.VALUE, 0, MemorySegment.ofArray(contents.values()));
+            MemorySegment ids = arena.allocate(Column.SERIES.byteSize(600)).copyFrom(
+                    MemorySegment.ofArray(contents.series()).asSlice(0, Column.SERIES.byteSize(600)));
+            for (long i = 0; i < 600; i++) { // written first as ids + 7, as an import writes chunk-local ids
+                ids.setAtIndex(Column.SERIES_LAYOUT, i, ids.getAtIndex(Column.SERIES_LAYOUT, i) + 7);
+            }
+            writer.write(Column.SERIES, 0, ids);
+            writer.write(Column.SERIES, 600, MemorySegment.ofArray(contents.series()).asSlice(Column.SERIES.byteSize(600)));
+            MemorySegment back = arena.allocate(Column.SERIES.byteSize(600));
+            writer.read(Column.SERIES, 0, back);
+            assertThat(back.mismatch(ids)).isEqualTo(-1);
+            for (long i = 0; i < 600; i++) {
+                back.setAtIndex(Column.SERIES_LAYOUT, i, back.getAtIndex(Column.SERIES_LAYOUT, i) - 7);
+            }
+            assertThatThrownBy(() -> writer.overwrite(Column.SERIES, 0, back.asSlice(0, 40)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("were not written before");
+            writer.overwrite(Column.SERIES, 0, back);
+            assertThatThrownBy(writer::commit).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> writer.commit(NO_SERIES)).isInstanceOf(IllegalArgumentException.class);
+            writer.commit(contents.dictionary());
+        }
+        try (Store store = Store.open(file)) {
+            StoreFiles.assertHolds(store, contents); // the checksum is that of the rewritten ids
+            store.verifyChecksums();
+        }
+    }
+
+    @Test
+    void mapsWhatWasWrittenWithUnwrittenRowsAsZero(@TempDir Path dir) throws IOException {
+        try (StoreWriter writer = StoreWriter.create(dir.resolve("s.tsp"), 100, false); Arena arena = Arena.ofConfined()) {
+            writer.write(Column.VALUE, 10, MemorySegment.ofArray(new double[] {1.5, 2.5}));
+            MemorySegment values = writer.mapWritten(Column.VALUE, arena);
+            assertThat(values.byteSize()).isEqualTo(Column.VALUE.byteSize(100));
+            assertThat(values.getAtIndex(Column.VALUE_LAYOUT, 11)).isEqualTo(2.5);
+            assertThat(values.getAtIndex(Column.VALUE_LAYOUT, 99)).isZero();
+            assertThat(writer.mapWritten(Column.TS, arena).getAtIndex(Column.TS_LAYOUT, 0)).isZero();
+        }
+        assertThat(listing(dir)).isEmpty();
+    }
+
+    @Test
     void closeWithoutCommitLeavesNoFile(@TempDir Path dir) throws IOException {
         try (StoreWriter writer = StoreWriter.create(dir.resolve("s.tsp"), 100, NO_SERIES); Arena arena = Arena.ofConfined()) {
             writer.write(Column.TS, 0, StoreWriter.allocateChunk(arena, Column.TS, 50));

@@ -102,6 +102,33 @@ class CsvDirectWriteTest {
         assertThat(Files.readAllBytes(fromPlain)).isEqualTo(Files.readAllBytes(fromGzip));
     }
 
+    @Test
+    void aFileCutShortWhileImportedFailsInOneSentenceAndLeavesNothing() throws IOException {
+        CsvFiles files = new CsvFiles(dir);
+        Path csv = files.write(lines(20_000, Blank.NONE, false, false));
+        Path target = dir.resolve("out.tsp");
+        CsvOptions options = CsvOptions.builder().tsColumn("timestamp").valueColumn("value").seriesColumn("series")
+                .timestampFormat(TimestampFormat.parse("epoch-ms")).threads(1).chunkBytes(4_096).build();
+        // After the first chunk is parsed, another program truncates the file to half.
+        java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> CsvImporter.importFile(csv, target, options,
+                bytes -> {
+                    if (cut.compareAndSet(false, true)) {
+                        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(csv,
+                                java.nio.file.StandardOpenOption.WRITE)) {
+                            f.truncate(f.size() / 2);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }));
+        assertThat(failure).isInstanceOf(IOException.class)
+                .hasMessage(csv + " became shorter while it was being imported; import it again once nothing writes to it");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).containsExactly(csv);
+        }
+    }
+
     /** Blank lines to put between rows: none, empty ones (which reserve no row), or also CRLF ones (which do). */
     private enum Blank { NONE, LF, LF_AND_CRLF }
 

@@ -236,7 +236,8 @@ public final class CsvImporter {
             ByteBuffer view = bytes.asByteBuffer();
             while (view.hasRemaining()) {
                 if (channel.read(view, from + view.position()) < 0) {
-                    throw new IOException(source + " became shorter while it was being imported; import it again once nothing writes to it");
+                    throw new IOException(source + " became shorter while it was being imported;"
+                            + " import it again once nothing writes to it");
                 }
             }
             step.run(bytes, 0, to - from, from);

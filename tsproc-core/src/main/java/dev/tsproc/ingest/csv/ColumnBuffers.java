@@ -71,12 +71,22 @@ final class ColumnBuffers implements AutoCloseable {
         return withSeries ? series.asSlice(0, Column.SERIES.byteSize(rowCount)) : MemorySegment.NULL;
     }
 
-    /** The first {@code rows} elements of the series buffer, grown to hold them, as scratch space. */
-    MemorySegment seriesCapacity(long rows) {
+    /** The rows' elements of {@code column}. */
+    MemorySegment column(Column column) {
+        return scratch(column, rowCount);
+    }
+
+    /** The first {@code rows} elements of {@code column}'s buffer, grown to hold them, as scratch space. */
+    MemorySegment scratch(Column column, long rows) {
         while (capacity < rows) {
             grow();
         }
-        return series.asSlice(0, Column.SERIES.byteSize(rows));
+        MemorySegment buffer = switch (column) {
+            case TS -> ts;
+            case VALUE -> values;
+            case SERIES -> series;
+        };
+        return buffer.asSlice(0, column.byteSize(rows));
     }
 
     /** The rows as a run for {@link TimeOrder#merge}; they must be in time order. */

@@ -629,9 +629,11 @@ public final class CsvImporter {
         tasks.run(options.threads(), parsed.size(), k -> prepare(parsed.get(k)));
         if (direct != null && inOrder && rows == direct.rowCount()) {
             direct.commit(dictionary); // the usual case: every row is in place
+        } else if (inOrder) {
+            closeUp(parsed, rows, dictionary);
         } else {
             try (Arena mapped = Arena.ofShared()) {
-                rewrite(runs(parsed, mapped), rows, dictionary, inOrder);
+                merge(runs(parsed, mapped), rows, dictionary);
             }
         }
         return new ImportResult(target, rows, dictionary.size(), lines, errorCount, first, inputBytes, !inOrder,
@@ -656,13 +658,10 @@ public final class CsvImporter {
                 TimeOrder.sortChunk(rows);
             }
         } else if (layout.hasSeries()) {
-            // Read back and written again with system calls: mapping the store's pages would fault on every one.
-            ColumnBuffers buffer = buffers.poll();
-            if (buffer == null) {
-                buffer = new ColumnBuffers(chunk.rowCount, true);
-            }
+            // Read back and written again with system calls: cheaper than a first touch of the mapped store.
+            ColumnBuffers buffer = pooledBuffer(chunk.rowCount);
             try {
-                MemorySegment ids = buffer.seriesCapacity(chunk.rowCount);
+                MemorySegment ids = buffer.scratch(Column.SERIES, chunk.rowCount);
                 direct.read(Column.SERIES, chunk.firstRow, ids);
                 toGlobalIds(ids, chunk.globalIds);
                 direct.overwrite(Column.SERIES, chunk.firstRow, ids);
@@ -672,6 +671,11 @@ public final class CsvImporter {
         }
     }
 
+    private ColumnBuffers pooledBuffer(long rows) {
+        ColumnBuffers buffer = buffers.poll();
+        return buffer != null ? buffer : new ColumnBuffers(rows, layout.hasSeries());
+    }
+
     private static void toGlobalIds(MemorySegment ids, int[] global) {
         for (long i = 0, n = ids.byteSize() / Integer.BYTES; i < n; i++) {
             ids.setAtIndex(Column.SERIES_LAYOUT, i, global[ids.getAtIndex(Column.SERIES_LAYOUT, i)]);
@@ -679,8 +683,9 @@ public final class CsvImporter {
     }
 
     /**
-     * The chunks' rows, each chunk sorted, in file order: from their buffers, or for a plain
-     * file from the places they were written in {@link #direct}, mapped in {@code arena}.
+     * The chunks' rows, each chunk sorted, in file order, for a merge: from their buffers, or for
+     * a plain file from the places they were written in {@link #direct}, mapped in {@code arena}
+     * (a merge reads from every run at once; buffers per run would not make it cheaper).
      */
     private List<TimeOrder.Run> runs(List<ParsedChunk> parsed, Arena arena) throws IOException {
         MemorySegment ts = direct == null ? null : direct.mapWritten(Column.TS, arena);
@@ -706,28 +711,56 @@ public final class CsvImporter {
         return column.asSlice(type.byteSize(chunk.firstRow), type.byteSize(chunk.rowCount));
     }
 
-    /** Writes {@code runs}, in file order, into a new store of {@code rows} rows: copied as they are, or merged by time. */
-    private void rewrite(List<TimeOrder.Run> runs, long rows, SeriesDictionary dictionary, boolean inOrder)
+    /** Merges {@code runs}, in file order, by time into a new store of {@code rows} rows. */
+    private void merge(List<TimeOrder.Run> runs, long rows, SeriesDictionary dictionary)
             throws IOException, InterruptedException {
         try (StoreWriter writer = StoreWriter.create(target, rows, dictionary)) {
-            if (inOrder) {
-                long[] firstRow = new long[runs.size() + 1];
-                for (int k = 0; k < runs.size(); k++) {
-                    firstRow[k + 1] = firstRow[k] + runs.get(k).rowCount();
-                }
-                tasks.run(options.threads(), runs.size(), k -> writeRun(writer, runs.get(k), firstRow[k]));
-            } else {
-                TimeOrder.merge(runs, writer, options.threads(), tasks);
-            }
+            TimeOrder.merge(runs, writer, options.threads(), tasks);
             writer.commit();
         }
     }
 
-    private static void writeRun(StoreWriter writer, TimeOrder.Run run, long firstRow) throws IOException {
-        writer.write(Column.TS, firstRow, run.ts());
-        writer.write(Column.VALUE, firstRow, run.values());
-        if (writer.hasSeries()) {
-            writer.write(Column.SERIES, firstRow, run.series());
+    /**
+     * Writes the chunks' rows, which are in time order, one after the other into a new store of
+     * {@code rows} rows, closing up the places reserved for rows that a plain file's chunks did
+     * not fill.
+     */
+    private void closeUp(List<ParsedChunk> parsed, long rows, SeriesDictionary dictionary)
+            throws IOException, InterruptedException {
+        long[] firstRow = new long[parsed.size() + 1];
+        for (int k = 0; k < parsed.size(); k++) {
+            firstRow[k + 1] = firstRow[k] + parsed.get(k).rowCount;
+        }
+        try (StoreWriter writer = StoreWriter.create(target, rows, dictionary)) {
+            tasks.run(options.threads(), parsed.size(), k -> copyChunk(parsed.get(k), writer, firstRow[k]));
+            writer.commit();
+        }
+    }
+
+    /** Writes a chunk's rows from row {@code firstRow} of {@code writer}: from its buffers, or read back from {@link #direct}. */
+    private void copyChunk(ParsedChunk chunk, StoreWriter writer, long firstRow) throws IOException {
+        if (chunk.rowCount == 0) {
+            return;
+        }
+        List<Column> columns = writer.hasSeries() ? List.of(Column.TS, Column.VALUE, Column.SERIES)
+                : List.of(Column.TS, Column.VALUE);
+        // Read back with system calls into a reused buffer: cheaper than a first touch of the mapped store.
+        ColumnBuffers buffer = chunk.rows != null ? null : pooledBuffer(chunk.rowCount);
+        try {
+            for (Column column : columns) {
+                MemorySegment rows;
+                if (buffer == null) {
+                    rows = chunk.rows.column(column);
+                } else {
+                    rows = buffer.scratch(column, chunk.rowCount);
+                    direct.read(column, chunk.firstRow, rows);
+                }
+                writer.write(column, firstRow, rows);
+            }
+        } finally {
+            if (buffer != null) {
+                buffers.add(buffer);
+            }
         }
     }
 

@@ -250,6 +250,7 @@ public final class CsvImporter {
         long size = data.byteSize();
         long begin = hasBom(data, 0, size) ? 3 : 0;
         long dataStart = readLayout(data, begin, size);
+        parsedBytes.set(dataStart); // the header counts as read, so that progress ends at the file's size
         long chunkBytes = options.chunkBytes() > 0 ? options.chunkBytes()
                 : Math.clamp((size - dataStart) / (options.threads() * 8L), MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
         List<Long> bounds = new ArrayList<>();

@@ -103,6 +103,17 @@ class CsvDirectWriteTest {
     }
 
     @Test
+    void progressCountsEveryByteOfThePlainFile() throws Exception {
+        CsvFiles files = new CsvFiles(dir);
+        Path csv = files.write(lines(5_000, Blank.LF, false, false));
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
+        CsvImporter.importFile(csv, dir.resolve("out.tsp"), CsvOptions.builder().tsColumn("timestamp").valueColumn("value")
+                .seriesColumn("series").timestampFormat(TimestampFormat.parse("epoch-ms")).threads(2).chunkBytes(4_096).build(),
+                bytes -> last.accumulateAndGet(bytes, Math::max));
+        assertThat(last.get()).isEqualTo(Files.size(csv));
+    }
+
+    @Test
     void aFileCutShortWhileImportedFailsInOneSentenceAndLeavesNothing() throws IOException {
         CsvFiles files = new CsvFiles(dir);
         Path csv = files.write(lines(20_000, Blank.NONE, false, false));

@@ -50,11 +50,12 @@ import java.util.zip.ZipException;
  * ends (never inside a line: a quoted field cannot hold a line break, so every LF ends a line).
  * Threads first count each chunk's lines ({@link LineCounter}), which bounds its rows and so
  * reserves its rows' place in the store; then they take chunks in file order, parse each into
- * a reused buffer and a chunk-local series table ({@link ChunkParser}), and write its
- * timestamps and values straight into the store. A gzip file streams through one decompressor
- * on the calling thread, which cuts its output into chunks at line ends and hands them to the
- * parser threads through a bounded queue; its chunks keep their rows until the row count is
- * known. The chunks' line counts put their bad lines in order with exact line numbers
+ * a reused buffer and a chunk-local series table ({@link ChunkParser}), and write its rows
+ * straight into the store. Both passes read a chunk with {@code read} into a buffer the thread
+ * reuses rather than through the mapping, whose first touches cost more ({@code withChunk}).
+ * A gzip file streams through one decompressor on the calling thread, which cuts its output
+ * into chunks at line ends and hands them to the parser threads through a bounded queue; its
+ * chunks keep their rows until the row count is known. The chunks' line counts put their bad lines in order with exact line numbers
  * ({@link ErrorLog}). Then the chunk-local series tables are merged into one dictionary, sorted
  * by the names' UTF-8 bytes (so a store's ids do not depend on the order of its rows, and
  * {@code import(export(s))} gives back {@code s}'s ids), and every chunk's ids are rewritten

@@ -119,6 +119,11 @@ public final class StoreWriter implements AutoCloseable {
         return rowCount;
     }
 
+    /** The store's columns, in the order of its column table. */
+    public List<Column> columns() {
+        return columns;
+    }
+
     /** Whether the store has a series column. */
     public boolean hasSeries() {
         return columns.contains(Column.SERIES);

@@ -55,11 +55,11 @@ import java.util.zip.ZipException;
  * reuses rather than through the mapping, whose first touches cost more ({@code withChunk}).
  * A gzip file streams through one decompressor on the calling thread, which cuts its output
  * into chunks at line ends and hands them to the parser threads through a bounded queue; its
- * chunks keep their rows until the row count is known. The chunks' line counts put their bad lines in order with exact line numbers
- * ({@link ErrorLog}). Then the chunk-local series tables are merged into one dictionary, sorted
- * by the names' UTF-8 bytes (so a store's ids do not depend on the order of its rows, and
- * {@code import(export(s))} gives back {@code s}'s ids), and every chunk's ids are rewritten
- * and written. A {@link StoreWriter} only renames the store into place once it is complete.
+ * chunks keep their rows until the row count is known. The chunks' line counts put their bad
+ * lines in order with exact line numbers ({@link ErrorLog}). Then the chunk-local series tables
+ * are merged into one dictionary, sorted by the names' UTF-8 bytes (so a store's ids do not
+ * depend on the order of its rows, and {@code import(export(s))} gives back {@code s}'s ids),
+ * and every chunk's ids are rewritten and written. A {@link StoreWriter} only renames the store into place once it is complete.
  *
  * <p><b>When rows are not where they were reserved.</b> As is usual, every chunk of a plain
  * file is in time order, starts no earlier than the previous one ends, and fills the place its
@@ -287,17 +287,13 @@ public final class CsvImporter {
             if (failFast && k > firstFailedChunk.get()) {
                 return;
             }
-            ColumnBuffers rows = buffers.poll();
-            if (rows == null) {
-                rows = new ColumnBuffers(firstRow[k + 1] - firstRow[k], layout.hasSeries());
-            }
+            ColumnBuffers rows = pooledBuffer(firstRow[k + 1] - firstRow[k]);
             rows.reset();
-            ColumnBuffers into = rows;
             try {
                 withChunk(channel, data, arena, bufferBytes, bounds.get(k), bounds.get(k + 1), (s, from, to, byteBase) -> {
-                    ParsedChunk chunk = parseChunk(k, into, s, from, to, byteBase, false);
+                    ParsedChunk chunk = parseChunk(k, rows, s, from, to, byteBase, false);
                     if (chunk != null) {
-                        writeParsed(chunk, into, firstRow[k]);
+                        writeParsed(chunk, rows, firstRow[k]);
                     }
                 });
             } finally {
@@ -744,12 +740,10 @@ public final class CsvImporter {
         if (chunk.rowCount == 0) {
             return;
         }
-        List<Column> columns = writer.hasSeries() ? List.of(Column.TS, Column.VALUE, Column.SERIES)
-                : List.of(Column.TS, Column.VALUE);
         // Read back with system calls into a reused buffer: cheaper than a first touch of the mapped store.
         ColumnBuffers buffer = chunk.rows != null ? null : pooledBuffer(chunk.rowCount);
         try {
-            for (Column column : columns) {
+            for (Column column : writer.columns()) {
                 MemorySegment rows;
                 if (buffer == null) {
                     rows = chunk.rows.column(column);

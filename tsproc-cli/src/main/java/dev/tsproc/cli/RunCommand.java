@@ -6,7 +6,7 @@ import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
-import dev.tsproc.exec.TaskGroup;
+import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.ThreadExecutor;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;

@@ -1,5 +1,7 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.concurrent.TaskGroupException;
+import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.observe.EventKind;
 import dev.tsproc.observe.RunMonitor;
 import dev.tsproc.observe.Timeline;

@@ -1,5 +1,6 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.observe.RunListener;
 
 import java.time.Duration;

@@ -20,6 +20,7 @@ class DataPathLayersTest {
     @Test
     void packagesDependOnlyOnEarlierStagesOfTheDataPath() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("concurrent").definedBy("dev.tsproc.concurrent..")
                 .layer("data").definedBy("dev.tsproc.data..")
                 .layer("store").definedBy("dev.tsproc.store..")
                 .layer("ingest").definedBy("dev.tsproc.ingest..")

@@ -1,5 +1,6 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.TestJobs.Faulty;
 import dev.tsproc.exec.process.WorkerDiedException;
 import dev.tsproc.job.JobSpec;

@@ -1,4 +1,4 @@
-package dev.tsproc.exec;
+package dev.tsproc.concurrent;
 
 import java.util.List;
 

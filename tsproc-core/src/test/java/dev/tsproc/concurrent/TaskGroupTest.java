@@ -1,4 +1,4 @@
-package dev.tsproc.exec;
+package dev.tsproc.concurrent;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.observe.RunListener;
 
@@ -20,9 +21,11 @@ import java.time.Duration;
  *                  run again on a fresh worker; at least 0. Threads are not retried: a thread
  *                  cannot crash alone
  * @param listener  told every batch's events (progress, log, timeline, status); see {@link RunListener}
+ * @param clock     what deadlines and timings read; {@link NanoClock#SYSTEM} but in tests that advance time
  */
 public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure, Executor.Kind executor,
-                         Transfer transfer, Duration timeout, Duration batchTimeout, int retries, RunListener listener) {
+                         Transfer transfer, Duration timeout, Duration batchTimeout, int retries, RunListener listener,
+                         NanoClock clock) {
     /** Default retries of a batch whose worker process died. */
     public static final int DEFAULT_RETRIES = 1;
     /** Default rows per batch: 1M rows, 8 MB of values — large enough to amortise scheduling,
@@ -57,12 +60,15 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
         if (listener == null) {
             listener = RunListener.NONE;
         }
+        if (clock == null) {
+            clock = NanoClock.SYSTEM;
+        }
     }
 
     /** No listener. */
     public RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure, Executor.Kind executor,
                       Transfer transfer, Duration timeout, Duration batchTimeout, int retries) {
-        this(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, RunListener.NONE);
+        this(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, RunListener.NONE, NanoClock.SYSTEM);
     }
 
     /** No deadlines, {@link #DEFAULT_RETRIES} retries. */
@@ -86,38 +92,42 @@ public record RunOptions(int workers, long batchRows, TaskGroup.Policy onFailure
     }
 
     public RunOptions withWorkers(int workers) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withBatchRows(long batchRows) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withOnFailure(TaskGroup.Policy onFailure) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withExecutor(Executor.Kind executor) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withTransfer(Transfer transfer) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withTimeout(Duration timeout) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withBatchTimeout(Duration batchTimeout) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withRetries(int retries) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 
     public RunOptions withListener(RunListener listener) {
-        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener);
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
+    }
+
+    public RunOptions withClock(NanoClock clock) {
+        return new RunOptions(workers, batchRows, onFailure, executor, transfer, timeout, batchTimeout, retries, listener, clock);
     }
 }

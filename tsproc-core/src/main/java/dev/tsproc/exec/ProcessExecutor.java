@@ -229,13 +229,24 @@ public final class ProcessExecutor implements Executor {
         return replace(slot, p);
     }
 
-    /** Ends {@code lost} and starts a fresh worker in its slot; waits until it is ready. */
+    /**
+     * Ends {@code lost} and starts a fresh worker for its slot. The fresh worker takes the slot
+     * only once it is ready: one that fails or is interrupted while starting is killed, and the
+     * slot keeps the lost worker, so the next job replaces it again — it never finds a worker
+     * with an unread READY in the pool.
+     */
     private WorkerProcess replace(int slot, WorkerProcess lost) throws IOException, InterruptedException {
         lost.kill();
         lost.close();
         WorkerProcess fresh = startOne("worker-" + started.incrementAndGet(), command, config);
+        try {
+            fresh.awaitReady(config.startTimeout());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            fresh.kill();
+            fresh.close();
+            throw e;
+        }
         processes.set(slot, fresh);
-        fresh.awaitReady(config.startTimeout());
         return fresh;
     }
 

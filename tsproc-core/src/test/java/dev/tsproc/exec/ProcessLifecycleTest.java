@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,6 +128,75 @@ class ProcessLifecycleTest {
             assertThat(System.nanoTime() - interrupted).isLessThan(TimeUnit.SECONDS.toNanos(2));
             assertThat(pool.processes()).allSatisfy(p -> assertThat(p.broken()).isNull());
             assertThat(runSleepy(pool, Map.of("millis", "0"))).isEqualTo(50_000L);
+        }
+    }
+
+    /**
+     * A replacement worker that is interrupted before it is ready must not stay in the pool: it
+     * would hold an unread READY that the next job's OPEN_JOB reads as its answer. Every JVM of
+     * this pool stops at start-up until the test removes a gate file (HotSpot's
+     * {@code PauseAtStartup}), so the coordinator is interrupted exactly while the replacement
+     * for a halted worker waits to become ready.
+     */
+    @Test
+    void aReplacementInterruptedBeforeItIsReadyIsNotLeftInThePool(@TempDir Path gates) throws Exception {
+        Path gate = gates.resolve("paused");
+        List<String> paused = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
+                "-XX:PauseAtStartupFile=" + gate);
+        CompletableFuture<Void> firstStart = CompletableFuture.runAsync(() -> open(gate));
+        try (ProcessExecutor pool = ProcessExecutor.start(1, ProcessExecutor.Config.defaults()
+                .withAllowedStores(List.of(store)).withWorkerLog(line -> {}).withJvmOptions(paused))) {
+            firstStart.get();
+            long first = pool.processes().getFirst().pid();
+            Map<String, String> haltOnce = Map.of("halt", "3", "once", Files.createTempDirectory(gates, "once").toString());
+            CompletableFuture<Throwable> cancelled = new CompletableFuture<>();
+            Thread coordinator = Thread.ofPlatform().start(() -> cancelled.complete(
+                    org.assertj.core.api.Assertions.catchThrowable(() -> runFaulty(pool, haltOnce, 1))));
+            awaitFile(gate); // worker-1 halted at batch 3; its replacement is paused before READY
+            ProcessHandle replacement = ProcessHandle.current().children()
+                    .filter(h -> h.pid() != first && h.isAlive()).findFirst().orElseThrow();
+            coordinator.interrupt();
+            assertThat(cancelled.get()).isInstanceOf(JobCancelledException.class);
+            Files.delete(gate); // the replacement may go on and send READY, if it still lives
+
+            CompletableFuture<Void> nextStart = CompletableFuture.runAsync(() -> open(gate));
+            assertThat(runFaulty(pool, Map.of(), 1)).as("the next job on the pool").isEqualTo(50_000L);
+            nextStart.get();
+            replacement.onExit().get(); // killed when interrupted, not left running outside the pool
+            assertThat(pool.processes()).singleElement().satisfies(p -> {
+                assertThat(p.pid()).isNotIn(first, replacement.pid());
+                assertThat(p.broken()).isNull();
+            });
+        }
+    }
+
+    /** Lets one paused worker JVM go on: waits until it has made {@code gate}, then removes it. */
+    private static void open(Path gate) {
+        try {
+            awaitFile(gate);
+            Files.delete(gate);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits until {@code file} exists, woken by the file system rather than by polling. */
+    static void awaitFile(Path file) throws IOException, InterruptedException {
+        try (WatchService watch = file.getFileSystem().newWatchService()) {
+            file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file)) {
+                watch.take().reset();
+            }
+        }
+    }
+
+    static Object runFaulty(ProcessExecutor pool, Map<String, String> faults, int retries) throws Exception {
+        JobSpec spec = new JobSpec(TestJobs.Faulty.class.getName(), faults, List.of());
+        try (Store s = Store.open(store); JobSpec.Loaded job = spec.load()) {
+            return Coordinator.run(s, TestJobs.Faulty.class.cast(job.job()), spec,
+                    RunOptions.defaults().withWorkers(pool.workers()).withBatchRows(1_000).withRetries(retries), pool).result();
         }
     }
 

@@ -414,11 +414,22 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    /** The next message; {@code late} says what the worker failed to do if none comes by the deadline. */
+    /**
+     * The next message; {@code late} says what the worker failed to do if none comes by the
+     * deadline. Interrupted, it breaks this handle and kills the worker: the answer still on its
+     * way would otherwise be read as the answer to the next request.
+     */
     private Message receive(long deadlineNanos, String late) throws IOException, InterruptedException {
         while (true) {
-            Inbound in = deadlineNanos == Long.MAX_VALUE ? inbox.take()
-                    : inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            Inbound in;
+            try {
+                in = deadlineNanos == Long.MAX_VALUE ? inbox.take()
+                        : inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                breakWith(new WorkerDiedException(name + " (pid " + process.pid()
+                        + ") was killed: interrupted while waiting for its answer", e));
+                throw e;
+            }
             Message m = unwrap(in, late);
             if (!(m instanceof Message.Heartbeat)) {
                 return m;

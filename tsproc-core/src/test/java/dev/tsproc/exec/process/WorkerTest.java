@@ -74,9 +74,25 @@ class WorkerTest {
         assertThat(exit.get(10, TimeUnit.SECONDS)).isIn(0, 2);
     }
 
+    /** Sends {@code m} and reads the worker's answer (the reply to a batch may follow heartbeats). */
     private Message send(Message m) throws IOException {
         toWorker.write(m);
-        return fromWorker.read();
+        return m instanceof Message.RunBatch run ? batchReply(run.batchIndex()) : fromWorker.read();
+    }
+
+    /**
+     * The worker's reply to batch {@code batchIndex}, after any heartbeats for it: the protocol
+     * lets a worker send HEARTBEAT while a batch runs (every {@link Worker#HEARTBEAT_PERIOD}), so
+     * a slow run may put one before the reply, but never one for another batch.
+     */
+    private Message batchReply(long batchIndex) throws IOException {
+        while (true) {
+            Message m = fromWorker.read();
+            if (!(m instanceof Message.Heartbeat beat)) {
+                return m;
+            }
+            assertThat(beat.batchIndex()).as("heartbeat during batch %d", batchIndex).isEqualTo(batchIndex);
+        }
     }
 
     private void assertRefusedAndEnded(Message reply, String... fragments) throws Exception {
@@ -96,7 +112,7 @@ class WorkerTest {
             toWorker.writeColumn(1, 1, view.ts());
             toWorker.writeColumn(1, 2, view.values());
         }
-        Message.BatchDone copied = (Message.BatchDone) fromWorker.read();
+        Message.BatchDone copied = (Message.BatchDone) batchReply(1);
         assertThat(shared.rowOffset()).isEqualTo(100);
         assertThat(copied.batchIndex()).isEqualTo(1);
         assertThat(copied.partial()).isEqualTo(shared.partial());
@@ -160,7 +176,7 @@ class WorkerTest {
         send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
         toWorker.write(new Message.RunBatch(0, 0, 10, true));
         toWorker.writeColumn(0, 2, MemorySegment.ofArray(new byte[80])); // values before ts
-        assertRefusedAndEnded(fromWorker.read(), "columnId=2", "is not the next piece of batch 0 column 1");
+        assertRefusedAndEnded(batchReply(0), "columnId=2", "is not the next piece of batch 0 column 1");
     }
 
     @Test
@@ -168,7 +184,7 @@ class WorkerTest {
         send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
         toWorker.write(new Message.RunBatch(0, 0, 10, true));
         toWorker.writeColumn(0, 1, MemorySegment.ofArray(new byte[88]));
-        assertRefusedAndEnded(fromWorker.read(), "length=88", "of 80");
+        assertRefusedAndEnded(batchReply(0), "length=88", "of 80");
     }
 
     @Test

@@ -2,15 +2,14 @@ package dev.tsproc.cli;
 
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;
+import dev.tsproc.store.AtomicFile;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -73,9 +72,7 @@ final class HtmlReport {
             html.append(i == 0 ? "" : ",").append(json.toString().replace("</", "<\\/"));
         }
         html.append("]</script>\n<script>").append(resource("report.js")).append("</script>\n</body></html>\n");
-        Path temp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".partial");
-        Files.writeString(temp, html, StandardCharsets.UTF_8);
-        Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.writeString(out, html);
     }
 
     private static String resource(String name) {

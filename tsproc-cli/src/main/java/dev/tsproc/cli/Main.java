@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
 /**
  * The {@code tsproc} command: map-reduce over huge time series on every core, without copying
@@ -43,6 +44,13 @@ public final class Main {
         cli.setErr(err);
         cli.setExecutionExceptionHandler(new Errors());
         cli.setParameterExceptionHandler(Errors::usage);
+        // Path.of("") is the working directory: an empty file name is a wrong command line, not "'' already exists".
+        cli.registerConverter(Path.class, value -> {
+            if (value.isBlank()) {
+                throw new CommandLine.TypeConversionException("an empty path names no file");
+            }
+            return Path.of(value);
+        });
         return cli;
     }
 

@@ -1,7 +1,10 @@
 package dev.tsproc.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,7 +29,13 @@ public final class ObserveBenchmark {
 
     private static final Pattern ELAPSED = Pattern.compile("rows in ([0-9.]+) s");
 
-    private static double seconds(String... args) {
+    /** The observed run's outputs, removed before each run: tsproc never overwrites a file. */
+    private static final List<Path> OUTPUTS = List.of(Path.of("observe-bench.html"), Path.of("observe-bench.json"));
+
+    private static double seconds(String... args) throws IOException {
+        for (Path output : OUTPUTS) {
+            Files.deleteIfExists(output);
+        }
         StringWriter err = new StringWriter();
         int code = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err)).execute(args);
         Matcher m = ELAPSED.matcher(err.toString());
@@ -36,7 +45,7 @@ public final class ObserveBenchmark {
         return Double.parseDouble(m.group(1));
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         String store = args[0];
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         String[] plain = {"run", store, "--job", "sum", "--quiet"};

@@ -8,15 +8,13 @@ import dev.tsproc.observe.RunListener;
 import dev.tsproc.observe.RunMonitor;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;
+import dev.tsproc.store.AtomicFile;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +50,11 @@ final class ObserveOptions {
 
         Session(String job, String label, Map<String, String> configuration, long rows, RunOptions base,
                 long mappedBytes, boolean quiet, PrintWriter err) throws IOException {
+            for (Path output : new Path[] {timeline, report}) {
+                if (output != null) {
+                    AtomicFile.requireAbsent(output); // before the run, not after it
+                }
+            }
             long batches = new Plan(rows, base.batchRows()).batchCount();
             monitor = new RunMonitor(job, new Timeline(label, System.currentTimeMillis(), configuration), rows, batches,
                     System.nanoTime());
@@ -82,11 +85,10 @@ final class ObserveOptions {
             Timeline t = monitor.timeline();
             t.finish(run.elapsed().toNanos());
             if (timeline != null) {
-                Path temp = timeline.toAbsolutePath().resolveSibling("." + timeline.getFileName() + ".partial");
-                try (Writer out = Files.newBufferedWriter(temp)) {
-                    TimelineJson.write(t, out);
+                try (AtomicFile file = AtomicFile.create(timeline)) {
+                    TimelineJson.write(t, file.writer());
+                    file.commit();
                 }
-                Files.move(temp, timeline, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             if (report != null) {
                 HtmlReport.write(java.util.List.of(t), result, report);

@@ -10,13 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,9 +22,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Writes a store: column chunks from any number of threads, then an atomic commit.
  *
- * <p>Data goes to a hidden file beside the target, created owner-only with {@code CREATE_NEW};
- * {@link #commit()} writes the header, the column table and the dictionary, and renames the
- * file into place atomically. {@link #close()} without a commit deletes it, so a failed write
+ * <p>Data goes to an {@link AtomicFile}: a hidden owner-only file beside the target;
+ * {@link #commit()} writes the header, the column table and the dictionary, and publishes the
+ * file under the target's name. {@link #close()} without a commit deletes it, so a failed write
  * never leaves a partial store behind.
  *
  * <p>Chunks are written with positional {@link FileChannel#write(ByteBuffer, long)} calls rather
@@ -44,8 +40,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class StoreWriter implements AutoCloseable {
     private record Chunk(long firstRow, long rowCount, int crc) {}
 
-    private final Path target;
-    private final Path temp;
+    private final AtomicFile file;
     private final FileChannel channel;
     private final long rowCount;
     private final List<Column> columns;
@@ -61,7 +56,6 @@ public final class StoreWriter implements AutoCloseable {
         if (rowCount < 0) {
             throw new IllegalArgumentException("rowCount=" + rowCount + " must not be negative");
         }
-        this.target = target.toAbsolutePath();
         this.rowCount = rowCount;
         this.columns = withSeries ? List.of(Column.TS, Column.VALUE, Column.SERIES) : List.of(Column.TS, Column.VALUE);
         this.dictionary = dictionary;
@@ -76,15 +70,8 @@ public final class StoreWriter implements AutoCloseable {
             at = Math.addExact(at, c.byteSize(rowCount));
         }
         this.dictionaryOffset = StoreLayout.align(at);
-        Path dir = this.target.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IOException("cannot write " + this.target + ": directory " + dir + " does not exist");
-        }
-        this.temp = dir.resolve("." + this.target.getFileName() + ".partial-" + SharedSegments.randomName());
-        this.channel = FileChannel.open(temp,
-                java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
-                        LinkOption.NOFOLLOW_LINKS),
-                SharedSegments.ownerOnlyFile());
+        this.file = AtomicFile.create(target);
+        this.channel = file.channel();
     }
 
     /**
@@ -94,9 +81,7 @@ public final class StoreWriter implements AutoCloseable {
      * @throws FileAlreadyExistsException if {@code target} exists
      */
     public static StoreWriter create(Path target, long rowCount, SeriesDictionary dictionary) throws IOException {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
-        }
+        AtomicFile.requireAbsent(target);
         return new StoreWriter(target, rowCount, dictionary, dictionary.size() > 0);
     }
 
@@ -108,9 +93,7 @@ public final class StoreWriter implements AutoCloseable {
      * @throws FileAlreadyExistsException if {@code target} exists
      */
     public static StoreWriter create(Path target, long rowCount, boolean withSeries) throws IOException {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
-        }
+        AtomicFile.requireAbsent(target);
         return new StoreWriter(target, rowCount, null, withSeries);
     }
 
@@ -169,7 +152,7 @@ public final class StoreWriter implements AutoCloseable {
         ByteBuffer buffer = into.asByteBuffer();
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position + buffer.position()) < 0) {
-                throw new IOException(temp + " ended before " + column + " row " + firstRow + " + "
+                throw new IOException("the partial store of " + file.target() + " ended before " + column + " row " + firstRow + " + "
                         + buffer.position() / column.byteWidth());
             }
         }
@@ -210,7 +193,7 @@ public final class StoreWriter implements AutoCloseable {
         return base;
     }
 
-    /** Writes the metadata and atomically renames the store into place. */
+    /** Writes the metadata and publishes the store. */
     public void commit() throws IOException {
         if (dictionary == null) {
             throw new IllegalStateException("this store's dictionary comes with commit(dictionary)");
@@ -219,7 +202,7 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the metadata with {@code dictionary} and atomically renames the store into place.
+     * Writes the metadata with {@code dictionary} and publishes the store ({@link AtomicFile#commit}).
      *
      * @throws IllegalArgumentException if the dictionary is empty for a store with a series
      *                                  column, or not empty for one without
@@ -254,25 +237,14 @@ public final class StoreWriter implements AutoCloseable {
         header.putInt(StoreLayout.HEADER_CRC_OFFSET, Crc32c.of(MemorySegment.ofArray(header.array())));
         writeFully(ByteBuffer.wrap(dictionaryBytes), dictionaryOffset);
         writeFully(header.clear(), 0);
-        if (!SharedSegments.isShared(temp)) {
-            channel.force(true);
-        }
-        channel.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target);
-        }
+        file.commit();
         committed = true;
     }
 
     /** Deletes the partial file unless the store was committed. */
     @Override
     public void close() throws IOException {
-        channel.close();
-        if (!committed) {
-            Files.deleteIfExists(temp);
-        }
+        file.close();
     }
 
     private int columnCrc(Column column) {

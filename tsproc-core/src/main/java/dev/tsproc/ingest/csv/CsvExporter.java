@@ -2,18 +2,15 @@ package dev.tsproc.ingest.csv;
 
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
@@ -85,36 +82,18 @@ public final class CsvExporter {
     private CsvExporter() {}
 
     /**
-     * Exports {@code store} to a new file {@code target}, written aside and renamed into place,
-     * so a failed export leaves nothing.
+     * Exports {@code store} to a new file {@code target}, written aside and published whole
+     * ({@link AtomicFile}), so a failed export leaves nothing.
      *
      * @return the number of rows written
      * @throws FileAlreadyExistsException if {@code target} exists
      * @throws IllegalArgumentException   if a series name cannot be written (see the class comment)
      */
     public static long export(Store store, Path target, Options options) throws IOException, InterruptedException {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
-        }
-        Path absolute = target.toAbsolutePath();
-        Path temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".partial-", "");
-        boolean done = false;
-        try {
-            long rows;
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                rows = export(store, out, options);
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute);
-            }
-            done = true;
+        try (AtomicFile file = AtomicFile.create(target)) {
+            long rows = export(store, file.outputStream(), options);
+            file.commit();
             return rows;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(temp);
-            }
         }
     }
 

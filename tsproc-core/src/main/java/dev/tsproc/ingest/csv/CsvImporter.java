@@ -195,6 +195,9 @@ public final class CsvImporter {
                 } else {
                     parsePlain(channel, channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
                 }
+                if (errorLog != null && tasks.failure() == null) {
+                    errorLog.publish(); // the bad lines, also when they are too many to import
+                }
             } finally {
                 if (errorLog != null) {
                     errorLog.close();

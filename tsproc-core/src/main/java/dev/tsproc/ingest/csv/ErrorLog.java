@@ -1,10 +1,10 @@
 package dev.tsproc.ingest.csv;
 
+import dev.tsproc.store.AtomicFile;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,12 +18,16 @@ import java.util.Map;
  * <p>A chunk's lines can be numbered only when every earlier chunk has been counted, so chunks
  * reported out of order wait here; since parsers take chunks in file order, only about as many
  * chunks as there are threads wait at once. Each bad line is written to the errors file (if
- * any) as it is numbered; the first {@link CsvImporter#REPORTED_ERRORS} are kept.
+ * any) as it is numbered; the first {@link CsvImporter#REPORTED_ERRORS} are kept. The errors
+ * file holds raw input, so it is an owner-only {@link AtomicFile}, published once parsing has
+ * ended ({@link #publish}) and deleted if it did not.
  *
  * <p>Thread safety: {@link #chunkDone} may be called from any thread.
  */
 final class ErrorLog implements AutoCloseable {
     private final CsvLayout layout;
+    /** The errors file, or null without {@code --errors-out}. */
+    private final AtomicFile file;
     private final BufferedWriter errorsOut;
     private final Map<Integer, ParsedChunk> waiting = new HashMap<>();
     private final List<CsvError> first = new ArrayList<>();
@@ -34,7 +38,8 @@ final class ErrorLog implements AutoCloseable {
     ErrorLog(CsvLayout layout, long firstLine, Path errorsOut) throws IOException {
         this.layout = layout;
         this.nextLine = firstLine;
-        this.errorsOut = errorsOut == null ? null : Files.newBufferedWriter(errorsOut, StandardCharsets.UTF_8);
+        this.file = errorsOut == null ? null : AtomicFile.create(errorsOut);
+        this.errorsOut = file == null ? null : file.writer();
     }
 
     /** Takes a parsed chunk's line count and errors; numbers them when all earlier chunks are in. */
@@ -77,10 +82,19 @@ final class ErrorLog implements AutoCloseable {
         return nextLine;
     }
 
+    /** Publishes the errors file with every bad line numbered so far. */
+    synchronized void publish() throws IOException {
+        if (file != null) {
+            errorsOut.flush();
+            file.commit();
+        }
+    }
+
+    /** Deletes the errors file unless it was published. */
     @Override
     public synchronized void close() throws IOException {
-        if (errorsOut != null) {
-            errorsOut.close();
+        if (file != null) {
+            file.close();
         }
     }
 }

@@ -1,0 +1,75 @@
+package dev.tsproc.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AtomicFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void publishesTheWholeFileOwnerOnlyAndNothingElse() throws IOException {
+        Path target = dir.resolve("out.txt");
+        try (AtomicFile file = AtomicFile.create(target)) {
+            file.outputStream().write("hello\n".getBytes());
+            assertThat(target).doesNotExist();
+            file.commit();
+        }
+        assertThat(Files.readString(target)).isEqualTo("hello\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        assertThat(listing()).containsExactly("out.txt");
+    }
+
+    @Test
+    void closingWithoutACommitLeavesNothing() throws IOException {
+        try (AtomicFile file = AtomicFile.create(dir.resolve("out.txt"))) {
+            file.writer().append("half").flush();
+        }
+        assertThat(listing()).isEmpty();
+    }
+
+    @Test
+    void temporaryNamesAreHiddenAndUnpredictable() throws IOException {
+        try (AtomicFile a = AtomicFile.create(dir.resolve("out.txt")); AtomicFile b = AtomicFile.create(dir.resolve("out.txt"))) {
+            assertThat(listing()).hasSize(2).allSatisfy(name -> assertThat(name).matches("\\.out\\.txt\\.partial-[0-9a-f]{32}"));
+        }
+    }
+
+    @Test
+    void aTargetThatAppearsBeforeTheCommitIsNeitherReplacedNorFollowed() throws IOException {
+        Path target = dir.resolve("out.txt");
+        Path canary = Files.writeString(dir.resolve("canary"), "keep");
+        try (AtomicFile file = AtomicFile.create(target)) {
+            file.writer().append("mine").flush();
+            Files.createSymbolicLink(target, canary);
+            assertThatThrownBy(file::commit).isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(target.toString());
+        }
+        assertThat(Files.readString(canary)).isEqualTo("keep");
+        assertThat(Files.isSymbolicLink(target)).isTrue();
+        assertThat(listing()).containsExactlyInAnyOrder("canary", "out.txt");
+    }
+
+    @Test
+    void refusesAnExistingTargetAndAMissingDirectory() throws IOException {
+        Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+        assertThatThrownBy(() -> AtomicFile.create(dir.resolve("dangling"))).isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> AtomicFile.create(dir.resolve("no/such/dir/out"))).isInstanceOf(IOException.class).hasMessageContaining("does not exist");
+        assertThat(listing()).containsExactly("dangling");
+    }
+
+    private java.util.List<String> listing() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

@@ -1,5 +1,7 @@
 package dev.tsproc.concurrent;
 
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -7,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A group of tasks, each in its own thread, that ends as one: the asyncio {@code TaskGroup}
@@ -27,11 +30,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cancelled still runs, with its interrupt status already set, so that its clean-up code runs
  * as it would had it been interrupted a moment later.
  *
+ * <p>An interrupt closes an {@link java.nio.channels.InterruptibleChannel} (a {@code FileChannel})
+ * that its thread reads or writes, under every other thread using it. So a group whose tasks
+ * share a channel must not outlive its work once cancelled: cancel means abandon (an importer
+ * deletes the file it was writing), never pause.
+ *
  * <p><b>Exception handling.</b> Each task's own outcome is recorded, so every real failure is
- * reported, not only the first. A task that ends with {@link CancellationException} or
- * {@link InterruptedException} after the group was cancelled was stopped, not failed, and is
- * not reported. {@link #join()} throws a {@link TaskGroupException} whose cause is the first
+ * reported, not only the first. A task that ends with {@link CancellationException},
+ * {@link InterruptedException} or {@link ClosedChannelException} (a channel the cancellation's
+ * interrupt closed, in this task or another) after the group was cancelled was stopped, not
+ * failed, and is not reported. {@link #join()} throws a {@link TaskGroupException} whose cause is the first
  * failure and whose suppressed exceptions are the others, in the order they happened.
+ *
+ * <p><b>Numbered work.</b> {@link #forkEach} forks a few tasks that share numbered work items
+ * (chunks of a file, blocks of rows): each takes the next number until none is left or the group
+ * is cancelled, so items start in increasing order whatever the thread count.
  *
  * <p><b>Structure.</b> {@link #join()} and {@link #close()} return only after every forked
  * thread has ended, so no task outlives the group. {@code close()} without {@code join()}
@@ -54,6 +67,12 @@ public final class TaskGroup implements AutoCloseable {
 
     /** A failure of one task. */
     public record Failure(String task, Throwable error) {}
+
+    /** One numbered item of the work {@link #forkEach} shares out. */
+    @FunctionalInterface
+    public interface Item {
+        void run(long index) throws Exception;
+    }
 
     private final String name;
     private final Policy policy;
@@ -91,10 +110,44 @@ public final class TaskGroup implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Forks {@code min(tasks, count)} tasks named {@code name-0, name-1, ...} that run
+     * {@code item} for every index {@code 0 .. count-1}, each task taking the next index until
+     * none is left or the group is cancelled.
+     */
+    public void forkEach(String name, int tasks, long count, Item item) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks=" + tasks + " must be at least 1");
+        }
+        AtomicLong next = new AtomicLong();
+        for (int t = 0; t < Math.min(tasks, count); t++) {
+            fork(name + "-" + t, () -> {
+                for (long index; !cancelled.get() && (index = next.getAndIncrement()) < count; ) {
+                    item.run(index);
+                }
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Runs {@code item} for every index {@code 0 .. count-1} on at most {@code tasks} platform
+     * threads of a new {@link Policy#CANCEL} group named {@code name}: {@link #forkEach} and
+     * {@link #join()} in one call, for work that is nothing but numbered items.
+     *
+     * @throws TaskGroupException   if any item failed, holding every failure
+     * @throws InterruptedException if the calling thread was interrupted; every task has ended
+     */
+    public static void runEach(String name, int tasks, long count, Item item)
+            throws InterruptedException, TaskGroupException {
+        try (TaskGroup group = new TaskGroup(name, Policy.CANCEL, Thread.ofPlatform().factory())) {
+            group.forkEach(name, tasks, count, item);
+            group.join();
+        }
+    }
+
     private void record(String taskName, Throwable error) {
-        boolean stopped = cancelled.get()
-                && (error instanceof CancellationException || error instanceof InterruptedException);
-        if (stopped) {
+        if (cancelled.get() && isStop(error)) {
             return;
         }
         synchronized (failures) {
@@ -103,6 +156,13 @@ public final class TaskGroup implements AutoCloseable {
         if (policy == Policy.CANCEL) {
             cancel();
         }
+    }
+
+    /** Whether {@code error} is how a task ends when the group's interrupt stops it. */
+    private static boolean isStop(Throwable error) {
+        Throwable e = error instanceof UncheckedIOException unchecked ? unchecked.getCause() : error;
+        return e instanceof CancellationException || e instanceof InterruptedException
+                || e instanceof ClosedChannelException;
     }
 
     /** Interrupts every task; idempotent and callable from any thread. */

@@ -20,6 +20,32 @@ public final class TaskGroupException extends Exception {
         }
     }
 
+    /**
+     * Throws the first failure as its task threw it, with the others attached to it as
+     * suppressed exceptions: for a caller whose contract names its tasks' exceptions (an
+     * importer throws {@code IOException}, not this). A checked failure of another type is
+     * thrown wrapped in an {@link IllegalStateException}. Declared to return an exception so
+     * that callers can write {@code throw e.rethrowFirst(IOException.class)}.
+     */
+    public <X extends Exception> RuntimeException rethrowFirst(Class<X> type) throws X {
+        Throwable first = getCause();
+        for (Throwable other : getSuppressed()) {
+            if (other != first) {
+                first.addSuppressed(other);
+            }
+        }
+        switch (first) {
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> {
+                if (type.isInstance(first)) {
+                    throw type.cast(first);
+                }
+                throw new IllegalStateException(getMessage(), this);
+            }
+        }
+    }
+
     /** All failures, first one first. */
     public List<TaskGroup.Failure> failures() {
         return failures;

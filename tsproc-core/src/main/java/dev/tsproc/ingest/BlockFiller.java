@@ -59,9 +59,9 @@ final class BlockFiller {
     /**
      * Fills block {@code blockIndex} and writes it to the store.
      *
-     * @return false if the walk positions were stopped before this block's turn; nothing was written
+     * @throws InterruptedException if interrupted while a walk waits for its turn; nothing was written
      */
-    boolean fillAndWrite(long blockIndex, int rowCount) throws IOException, InterruptedException {
+    void fillAndWrite(long blockIndex, int rowCount) throws IOException, InterruptedException {
         long firstRow = blockIndex * Generator.BLOCK_ROWS;
         SplittableRandom random = new SplittableRandom(blockSeed(spec.seed(), blockIndex));
         fillTimestamps(firstRow, rowCount);
@@ -71,18 +71,13 @@ final class BlockFiller {
         switch (spec.distribution()) {
             case TALK -> fillTalk(random, rowCount);
             case GAUSS -> fillGauss(random, rowCount);
-            case WALK -> {
-                if (!fillWalk(blockIndex, random, rowCount)) {
-                    return false;
-                }
-            }
+            case WALK -> fillWalk(blockIndex, random, rowCount);
         }
         writer.write(Column.TS, firstRow, ts.asSlice(0, Column.TS.byteSize(rowCount)));
         writer.write(Column.VALUE, firstRow, values.asSlice(0, Column.VALUE.byteSize(rowCount)));
         if (spec.hasSeries()) {
             writer.write(Column.SERIES, firstRow, series.asSlice(0, Column.SERIES.byteSize(rowCount)));
         }
-        return true;
     }
 
     /**
@@ -149,7 +144,7 @@ final class BlockFiller {
      * passes makes a block's last position equal the next block's start exactly. Missing rows
      * are drawn last and overwritten with NaN: they took their step all the same.
      */
-    private boolean fillWalk(long blockIndex, SplittableRandom random, int rowCount) throws InterruptedException {
+    private void fillWalk(long blockIndex, SplittableRandom random, int rowCount) throws InterruptedException {
         MemorySegment out = values;
         BlockSeries blockSeries = walk.blockSeries;
         int[] rowSlots = walk.rowSlots;
@@ -163,9 +158,7 @@ final class BlockFiller {
             rowSlots[i] = slot;
             sums[slot] += step;
         }
-        if (!walk.positions.advance(blockIndex, blockSeries.ids(), sums, walk.starts, blockSeries.count())) {
-            return false;
-        }
+        walk.positions.advance(blockIndex, blockSeries.ids(), sums, walk.starts, blockSeries.count());
         double[] starts = walk.starts;
         Arrays.fill(sums, 0, blockSeries.count(), 0);
         for (int i = 0; i < rowCount; i++) {
@@ -178,6 +171,5 @@ final class BlockFiller {
                 out.setAtIndex(Column.VALUE_LAYOUT, i, Double.NaN);
             }
         }
-        return true;
     }
 }

@@ -1,5 +1,7 @@
 package dev.tsproc.ingest;
 
+import dev.tsproc.concurrent.TaskGroup;
+import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.store.StoreWriter;
 
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -31,18 +32,11 @@ import java.util.function.LongConsumer;
  * position at a block's start, which depends on every earlier block: {@link WalkPositions}
  * carries it over in block order between two passes over the block.
  *
- * <p><b>Cancellation.</b> If the calling thread is interrupted, the workers stop before their
- * next block and {@code generate} throws {@link InterruptedException}. Workers are told to stop
- * by a flag, not interrupted: an interrupt during a write would close the store's file channel
- * under every other worker.
- *
- * <p><b>Exception handling.</b> The first exception of any worker stops the others and is
- * rethrown once they have all ended. Whatever the failure, the store is closed without
+ * <p>The workers run in a {@link TaskGroup}, whose contract says how they are cancelled (an
+ * interrupt of the calling thread, or the first failure, stops them all), how failures are
+ * reported and that none outlives the call. Whatever the failure, the store is closed without
  * committing, so no partial file remains; only a complete store appears at the target, by
  * atomic rename.
- *
- * <p><b>Structure.</b> {@code generate} returns or throws only after every worker thread has
- * ended.
  */
 public final class Generator {
     /**
@@ -58,11 +52,9 @@ public final class Generator {
     private final LongConsumer progress;
     private final long blockCount;
     private final AtomicLong nextBlock = new AtomicLong();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final WalkPositions walkPositions;
     private final Object progressLock = new Object();
     private long rowsDone; // guarded by progressLock
-    private volatile boolean stopped;
 
     private Generator(GeneratorSpec spec, StoreWriter writer, LongConsumer progress) {
         this.spec = spec;
@@ -127,72 +119,29 @@ public final class Generator {
     }
 
     private void run(int threads) throws IOException, InterruptedException {
-        List<Thread> workers = new ArrayList<>();
-        try {
+        try (TaskGroup workers = new TaskGroup("generator", TaskGroup.Policy.CANCEL, Thread.ofPlatform().factory())) {
             for (int i = 0; i < Math.min(threads, blockCount); i++) {
-                workers.add(Thread.ofPlatform().name("tsproc-generator-" + i).start(this::work));
+                workers.fork("tsproc-generator-" + i, this::work);
             }
-            for (Thread worker : workers) {
-                worker.join();
-            }
-        } finally {
-            stop(); // a no-op once all have ended; else they end within a block
-            joinUninterruptibly(workers);
-        }
-        Throwable first = failure.get();
-        if (first != null) {
-            rethrow(first);
+            workers.join();
+        } catch (TaskGroupException e) {
+            throw e.rethrowFirst(IOException.class);
         }
     }
 
-    /** A worker: fills blocks until none are left or the run stops. */
-    private void work() {
+    /** A worker: fills blocks until none are left or the group is cancelled. */
+    private Void work() throws IOException, InterruptedException {
         try (Arena arena = Arena.ofConfined()) {
             BlockFiller filler = new BlockFiller(spec, writer, walkPositions, arena);
-            for (long block; !stopped && (block = nextBlock.getAndIncrement()) < blockCount; ) {
+            for (long block; !Thread.currentThread().isInterrupted() && (block = nextBlock.getAndIncrement()) < blockCount; ) {
                 int rowCount = (int) Math.min(BLOCK_ROWS, spec.rows() - block * BLOCK_ROWS);
-                if (!filler.fillAndWrite(block, rowCount)) {
-                    return;
-                }
+                filler.fillAndWrite(block, rowCount);
                 synchronized (progressLock) {
                     rowsDone += rowCount;
                     progress.accept(rowsDone);
                 }
             }
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
-            stop();
         }
-    }
-
-    private void stop() {
-        stopped = true;
-        walkPositions.stop();
-    }
-
-    private static void joinUninterruptibly(List<Thread> workers) {
-        boolean interrupted = false;
-        for (Thread worker : workers) {
-            while (worker.isAlive()) {
-                try {
-                    worker.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void rethrow(Throwable failure) throws IOException, InterruptedException {
-        switch (failure) {
-            case IOException e -> throw e;
-            case InterruptedException e -> throw e;
-            case RuntimeException e -> throw e;
-            case Error e -> throw e;
-            default -> throw new IllegalStateException("a generator worker failed", failure);
-        }
+        return null;
     }
 }

@@ -11,14 +11,14 @@ package dev.tsproc.ingest;
  * writes the running positions (pass 2, in parallel again). Positions are advanced by each
  * block's sums in block order whatever thread ran the block, so the floating-point result is
  * the same for any thread count. Workers take blocks in increasing order, so the lowest
- * block not yet advanced always belongs to a worker that will reach its turn: no deadlock.
+ * block not yet advanced always belongs to a worker that will reach its turn: no deadlock. A
+ * worker that stops early (its task group was cancelled) is interrupted out of its wait.
  *
- * <p>Thread safety: {@link #advance} and {@link #stop} may be called from any thread.
+ * <p>Thread safety: {@link #advance} may be called from any thread.
  */
 final class WalkPositions {
     private final double[] positions; // one per series: the walks are state the size of the series count
     private long nextBlock; // guarded by this
-    private boolean stopped; // guarded by this
 
     WalkPositions(int seriesCount) {
         this.positions = new double[seriesCount];
@@ -29,28 +29,18 @@ final class WalkPositions {
      * {@code ids}, stores its position at the block's start in {@code starts} and advances it by
      * {@code sums}.
      *
-     * @return false if {@link #stop()} was called before the turn came
+     * @throws InterruptedException if interrupted while waiting for the turn
      */
-    synchronized boolean advance(long blockIndex, int[] ids, double[] sums, double[] starts, int count)
+    synchronized void advance(long blockIndex, int[] ids, double[] sums, double[] starts, int count)
             throws InterruptedException {
-        while (nextBlock != blockIndex && !stopped) {
+        while (nextBlock != blockIndex) {
             wait();
-        }
-        if (stopped) {
-            return false;
         }
         for (int slot = 0; slot < count; slot++) {
             starts[slot] = positions[ids[slot]];
             positions[ids[slot]] += sums[slot];
         }
         nextBlock++;
-        notifyAll();
-        return true;
-    }
-
-    /** Releases every waiting worker; later {@link #advance} calls return false at once. */
-    synchronized void stop() {
-        stopped = true;
         notifyAll();
     }
 }

@@ -194,4 +194,74 @@ class TaskGroupTest {
         assertThat(owner.isAlive()).isFalse();
         assertThat(tasks).hasSize(2).allSatisfy(th -> assertThat(th.isAlive()).isFalse());
     }
+
+    @Test
+    void forkEachRunsEveryIndexOnceOnAtMostTheGivenTasks() throws Exception {
+        int count = 1_000;
+        AtomicInteger[] runs = new AtomicInteger[count];
+        for (int i = 0; i < count; i++) {
+            runs[i] = new AtomicInteger();
+        }
+        java.util.Set<String> taskNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        TaskGroup.runEach("each", 3, count, index -> {
+            runs[(int) index].incrementAndGet();
+            taskNames.add(Thread.currentThread().getName());
+        });
+        assertThat(runs).allSatisfy(r -> assertThat(r.get()).isEqualTo(1));
+        assertThat(taskNames).isNotEmpty().allSatisfy(n -> assertThat(n).matches("each-[0-2]"));
+    }
+
+    @Test
+    void forkEachStopsTakingIndexesOnceAnItemFails() {
+        AtomicInteger ran = new AtomicInteger();
+        Throwable t = catchThrowable(() -> TaskGroup.runEach("each", 2, 1_000_000, index -> {
+            ran.incrementAndGet();
+            if (index == 10) {
+                throw new IOException("item 10 is bad");
+            }
+        }));
+        assertThat(t).isInstanceOf(TaskGroupException.class).hasCauseInstanceOf(IOException.class);
+        assertThat(ran.get()).isLessThan(1_000_000);
+    }
+
+    /** An interrupt closes a FileChannel under every thread using it: those that then fail on it were stopped, not failed. */
+    @Test
+    void aChannelClosedByTheCancellationIsNoFailure(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve("shared"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            CountDownLatch writing = new CountDownLatch(2);
+            Throwable t;
+            try (TaskGroup g = group(TaskGroup.Policy.CANCEL)) {
+                for (int i = 0; i < 2; i++) {
+                    g.fork("writer-" + i, () -> {
+                        writing.countDown();
+                        for (long position = 0; ; position += 8) {
+                            channel.write(java.nio.ByteBuffer.allocate(8), position % (1 << 20));
+                        }
+                    });
+                }
+                g.fork("failing", () -> {
+                    writing.await();
+                    throw new IOException("disk on fire");
+                });
+                t = catchThrowable(g::join);
+            }
+            assertThat(channel.isOpen()).isFalse();
+            assertThat(((TaskGroupException) t).failures()).extracting(TaskGroup.Failure::task).containsExactly("failing");
+        }
+    }
+
+    @Test
+    void rethrowFirstThrowsTheTasksOwnExceptionWithTheOthersSuppressed() {
+        TaskGroupException twoFailures = new TaskGroupException("test", List.of(
+                new TaskGroup.Failure("a", new IOException("a")), new TaskGroup.Failure("b", new IllegalStateException("b"))));
+        assertThat(catchThrowable(() -> {
+            throw twoFailures.rethrowFirst(IOException.class);
+        })).isInstanceOf(IOException.class).hasMessage("a")
+                .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage).containsExactly("b"));
+        TaskGroupException checked = new TaskGroupException("test", List.of(new TaskGroup.Failure("a", new Exception("odd"))));
+        assertThat(catchThrowable(() -> {
+            throw checked.rethrowFirst(IOException.class);
+        })).isInstanceOf(IllegalStateException.class).hasCause(checked);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.tsproc.ingest.csv;
 
+import dev.tsproc.concurrent.TaskGroup;
+import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.store.AtomicFile;
@@ -11,13 +13,14 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a store as CSV that {@link CsvImporter} reads back to the same store:
@@ -45,7 +48,9 @@ import java.util.concurrent.Future;
  * A name holding a line break or a NUL byte cannot be read back by import, so export refuses
  * it.
  *
- * <p>Rows are formatted in blocks on several threads and written in order.
+ * <p>Rows are formatted in blocks on several threads and written in order by one more, all in
+ * one {@link TaskGroup}: an interrupt or the first failure stops them all. At most two blocks
+ * per formatting thread are in flight, so memory stays bounded however far the writer lags.
  */
 public final class CsvExporter {
     /** How timestamps are written. */
@@ -110,25 +115,39 @@ public final class CsvExporter {
         long rows = store.rowCount();
         long blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int window = options.threads() * 2;
-        ExecutorService pool = Executors.newFixedThreadPool(options.threads(),
-                Thread.ofPlatform().name("tsproc-export-", 0).daemon(true).factory());
-        ArrayDeque<Future<byte[]>> pending = new ArrayDeque<>();
-        try {
-            long next = 0;
-            while (next < blocks || !pending.isEmpty()) {
-                while (next < blocks && pending.size() < window) {
-                    long first = next++ * BLOCK_ROWS;
-                    int count = (int) Math.min(BLOCK_ROWS, rows - first);
-                    pending.add(pool.submit(() -> format(store, names, first, count, options.timestamps())));
-                }
-                try {
-                    out.write(pending.removeFirst().get());
-                } catch (ExecutionException e) {
-                    ParallelTasks.rethrow(e.getCause());
-                }
+        // Block b goes to slot b % window; a permit per block between taken and written keeps the
+        // blocks in flight within [written, written + window), so no two share a slot.
+        Semaphore inFlight = new Semaphore(window);
+        List<BlockingQueue<byte[]>> slots = new ArrayList<>(window);
+        for (int i = 0; i < window; i++) {
+            slots.add(new ArrayBlockingQueue<>(1));
+        }
+        AtomicLong next = new AtomicLong();
+        try (TaskGroup group = new TaskGroup("export", TaskGroup.Policy.CANCEL, Thread.ofPlatform().factory())) {
+            for (int t = 0; t < Math.min(options.threads(), blocks); t++) {
+                group.fork("tsproc-export-" + t, () -> {
+                    while (true) {
+                        inFlight.acquire();
+                        long block = next.getAndIncrement();
+                        if (block >= blocks) {
+                            return null;
+                        }
+                        long first = block * BLOCK_ROWS;
+                        int count = (int) Math.min(BLOCK_ROWS, rows - first);
+                        slots.get((int) (block % window)).put(format(store, names, first, count, options.timestamps()));
+                    }
+                });
             }
-        } finally {
-            pool.shutdownNow();
+            group.fork("tsproc-export-writer", () -> {
+                for (long block = 0; block < blocks; block++) {
+                    out.write(slots.get((int) (block % window)).take());
+                    inFlight.release();
+                }
+                return null;
+            });
+            group.join();
+        } catch (TaskGroupException e) {
+            throw e.rethrowFirst(IOException.class);
         }
         out.flush();
         return rows;

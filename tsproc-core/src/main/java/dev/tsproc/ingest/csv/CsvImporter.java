@@ -1,5 +1,7 @@
 package dev.tsproc.ingest.csv;
 
+import dev.tsproc.concurrent.TaskGroup;
+import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.store.StoreLayout;
@@ -32,7 +34,6 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -78,9 +79,10 @@ import java.util.zip.ZipException;
  * file with no good line, too many series, an I/O error, an interrupt — nothing is left at
  * the target, and no partial file beside it.
  *
- * <p><b>Cancellation.</b> Interrupting the calling thread stops the parser threads within a
- * few thousand lines; {@code importFile} then throws {@link InterruptedException} after they
- * have all ended.
+ * <p><b>Cancellation.</b> Each parallel step runs in a {@link TaskGroup}, whose contract says
+ * how it ends: interrupting the calling thread, or the first failure, stops every thread (a
+ * parser within a few thousand lines), and {@code importFile} throws only after they have all
+ * ended.
  */
 public final class CsvImporter {
     /** Bad lines reported in a result or exception; {@code --errors-out} gets them all. */
@@ -97,7 +99,6 @@ public final class CsvImporter {
     private final Path target;
     private final CsvOptions options;
     private final boolean failFast;
-    private final ParallelTasks tasks = new ParallelTasks("tsproc-import");
     private final AtomicInteger firstFailedChunk = new AtomicInteger(Integer.MAX_VALUE);
     private final List<ParsedChunk> chunks = new ArrayList<>(); // guarded by itself
     private CsvLayout layout;
@@ -185,30 +186,27 @@ public final class CsvImporter {
             if (size == 0) {
                 throw new CsvFormatException(source, "the file is empty; there is nothing to import", List.of(), 0);
             }
-            try {
-                if (isGzip(channel, size)) {
-                    try {
-                        parseGzip(channel);
-                    } catch (ZipException | java.io.EOFException e) {
-                        throw damagedGzip(e);
-                    }
-                } else {
-                    parsePlain(channel, channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
+            if (isGzip(channel, size)) {
+                try {
+                    parseGzip(channel);
+                } catch (ZipException | java.io.EOFException e) {
+                    throw damagedGzip(e);
                 }
-                if (errorLog != null && tasks.failure() == null) {
-                    errorLog.publish(); // the bad lines, also when they are too many to import
-                }
-            } finally {
-                if (errorLog != null) {
-                    errorLog.close();
-                }
+            } else {
+                parsePlain(channel, channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena), arena);
             }
-        }
-        Throwable failure = tasks.failure();
-        if (failure != null) {
-            ParallelTasks.rethrow(failure);
+            errorLog.publish(); // the bad lines, also when they are too many to import; after a failure, release() deletes them
         }
         return write(start);
+    }
+
+    /** Runs {@code item} for chunks {@code 0 .. count-1} on the import's threads, in one task group. */
+    private void eachChunk(long count, TaskGroup.Item item) throws IOException, InterruptedException {
+        try {
+            TaskGroup.runEach("tsproc-import", options.threads(), count, item);
+        } catch (TaskGroupException e) {
+            throw e.rethrowFirst(IOException.class);
+        }
     }
 
     // ---- parsing a plain file -------------------------------------------------------------
@@ -275,8 +273,11 @@ public final class CsvImporter {
         inputBytes = size;
         long bufferBytes = chunkBytes + READ_SLACK_BYTES;
         long[] firstRow = new long[count + 1];
-        tasks.run(options.threads(), count, k -> withChunk(channel, data, arena, bufferBytes, bounds.get(k), bounds.get(k + 1),
-                (s, from, to, byteBase) -> firstRow[k + 1] = LineCounter.maxRows(s, from, to)));
+        eachChunk(count, index -> {
+            int k = (int) index;
+            withChunk(channel, data, arena, bufferBytes, bounds.get(k), bounds.get(k + 1),
+                    (s, from, to, byteBase) -> firstRow[k + 1] = LineCounter.maxRows(s, from, to));
+        });
         for (int k = 0; k < count; k++) {
             firstRow[k + 1] += firstRow[k];
         }
@@ -286,7 +287,8 @@ public final class CsvImporter {
                 chunks.add(null);
             }
         }
-        tasks.run(options.threads(), count, k -> {
+        eachChunk(count, index -> {
+            int k = (int) index;
             if (failFast && k > firstFailedChunk.get()) {
                 return;
             }
@@ -360,7 +362,7 @@ public final class CsvImporter {
             chunks.set(k, chunk);
         }
         boolean complete = parsers.get().parse(chunk, data, from, to, byteBase, truncatedTail,
-                () -> tasks.stopped() || (failFast && k > firstFailedChunk.get()));
+                () -> Thread.currentThread().isInterrupted() || (failFast && k > firstFailedChunk.get()));
         if (chunk.series.size() > options.maxSeries()) {
             throw tooManySeries();
         }
@@ -427,12 +429,11 @@ public final class CsvImporter {
             for (int i = 0; i < threads + 1; i++) {
                 free.add(new byte[bufferBytes]);
             }
-            List<Thread> workers = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                workers.add(Thread.ofPlatform().name("tsproc-import-" + i).start(() -> {
-                    try {
+            try (TaskGroup group = new TaskGroup("tsproc-import", TaskGroup.Policy.CANCEL, Thread.ofPlatform().factory())) {
+                for (int i = 0; i < threads; i++) {
+                    group.fork("tsproc-import-" + i, () -> {
                         for (Work w; (w = work.take()) != END; ) {
-                            if (!tasks.stopped() && !(failFast && w.index > firstFailedChunk.get())) {
+                            if (!(failFast && w.index > firstFailedChunk.get())) {
                                 ColumnBuffers rows = new ColumnBuffers((long) ((w.to - w.from) / bytesPerLine * 1.1) + 16,
                                         layout.hasSeries());
                                 parseChunk(w.index, rows, MemorySegment.ofArray(w.buffer), w.from, w.to, w.byteBase,
@@ -440,29 +441,24 @@ public final class CsvImporter {
                             }
                             free.add(w.buffer);
                         }
-                    } catch (Throwable t) {
-                        tasks.fail(t);
-                    }
-                }));
-            }
-            try {
-                readChunks(in, buffer, filled, dataStart, free, work);
-            } catch (ClosedByInterruptException e) {
-                Thread.interrupted();
-                tasks.stop();
-                tasks.fail(new InterruptedException("interrupted while reading " + source));
-            } catch (ZipException | java.io.EOFException e) {
-                tasks.fail(damagedGzip(e));
-            } catch (IOException | RuntimeException e) {
-                tasks.fail(e);
-            } catch (InterruptedException e) {
-                tasks.stop();
-                tasks.fail(e);
-            } finally {
-                for (int i = 0; i < threads; i++) {
-                    putUnlessStopped(work, END, true);
+                        return null;
+                    });
                 }
-                tasks.join(workers);
+                byte[] head = buffer;
+                group.fork("tsproc-import-gunzip", () -> {
+                    try {
+                        readChunks(in, head, filled, dataStart, free, work);
+                    } catch (ZipException | java.io.EOFException e) {
+                        throw damagedGzip(e);
+                    }
+                    for (int i = 0; i < threads; i++) {
+                        work.put(END);
+                    }
+                    return null;
+                });
+                group.join();
+            } catch (TaskGroupException e) {
+                throw e.rethrowFirst(IOException.class);
             }
         }
     }
@@ -478,7 +474,7 @@ public final class CsvImporter {
         long base = 0;
         int index = 0;
         boolean eof = filled < buffer.length;
-        while (filled > from && !tasks.stopped() && !(failFast && firstFailedChunk.get() < Integer.MAX_VALUE)) {
+        while (filled > from && !(failFast && firstFailedChunk.get() < Integer.MAX_VALUE)) {
             int cut = filled;
             boolean truncated = false;
             if (!eof) {
@@ -488,15 +484,10 @@ public final class CsvImporter {
                     truncated = true;
                 }
             }
-            byte[] next = takeUnlessStopped(free);
-            if (next == null) {
-                return;
-            }
+            byte[] next = free.take();
             int carry = filled - cut;
             System.arraycopy(buffer, cut, next, 0, carry);
-            if (!putUnlessStopped(work, new Work(index++, buffer, from, cut, base, truncated), false)) {
-                return;
-            }
+            work.put(new Work(index++, buffer, from, cut, base, truncated));
             base += cut;
             if (truncated) { // drop the rest of the overlong line
                 carry = 0;
@@ -524,28 +515,6 @@ public final class CsvImporter {
             inputBytes = base + filled;
         }
         inputBytes = base + filled;
-    }
-
-    private byte[] takeUnlessStopped(BlockingQueue<byte[]> queue) throws InterruptedException {
-        while (!tasks.stopped()) {
-            byte[] b = queue.poll(50, TimeUnit.MILLISECONDS);
-            if (b != null) {
-                return b;
-            }
-        }
-        return null;
-    }
-
-    private boolean putUnlessStopped(BlockingQueue<Work> queue, Work w, boolean always) throws InterruptedException {
-        while (always || !tasks.stopped()) {
-            if (queue.offer(w, 50, TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-            if (always && tasks.stopped()) {
-                queue.clear(); // the workers stop at their next chunk anyway; make room for END
-            }
-        }
-        return false;
     }
 
     private static int readFully(InputStream in, byte[] buffer, int from) throws IOException {
@@ -627,7 +596,7 @@ public final class CsvImporter {
                 previousLast = chunk.lastTs;
             }
         }
-        tasks.run(options.threads(), parsed.size(), k -> prepare(parsed.get(k)));
+        eachChunk(parsed.size(), k -> prepare(parsed.get((int) k)));
         if (direct != null && inOrder && rows == direct.rowCount()) {
             direct.commit(dictionary); // the usual case: every row is in place
         } else if (inOrder) {
@@ -716,7 +685,7 @@ public final class CsvImporter {
     private void merge(List<TimeOrder.Run> runs, long rows, SeriesDictionary dictionary)
             throws IOException, InterruptedException {
         try (StoreWriter writer = StoreWriter.create(target, rows, dictionary)) {
-            TimeOrder.merge(runs, writer, options.threads(), tasks);
+            TimeOrder.merge(runs, writer, options.threads());
             writer.commit();
         }
     }
@@ -733,7 +702,7 @@ public final class CsvImporter {
             firstRow[k + 1] = firstRow[k] + parsed.get(k).rowCount;
         }
         try (StoreWriter writer = StoreWriter.create(target, rows, dictionary)) {
-            tasks.run(options.threads(), parsed.size(), k -> copyChunk(parsed.get(k), writer, firstRow[k]));
+            eachChunk(parsed.size(), k -> copyChunk(parsed.get((int) k), writer, firstRow[(int) k]));
             writer.commit();
         }
     }
@@ -820,7 +789,7 @@ public final class CsvImporter {
         return failure;
     }
 
-    /** Frees the buffers and deletes the store being written, unless it was committed. */
+    /** Closes the errors file, frees the buffers and deletes the store being written, unless it was committed. */
     private void release() throws IOException {
         for (ColumnBuffers rows; (rows = buffers.poll()) != null; ) {
             rows.close();
@@ -834,8 +803,14 @@ public final class CsvImporter {
             }
             chunks.clear();
         }
-        if (direct != null) {
-            direct.close(); // deletes its file unless it became the store
+        try {
+            if (direct != null) {
+                direct.close(); // deletes its file unless it became the store
+            }
+        } finally {
+            if (errorLog != null) {
+                errorLog.close();
+            }
         }
     }
 

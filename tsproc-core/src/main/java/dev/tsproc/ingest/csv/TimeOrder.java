@@ -1,5 +1,7 @@
 package dev.tsproc.ingest.csv;
 
+import dev.tsproc.concurrent.TaskGroup;
+import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.Column;
 import dev.tsproc.store.StoreWriter;
 
@@ -98,7 +100,7 @@ final class TimeOrder {
     }
 
     /** Merges sorted {@code runs} (in file order) into rows {@code [0, Σ sizes)} of {@code writer}. */
-    static void merge(List<Run> runs, StoreWriter writer, int threads, ParallelTasks tasks)
+    static void merge(List<Run> runs, StoreWriter writer, int threads)
             throws IOException, InterruptedException {
         long[] splitters = splitters(runs, threads * 8);
         int partitions = splitters.length + 1;
@@ -118,11 +120,19 @@ final class TimeOrder {
             }
             firstRow[j + 1] = firstRow[j] + rows;
         }
-        tasks.run(threads, partitions, j -> mergePartition(runs, bounds[j], bounds[j + 1], firstRow[j], writer, tasks));
+        try {
+            TaskGroup.runEach("tsproc-merge", threads, partitions,
+                    index -> {
+                        int j = (int) index;
+                        mergePartition(runs, bounds[j], bounds[j + 1], firstRow[j], writer);
+                    });
+        } catch (TaskGroupException e) {
+            throw e.rethrowFirst(IOException.class);
+        }
     }
 
     private static void mergePartition(List<Run> runs, long[] from, long[] to, long firstRow,
-                                       StoreWriter writer, ParallelTasks tasks) throws IOException {
+                                       StoreWriter writer) throws IOException {
         int k = runs.size();
         long[] position = from.clone();
         long[] head = new long[k];
@@ -173,8 +183,8 @@ final class TimeOrder {
                     }
                     row += filled;
                     filled = 0;
-                    if (tasks.stopped()) {
-                        return;
+                    if (Thread.currentThread().isInterrupted()) {
+                        return; // the group was cancelled
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.ingest.Distribution;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
@@ -67,6 +68,8 @@ final class GenerateCommand implements Callable<Integer> {
         Checks.atLeast(spec, "--rows", rows, 0);
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Checks.atLeast(spec, "--threads", threadCount, 1);
+        Checks.between(spec, "--series", series, 0, SeriesDictionary.MAX_SERIES);
+        Checks.between(spec, "--missing", missing, 0, 1);
         GeneratorSpec generatorSpec;
         try {
             generatorSpec = new GeneratorSpec(rows, series, missing, distribution(), seed);

@@ -162,6 +162,10 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     private CsvOptions options() {
+        Checks.atLeast(spec, "--max-line-bytes", maxLineBytes, CsvOptions.MIN_MAX_LINE_BYTES);
+        if (threads != null) {
+            Checks.atLeast(spec, "--threads", threads, 1);
+        }
         try {
             CsvOptions.Builder b = CsvOptions.builder()
                     .tsColumn(tsColumn).valueColumn(valueColumn).seriesColumn(seriesColumn).noSeries(noSeries)

@@ -36,7 +36,7 @@ final class ObserveOptions {
     @Option(names = "--timeline", paramLabel = "FILE.json", description = "Save the per-batch timeline, to compare runs with 'tsproc report'.")
     Path timeline;
 
-    @Option(names = "--status-port", paramLabel = "PORT",
+    @Option(names = "--status-port", paramLabel = "PORT", converter = Checks.Port.class,
             description = "Serve GET /status (JSON) and GET /metrics (Prometheus) on 127.0.0.1:PORT while the job runs.")
     Integer statusPort;
 

@@ -86,14 +86,18 @@ final class QueryOptions {
     static long parseWidth(String text) {
         String t = text.strip();
         long nanos;
-        if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
-            nanos = Duration.parse(t).toNanos();
-        } else {
-            Matcher m = AMOUNT.matcher(t);
-            if (!m.matches() || m.group(2) == null) {
-                throw new IllegalArgumentException("'" + text + "' is not a width; write e.g. 100ms, 1s, 1m, 5m, 1h, 1d or PT15M");
+        try {
+            if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+                nanos = Duration.parse(t).toNanos();
+            } else {
+                Matcher m = AMOUNT.matcher(t);
+                if (!m.matches() || m.group(2) == null) {
+                    throw new IllegalArgumentException("'" + text + "' is not a width; write e.g. 100ms, 1s, 1m, 5m, 1h, 1d or PT15M");
+                }
+                nanos = Math.multiplyExact(Long.parseLong(m.group(1)), unitNanos(m.group(2)));
             }
-            nanos = Math.multiplyExact(Long.parseLong(m.group(1)), unitNanos(m.group(2)));
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw beyondNanos(text);
         }
         if (nanos <= 0) {
             throw new IllegalArgumentException("the width '" + text + "' must be positive");
@@ -113,7 +117,11 @@ final class QueryOptions {
             if (unit.equals("m") || unit.equals("h") || unit.equals("d")) {
                 throw new IllegalArgumentException("'" + text + "': epoch times take s, ms, us or ns");
             }
-            return Math.multiplyExact(Long.parseLong(m.group(1)), unitNanos(unit));
+            try {
+                return Math.multiplyExact(Long.parseLong(m.group(1)), unitNanos(unit));
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw beyondNanos(text);
+            }
         }
         Instant instant;
         try {
@@ -130,7 +138,16 @@ final class QueryOptions {
                 }
             }
         }
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (ArithmeticException e) {
+            throw beyondNanos(text);
+        }
+    }
+
+    /** For a time or width that a {@code long} of nanoseconds cannot hold. */
+    private static IllegalArgumentException beyondNanos(String text) {
+        return new IllegalArgumentException("'" + text + "' is beyond the ~292 years that nanosecond timestamps span (1677 to 2262)");
     }
 
     private static long unitNanos(String unit) {

@@ -8,6 +8,12 @@ import java.util.regex.Pattern;
 
 /** Durations as people write them on a command line: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
 public final class Durations {
+    /**
+     * The longest duration accepted. Deadlines are counts of nanoseconds on a clock that may
+     * start anywhere, so a duration near the ~292 years a {@code long} holds overflows them;
+     * a year is longer than any run.
+     */
+    public static final Duration MAX = Duration.ofDays(365);
     private static final Pattern SHORT = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
 
     private Durations() {}
@@ -15,7 +21,7 @@ public final class Durations {
     /**
      * Parses {@code text}.
      *
-     * @throws IllegalArgumentException in one sentence if it is not a positive duration
+     * @throws IllegalArgumentException in one sentence if it is not a positive duration of at most {@link #MAX}
      */
     public static Duration parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
@@ -38,6 +44,9 @@ public final class Durations {
         }
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+        }
+        if (d.compareTo(MAX) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than " + MAX.toDays() + " days, the longest duration accepted");
         }
         return d;
     }

@@ -31,6 +31,8 @@ public final class CsvOptions {
     public static final List<String> DEFAULT_MISSING = List.of("NaN", "nan", "null", "NULL", "NA", "N/A", "None");
     /** Longest accepted line, including its line end: 1 MiB. */
     public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+    /** The smallest line limit: a line end, a timestamp and a value need more room than that. */
+    public static final int MIN_MAX_LINE_BYTES = 16;
 
     private final String tsColumn;
     private final String valueColumn;
@@ -146,8 +148,8 @@ public final class CsvOptions {
         public Builder errorsOut(Path file) { this.errorsOut = file; return this; }
 
         public Builder maxLineBytes(int bytes) {
-            if (bytes < 16) {
-                throw new IllegalArgumentException("maxLineBytes=" + bytes + " must be at least 16");
+            if (bytes < MIN_MAX_LINE_BYTES) {
+                throw new IllegalArgumentException("maxLineBytes=" + bytes + " must be at least " + MIN_MAX_LINE_BYTES);
             }
             this.maxLineBytes = bytes;
             return this;

@@ -11,8 +11,12 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -20,7 +24,8 @@ import java.util.function.Supplier;
  * Serves a running job's state while it runs ({@code --status-port}): {@code GET /status} as
  * JSON and {@code GET /metrics} in the Prometheus text format.
  *
- * <p>Loopback only: the endpoint has no authentication, so binding any other address is refused.
+ * <p>Loopback only: the endpoint has no authentication, so binding any other address is refused,
+ * and a request must name a loopback host ({@link #refusal} says what else HTTP requires).
  * Requests are served on virtual threads, so the endpoint answers while every core computes —
  * the talk's event loop staying responsive. The JDK's built-in server is enough for this.
  */
@@ -44,9 +49,10 @@ final class StatusServer implements AutoCloseable {
         }
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/status", exchange -> reply(exchange, "application/json", statusJson(status.get())));
-        server.createContext("/metrics", exchange ->
-                reply(exchange, "text/plain; version=0.0.4", metrics(status.get(), mappedBytes)));
+        Map<String, Page> pages = Map.of(
+                "/status", new Page("application/json", () -> statusJson(status.get())),
+                "/metrics", new Page("text/plain; version=0.0.4", () -> metrics(status.get(), mappedBytes)));
+        server.createContext("/", exchange -> serve(exchange, pages));
         server.start();
         return new StatusServer(server);
     }
@@ -56,19 +62,74 @@ final class StatusServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void reply(HttpExchange exchange, String type, String body) throws IOException {
+    /** What a path serves: its content type and how to render its body now. */
+    private record Page(String contentType, Body body) {}
+
+    @FunctionalInterface
+    private interface Body {
+        String render() throws IOException;
+    }
+
+    private static void serve(HttpExchange exchange, Map<String, Page> pages) throws IOException {
         try (exchange) {
-            if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.sendResponseHeaders(405, -1);
+            int refusal = refusal(exchange, pages.keySet());
+            if (refusal != 0) {
+                if (refusal == 405) {
+                    exchange.getResponseHeaders().set("Allow", "GET");
+                }
+                exchange.sendResponseHeaders(refusal, -1);
                 return;
             }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", type);
+            Page page = pages.get(exchange.getRequestURI().getRawPath());
+            byte[] bytes = page.body().render().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", page.contentType());
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
         }
+    }
+
+    /** The host names under which a page on this machine may reach the endpoint. */
+    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+
+    /**
+     * The status code that refuses {@code exchange}, or 0 to serve it: 505 for an HTTP version
+     * other than 1.0 and 1.1; 400 for an HTTP/1.1 request without exactly one {@code Host}
+     * (RFC 9112 §3.2); 421 for a host that is not a loopback name with no port or the served
+     * port — a web page whose own name an attacker has pointed at 127.0.0.1 (DNS rebinding)
+     * sends its own name, so it cannot read the run's state; 404 for any path but the exact
+     * pages; 405 for any method but GET. The JDK's server answers malformed request lines and
+     * headers with 400 itself.
+     */
+    static int refusal(HttpExchange exchange, Set<String> paths) {
+        String version = exchange.getProtocol();
+        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+            return 505;
+        }
+        List<String> hosts = exchange.getRequestHeaders().get("Host");
+        if (hosts == null ? version.equals("HTTP/1.1") : hosts.size() != 1) {
+            return 400;
+        }
+        URI uri = exchange.getRequestURI();
+        // An absolute-form target (GET http://host/status) names the host instead of the header (RFC 9112 §3.2.2).
+        String host = uri.getRawAuthority() != null ? uri.getRawAuthority() : hosts == null ? null : hosts.getFirst();
+        if (host != null && !isLoopbackName(host.strip(), exchange.getLocalAddress().getPort())) {
+            return 421;
+        }
+        if (!paths.contains(uri.getRawPath())) {
+            return 404;
+        }
+        return exchange.getRequestMethod().equals("GET") ? 0 : 405;
+    }
+
+    private static boolean isLoopbackName(String host, int port) {
+        String name = host.toLowerCase(Locale.ROOT);
+        String withPort = ":" + port;
+        if (name.endsWith(withPort)) {
+            name = name.substring(0, name.length() - withPort.length());
+        }
+        return LOOPBACK_NAMES.contains(name);
     }
 
     static String statusJson(RunMonitor.Status s) throws IOException {

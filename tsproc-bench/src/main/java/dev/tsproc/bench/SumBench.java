@@ -2,9 +2,10 @@ package dev.tsproc.bench;
 
 import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.RunOptions;
+import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
-import dev.tsproc.job.Stats;
-import dev.tsproc.job.Summary;
+import dev.tsproc.job.QueryJob;
+import dev.tsproc.job.QueryResult;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,16 +65,16 @@ public final class SumBench {
             }
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        BuiltinJob job = BuiltinJob.named(jobName);
+        QueryJob job = BuiltinJob.named(jobName);
         out.printf(Locale.ROOT, "# %s benchmark: %,d rows of the talk's workload in shared memory, %d reps after %d warm-up%n",
                 job.name(), rows, reps, warmup);
         out.printf(Locale.ROOT, "# machine: nproc=%d, cpu=%s, java=%s, kernels=%s%n",
-                cores, cpuModel(), Runtime.version(), Summary.kernels());
+                cores, cpuModel(), Runtime.version(), QueryJob.kernels());
         try (TalkStore talk = TalkStore.create(rows, cores)) {
             out.printf(Locale.ROOT, "# generated in %.2f s%n", talk.generateSeconds());
             Timing[][] floor = new Timing[workerCounts.length][reps];
             Timing[][] subject = new Timing[workerCounts.length][reps];
-            Stats answer = null;
+            QueryResult answer = null;
             for (int rep = -warmup; rep < reps; rep++) {
                 for (int w = 0; w < workerCounts.length; w++) {
                     int workers = workerCounts[w];
@@ -84,13 +85,13 @@ public final class SumBench {
                             floorTiming = timeFloor(talk, workers);
                         } else {
                             Timing.Clock clock = Timing.start();
-                            Stats stats = Coordinator.run(talk.store(), job, RunOptions.defaults().withWorkers(workers)).result();
+                            QueryResult result = Coordinator.run(talk.store(), job, RunOptions.defaults().withWorkers(workers)).result();
                             subjectTiming = clock.stop();
-                            // Stats is a record of doubles and longs: equals compares the doubles' bits.
-                            if (answer != null && !answer.equals(stats)) {
-                                throw new IllegalStateException("the answer changed: " + answer + " then " + stats);
+                            // A record of lists of Doubles: equals compares the doubles' bits.
+                            if (answer != null && !answer.equals(result)) {
+                                throw new IllegalStateException("the answer changed: " + answer + " then " + result);
                             }
-                            answer = stats;
+                            answer = result;
                         }
                     }
                     if (rep >= 0) {
@@ -99,7 +100,9 @@ public final class SumBench {
                     }
                 }
             }
-            out.printf(Locale.ROOT, "# %s (identical in every run)%n", answer.asMap());
+            QueryResult answered = answer;
+            out.printf(Locale.ROOT, "# %s (identical in every run)%n",
+                    String.join(", ", answered.aggregates().stream().map(a -> a.label() + "=" + answered.get(a)).toList()));
             out.printf(Locale.ROOT, "| workers | floor median s | %1$s median s | %1$s/floor (medians) | %1$s/floor (median of per-rep ratios)"
                     + " | floor CPU s | %1$s CPU s | CPU ratio |%n", job.name());
             out.println("|---|---|---|---|---|---|---|---|");
@@ -123,7 +126,7 @@ public final class SumBench {
                 for (int w = 0; w < workerCounts.length; w++) {
                     floorMedians[w] = median(Timing.wall(floor[w]));
                 }
-                duckdb(talk, workerCounts, reps, answer.sum(), floorMedians, out);
+                duckdb(talk, workerCounts, reps, answer.get(Aggregate.SUM), floorMedians, out);
             }
         }
         return 0;

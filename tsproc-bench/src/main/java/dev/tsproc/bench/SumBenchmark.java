@@ -4,7 +4,8 @@ import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.job.BuiltinJob;
-import dev.tsproc.job.Stats;
+import dev.tsproc.job.QueryJob;
+import dev.tsproc.job.QueryResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,7 +57,7 @@ public class SumBenchmark {
     public String kernels;
 
     private TalkStore talk;
-    private BuiltinJob job;
+    private QueryJob job;
     private RunOptions options;
 
     @Setup(Level.Trial)
@@ -86,7 +87,7 @@ public class SumBenchmark {
 
     /** The built-in {@code sum} job: NaN-skipping, exact, bit-identical for any worker count. */
     @Benchmark
-    public Stats sum() throws Exception {
+    public QueryResult sum() throws Exception {
         return Coordinator.run(talk.store(), job, options).result();
     }
 }

@@ -303,7 +303,7 @@ final class BenchTalkCommand implements Callable<Integer> {
         Run any = results.getFirst().median();
         out.printf(Locale.ROOT, "The talk's experiment: %,d rows, job %s, %,d rows per batch, median of %d run(s); %d cores, Java %s%n",
                 rows, job, batchRows, repeat, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        out.printf(Locale.ROOT, "answer: %s%n%n", any.answer() instanceof dev.tsproc.job.Stats s ? s.asMap() : any.answer());
+        out.printf(Locale.ROOT, "answer: %s%n%n", QueryPrinter.asText(any.answer()));
         List<String[]> rowsOut = new ArrayList<>();
         rowsOut.add(new String[] {"executor", "transfer", "workers", "total s", "best s", "M rows/s", "receive s per worker",
                 "compute s per worker", "coord. peak RSS MiB", "coord. private MiB", "worker peak RSS MiB",

@@ -227,8 +227,8 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 try (JobSpec.Loaded loaded = job.load()) {
                     Executed<?> run = execute(path, store, loaded.job(), job, loaded.job().name(), options, 0,
-                            store.rowCount(), StatsPrinter::asText);
-                    StatsPrinter.printResult(loaded.job().name(), run.result().result(), format, out);
+                            store.rowCount(), QueryPrinter::asText);
+                    QueryPrinter.printResult(loaded.job().name(), run.result().result(), format, out);
                     report(run, options, "");
                 }
             }

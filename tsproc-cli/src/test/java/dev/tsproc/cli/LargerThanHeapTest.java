@@ -36,6 +36,6 @@ class LargerThanHeapTest {
         String out = new String(run.getInputStream().readAllBytes());
         assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
-        assertThat(out).contains("stat,value\ncount,");
+        assertThat(out).containsPattern("(?m)^count\\n\\d+$");
     }
 }

@@ -13,10 +13,19 @@ import java.util.Locale;
  * {@code jdk.incubator.vector} and work on a JVM that does not resolve it.
  *
  * @implSpec Every method handles {@code len} rows from row {@code from} of {@code values},
- * with {@code 0 <= len <= } {@value Summary#BLOCK}, and must leave the summary exactly as the
+ * with {@code 0 <= len <= } {@value #BLOCK}, and must leave the summary exactly as the
  * other implementation does: same counts, same exact sums, same extremes.
  */
 interface BlockKernels {
+    /**
+     * Rows per block of every kernel of the engine, these and {@link SlotKernels}'. At most 2^11,
+     * which the exactness of the fast paths needs ({@link Summary}); a block of values and slots
+     * copied to the heap (24 KB) stays in L1.
+     */
+    int BLOCK = 2048;
+    /** Blocks between two checks for cancellation: 64K rows, as {@link Job#map} asks. */
+    int BLOCKS_PER_CHECK = 32;
+
     /** System property that picks the kernels: {@code auto} (the default), {@code vector} or {@code scalar}. */
     String PROPERTY = "tsproc.kernels";
 

@@ -28,8 +28,9 @@ import java.util.concurrent.CancellationException;
  * by reading every timestamp. A run is aggregated in one of two ways:
  * <ul>
  * <li><i>Contiguous</i> — no series grouping or filter: the run is one group, summarised by the
- *     same kernels as the built-in jobs ({@link Summary}); first and last are found by looking
- *     in from both ends.
+ *     whole-column block kernels of {@link Summary} (vectorised where the JVM allows); first and
+ *     last are found by looking in from both ends. A whole-column query, such as every
+ *     {@linkplain BuiltinJob built-in job}, is one such run per batch: this is its fast path.
  * <li><i>Scatter</i> — by series, or filtered by series: the block's values and series ids are
  *     copied to the heap (a memcpy), then every row adds to the slot of its series in one dense
  *     {@code long[]}, eight longs (one cache line) per slot: rows, missing, sum and sum of squares
@@ -55,13 +56,14 @@ import java.util.concurrent.CancellationException;
  * pairs met in the data, so memory is proportional to the number of result rows, not to rows.
  */
 public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCodec<QueryPartial> {
-    /** The job's name, in reports and in its {@link JobSpec}. */
+    /** The job's name, in reports and in its {@link JobSpec}, unless it is a built-in job. */
     public static final String JOB_NAME = "query";
-    /** Rows per block of the kernels: the block is copied to the heap, 24 KB, in L1. */
-    static final int BLOCK = 2048;
-    private static final int BLOCKS_PER_CHECK = 32;
     private static final long FOLD_ROWS = 1L << 20;
 
+    /** {@link #JOB_NAME}, or the name of the built-in job this is. */
+    private final String name;
+    /** Whether this is a built-in job, which worker processes create by name. */
+    private final boolean builtin;
     private final QuerySpec spec;
     private final SeriesDictionary dictionary;
     private final boolean scatter;
@@ -86,7 +88,9 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
     /** Whether the contiguous kernel's {@link Summary} computes min and max. */
     private final boolean summaryExtremes;
 
-    private QueryJob(QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
+    private QueryJob(String name, boolean builtin, QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
+        this.name = name;
+        this.builtin = builtin;
         this.spec = spec;
         this.dictionary = dictionary;
         if ((spec.bySeries() || !spec.series().isEmpty()) && !hasSeries) {
@@ -157,12 +161,28 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
      *                                  filters by series on a store without a series column
      */
     public static QueryJob on(Store store, QuerySpec spec) {
-        return new QueryJob(spec, store.dictionary(), store.hasSeries());
+        return of(spec, store.dictionary(), store.hasSeries());
     }
 
     /** As {@link #on(Store, QuerySpec)} from the store's dictionary and whether it has a series column. */
     public static QueryJob of(QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
-        return new QueryJob(spec, dictionary, hasSeries);
+        return new QueryJob(JOB_NAME, false, spec, dictionary, hasSeries);
+    }
+
+    /**
+     * The built-in job {@code name} ({@link BuiltinJob#named}). {@code spec} must neither group
+     * nor filter by series, so the job needs no store's dictionary.
+     */
+    static QueryJob builtin(String name, QuerySpec spec) {
+        return new QueryJob(name, true, spec, SeriesDictionary.empty(), false);
+    }
+
+    /**
+     * Which block kernels this JVM's whole-column path uses, for reports and benchmarks:
+     * {@code "vector (…)"} or {@code "scalar"}.
+     */
+    public static String kernels() {
+        return Summary.kernels();
     }
 
     /**
@@ -176,13 +196,14 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
     }
 
     /**
-     * This query as plain data, so worker processes that open the same store create the same job.
+     * This query as plain data, so worker processes that open the same store create the same job:
+     * a built-in job by its name, any other query by its parameters.
      *
      * @throws IllegalArgumentException if the query names too many series to send to worker processes
      */
     @Override
     public Optional<JobSpec> jobSpec() {
-        return Optional.of(QueryParameters.toJobSpec(spec, selectedSeries(spec, dictionary)));
+        return Optional.of(builtin ? JobSpec.builtin(name) : QueryParameters.toJobSpec(spec, selectedSeries(spec, dictionary)));
     }
 
     /** Ascending ids of the spec's series, or {@code null} for all. */
@@ -215,7 +236,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
 
     @Override
     public String name() {
-        return JOB_NAME;
+        return name;
     }
 
     @Override
@@ -318,9 +339,9 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         }
         if (percentiles) {
             Percentiles p = out.sketches[g];
-            double[] block = new double[BLOCK];
-            for (long start = 0; start < n; start += BLOCK) {
-                int len = (int) Math.min(BLOCK, n - start);
+            double[] block = new double[BlockKernels.BLOCK];
+            for (long start = 0; start < n; start += BlockKernels.BLOCK) {
+                int len = (int) Math.min(BlockKernels.BLOCK, n - start);
                 MemorySegment.copy(run, Column.VALUE_LAYOUT, start * Double.BYTES, block, 0, len);
                 p.acceptAll(block, len);
                 if (!summaryExtremes) {
@@ -339,8 +360,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         int[] slotOf = slotOfSeries;
         int blocks = 0;
         long sinceFold = 0;
-        for (long start = from; start < to; start += BLOCK) {
-            int len = (int) Math.min(BLOCK, to - start);
+        for (long start = from; start < to; start += BlockKernels.BLOCK) {
+            int len = (int) Math.min(BlockKernels.BLOCK, to - start);
             // Copy the block to the heap (a plain memcpy from the mapping): the loops below then
             // run over arrays, with bounds checks hoisted and no per-access segment checks.
             MemorySegment.copy(values, Column.VALUE_LAYOUT, start * Double.BYTES, v, 0, len);
@@ -382,7 +403,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                 slots.foldSums();
                 sinceFold = 0;
             }
-            if (++blocks == BLOCKS_PER_CHECK) {
+            if (++blocks == BlockKernels.BLOCKS_PER_CHECK) {
                 blocks = 0;
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");

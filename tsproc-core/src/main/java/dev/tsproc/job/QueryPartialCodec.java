@@ -5,10 +5,11 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * The exact binary form of a {@link QueryPartial}, for partials that cross a process boundary.
+ * The exact binary form of a {@link QueryPartial}, for partials that cross a process boundary:
+ * the one partial codec of every query and built-in job.
  *
  * <pre>
- *   groups i32, then per group:
+ *   version u8 (= {@value #VERSION}) | groups i32, then per group:
  *     bucket i64 | series i32 | rows i64 | missing i64 | sum f64 | squares f64 | min f64 | max f64
  *     | first f64 | last f64 | flags u8 (1: exact sum follows, 2: exact squares follow)
  *     | [sum (ExactSum)] | [squares (ExactSum)] | [percentiles, when the query has them]
@@ -17,9 +18,13 @@ import java.io.IOException;
  * Doubles travel as raw bits, exact sums and sketches as their whole state, so a decoded partial
  * combines and finishes to the same bits as the original. The reader checks what the combine
  * relies on — groups in (bucket, series) order, counts that fit, fast-path sums that are exact
- * integers — and grows its arrays only as groups arrive.
+ * integers — and grows its arrays only as groups arrive. The version comes first so that a
+ * worker and a coordinator of different builds fail with a clear message rather than a
+ * misread partial; bump it whenever the layout changes.
  */
 final class QueryPartialCodec {
+    /** The layout's version, written first. */
+    static final int VERSION = 1;
     private static final int HAS_SUM = 1;
     private static final int HAS_SQUARES = 2;
     private static final int INITIAL_GROUPS = 64;
@@ -27,6 +32,7 @@ final class QueryPartialCodec {
     private QueryPartialCodec() {}
 
     static void write(QueryPartial p, boolean percentiles, DataOutput out) throws IOException {
+        out.writeByte(VERSION);
         out.writeInt(p.size);
         for (int g = 0; g < p.size; g++) {
             out.writeLong(p.bucket[g]);
@@ -53,6 +59,11 @@ final class QueryPartialCodec {
     }
 
     static QueryPartial read(DataInput in, boolean percentiles, boolean exactPercentiles) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != VERSION) {
+            throw new IOException("query partial version=" + version + " is not " + VERSION
+                    + ", the version of this build: coordinator and workers must run the same tsproc");
+        }
         int size = in.readInt();
         if (size < 0) {
             throw new IOException("query partial groups=" + size + " is negative");

@@ -62,6 +62,19 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
         return row.values().get(k);
     }
 
+    /**
+     * The value of {@code aggregate} in the one row of a result without grouping, such as a
+     * {@linkplain BuiltinJob built-in job}'s.
+     *
+     * @throws IllegalStateException if the result is grouped, so it has a row per group
+     */
+    public double get(Aggregate aggregate) {
+        if (bySeries || bucketNanos != 0) {
+            throw new IllegalStateException("the result has a row per group; ask get(row, aggregate) of one of its rows");
+        }
+        return get(rows.getFirst(), aggregate);
+    }
+
     /** The value of {@code aggregate} in {@code row}, as a {@code Long} for counts and a {@code Double} otherwise. */
     public Number value(Row row, Aggregate aggregate) {
         double v = get(row, aggregate);
@@ -152,7 +165,7 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
         return ExactSum.mean(p.bigSum[g], count);
     }
 
-    /** As {@link Summary}: from exact sums, one rounding, then sqrt ({@link ExactSum#sampleStddev}). */
+    /** From exact sums, one rounding, then sqrt ({@link ExactSum#sampleStddev}). */
     private static double stddev(QueryPartial p, int g, long count, boolean exact) {
         if (count < 2) {
             return Double.NaN;

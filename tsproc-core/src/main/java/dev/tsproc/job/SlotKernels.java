@@ -23,25 +23,22 @@ final class SlotKernels {
     // choice between doubles to a branch. Instead, nanMask gives all ones for NaN and zero
     // otherwise, and the substitutes for a missing value (-0.0 for sums, ±Infinity for the
     // extremes) are blended in with integer masks. Slots are longs: counts as integers, sums as
-    // the bits of doubles, extremes as order keys (see orderKey), first/last as raw bits — so
+    // the bits of doubles, extremes as order keys (see Extremes), first/last as raw bits — so
     // min and max are integer compare-and-move, not Math.min's five-instruction NaN dance.
 
     static final long ABS_BITS = 0x7FFF_FFFF_FFFF_FFFFL;
     static final long INFINITY_BITS = 0x7FF0_0000_0000_0000L;
     static final long NEGATIVE_ZERO_BITS = 0x8000_0000_0000_0000L;
-    static final long NEGATIVE_INFINITY_BITS = 0xFFF0_0000_0000_0000L;
-    static final long KEY_POSITIVE_INFINITY = orderKey(INFINITY_BITS);
-    static final long KEY_NEGATIVE_INFINITY = orderKey(NEGATIVE_INFINITY_BITS);
     static final long NAN_BITS = Double.doubleToRawLongBits(Double.NaN);
 
     /**
      * Folds the extremes of {@code v[0, len)} into group g's: branch-free integer order keys
-     * ({@link #orderKey}) in four independent chains (min and max are exact and order-free, so
+     * ({@link Extremes#key}) in four independent chains (min and max are exact and order-free, so
      * splitting them changes nothing).
      */
     static void extremes(double[] v, int len, QueryPartial out, int g) {
-        long lo0 = orderKey(Double.doubleToRawLongBits(out.min[g])), lo1 = lo0, lo2 = lo0, lo3 = lo0;
-        long hi0 = orderKey(Double.doubleToRawLongBits(out.max[g])), hi1 = hi0, hi2 = hi0, hi3 = hi0;
+        long lo0 = Extremes.key(Double.doubleToRawLongBits(out.min[g])), lo1 = lo0, lo2 = lo0, lo3 = lo0;
+        long hi0 = Extremes.key(Double.doubleToRawLongBits(out.max[g])), hi1 = hi0, hi2 = hi0, hi3 = hi0;
         int i = 0;
         for (; i + 3 < len; i += 4) {
             lo0 = Math.min(lo0, minKey(v[i]));
@@ -57,22 +54,22 @@ final class SlotKernels {
             lo0 = Math.min(lo0, minKey(v[i]));
             hi0 = Math.max(hi0, maxKey(v[i]));
         }
-        out.min[g] = Double.longBitsToDouble(orderKey(Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3))));
-        out.max[g] = Double.longBitsToDouble(orderKey(Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3))));
+        out.min[g] = Double.longBitsToDouble(Extremes.key(Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3))));
+        out.max[g] = Double.longBitsToDouble(Extremes.key(Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3))));
     }
 
     /** The order key of {@code x}, or of +Infinity if {@code x} is NaN. */
     static long minKey(double x) {
         long bits = Double.doubleToRawLongBits(x);
         long m = nanMask(bits);
-        return (~m & orderKey(bits)) | (m & KEY_POSITIVE_INFINITY);
+        return (~m & Extremes.key(bits)) | (m & Extremes.NO_LOW);
     }
 
     /** The order key of {@code x}, or of -Infinity if {@code x} is NaN. */
     static long maxKey(double x) {
         long bits = Double.doubleToRawLongBits(x);
         long m = nanMask(bits);
-        return (~m & orderKey(bits)) | (m & KEY_NEGATIVE_INFINITY);
+        return (~m & Extremes.key(bits)) | (m & Extremes.NO_HIGH);
     }
 
     /**
@@ -120,14 +117,6 @@ final class SlotKernels {
         return (INFINITY_BITS - (bits & ABS_BITS)) >> 63;
     }
 
-    /**
-     * A long whose signed order is the order of the (non-NaN) doubles, with -0.0 below +0.0 as
-     * {@link Math#min} has it: negative doubles get their magnitude bits flipped. Its own inverse.
-     */
-    static long orderKey(long bits) {
-        return bits ^ ((bits >> 63) & ABS_BITS);
-    }
-
     static void countBlock(long[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
             int o = slot[i] * STRIDE;
@@ -145,13 +134,13 @@ final class SlotKernels {
             long m = nanMask(bits);
             long keep = ~m & bits;
             double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
-            long key = orderKey(bits);
+            long key = Extremes.key(bits);
             acc[o + ROWS]++;
             acc[o + MISSING] -= m;
             acc[o + SUM] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SUM]) + z);
             acc[o + SQUARES] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SQUARES]) + z * z);
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & Extremes.NO_LOW));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & Extremes.NO_HIGH));
             long first = acc[o + FIRST];
             long unset = nanMask(first);
             acc[o + FIRST] = (first & ~unset) | (bits & unset);
@@ -167,13 +156,13 @@ final class SlotKernels {
             long m = nanMask(bits);
             long keep = ~m & bits;
             double z = Double.longBitsToDouble(keep | (m & NEGATIVE_ZERO_BITS));
-            long key = orderKey(bits);
+            long key = Extremes.key(bits);
             acc[o + ROWS]++;
             acc[o + MISSING] -= m;
             acc[o + SUM] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SUM]) + z);
             acc[o + SQUARES] = Double.doubleToRawLongBits(Double.longBitsToDouble(acc[o + SQUARES]) + z * z);
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & Extremes.NO_LOW));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & Extremes.NO_HIGH));
         }
     }
 
@@ -183,11 +172,11 @@ final class SlotKernels {
             int o = slot[i] * STRIDE;
             long bits = Double.doubleToRawLongBits(v[i]);
             long m = nanMask(bits);
-            long key = orderKey(bits);
+            long key = Extremes.key(bits);
             acc[o + ROWS]++;
             acc[o + MISSING] -= m;
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & Extremes.NO_LOW));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & Extremes.NO_HIGH));
         }
     }
 
@@ -198,11 +187,11 @@ final class SlotKernels {
             long bits = Double.doubleToRawLongBits(v[i]);
             long m = nanMask(bits);
             long keep = ~m & bits;
-            long key = orderKey(bits);
+            long key = Extremes.key(bits);
             acc[o + ROWS]++;
             acc[o + MISSING] -= m;
-            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & KEY_POSITIVE_INFINITY));
-            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & KEY_NEGATIVE_INFINITY));
+            acc[o + MIN] = Math.min(acc[o + MIN], (~m & key) | (m & Extremes.NO_LOW));
+            acc[o + MAX] = Math.max(acc[o + MAX], (~m & key) | (m & Extremes.NO_HIGH));
             long first = acc[o + FIRST];
             long unset = nanMask(first);
             acc[o + FIRST] = (first & ~unset) | (bits & unset);

@@ -1,8 +1,6 @@
 package dev.tsproc.job;
 
 import static dev.tsproc.job.SlotKernels.FIRST;
-import static dev.tsproc.job.SlotKernels.KEY_NEGATIVE_INFINITY;
-import static dev.tsproc.job.SlotKernels.KEY_POSITIVE_INFINITY;
 import static dev.tsproc.job.SlotKernels.LAST;
 import static dev.tsproc.job.SlotKernels.MAX;
 import static dev.tsproc.job.SlotKernels.MIN;
@@ -13,7 +11,6 @@ import static dev.tsproc.job.SlotKernels.ROWS;
 import static dev.tsproc.job.SlotKernels.SQUARES;
 import static dev.tsproc.job.SlotKernels.STRIDE;
 import static dev.tsproc.job.SlotKernels.SUM;
-import static dev.tsproc.job.SlotKernels.orderKey;
 
 /**
  * The per-batch dense accumulators of the scatter kernel: {@value SlotKernels#STRIDE} longs per slot,
@@ -32,12 +29,12 @@ final class SlotTable {
     /** Per slot, whether {@link #domain} counted anything since the last emit. */
     final byte[] touched;
     /** Scratch: the small-domain index of each row of the current block. */
-    final int[] blockIndex = new int[QueryJob.BLOCK];
+    final int[] blockIndex = new int[BlockKernels.BLOCK];
     /** Whether the current block went to the small-domain kernel. */
     boolean domainBlock;
     /** Scratch: the current block's values and slots, copied from the batch. */
-    final double[] blockValues = new double[QueryJob.BLOCK];
-    final int[] blockSlots = new int[QueryJob.BLOCK];
+    final double[] blockValues = new double[BlockKernels.BLOCK];
+    final int[] blockSlots = new int[BlockKernels.BLOCK];
 
     /**
      * Values waiting to enter their slot's sketch, and their slots. Feeding 1,000 sketches in row
@@ -82,8 +79,8 @@ final class SlotTable {
         acc[o + MISSING] = 0;
         acc[o + SUM] = NEGATIVE_ZERO_BITS;
         acc[o + SQUARES] = NEGATIVE_ZERO_BITS;
-        acc[o + MIN] = KEY_POSITIVE_INFINITY;
-        acc[o + MAX] = KEY_NEGATIVE_INFINITY;
+        acc[o + MIN] = Extremes.NO_LOW;
+        acc[o + MAX] = Extremes.NO_HIGH;
         acc[o + FIRST] = NAN_BITS;
         acc[o + LAST] = NAN_BITS;
     }
@@ -150,7 +147,6 @@ final class SlotTable {
         }
     }
 
-    /** Turns every slot that saw rows into a group of {@code out} in bucket {@code bucket}, and resets it. */
     /** Queues {@code x} (not NaN, not a small integer) for slot {@code s}'s sketch. */
     void defer(int s, double x) {
         if (deferred == deferredValues.length) {
@@ -221,6 +217,7 @@ final class SlotTable {
         deferred = 0;
     }
 
+    /** Turns every slot that saw rows into a group of {@code out} in bucket {@code bucket}, and resets it. */
     void emit(QueryPartial out, long bucket, int[] seriesOfSlot) {
         if (deferredValues != null) {
             flushDeferred();
@@ -237,8 +234,8 @@ final class SlotTable {
             out.squares[g] = Double.longBitsToDouble(acc[o + SQUARES]);
             out.bigSum[g] = bigSum[s];
             out.bigSquares[g] = bigSquares[s];
-            out.min[g] = Double.longBitsToDouble(orderKey(acc[o + MIN]));
-            out.max[g] = Double.longBitsToDouble(orderKey(acc[o + MAX]));
+            out.min[g] = Double.longBitsToDouble(Extremes.key(acc[o + MIN]));
+            out.max[g] = Double.longBitsToDouble(Extremes.key(acc[o + MAX]));
             out.first[g] = Double.longBitsToDouble(acc[o + FIRST]);
             out.last[g] = Double.longBitsToDouble(acc[o + LAST]);
             if (touched[s] != 0) {

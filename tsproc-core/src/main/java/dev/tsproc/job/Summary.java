@@ -6,10 +6,11 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CancellationException;
 
 /**
- * The partial result of the built-in jobs: counts, exact sums of values and of their squares,
- * and extremes of a run of consecutive rows.
+ * Counts, exact sums of values and of their squares, and extremes of a run of consecutive rows
+ * that form one group: the fast path of {@link QueryJob} for a query without series grouping or
+ * filter (every built-in job is one), which copies the summary into its partial's group.
  *
- * <p>Kernels work in blocks of at most {@value #BLOCK} rows. Each block first takes a fast path
+ * <p>Kernels work in blocks of at most {@value BlockKernels#BLOCK} rows. Each block first takes a fast path
  * that sums in plain doubles and checks on the way that every present value is an integer of
  * magnitude at most 2^20. When that holds, every partial sum is an integer of magnitude at most
  * {@code 2048 × 2^20 = 2^31}, and every partial sum of squares one of at most
@@ -39,11 +40,7 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Not thread-safe: one batch fills one summary on one thread.
  */
-public final class Summary {
-    /** Rows per block of the kernels; at most 2^11, which the exactness argument needs. */
-    static final int BLOCK = 2048;
-    /** Blocks between two checks for cancellation: 64K rows. */
-    private static final int BLOCKS_PER_CHECK = 32;
+final class Summary {
     /** The block kernels of this JVM. */
     private static final BlockKernels KERNELS = BlockKernels.select();
 
@@ -54,14 +51,11 @@ public final class Summary {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
 
-    /** The kernels a job needs; a count needs no sums, a sum no squares or extremes. */
+    /** The kernels a query needs; a count needs no sums, a sum no squares or extremes. */
     enum Kernel { COUNT, SUM, FULL }
 
-    /**
-     * Which block kernels this JVM uses, for reports and benchmarks: {@code "vector (…)"} or
-     * {@code "scalar"}.
-     */
-    public static String kernels() {
+    /** Which block kernels this JVM uses: {@code "vector (…)"} or {@code "scalar"}. */
+    static String kernels() {
         return KERNELS.description();
     }
 
@@ -76,14 +70,14 @@ public final class Summary {
         long n = values.byteSize() / Double.BYTES;
         s.rows = n;
         int blocksSinceCheck = 0;
-        for (long from = 0; from < n; from += BLOCK) {
-            int len = (int) Math.min(BLOCK, n - from);
+        for (long from = 0; from < n; from += BlockKernels.BLOCK) {
+            int len = (int) Math.min(BlockKernels.BLOCK, n - from);
             switch (kernel) {
                 case COUNT -> s.missing += kernels.countMissing(values, from, len);
                 case SUM -> kernels.sumBlock(s, values, from, len);
                 case FULL -> kernels.fullBlock(s, values, from, len);
             }
-            if (++blocksSinceCheck == BLOCKS_PER_CHECK) {
+            if (++blocksSinceCheck == BlockKernels.BLOCKS_PER_CHECK) {
                 blocksSinceCheck = 0;
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
@@ -140,52 +134,5 @@ public final class Summary {
             }
         }
         missing += missed;
-    }
-
-    /** Adds the rows after this summary's, held in {@code later}. */
-    Summary combine(Summary later) {
-        rows += later.rows;
-        missing += later.missing;
-        sum.addAll(later.sum);
-        squares.addAll(later.squares);
-        min = Math.min(min, later.min);
-        max = Math.max(max, later.max);
-        return this;
-    }
-
-    /** Rows summarised. */
-    public long rows() {
-        return rows;
-    }
-
-    /** Missing values among them. */
-    public long missing() {
-        return missing;
-    }
-
-    /** Values present. */
-    public long count() {
-        return rows - missing;
-    }
-
-    /** The finished statistics, with {@code requested} marked for display. */
-    Stats toStats(java.util.List<Stat> requested) {
-        long count = count();
-        double total = sum.toDouble();
-        double mean = count == 0 ? Double.NaN : mean(count);
-        return new Stats(requested, rows, count, missing, total, mean,
-                count == 0 ? Double.NaN : min, count == 0 ? Double.NaN : max, stddev(count));
-    }
-
-    private double mean(long count) {
-        return ExactSum.mean(sum, count);
-    }
-
-    /** Sample standard deviation from the exact sums ({@link ExactSum#sampleStddev}). */
-    private double stddev(long count) {
-        if (count < 2 || sum.nonFinite() != 0 || squares.nonFinite() != 0) {
-            return Double.NaN;
-        }
-        return ExactSum.sampleStddev(sum, squares, count);
     }
 }

@@ -3,9 +3,10 @@ package dev.tsproc.exec;
 import dev.tsproc.exec.process.WorkerDiedException;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.JobSpec;
-import dev.tsproc.job.Stats;
+import dev.tsproc.job.QueryResult;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,8 +90,8 @@ class ProcessLifecycleTest {
         // Only the coordinator removes stores; a dying worker only unmaps.
         assertThat(store).exists();
         try (Store s = Store.open(store)) {
-            Stats stats = Coordinator.run(s, BuiltinJob.named("count"), RunOptions.defaults().withWorkers(2)).result();
-            assertThat(stats.rows()).isEqualTo(50_000);
+            QueryResult stats = Coordinator.run(s, BuiltinJob.named("stats"), RunOptions.defaults().withWorkers(2)).result();
+            assertThat((long) (stats.get(Aggregate.COUNT) + stats.get(Aggregate.MISSING))).isEqualTo(50_000);
         }
     }
 

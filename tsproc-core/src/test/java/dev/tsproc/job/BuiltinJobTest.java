@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,7 @@ class BuiltinJobTest {
     @TempDir
     Path dir;
 
-    private static Stats run(Path file, int workers, long batchRows) throws Exception {
+    private static QueryResult run(Path file, int workers, long batchRows) throws Exception {
         try (Store store = Store.open(file)) {
             return Coordinator.run(store, BuiltinJob.named("stats"),
                     RunOptions.defaults().withWorkers(workers).withBatchRows(batchRows)).result();
@@ -34,40 +35,38 @@ class BuiltinJobTest {
                 .isEqualTo(Double.doubleToRawLongBits(expected));
     }
 
-    private static void assertMatchesReference(Stats s, double[] v) {
-        assertThat(s.rows()).isEqualTo(v.length);
-        assertThat(s.count()).isEqualTo(ReferenceStats.count(v));
-        assertThat(s.missing()).isEqualTo(ReferenceStats.missing(v));
-        assertBits(s.sum(), ReferenceStats.sum(v), "sum");
-        assertBits(s.mean(), ReferenceStats.mean(v), "mean");
-        assertBits(s.min(), ReferenceStats.min(v), "min");
-        assertBits(s.max(), ReferenceStats.max(v), "max");
+    private static void assertMatchesReference(QueryResult s, double[] v) {
+        assertThat((long) s.get(Aggregate.COUNT)).isEqualTo(ReferenceStats.count(v));
+        assertThat((long) s.get(Aggregate.MISSING)).isEqualTo(ReferenceStats.missing(v));
+        assertBits(s.get(Aggregate.SUM), ReferenceStats.sum(v), "sum");
+        assertBits(s.get(Aggregate.MEAN), ReferenceStats.mean(v), "mean");
+        assertBits(s.get(Aggregate.MIN), ReferenceStats.min(v), "min");
+        assertBits(s.get(Aggregate.MAX), ReferenceStats.max(v), "max");
     }
 
     @Test
     void emptyStoreGivesTheAnswersOfNoValues() throws Exception {
-        Stats s = run(TestStores.write(dir.resolve("e.tsp"), new double[0]), 4, 10);
-        assertThat(s.rows()).isZero();
-        assertThat(s.count()).isZero();
-        assertBits(s.sum(), 0.0, "sum");
-        assertThat(s.mean()).isNaN();
-        assertThat(s.min()).isNaN();
-        assertThat(s.max()).isNaN();
-        assertThat(s.stddev()).isNaN();
+        QueryResult s = run(TestStores.write(dir.resolve("e.tsp"), new double[0]), 4, 10);
+        assertThat((long) s.get(Aggregate.COUNT)).isZero();
+        assertBits(s.get(Aggregate.SUM), 0.0, "sum");
+        assertThat(s.get(Aggregate.MEAN)).isNaN();
+        assertThat(s.get(Aggregate.MIN)).isNaN();
+        assertThat(s.get(Aggregate.MAX)).isNaN();
+        assertThat(s.get(Aggregate.STDDEV)).isNaN();
     }
 
     @Test
     void oneRowAndAllMissing() throws Exception {
-        Stats one = run(TestStores.write(dir.resolve("one.tsp"), new double[] {-2.5}), 3, 7);
-        assertThat(one.count()).isEqualTo(1);
-        assertThat(one.sum()).isEqualTo(-2.5);
-        assertThat(one.mean()).isEqualTo(-2.5);
-        assertThat(one.min()).isEqualTo(-2.5);
-        assertThat(one.stddev()).isNaN();
-        Stats none = run(TestStores.write(dir.resolve("nan.tsp"), new double[] {Double.NaN, Double.NaN}), 2, 1);
-        assertThat(none.missing()).isEqualTo(2);
-        assertBits(none.sum(), 0.0, "sum");
-        assertThat(none.mean()).isNaN();
+        QueryResult one = run(TestStores.write(dir.resolve("one.tsp"), new double[] {-2.5}), 3, 7);
+        assertThat((long) one.get(Aggregate.COUNT)).isEqualTo(1);
+        assertThat(one.get(Aggregate.SUM)).isEqualTo(-2.5);
+        assertThat(one.get(Aggregate.MEAN)).isEqualTo(-2.5);
+        assertThat(one.get(Aggregate.MIN)).isEqualTo(-2.5);
+        assertThat(one.get(Aggregate.STDDEV)).isNaN();
+        QueryResult none = run(TestStores.write(dir.resolve("nan.tsp"), new double[] {Double.NaN, Double.NaN}), 2, 1);
+        assertThat((long) none.get(Aggregate.MISSING)).isEqualTo(2);
+        assertBits(none.get(Aggregate.SUM), 0.0, "sum");
+        assertThat(none.get(Aggregate.MEAN)).isNaN();
     }
 
     @Test
@@ -80,10 +79,10 @@ class BuiltinJobTest {
             v[i] = pick == 2 ? Double.NaN : pick;
             ones += pick == 1 ? 1 : 0;
         }
-        Stats s = run(TestStores.write(dir.resolve("talk.tsp"), v), 2, 4096);
-        assertThat(s.sum()).isEqualTo((double) ones);
+        QueryResult s = run(TestStores.write(dir.resolve("talk.tsp"), v), 2, 4096);
+        assertThat(s.get(Aggregate.SUM)).isEqualTo((double) ones);
         assertMatchesReference(s, v);
-        assertThat(s.stddev()).isCloseTo(ReferenceStats.stddev(v), org.assertj.core.data.Percentage.withPercentage(1e-12));
+        assertThat(s.get(Aggregate.STDDEV)).isCloseTo(ReferenceStats.stddev(v), org.assertj.core.data.Percentage.withPercentage(1e-12));
     }
 
     @Property(tries = 60)
@@ -110,13 +109,13 @@ class BuiltinJobTest {
         Path file = TestStores.writeTemp(v);
         try {
             double expected = ReferenceStats.stddev(v);
-            Stats s = run(file, 3, 333);
+            QueryResult s = run(file, 3, 333);
             if (Double.isNaN(expected)) {
                 // Fewer than two values present (e.g. seed 2, n 2: one is missing).
-                assertThat(s.stddev()).isNaN();
+                assertThat(s.get(Aggregate.STDDEV)).isNaN();
                 return;
             }
-            assertThat(Math.abs(s.stddev() - expected)).isLessThanOrEqualTo(Math.ulp(expected) * 2);
+            assertThat(Math.abs(s.get(Aggregate.STDDEV) - expected)).isLessThanOrEqualTo(Math.ulp(expected) * 2);
         } finally {
             Files.delete(file);
         }
@@ -126,10 +125,10 @@ class BuiltinJobTest {
     void answersAreBitIdenticalForEveryWorkerCountAndBatchSize() throws Exception {
         double[] v = TestStores.awkwardValues(11, 50_001, false);
         Path file = TestStores.write(dir.resolve("det.tsp"), v);
-        Stats first = run(file, 1, 50_001);
+        QueryResult first = run(file, 1, 50_001);
         for (int workers = 1; workers <= 8; workers++) {
             for (long batchRows : new long[] {1, 7, 1000, 4099, 65_536, 100_000}) {
-                Stats s = run(file, workers, batchRows);
+                QueryResult s = run(file, workers, batchRows);
                 assertThat(s).as("workers=%d batchRows=%d", workers, batchRows).usingRecursiveComparison()
                         .withEqualsForType((a, b) -> Double.doubleToRawLongBits(a) == Double.doubleToRawLongBits(b), Double.class)
                         .isEqualTo(first);
@@ -138,13 +137,12 @@ class BuiltinJobTest {
     }
 
     @Test
-    void eachJobReportsItsOwnStatistic() {
+    void eachJobIsTheQueryOfItsOwnStatisticsTravellingByName() {
         for (String name : BuiltinJob.NAMES) {
-            BuiltinJob job = BuiltinJob.named(name.toUpperCase());
+            QueryJob job = BuiltinJob.named(name.toUpperCase());
             assertThat(job.name()).isEqualTo(name);
-            if (!name.equals("stats")) {
-                assertThat(job.stats()).extracting(Stat::label).containsExactly(name);
-            }
+            assertThat(job.spec()).isEqualTo(QuerySpec.of(name.equals("stats") ? Aggregate.STATS : List.of(Aggregate.parse(name))));
+            assertThat(job.jobSpec()).contains(JobSpec.builtin(name));
         }
     }
 

@@ -19,7 +19,8 @@ class JobSpecTest {
     @Test
     void loadsBuiltinJobsByName() throws Exception {
         try (JobSpec.Loaded loaded = JobSpec.builtin("STATS").load()) {
-            assertThat(loaded.job()).isInstanceOf(BuiltinJob.class);
+            assertThat(loaded.job()).isInstanceOf(QueryJob.class);
+            assertThat(loaded.job().name()).isEqualTo("stats");
             assertThat(loaded.loader()).isNull();
         }
         assertThatThrownBy(() -> new JobSpec("sum", Map.of("x", "1"), List.of()).load())

@@ -1,5 +1,6 @@
 package dev.tsproc.job;
 
+import dev.tsproc.data.BatchView;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.RunOptions;
@@ -17,6 +18,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,17 +174,84 @@ class QueryCodecTest {
     void refusesForgedPartials() throws IOException {
         byte[] good = goodPartial();
         assertThat(decode(forgeryJob, good).size()).isEqualTo(2);
-        // group 0 starts at byte 4: bucket i64, series i32, rows i64, missing i64, then six doubles and the flags
-        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 0, -1))).hasMessage("query partial groups=-1 is negative");
-        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 12, -2))).hasMessage("query partial group[0] series=-2 is negative");
-        assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 24, 9))).hasMessage("query partial group[0] rows=2 missing=9 are inconsistent");
-        assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 32, Double.doubleToRawLongBits(0.5))))
+        // the version byte, the group count, then group 0 from byte 5: bucket i64, series i32, rows i64,
+        // missing i64, then six doubles and the flags
+        byte[] version = good.clone();
+        version[0] = 2;
+        assertThatThrownBy(() -> decode(forgeryJob, version)).hasMessageStartingWith("query partial version=2 is not 1");
+        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 1, -1))).hasMessage("query partial groups=-1 is negative");
+        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 13, -2))).hasMessage("query partial group[0] series=-2 is negative");
+        assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 25, 9))).hasMessage("query partial group[0] rows=2 missing=9 are inconsistent");
+        assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 33, Double.doubleToRawLongBits(0.5))))
                 .hasMessage("query partial group[0] sum=0.5 is not an integer of magnitude at most 2^53");
         byte[] flags = good.clone();
-        flags[80] = 4;
+        flags[81] = 4;
         assertThatThrownBy(() -> decode(forgeryJob, flags)).hasMessage("query partial group[0] flags=4 has unknown bits");
         assertThatThrownBy(() -> decode(forgeryJob, Arrays.copyOf(good, good.length - 1))).isInstanceOf(EOFException.class);
-        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 0, Integer.MAX_VALUE))).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 1, Integer.MAX_VALUE))).isInstanceOf(EOFException.class);
+    }
+
+    /** A built-in job's partial: one group whose sums are exact sums, written after the flags. */
+    @Test
+    void refusesForgedExactSums() throws IOException {
+        QueryJob stats = BuiltinJob.named("stats");
+        byte[] good = encode(stats, stats.map(view(new double[] {1, 2, Double.NaN})));
+        int flags = 81;
+        assertThat(good[flags]).as("flags: both exact sums follow").isEqualTo((byte) 3);
+        int sum = flags + 1;
+        assertThatThrownBy(() -> decode(stats, putLong(good, sum, 1L << 40))).hasMessageContaining("chunk[0]=1099511627776 is outside");
+        int counts = sum + 8 * ExactSum.CHUNKS;
+        assertThatThrownBy(() -> decode(stats, putLong(good, counts, -1L))).hasMessageContaining("positiveInfinities=-1");
+        byte[] zeroFlag = good.clone();
+        zeroFlag[counts + 24] = 7;
+        assertThatThrownBy(() -> decode(stats, zeroFlag)).hasMessageContaining("sawNonNegativeZero=7");
+    }
+
+    /**
+     * Built-in jobs travel to worker processes by name; the job a worker creates from that name
+     * maps partials that, through their bytes, combine and finish to the same bits as the
+     * coordinator's own, wherever the rows were cut.
+     */
+    @Property(tries = 200)
+    void builtinJobsTravelByNameAndTheirPartialsSurviveTheirBytes(@ForAll long seed, @ForAll @IntRange(max = 3000) int n,
+                                                                 @ForAll @IntRange(max = 3000) int cut,
+                                                                 @ForAll boolean infinities) throws IOException {
+        double[] v = dev.tsproc.testkit.TestStores.awkwardValues(seed, n, infinities);
+        int at = Math.min(cut, n);
+        for (String name : BuiltinJob.NAMES) {
+            QueryJob job = BuiltinJob.named(name);
+            QueryJob worker;
+            try (JobSpec.Loaded loaded = job.jobSpec().orElseThrow().load()) {
+                worker = (QueryJob) loaded.job();
+            }
+            QueryPartial head = worker.map(view(Arrays.copyOfRange(v, 0, at)));
+            QueryPartial tail = worker.map(view(Arrays.copyOfRange(v, at, n)));
+            QueryResult viaBytes = job.finish(job.combine(decode(job, encode(worker, head)), decode(job, encode(worker, tail))));
+            QueryResult direct = job.finish(job.combine(job.map(view(Arrays.copyOfRange(v, 0, at))),
+                    job.map(view(Arrays.copyOfRange(v, at, n)))));
+            assertThat(QueryJobTest.bits(viaBytes)).as(name).isEqualTo(QueryJobTest.bits(direct));
+        }
+    }
+
+    @Test
+    void anEmptyPartialRoundTripsAndEveryBuiltinJobHasACodec() throws IOException {
+        for (String name : BuiltinJob.NAMES) {
+            QueryJob job = BuiltinJob.named(name);
+            assertThat(PartialCodec.of(job)).isSameAs(job);
+            assertThat(QueryJobTest.bits(job.finish(decode(job, encode(job, job.empty())))))
+                    .isEqualTo(QueryJobTest.bits(job.finish(job.empty())));
+        }
+        Job<long[], Long> lambda = Job.of("x", () -> new long[1], b -> new long[1], (a, b) -> a, p -> p[0]);
+        assertThatThrownBy(() -> PartialCodec.of(lambda)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot run in worker processes");
+    }
+
+    /** A batch of {@code values}, 1 ms apart, on the heap. */
+    private static BatchView view(double[] values) {
+        long[] ts = new long[values.length];
+        Arrays.setAll(ts, i -> i * 1_000_000L);
+        return new BatchView(0, 0, values.length, MemorySegment.ofArray(ts), MemorySegment.ofArray(values),
+                MemorySegment.NULL, SeriesDictionary.empty());
     }
 
     @Test

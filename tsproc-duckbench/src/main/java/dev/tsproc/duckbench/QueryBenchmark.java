@@ -131,7 +131,7 @@ public final class QueryBenchmark {
                         "SELECT series, quantile_disc(value, 0.99) FROM t GROUP BY series", List.of(Column.VALUE, Column.SERIES)));
         System.out.printf(Locale.ROOT, "%n%,d rows, %d series, %d threads, median of %d runs after %d warm-up runs of tsproc and "
                 + "the floor and one of DuckDB; kernels: %s; %s, Java %s%n%n", rows, series, threads, reps, warmups,
-                dev.tsproc.job.Summary.kernels(), duck == null ? "no DuckDB" : duckVersion(duck), Runtime.version());
+                dev.tsproc.job.QueryJob.kernels(), duck == null ? "no DuckDB" : duckVersion(duck), Runtime.version());
         System.out.println("Wall-clock seconds, and in brackets CPU seconds of the whole process (all threads, DuckDB's native ones "
                 + "included), which time-slicing by other processes on a shared machine does not inflate.");
         System.out.println();

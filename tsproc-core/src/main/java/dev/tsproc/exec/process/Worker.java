@@ -417,7 +417,7 @@ public final class Worker {
             }
             BatchView view = new BatchView(0, 0, rows, ts, values, MemorySegment.NULL, SeriesDictionary.empty());
             for (String name : List.of("count", "sum", "stats")) {
-                BuiltinJob job = BuiltinJob.named(name);
+                var job = BuiltinJob.named(name);
                 for (int i = 0; i < 20; i++) {
                     job.map(view);
                 }

@@ -1,8 +1,10 @@
 package dev.tsproc.exec.process;
 
+import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.JobSpec;
-import dev.tsproc.job.Summary;
+import dev.tsproc.job.QueryJob;
+import dev.tsproc.job.QueryResult;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.testkit.TestStores;
 import org.junit.jupiter.api.AfterEach;
@@ -116,8 +118,9 @@ class WorkerTest {
         assertThat(shared.rowOffset()).isEqualTo(100);
         assertThat(copied.batchIndex()).isEqualTo(1);
         assertThat(copied.partial()).isEqualTo(shared.partial());
-        Summary s = BuiltinJob.named("stats").readPartial(new DataInputStream(new ByteArrayInputStream(bytes(copied))));
-        assertThat(s.rows()).isEqualTo(5_000);
+        QueryJob stats = BuiltinJob.named("stats");
+        QueryResult s = stats.finish(stats.readPartial(new DataInputStream(new ByteArrayInputStream(bytes(copied)))));
+        assertThat((long) (s.get(Aggregate.COUNT) + s.get(Aggregate.MISSING))).isEqualTo(5_000);
         assertThat(send(new Message.CloseJob())).isInstanceOf(Message.JobClosed.class);
     }
 

@@ -133,9 +133,9 @@ public final class Coordinator {
     private static Executor executorFor(RunOptions options, Store store) throws IOException, InterruptedException {
         int workers = options.workersFor(store.rowCount());
         return switch (options.executor()) {
-            case THREADS -> new ThreadExecutor(workers);
-            case PROCESSES -> ProcessExecutor.start(workers,
-                    ProcessExecutor.Config.defaults().withAllowedStores(List.of(store.path())));
+            case THREADS -> new ThreadExecutor(workers, options.clock());
+            case PROCESSES -> ProcessExecutor.start(workers, ProcessExecutor.Config.defaults()
+                    .withAllowedStores(List.of(store.path())).withClock(options.clock()));
         };
     }
 

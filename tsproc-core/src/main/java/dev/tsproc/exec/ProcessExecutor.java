@@ -1,5 +1,6 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
 import dev.tsproc.exec.process.MemorySample;
@@ -63,41 +64,48 @@ public final class ProcessExecutor implements Executor {
      * @param workerLog     receives workers' stderr lines, each prefixed with the worker's name
      * @param silenceLimit  how long a worker computing a batch may send no heartbeat before it
      *                      is taken for hung and killed
+     * @param clock         what start-up and batch deadlines, the silence limit, grace periods
+     *                      and batch timings read
      */
     public record Config(List<String> jvmOptions, List<Path> allowedStores, Duration startTimeout,
-                         Consumer<String> workerLog, Duration silenceLimit) {
+                         Consumer<String> workerLog, Duration silenceLimit, NanoClock clock) {
         public Config {
             jvmOptions = List.copyOf(jvmOptions);
             allowedStores = List.copyOf(allowedStores);
             Objects.requireNonNull(startTimeout, "startTimeout");
             Objects.requireNonNull(workerLog, "workerLog");
             Objects.requireNonNull(silenceLimit, "silenceLimit");
+            Objects.requireNonNull(clock, "clock");
         }
 
-        /** No extra options, stores in run directories only, 60 s to start, stderr to ours, 2 s of silence. */
+        /** No extra options, stores in run directories only, 60 s to start, stderr to ours, 2 s of silence, the system clock. */
         public static Config defaults() {
             return new Config(List.of(), List.of(), Duration.ofSeconds(60), System.err::println,
-                    WorkerProcess.DEFAULT_SILENCE_LIMIT);
+                    WorkerProcess.DEFAULT_SILENCE_LIMIT, NanoClock.SYSTEM);
         }
 
         public Config withAllowedStores(List<Path> stores) {
-            return new Config(jvmOptions, stores, startTimeout, workerLog, silenceLimit);
+            return new Config(jvmOptions, stores, startTimeout, workerLog, silenceLimit, clock);
         }
 
         public Config withJvmOptions(List<String> options) {
-            return new Config(options, allowedStores, startTimeout, workerLog, silenceLimit);
+            return new Config(options, allowedStores, startTimeout, workerLog, silenceLimit, clock);
         }
 
         public Config withWorkerLog(Consumer<String> log) {
-            return new Config(jvmOptions, allowedStores, startTimeout, log, silenceLimit);
+            return new Config(jvmOptions, allowedStores, startTimeout, log, silenceLimit, clock);
         }
 
         public Config withStartTimeout(Duration timeout) {
-            return new Config(jvmOptions, allowedStores, timeout, workerLog, silenceLimit);
+            return new Config(jvmOptions, allowedStores, timeout, workerLog, silenceLimit, clock);
         }
 
         public Config withSilenceLimit(Duration limit) {
-            return new Config(jvmOptions, allowedStores, startTimeout, workerLog, limit);
+            return new Config(jvmOptions, allowedStores, startTimeout, workerLog, limit, clock);
+        }
+
+        public Config withClock(NanoClock clock) {
+            return new Config(jvmOptions, allowedStores, startTimeout, workerLog, silenceLimit, clock);
         }
     }
 
@@ -119,7 +127,7 @@ public final class ProcessExecutor implements Executor {
     /** Starts one worker; {@link WorkerProcess#awaitReady} waits until it is ready. */
     private static WorkerProcess startOne(String name, WorkerCommand command, Config config)
             throws IOException, InterruptedException {
-        WorkerProcess p = WorkerProcess.start(name, command, config.allowedStores(), config.workerLog());
+        WorkerProcess p = WorkerProcess.start(name, command, config.allowedStores(), config.workerLog(), config.clock());
         p.silenceLimit(config.silenceLimit());
         return p;
     }
@@ -134,7 +142,7 @@ public final class ProcessExecutor implements Executor {
         if (workers < 1) {
             throw new IllegalArgumentException("workers=" + workers + " must be at least 1");
         }
-        long start = System.nanoTime();
+        long start = config.clock().nanoTime();
         WorkerCommand command = WorkerCommand.likeThisJvm(config.jvmOptions());
         List<WorkerProcess> started = new ArrayList<>();
         try {
@@ -150,7 +158,7 @@ public final class ProcessExecutor implements Executor {
             started.forEach(WorkerProcess::close);
             throw e;
         }
-        return new ProcessExecutor(List.copyOf(started), Duration.ofNanos(System.nanoTime() - start), command, config);
+        return new ProcessExecutor(List.copyOf(started), Duration.ofNanos(config.clock().nanoTime() - start), command, config);
     }
 
     @Override
@@ -327,11 +335,11 @@ public final class ProcessExecutor implements Executor {
         public Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws IOException, InterruptedException {
             Map<Column, MemorySegment> columns = transfer == Transfer.COPY ? columns(batch) : null;
             WorkerProcess process = this.process;
-            long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+            long deadline = timeout == null ? Long.MAX_VALUE : config.clock().nanoTime() + timeout.toNanos();
             WorkerProcess.BatchReply reply = process.runBatch(batch.index(), batch.rowOffset(), batch.rowCount(), columns,
                     deadline, timeout == null ? null : Durations.format(timeout));
             P partial = decode(batch, reply.partial());
-            long done = System.nanoTime();
+            long done = config.clock().nanoTime();
             MemorySample memory = reply.memory();
             return new Ran<>(partial, new BatchTrace(batch.index(), batch.rowOffset(), batch.rowCount(), worker(),
                     queuedNanos, reply.receivedNanos(), reply.computeStartNanos(), reply.computeEndNanos(), done,

@@ -1,5 +1,6 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.job.Job;
@@ -11,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -21,17 +23,24 @@ import java.util.concurrent.TimeoutException;
  * own and computes on that copy, which is what receiving a batch costs once it is copied.
  *
  * <p>The threads themselves are the {@link Coordinator}'s tasks; this executor holds no
- * resources.
+ * resources. Batch deadlines and timings read its {@link NanoClock}.
  */
 public final class ThreadExecutor implements Executor {
     private final int workers;
+    private final NanoClock clock;
 
-    /** An executor of {@code workers} threads, at least 1. */
+    /** An executor of {@code workers} threads, at least 1, on the system clock. */
     public ThreadExecutor(int workers) {
+        this(workers, NanoClock.SYSTEM);
+    }
+
+    /** An executor of {@code workers} threads, at least 1, whose batch deadlines and timings read {@code clock}. */
+    public ThreadExecutor(int workers, NanoClock clock) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers=" + workers + " must be at least 1");
         }
         this.workers = workers;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -51,7 +60,7 @@ public final class ThreadExecutor implements Executor {
         long pid = ProcessHandle.current().pid();
         for (int w = 1; w <= Math.min(count, workers); w++) {
             String name = "worker-" + w;
-            runners.add(new Runner<>(name, store, job, transfer));
+            runners.add(new Runner<>(name, store, job, transfer, clock));
             reports.add(new WorkerReport(name, pid, Duration.ZERO, -1, -1));
         }
         return new Session<>() {
@@ -73,7 +82,8 @@ public final class ThreadExecutor implements Executor {
     @Override
     public void close() {}
 
-    private record Runner<P>(String worker, Store store, Job<P, ?> job, Transfer transfer) implements BatchRunner<P> {
+    private record Runner<P>(String worker, Store store, Job<P, ?> job, Transfer transfer, NanoClock clock)
+            implements BatchRunner<P> {
         @Override
         public Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws TimeoutException {
             if (timeout == null) {
@@ -84,9 +94,12 @@ public final class ThreadExecutor implements Executor {
             Thread task = Thread.currentThread();
             Object lock = new Object();
             boolean[] doneFired = new boolean[2];
+            long deadline = clock.nanoTime() + timeout.toNanos();
             Thread timer = Thread.ofVirtual().name(worker + "-deadline").start(() -> {
                 try {
-                    Thread.sleep(timeout);
+                    for (long left; (left = deadline - clock.nanoTime()) > 0; ) {
+                        Thread.sleep(Duration.ofNanos(clock.realWaitNanos(left)));
+                    }
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -135,12 +148,12 @@ public final class ThreadExecutor implements Executor {
         }
 
         private Ran<P> compute(Batch batch, long queuedNanos, BatchView view) {
-            long received = System.nanoTime();
+            long received = clock.nanoTime();
             P partial = job.map(view);
-            long computed = System.nanoTime();
+            long computed = clock.nanoTime();
             MemorySample memory = MemorySample.now();
             return new Ran<>(partial, new BatchTrace(batch.index(), batch.rowOffset(), batch.rowCount(), worker,
-                    queuedNanos, received, received, computed, System.nanoTime(),
+                    queuedNanos, received, received, computed, clock.nanoTime(),
                     memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
         }
 

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * A coordinator in a process of its own, for {@link ProcessLifecycleTest} to SIGKILL: makes a
  * run directory under ROOT with a store in it, starts two worker JVMs, prints
- * {@code READY <run dir> <worker pid> <worker pid>}, and runs a job that takes minutes.
+ * {@code READY <run dir> <worker pid> <worker pid>}, and runs a job whose first two batches
+ * hang, each making a marker file in ONCE (the second argument) as it starts.
  */
 public final class CoordinatorChild {
     private CoordinatorChild() {}
@@ -28,9 +29,9 @@ public final class CoordinatorChild {
         System.out.println("READY " + run.directory() + " "
                 + pool.processes().stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")));
         System.out.flush();
-        JobSpec spec = new JobSpec(TestJobs.Sleepy.class.getName(), Map.of("millis", "60000"), List.of());
+        JobSpec spec = new JobSpec(TestJobs.Faulty.class.getName(), Map.of("hang", "0,1", "once", args[1]), List.of());
         try (Store store = Store.open(path); JobSpec.Loaded job = spec.load()) {
-            Coordinator.run(store, TestJobs.Sleepy.class.cast(job.job()), spec,
+            Coordinator.run(store, TestJobs.Faulty.class.cast(job.job()), spec,
                     RunOptions.defaults().withWorkers(2).withBatchRows(1_000), pool);
         }
     }

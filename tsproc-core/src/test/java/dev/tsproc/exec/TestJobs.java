@@ -116,7 +116,8 @@ public final class TestJobs {
      * <li>{@code throw}: throws {@code IllegalStateException("injected failure in batch N")};
      * <li>{@code hang}: sleeps (responds to interruption); {@code spin}: busy-waits ignoring
      *     interrupts, for {@code spinMillis} (default 1 hour);
-     * <li>{@code exit}: {@code System.exit(3)}; {@code halt}: {@code Runtime.halt(9)} — worker JVMs only;
+     * <li>{@code exit}: {@code System.exit(3)}; {@code halt}: {@code Runtime.halt(9)}; {@code stop}:
+     *     SIGSTOP to its own JVM, which stops every thread, heartbeats too — worker JVMs only;
      * <li>{@code oom}: allocates without bound until {@code OutOfMemoryError} (worker JVMs with a
      *     small heap); {@code oomThrow}: throws {@code OutOfMemoryError} without allocating;
      * </ul>
@@ -138,7 +139,7 @@ public final class TestJobs {
         private final String encodeFault;
 
         public Faulty(Map<String, String> parameters) {
-            for (String kind : java.util.List.of("throw", "hang", "spin", "exit", "halt", "oom", "oomThrow")) {
+            for (String kind : java.util.List.of("throw", "hang", "spin", "exit", "halt", "stop", "oom", "oomThrow")) {
                 java.util.Set<Long> at = new java.util.HashSet<>();
                 String list = parameters.getOrDefault(kind, "");
                 for (String i : list.split(",")) {
@@ -239,6 +240,13 @@ public final class TestJobs {
             }
             if (fault("halt", i)) {
                 Runtime.getRuntime().halt(9);
+            }
+            if (fault("stop", i)) {
+                try {
+                    new ProcessBuilder("kill", "-STOP", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException("could not stop this JVM", e);
+                }
             }
             if (fault("oomThrow", i)) {
                 throw new OutOfMemoryError("injected: no memory for batch " + i);

@@ -1,5 +1,6 @@
 package dev.tsproc.exec.process;
 
+import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.Column;
 import dev.tsproc.job.JobSpec;
 
@@ -46,9 +47,10 @@ import java.util.function.Consumer;
  * the worker is killed and every later request fails with the same
  * {@link WorkerDiedException} or {@link ProtocolException}.
  *
- * <p><b>Clocks.</b> The worker reports times on its own {@link System#nanoTime()}; the offset to
- * the coordinator's clock is measured at start-up by PING round trips, and the times this class
- * returns are on the coordinator's clock.
+ * <p><b>Clocks.</b> Deadlines, the silence limit and grace periods are on the {@link NanoClock}
+ * given to {@link #start}, and so are the times this class returns. The worker reports times on
+ * its own {@link System#nanoTime()}; the offset to this handle's clock is measured at start-up by
+ * PING round trips.
  */
 public final class WorkerProcess implements AutoCloseable {
     /** How long a cancelled batch may take to stop before its worker is killed: short, since Ctrl-C must end a run within a second. */
@@ -65,6 +67,7 @@ public final class WorkerProcess implements AutoCloseable {
     private record Inbound(Message message, IOException end) {}
 
     private final String name;
+    private final NanoClock clock;
     private final Process process;
     private final FrameWriter writer;
     private final LinkedBlockingQueue<Inbound> inbox = new LinkedBlockingQueue<>();
@@ -79,8 +82,9 @@ public final class WorkerProcess implements AutoCloseable {
     private Duration silenceLimit = DEFAULT_SILENCE_LIMIT;
     private boolean exitRequested;
 
-    private WorkerProcess(String name, Process process, Consumer<String> log, long startNanos) {
+    private WorkerProcess(String name, NanoClock clock, Process process, Consumer<String> log, long startNanos) {
         this.name = name;
+        this.clock = clock;
         this.process = process;
         this.startNanos = startNanos;
         this.writer = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
@@ -88,17 +92,24 @@ public final class WorkerProcess implements AutoCloseable {
         this.stderrThread = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> drainStderr(log));
     }
 
+    /** Starts a worker JVM as {@link #start(String, WorkerCommand, List, Consumer, NanoClock)} does, on the system clock. */
+    public static WorkerProcess start(String name, WorkerCommand command, List<Path> allowedStores, Consumer<String> log)
+            throws IOException {
+        return start(name, command, allowedStores, log, NanoClock.SYSTEM);
+    }
+
     /**
      * Starts a worker JVM and sends it HELLO; {@link #awaitReady} waits until it has started.
      *
      * @param allowedStores stores the worker may open besides those in run directories
      * @param log           receives the worker's stderr, a line at a time, prefixed with its name
+     * @param clock         what deadlines, the silence limit, grace periods and timings read
      */
-    public static WorkerProcess start(String name, WorkerCommand command, List<Path> allowedStores, Consumer<String> log)
-            throws IOException {
-        long start = System.nanoTime();
+    public static WorkerProcess start(String name, WorkerCommand command, List<Path> allowedStores, Consumer<String> log,
+                                      NanoClock clock) throws IOException {
+        long start = clock.nanoTime();
         Process process = new ProcessBuilder(command.command()).start();
-        WorkerProcess worker = new WorkerProcess(name, process, log, start);
+        WorkerProcess worker = new WorkerProcess(name, clock, process, log, start);
         try {
             worker.writer.write(new Message.Hello(name, ProcessHandle.current().pid(),
                     allowedStores.stream().map(p -> p.toAbsolutePath().toString()).toList()));
@@ -115,18 +126,18 @@ public final class WorkerProcess implements AutoCloseable {
      *                             message holds its stderr
      */
     public void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        Message m = receive(System.nanoTime() + timeout.toNanos(), "did not start within " + timeout.toSeconds() + " s");
+        Message m = receive(clock.nanoTime() + timeout.toNanos(), "did not start within " + timeout.toSeconds() + " s");
         if (!(m instanceof Message.Ready)) {
             throw breakWith(new ProtocolException(name + " sent " + Message.typeName(m.type()) + " instead of READY"));
         }
-        readyNanos = System.nanoTime();
+        readyNanos = clock.nanoTime();
         long bestRoundTrip = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             long id = ++pingIds;
-            long sent = System.nanoTime();
+            long sent = clock.nanoTime();
             send(new Message.Ping(id));
-            Message reply = receive(System.nanoTime() + timeout.toNanos(), "did not answer PING within " + timeout.toSeconds() + " s");
-            long back = System.nanoTime();
+            Message reply = receive(clock.nanoTime() + timeout.toNanos(), "did not answer PING within " + timeout.toSeconds() + " s");
+            long back = clock.nanoTime();
             if (!(reply instanceof Message.Pong pong) || pong.id() != id) {
                 throw breakWith(new ProtocolException(name + " answered PING " + id + " with " + Message.typeName(reply.type())));
             }
@@ -215,7 +226,7 @@ public final class WorkerProcess implements AutoCloseable {
     /**
      * Runs one batch as {@link #runBatch(long, long, long, Map)} does, with a deadline.
      *
-     * @param deadlineNanos when the batch must be done, on {@link System#nanoTime()}; {@code Long.MAX_VALUE} for never
+     * @param deadlineNanos when the batch must be done, on this handle's clock; {@code Long.MAX_VALUE} for never
      * @param deadlineText  the deadline in words, for the error ("2 s")
      * @throws WorkerDiedException  at once if the worker dies or closes its channel; after
      *                              killing it, if it misses the deadline or sends no heartbeat
@@ -261,10 +272,9 @@ public final class WorkerProcess implements AutoCloseable {
      */
     private Message awaitBatch(long batchIndex, long deadlineNanos, String deadlineText) throws IOException, InterruptedException {
         while (true) {
-            long now = System.nanoTime();
-            long silentUntil = now + silenceLimit.toNanos();
+            long silentUntil = clock.nanoTime() + silenceLimit.toNanos();
             boolean deadlineFirst = deadlineNanos - silentUntil < 0;
-            Inbound in = inbox.poll(Math.max(0, (deadlineFirst ? deadlineNanos : silentUntil) - now), TimeUnit.NANOSECONDS);
+            Inbound in = poll(deadlineFirst ? deadlineNanos : silentUntil);
             if (in == null) {
                 process.destroyForcibly();
                 throw breakWith(died(deadlineFirst
@@ -296,7 +306,7 @@ public final class WorkerProcess implements AutoCloseable {
     private void cancel(long batchIndex) {
         try {
             send(new Message.Cancel(batchIndex));
-            long deadline = System.nanoTime() + CANCEL_GRACE.toNanos();
+            long deadline = clock.nanoTime() + CANCEL_GRACE.toNanos();
             while (true) {
                 Message m = receiveUninterruptibly(deadline, "did not stop batch " + batchIndex + " within "
                         + seconds(CANCEL_GRACE) + " of being cancelled");
@@ -386,11 +396,17 @@ public final class WorkerProcess implements AutoCloseable {
 
     private boolean awaitExit(Duration grace) {
         boolean interrupted = false;
-        long deadline = System.nanoTime() + grace.toNanos();
+        long deadline = clock.nanoTime() + grace.toNanos();
         try {
             while (true) {
+                long left = deadline - clock.nanoTime();
                 try {
-                    return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (process.waitFor(clock.realWaitNanos(left), TimeUnit.NANOSECONDS)) {
+                        return true;
+                    }
+                    if (left <= 0) {
+                        return false;
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -423,8 +439,7 @@ public final class WorkerProcess implements AutoCloseable {
         while (true) {
             Inbound in;
             try {
-                in = deadlineNanos == Long.MAX_VALUE ? inbox.take()
-                        : inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                in = poll(deadlineNanos);
             } catch (InterruptedException e) {
                 breakWith(new WorkerDiedException(name + " (pid " + process.pid()
                         + ") was killed: interrupted while waiting for its answer", e));
@@ -442,7 +457,7 @@ public final class WorkerProcess implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    return unwrap(inbox.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS), late);
+                    return unwrap(poll(deadlineNanos), late);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -450,6 +465,24 @@ public final class WorkerProcess implements AutoCloseable {
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * What the reading thread hands over next, or {@code null} once the clock has passed
+     * {@code deadlineNanos} with nothing ({@code Long.MAX_VALUE}: waits for ever); blocks in
+     * real time as {@link NanoClock#realWaitNanos} says.
+     */
+    private Inbound poll(long deadlineNanos) throws InterruptedException {
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return inbox.take();
+        }
+        while (true) {
+            long left = deadlineNanos - clock.nanoTime();
+            Inbound in = inbox.poll(clock.realWaitNanos(left), TimeUnit.NANOSECONDS);
+            if (in != null || left <= 0) {
+                return in;
             }
         }
     }

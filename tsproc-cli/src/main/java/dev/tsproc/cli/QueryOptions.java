@@ -45,7 +45,7 @@ final class QueryOptions {
 
     @Option(names = "--exact-percentiles",
             description = "Compute percentiles exactly by keeping and sorting every value (8 bytes per value in memory) "
-                    + "instead of through the sketch (within 0.5%).")
+                    + "instead of through the sketch (within 0.5%%).")
     boolean exactPercentiles;
 
     /** Whether any query option was given. */

@@ -705,7 +705,8 @@ final class ChunkParser {
         long q = p;
         while (q < to) {
             byte b = s.get(BYTE, q);
-            if (b == delimiter || b == '\n' || b == '\r') {
+            // A bare CR is part of the field, so the excerpt shows it ('2\x0D'), not a field that looks fine ('2').
+            if (b == delimiter || b == '\n' || (b == '\r' && (q + 1 == to || s.get(BYTE, q + 1) == '\n'))) {
                 break;
             }
             q++;

@@ -35,7 +35,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -419,7 +418,7 @@ public final class CsvImporter {
         int threads = options.threads();
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(threads + 2);
         BlockingQueue<Work> work = new ArrayBlockingQueue<>(threads + 1);
-        try (InputStream in = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16)) {
+        try (InputStream in = new StrictGzipInputStream(Channels.newInputStream(channel))) {
             byte[] buffer = new byte[bufferBytes];
             int filled = readFully(in, buffer, 0);
             MemorySegment first = MemorySegment.ofArray(buffer);

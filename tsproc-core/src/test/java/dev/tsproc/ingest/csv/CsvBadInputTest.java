@@ -58,6 +58,8 @@ class CsvBadInputTest {
                 new Case("\"a\"b,1,2", Reason.BAD_QUOTE, 1, 3, "text after the closing quote"),
                 new Case("a\"b,1,2", Reason.BAD_QUOTE, 1, 1, "a quote inside an unquoted field"),
                 new Case("a\rb,1,2", Reason.BARE_CARRIAGE_RETURN, 1, 1, "carriage return"),
+                new Case("a,1,2\r5", Reason.BAD_NUMBER, 3, 4, "'2\\x0D5' is not a number"),
+                new Case("a,1\r,2", Reason.BAD_TIMESTAMP, 2, 2, "'1\\x0D' is not a timestamp in format auto"),
                 new Case("x".repeat(4097) + ",1,2", Reason.NAME_TOO_LONG, 1, 0, "4097 bytes long"),
                 new Case("a,1," + "9".repeat(300), Reason.LINE_TOO_LONG, 0, 0, "longer than the limit of 256 bytes"));
     }
@@ -232,7 +234,25 @@ class CsvBadInputTest {
         assertThat(Files.readString(existing)).isEqualTo("keep");
         byte[] gzip = Files.readAllBytes(f.writeGzip("ts,value\n" + "1,2\n".repeat(10_000)));
         Path cut = f.write(java.util.Arrays.copyOf(gzip, gzip.length / 2));
-        assertThat(f.failure(cut, options()).getMessage()).contains("gzip data is damaged or cut short");
+        assertThat(f.failure(cut, options()).getMessage()).contains("gzip data is damaged or cut short")
+                .contains("the file ends at byte").doesNotContain("null");
+    }
+
+    @Test
+    void bytesAfterTheLastGzipMemberAreAnErrorButAnotherMemberIsRead() throws Exception {
+        CsvFiles f = files();
+        byte[] gzip = Files.readAllBytes(f.writeGzip("ts,value\n" + "1,2\n".repeat(10_000)));
+        for (byte[] tail : new byte[][] {{'\n'}, {0, 0, 0, 0}, {0x1F}, "garbage after the data\n".repeat(5000).getBytes(StandardCharsets.US_ASCII)}) {
+            byte[] file = java.util.Arrays.copyOf(gzip, gzip.length + tail.length);
+            System.arraycopy(tail, 0, file, gzip.length, tail.length);
+            assertThat(f.failure(f.write(file), options()).getMessage()).as("%d bytes appended", tail.length)
+                    .contains("gzip data is damaged or cut short").contains("byte " + gzip.length);
+        }
+        byte[] second = Files.readAllBytes(f.writeGzip("3,4\n"));
+        byte[] twoMembers = java.util.Arrays.copyOf(gzip, gzip.length + second.length);
+        System.arraycopy(second, 0, twoMembers, gzip.length, second.length);
+        ImportResult result = CsvImporter.importFile(f.write(twoMembers), f.target(), options().build());
+        assertThat(result.rows()).isEqualTo(10_001);
     }
 
     @Test

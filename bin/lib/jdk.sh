@@ -1,4 +1,4 @@
-# Sourced by bin/tsproc, bin/test and .ci/run: exports JAVA_HOME as a JDK 25 or fails with one sentence.
+# Sourced by bin/tsproc and bin/test (which .ci/run runs): exports JAVA_HOME as a JDK 25 or fails with one sentence.
 find_jdk25() {
   if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/javac" ]] \
      && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * STORE=$(bin/tsproc generate --rows 200000000 --shm --quiet)
- * java -cp "tsproc-cli/target/tsproc-cli-0.1.0-SNAPSHOT.jar:tsproc-cli/target/lib/*" \
+ * java -cp "tsproc-cli/target/tsproc-cli.jar:tsproc-cli/target/lib/*" \
  *      --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC dev.tsproc.cli.ObserveBenchmark $STORE 15 2>/dev/null
  * rm $STORE
  * </pre>

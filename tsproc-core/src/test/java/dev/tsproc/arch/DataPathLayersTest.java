@@ -9,8 +9,9 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
  * The packages of tsproc-core follow the data path, left to right: a package may use the
- * stages to its left, never those to its right (DESIGN.md): data, store, ingest, job, observe,
- * exec.process, exec. {@code observe} defines the events executors emit, so it sits left of them.
+ * stages to its left, never those to its right (each package's package-info.java says which):
+ * concurrent, data, store, ingest, job, observe, exec.process, exec. {@code observe} defines the
+ * events executors emit, so it sits left of them.
  */
 class DataPathLayersTest {
     private static final JavaClasses CORE = new ClassFileImporter()

@@ -266,7 +266,7 @@ sealed interface Message {
 
     /**
      * C→W: bytes {@code [byteOffset, byteOffset + data.remaining())} of one column of a batch.
-     * Written by {@link FrameWriter#writeColumnChunk} without building this record; {@code data}
+     * Written by {@link FrameWriter#writeColumn} without building this record; {@code data}
      * is valid only until the next read from the same {@link FrameReader}.
      */
     record ColumnChunk(long batchIndex, int columnId, long byteOffset, ByteBuffer data) implements Message {

@@ -62,9 +62,13 @@ final class ExportCommand implements Callable<Integer> {
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Checks.atLeast(spec, "--threads", threadCount, 1);
         CsvExporter.Options options = new CsvExporter.Options(style, !noHeader, threadCount);
+        return ShutdownGuard.run(spec.commandLine().getErr(), () -> export(options));
+    }
+
+    private int export(CsvExporter.Options options) throws Exception {
         long start = System.nanoTime();
         long rows;
-        try (Store opened = Store.open(store); ShutdownGuard guard = new ShutdownGuard()) {
+        try (Store opened = Store.open(store)) {
             if (out != null) {
                 rows = CsvExporter.export(opened, out, options);
             } else {

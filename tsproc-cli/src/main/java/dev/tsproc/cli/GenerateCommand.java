@@ -76,6 +76,10 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        return ShutdownGuard.run(spec.commandLine().getErr(), () -> generate(generatorSpec, threadCount));
+    }
+
+    private int generate(GeneratorSpec generatorSpec, int threadCount) throws Exception {
         Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
         long start = System.nanoTime();
         try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {

@@ -122,14 +122,16 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CsvOptions options = options();
+        return ShutdownGuard.run(spec.commandLine().getErr(), () -> importFile(options));
+    }
+
+    private int importFile(CsvOptions options) throws Exception {
         Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
         ImportResult result;
-        try (ShutdownGuard guard = new ShutdownGuard()) {
-            boolean gzip = file.getFileName().toString().endsWith(".gz");
-            try (Progress progress = new Progress("import", gzip ? 0 : Files.size(file), "bytes",
-                    Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
-                result = CsvImporter.importFile(file, path, options, progress::advanceTo);
-            }
+        boolean gzip = file.getFileName().toString().endsWith(".gz");
+        try (Progress progress = new Progress("import", gzip ? 0 : Files.size(file), "bytes",
+                Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+            result = CsvImporter.importFile(file, path, options, progress::advanceTo);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

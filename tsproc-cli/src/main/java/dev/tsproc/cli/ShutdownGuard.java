@@ -1,5 +1,7 @@
 package dev.tsproc.cli;
 
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * {@code finally} blocks of other threads — so shared-memory segments would be left behind.
  * The hook installed here interrupts the command's thread and waits (bounded) until the
  * command has cleaned up and closed this guard. The JVM then exits with the signal's status
- * (130 for SIGINT, 143 for SIGTERM).
+ * (130 for SIGINT, 143 for SIGTERM). Every command that writes a file runs under a guard
+ * ({@link #run}), so that its partial file is deleted rather than left behind.
  */
 final class ShutdownGuard implements AutoCloseable {
     /** How long a signal waits for cleanup before the JVM halts anyway. */
@@ -30,6 +33,21 @@ final class ShutdownGuard implements AutoCloseable {
             }
         }, "tsproc-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /**
+     * Runs {@code command} under a guard and reports an interrupt ({@link Errors#interrupted})
+     * while the guard still holds the JVM open: once it closes, a signal's exit follows at once.
+     */
+    static int run(PrintWriter err, Callable<Integer> command) throws Exception {
+        ShutdownGuard guard = new ShutdownGuard();
+        try {
+            return command.call();
+        } catch (InterruptedException e) {
+            return Errors.interrupted(e, err);
+        } finally {
+            guard.close();
+        }
     }
 
     @Override

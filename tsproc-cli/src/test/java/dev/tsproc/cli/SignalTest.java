@@ -24,7 +24,7 @@ class SignalTest {
      * background by a non-interactive shell inherits SIGINT ignored and would never see Ctrl-C,
      * so a small Python shim resets it before exec.
      */
-    private static Process cli(Path shm, Path log, String... args) throws IOException {
+    static Process cli(Path shm, Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("python3", "-c",
                 "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
                 ProcessHandle.current().info().command().orElseThrow(), "-Xmx256m",

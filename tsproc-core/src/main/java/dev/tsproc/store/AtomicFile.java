@@ -7,8 +7,11 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -16,7 +19,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * A new file written aside and published whole: the one way tsproc writes a file (stores, CSV
@@ -34,11 +41,24 @@ import java.util.Set;
  * the user removes it or chooses another path. {@link #close()} without a commit deletes the
  * temporary file, so a failed or interrupted write leaves nothing behind.
  *
+ * <p>A writer killed with SIGKILL runs no {@code close()}. So the writer holds an exclusive
+ * lock on its temporary file from creation until the file is published or deleted, and
+ * {@link #sweepAbandoned} (what {@code tsproc clean} runs) deletes exactly the temporary files
+ * whose lock nobody holds: those of writers that died, never one a live writer is filling.
+ *
  * <p>Thread safety: one thread writes and commits; {@link #channel()} may be used for
  * positional writes from several threads before the commit.
  */
 public final class AtomicFile implements AutoCloseable {
     private static final String PARTIAL = ".partial-";
+    /** A temporary file's name: {@code .NAME.partial-} and 32 hex digits. */
+    private static final Pattern TEMP_NAME = Pattern.compile("\\..+\\.partial-[0-9a-f]{32}");
+    /**
+     * Real paths of the temporary files this JVM is writing. Sweeping skips them without
+     * probing: on Linux, file locks belong to the process, and closing any channel on a locked
+     * file (the probe's) releases them all, which would expose a live file to another sweep.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path target;
     private final Path temp;
@@ -51,6 +71,11 @@ public final class AtomicFile implements AutoCloseable {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
+    }
+
+    /** The name of the temporary file for {@code target}, in the real path of its directory. */
+    private static Path tempFor(Path dir, Path target) throws IOException {
+        return dir.toRealPath().resolve("." + target.getFileName() + PARTIAL + SharedSegments.randomName());
     }
 
     /**
@@ -66,12 +91,28 @@ public final class AtomicFile implements AutoCloseable {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException("cannot write " + absolute + ": directory " + dir + " does not exist");
         }
-        Path temp = dir.resolve("." + absolute.getFileName() + PARTIAL + SharedSegments.randomName());
-        FileChannel channel = FileChannel.open(temp,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
-                        LinkOption.NOFOLLOW_LINKS),
-                SharedSegments.ownerOnlyFile());
-        return new AtomicFile(absolute, temp, channel);
+        Path temp = tempFor(dir, absolute);
+        HELD.add(temp); // before the file exists, so that no sweep of this JVM ever probes it
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(temp,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ,
+                            LinkOption.NOFOLLOW_LINKS),
+                    SharedSegments.ownerOnlyFile());
+            // A new file nobody else can know, so the lock is free; tryLock, unlike lock, does not
+            // fail for a pending interrupt. The lock goes when the channel closes.
+            if (channel.tryLock() == null) {
+                throw new IOException("cannot lock " + temp + ", a file just created");
+            }
+            return new AtomicFile(absolute, temp, channel);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+                Files.deleteIfExists(temp);
+            }
+            HELD.remove(temp);
+            throw e;
+        }
     }
 
     /**
@@ -153,7 +194,6 @@ public final class AtomicFile implements AutoCloseable {
         if (!SharedSegments.isShared(temp)) {
             channel.force(true);
         }
-        channel.close();
         try {
             Files.createLink(target, temp);
         } catch (FileAlreadyExistsException e) {
@@ -167,15 +207,63 @@ public final class AtomicFile implements AutoCloseable {
             }
         }
         committed = true;
-        Files.deleteIfExists(temp);
+        close();
     }
 
-    /** Deletes the temporary file unless the file was committed. */
+    /**
+     * Deletes the temporary file unless the file was committed. The lock is held until the
+     * temporary name is gone, so a sweep never sees it unlocked.
+     */
     @Override
     public void close() throws IOException {
-        channel.close();
-        if (!committed) {
-            Files.deleteIfExists(temp);
+        try {
+            Files.deleteIfExists(temp); // after a commit, only the temporary name: the target is a second link
+        } finally {
+            channel.close();
+            HELD.remove(temp);
+        }
+    }
+
+    /**
+     * Deletes the temporary files in {@code dir} that writers which died left behind (killed
+     * with SIGKILL, or the machine went down): files of the current user, named as
+     * {@link #create} names them, whose lock no process holds. A live writer's file is never
+     * touched, nor another user's, nor a link.
+     *
+     * @return the files deleted
+     */
+    public static List<Path> sweepAbandoned(Path dir) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        Path real = dir.toRealPath();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(real, ".*" + PARTIAL + "*")) {
+            for (Path file : files) {
+                if (TEMP_NAME.matcher(file.getFileName().toString()).matches()
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && SharedSegments.ownedByMe(file)
+                        && !HELD.contains(file) && isUnlocked(file)) {
+                    Files.deleteIfExists(file);
+                    removed.add(file);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Whether no process holds a lock on {@code file}: its writer died. Never ask it of a file
+     * this JVM may hold (see {@link #HELD}).
+     */
+    static boolean isUnlocked(Path file) {
+        try (FileChannel probe = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FileLock lock = probe.tryLock();
+            if (lock == null) {
+                return false;
+            }
+            lock.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // another thread of this JVM is probing it right now
+        } catch (IOException e) {
+            return false; // gone meanwhile, or a file system without locks: leave it
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.tsproc.store;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -199,25 +198,15 @@ public final class SharedSegments implements AutoCloseable {
             // A run that died between creating its directory and its lock file.
             return true;
         }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            FileLock probe = channel.tryLock();
-            if (probe == null) {
-                return false;
-            }
-            probe.release();
-            return true;
-        } catch (OverlappingFileLockException e) {
-            return false; // another thread of this JVM is probing it right now
-        } catch (IOException e) {
-            return false;
-        }
+        return AtomicFile.isUnlocked(lockFile);
     }
 
-    /** Identity of a directory that survives other spellings of its path: device and inode where the OS has them. */
-    private static boolean ownedByMe(Path path) throws IOException {
+    /** Whether {@code path} belongs to the current user (anything does, off POSIX). */
+    static boolean ownedByMe(Path path) throws IOException {
         return !POSIX || Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
     }
 
+    /** Identity of a directory that survives other spellings of its path: device and inode where the OS has them. */
     private static Object fileKey(Path dir) throws IOException {
         Object key = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         return key != null ? key : dir.toAbsolutePath().normalize();

@@ -67,6 +67,23 @@ class AtomicFileTest {
         assertThat(listing()).containsExactly("dangling");
     }
 
+    @Test
+    void sweepingRemovesOnlyTheUnlockedTemporaryFilesOfDeadWriters() throws IOException {
+        String hex = "0123456789abcdef0123456789abcdef";
+        Path dead = Files.writeString(dir.resolve(".a.tsp.partial-" + hex), "left by a writer killed with SIGKILL");
+        Files.writeString(dir.resolve(".b.tsp.partial-short"), "not a name AtomicFile gives");
+        Files.writeString(dir.resolve("c.tsp"), "a store");
+        Files.createSymbolicLink(dir.resolve(".d.tsp.partial-" + hex), dir.resolve("c.tsp"));
+        try (AtomicFile live = AtomicFile.create(dir.resolve("e.tsp"))) {
+            live.writer().append("being written").flush();
+            assertThat(AtomicFile.sweepAbandoned(dir)).containsExactly(dir.toRealPath().resolve(dead.getFileName()));
+            assertThat(listing()).hasSize(4).doesNotContain(dead.getFileName().toString())
+                    .anySatisfy(name -> assertThat(name).startsWith(".e.tsp.partial-"));
+            live.commit();
+        }
+        assertThat(Files.readString(dir.resolve("e.tsp"))).isEqualTo("being written");
+    }
+
     private java.util.List<String> listing() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();

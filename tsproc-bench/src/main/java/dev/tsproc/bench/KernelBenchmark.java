@@ -1,4 +1,4 @@
-package dev.tsproc.duckbench;
+package dev.tsproc.bench;
 
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
@@ -24,8 +24,8 @@ import java.util.SplittableRandom;
  * column; then the same with standard normal values, which take the general paths. Best-of-N on one thread is what other processes on a shared machine disturb least.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp tsproc-duckbench/target/tsproc-duckbench-0.1.0-SNAPSHOT.jar:tsproc-duckbench/target/lib/* \
- *      dev.tsproc.duckbench.KernelBenchmark
+ * java --enable-native-access=ALL-UNNAMED -cp tsproc-bench/target/benchmarks.jar \
+ *      dev.tsproc.bench.KernelBenchmark
  * </pre>
  */
 public final class KernelBenchmark {

@@ -1,4 +1,4 @@
-package dev.tsproc.duckbench;
+package dev.tsproc.bench;
 
 import dev.tsproc.Tsproc;
 import dev.tsproc.data.Column;
@@ -40,9 +40,9 @@ import java.util.concurrent.Callable;
  * {@code --add-modules jdk.incubator.vector} for the kernels a long-running JVM uses.
  *
  * <pre>
- * ./mvnw -q -pl tsproc-duckbench -am package -DskipTests
+ * ./mvnw -q -pl tsproc-bench -am package -DskipTests
  * java -Xmx12g --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
- *      -jar tsproc-duckbench/target/tsproc-duckbench-0.1.0-SNAPSHOT.jar \
+ *      -cp tsproc-bench/target/benchmarks.jar dev.tsproc.bench.QueryBenchmark \
  *      [rows=200000000] [series=1000] [threads=2] [reps=5] [warmups=10] [duckdb=true] [distribution=talk|walk|gauss]
  * </pre>
  */

@@ -5,6 +5,7 @@ import dev.tsproc.exec.JobCancelledException;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.ingest.csv.CsvError;
 import dev.tsproc.ingest.csv.CsvFormatException;
+import dev.tsproc.ingest.parquet.BadInputException;
 import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.store.CorruptStoreException;
 import picocli.CommandLine;
@@ -120,6 +121,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return switch (t) {
             case CorruptStoreException c -> c.getMessage() + ".";
             case CsvFormatException c -> c.getMessage() + ".";
+            case BadInputException b -> b.getMessage() + "; nothing was imported.";
             case NoSuchFileException n -> n.getFile() + " does not exist; check the path.";
             case FileAlreadyExistsException x -> x.getFile() + " already exists; remove it or choose another path.";
             case AccessDeniedException a -> "permission denied for " + a.getFile() + ".";

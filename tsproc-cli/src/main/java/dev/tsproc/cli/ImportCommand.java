@@ -6,6 +6,9 @@ import dev.tsproc.ingest.csv.CsvImporter;
 import dev.tsproc.ingest.csv.CsvOptions;
 import dev.tsproc.ingest.csv.ImportResult;
 import dev.tsproc.ingest.csv.TimestampFormat;
+import dev.tsproc.ingest.parquet.ParquetImporter;
+import dev.tsproc.ingest.parquet.ParquetOptions;
+import dev.tsproc.ingest.parquet.ParquetSources;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
@@ -25,9 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code tsproc import}: a CSV file (plain or gzip) into a store. */
+/** {@code tsproc import}: a CSV file (plain or gzip), or Parquet files, into a store. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Import a CSV file (plain or .gz) into a store, on every core.",
+        description = {"Import a CSV file (plain or .gz), or Parquet files (a file, a directory or a glob), into a store, on every core.",
                 "Rows out of time order are sorted; series names become a dictionary sorted by name.",
                 "Bad lines are reported with line number, byte offset and reason; a failed import leaves nothing behind."})
 final class ImportCommand implements Callable<Integer> {
@@ -40,7 +43,8 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     QuietOption quiet;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The CSV file; gzip input is recognised by its content.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The CSV file (gzip is recognised by its content), or a"
+            + " Parquet file, a directory of them or a quoted glob such as 'data/*.parquet'.")
     Path file;
 
     @ArgGroup(multiplicity = "1")
@@ -109,9 +113,12 @@ final class ImportCommand implements Callable<Integer> {
      */
     private static final long EARLY_1973 = 100_000_000_000_000_000L;
 
+    private static final String EARLY_NOTE = "note: every timestamp is before 1973, as if epoch seconds or milliseconds"
+            + " were read as the nanoseconds --ts-format auto takes integers for; if so, import again with --ts-format epoch-s or epoch-ms";
+
     /** The newest timestamp of the imported store, or {@link Long#MAX_VALUE} if it has no rows. */
-    private static long lastTimestamp(Path store, ImportResult result) throws IOException {
-        if (result.rows() == 0) {
+    private static long lastTimestamp(Path store, long rows) throws IOException {
+        if (rows == 0) {
             return Long.MAX_VALUE;
         }
         try (Store s = Store.open(store)) {
@@ -121,6 +128,10 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (isParquet()) {
+            ParquetOptions options = parquetOptions();
+            return ShutdownGuard.run(spec.commandLine().getErr(), () -> importParquet(options));
+        }
         CsvOptions options = options();
         return ShutdownGuard.run(spec.commandLine().getErr(), () -> importFile(options));
     }
@@ -142,9 +153,8 @@ final class ImportCommand implements Callable<Integer> {
                 result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
                 file, result.inputBytes() / 1e6, seconds, seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
-        if (options.timestampFormat() == TimestampFormat.AUTO && lastTimestamp(path, result) < EARLY_1973) {
-            err.println("note: every timestamp is before 1973, as if epoch seconds or milliseconds were read as the"
-                    + " nanoseconds --ts-format auto takes integers for; if so, import again with --ts-format epoch-s or epoch-ms");
+        if (options.timestampFormat() == TimestampFormat.AUTO && lastTimestamp(path, result.rows()) < EARLY_1973) {
+            err.println(EARLY_NOTE);
         }
         if (result.badLines() > 0) {
             err.printf(Locale.ROOT, "skipped %,d bad line%s%s:%n", result.badLines(), result.badLines() == 1 ? "" : "s",
@@ -161,6 +171,68 @@ final class ImportCommand implements Callable<Integer> {
         }
         err.flush();
         return ExitCodes.OK;
+    }
+
+    /** Whether {@link #file} names Parquet input: a directory, a glob, or a file starting with the Parquet magic. */
+    private boolean isParquet() throws IOException {
+        if (Files.isDirectory(file)) {
+            return true;
+        }
+        if (!Files.isRegularFile(file)) {
+            return !Files.exists(file) && file.toString().matches(".*[*?\\[{].*");
+        }
+        try (var in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(4), PARQUET_MAGIC);
+        }
+    }
+
+    private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+
+    private int importParquet(ParquetOptions options) throws Exception {
+        List<Path> files = ParquetSources.resolve(file.toString());
+        Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
+        ParquetImporter.Result result;
+        long bytes = 0;
+        for (Path f : files) {
+            bytes += Files.size(f);
+        }
+        try (Progress progress = new Progress("import", bytes, "bytes", Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+            result = ParquetImporter.importFiles(file, files, path, options, progress::advanceTo);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        out.println(path);
+        out.flush();
+        double seconds = result.elapsedNanos() / 1e9;
+        err.printf(Locale.ROOT, "imported %,d rows%s from %,d Parquet file%s (%,d row groups): %,.1f MB in %.3f s, %,.0f MB/s%s%n",
+                result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
+                result.files(), result.files() == 1 ? "" : "s", result.rowGroups(), result.inputBytes() / 1e6, seconds,
+                seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
+                result.sorted() ? "; rows were sorted into time order" : "");
+        if (result.unitGuessed() && lastTimestamp(path, result.rows()) < EARLY_1973) {
+            err.println(EARLY_NOTE);
+        }
+        if (target.shm) {
+            err.println("remove the store with 'rm' or 'tsproc clean --stores' when done");
+        }
+        err.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The options that apply to Parquet; the CSV-only ones are refused rather than ignored. */
+    private ParquetOptions parquetOptions() {
+        try {
+            String csvOnly = errorsOut != null ? "--errors-out" : !onError.equals("fail") ? "--on-error"
+                    : !delimiter.equals(",") ? "--delimiter" : missing != null ? "--missing" : !header ? "--no-header"
+                    : maxLineBytes != CsvOptions.DEFAULT_MAX_LINE_BYTES ? "--max-line-bytes" : null;
+            if (csvOnly != null) {
+                throw new IllegalArgumentException(csvOnly + " applies to CSV input only; " + file + " is Parquet");
+            }
+            return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, TimestampFormat.parse(tsFormat),
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     private CsvOptions options() {

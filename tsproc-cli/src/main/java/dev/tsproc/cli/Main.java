@@ -5,6 +5,8 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@code tsproc} command: map-reduce over huge time series on every core, without copying
@@ -31,9 +33,15 @@ import java.nio.file.Path;
                 ExitCodes.INTERRUPTED + ":interrupted (Ctrl-C)",
                 ExitCodes.TERMINATED + ":terminated (SIGTERM)"})
 public final class Main {
+    /**
+     * The Parquet library's logger, held so that its level sticks: it logs at INFO whether it
+     * found the Vector API, and a command's stderr is for the command's own messages.
+     */
+    private static final Logger HARDWOOD = Logger.getLogger("dev.hardwood");
 
     /** Runs tsproc with {@code args} and exits with its exit code. */
     public static void main(String[] args) {
+        HARDWOOD.setLevel(Level.WARNING);
         System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
     }
 

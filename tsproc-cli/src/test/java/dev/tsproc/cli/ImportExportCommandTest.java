@@ -97,7 +97,7 @@ class ImportExportCommandTest {
                 .startsWith("tsproc: " + dir.resolve("none.csv") + " does not exist; check the path.");
         Run directory = tsproc("import", dir.toString(), "--out", out.toString());
         assertThat(directory.exitCode()).isEqualTo(1);
-        assertThat(directory.err()).startsWith("tsproc: " + dir + ": it is a directory, not a CSV file.");
+        assertThat(directory.err()).startsWith("tsproc: " + dir + ": it is a directory holding no *.parquet file; nothing was imported.");
         Path bad = Files.writeString(dir.resolve("bad.csv"), "ts,value\nx,1\ny,2\n");
         Run allBad = tsproc("import", bad.toString(), "--out", out.toString(), "--on-error", "skip");
         assertThat(allBad.err()).startsWith("tsproc: " + bad + ": all 2 data lines are bad; nothing was imported.")

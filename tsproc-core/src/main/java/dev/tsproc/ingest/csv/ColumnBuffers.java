@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Thread confinement: one thread at a time; hand-offs between threads must happen-before
  * (the importer's thread joins and task hand-offs do).
  */
-final class ColumnBuffers implements AutoCloseable {
+public final class ColumnBuffers implements AutoCloseable {
     private final boolean withSeries;
     private Arena arena;
     private MemorySegment ts;
@@ -25,13 +25,13 @@ final class ColumnBuffers implements AutoCloseable {
     private long capacity;
     private long rowCount;
 
-    ColumnBuffers(long initialCapacity, boolean withSeries) {
+    public ColumnBuffers(long initialCapacity, boolean withSeries) {
         this.withSeries = withSeries;
         allocate(Math.max(16, initialCapacity));
     }
 
     /** Appends one row. */
-    void append(long timestamp, double value, int seriesId) {
+    public void append(long timestamp, double value, int seriesId) {
         if (rowCount == capacity) {
             grow();
         }
@@ -44,40 +44,40 @@ final class ColumnBuffers implements AutoCloseable {
     }
 
     /** Forgets the rows, keeping the memory, to parse the next chunk into it. */
-    void reset() {
+    public void reset() {
         rowCount = 0;
     }
 
-    long rowCount() {
+    public long rowCount() {
         return rowCount;
     }
 
-    boolean withSeries() {
+    public boolean withSeries() {
         return withSeries;
     }
 
     /** The rows' timestamps: exactly {@link #rowCount()} elements. */
-    MemorySegment ts() {
+    public MemorySegment ts() {
         return ts.asSlice(0, Column.TS.byteSize(rowCount));
     }
 
     /** The rows' values. */
-    MemorySegment values() {
+    public MemorySegment values() {
         return values.asSlice(0, Column.VALUE.byteSize(rowCount));
     }
 
     /** The rows' series ids; empty without a series column. */
-    MemorySegment series() {
+    public MemorySegment series() {
         return withSeries ? series.asSlice(0, Column.SERIES.byteSize(rowCount)) : MemorySegment.NULL;
     }
 
     /** The rows' elements of {@code column}. */
-    MemorySegment column(Column column) {
+    public MemorySegment column(Column column) {
         return scratch(column, rowCount);
     }
 
     /** The first {@code rows} elements of {@code column}'s buffer, grown to hold them, as scratch space. */
-    MemorySegment scratch(Column column, long rows) {
+    public MemorySegment scratch(Column column, long rows) {
         while (capacity < rows) {
             grow();
         }
@@ -90,7 +90,7 @@ final class ColumnBuffers implements AutoCloseable {
     }
 
     /** The rows as a run for {@link TimeOrder#merge}; they must be in time order. */
-    TimeOrder.Run asRun() {
+    public TimeOrder.Run asRun() {
         return new TimeOrder.Run(ts(), values(), series(), rowCount);
     }
 

@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,12 +23,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -731,45 +727,19 @@ public final class CsvImporter {
         }
     }
 
-    private record Name(byte[] utf8, int firstId) {}
-
     /** Merges the chunks' series tables into one dictionary sorted by UTF-8 bytes; fills their globalIds. */
     private SeriesDictionary mergeDictionary(List<ParsedChunk> parsed) throws CsvFormatException {
         if (!layout.hasSeries()) {
             return SeriesDictionary.empty();
         }
-        Map<ByteKey, Integer> ids = new HashMap<>();
-        List<Name> names = new ArrayList<>();
-        for (ParsedChunk chunk : parsed) {
-            int[] global = new int[chunk.series.size()];
-            for (int local = 0; local < global.length; local++) {
-                byte[] utf8 = chunk.series.name(local);
-                Integer id = ids.get(new ByteKey(utf8));
-                if (id == null) {
-                    id = names.size();
-                    if (id >= options.maxSeries()) {
-                        throw tooManySeries();
-                    }
-                    ids.put(new ByteKey(utf8), id);
-                    names.add(new Name(utf8, id));
-                }
-                global[local] = id;
-            }
-            chunk.globalIds = global;
+        SeriesTable.Merged merged = SeriesTable.merge(parsed.stream().map(chunk -> chunk.series).toList(), options.maxSeries());
+        if (merged == null) {
+            throw tooManySeries();
         }
-        names.sort((a, b) -> Arrays.compareUnsigned(a.utf8, b.utf8));
-        int[] rank = new int[names.size()];
-        List<String> sorted = new ArrayList<>(names.size());
-        for (int i = 0; i < names.size(); i++) {
-            rank[names.get(i).firstId] = i;
-            sorted.add(new String(names.get(i).utf8, StandardCharsets.UTF_8));
+        for (int k = 0; k < parsed.size(); k++) {
+            parsed.get(k).globalIds = merged.globalIds().get(k);
         }
-        for (ParsedChunk chunk : parsed) {
-            for (int local = 0; local < chunk.globalIds.length; local++) {
-                chunk.globalIds[local] = rank[chunk.globalIds[local]];
-            }
-        }
-        return SeriesDictionary.of(sorted);
+        return merged.dictionary();
     }
 
     private CsvFormatException tooManySeries() {
@@ -810,19 +780,6 @@ public final class CsvImporter {
             if (errorLog != null) {
                 errorLog.close();
             }
-        }
-    }
-
-    /** A byte array compared by content, as a map key. */
-    private record ByteKey(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ByteKey k && Arrays.equals(bytes, k.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
         }
     }
 }

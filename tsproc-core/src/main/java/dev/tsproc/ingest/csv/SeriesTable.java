@@ -1,9 +1,16 @@
 package dev.tsproc.ingest.csv;
 
+import dev.tsproc.data.SeriesDictionary;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The series names met in one chunk of a CSV file, numbered in order of first appearance, keyed
@@ -26,7 +33,7 @@ import java.util.Arrays;
  *
  * <p>Thread confinement: one instance per chunk parser.
  */
-final class SeriesTable {
+public final class SeriesTable {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int SLOT_LONGS = 3;
@@ -42,18 +49,80 @@ final class SeriesTable {
     private long lastSecond;
     private long lastLengthAndId; // length << 32 | id + 1, 0 before the first lookup
 
+    /**
+     * One dictionary for the names of several tables, and each table's ids in it.
+     *
+     * @param globalIds for table {@code t}, the dictionary id of its name {@code i} is {@code globalIds.get(t)[i]}
+     */
+    public record Merged(SeriesDictionary dictionary, List<int[]> globalIds) {}
+
+    /**
+     * Merges {@code tables} into one dictionary sorted by the names' UTF-8 bytes (= code point
+     * order), so that ids depend neither on the order of rows nor on how they were cut into
+     * tables; or returns null if they hold more than {@code maxSeries} distinct names.
+     */
+    public static Merged merge(List<SeriesTable> tables, int maxSeries) {
+        Map<ByteKey, Integer> ids = new HashMap<>();
+        List<byte[]> names = new ArrayList<>();
+        List<int[]> globalIds = new ArrayList<>(tables.size());
+        for (SeriesTable table : tables) {
+            int[] global = new int[table.size()];
+            for (int local = 0; local < global.length; local++) {
+                byte[] utf8 = table.name(local);
+                Integer id = ids.putIfAbsent(new ByteKey(utf8), names.size());
+                if (id == null) {
+                    id = names.size();
+                    if (id >= maxSeries) {
+                        return null;
+                    }
+                    names.add(utf8);
+                }
+                global[local] = id;
+            }
+            globalIds.add(global);
+        }
+        Integer[] byName = new Integer[names.size()];
+        Arrays.setAll(byName, i -> i);
+        Arrays.sort(byName, (a, b) -> Arrays.compareUnsigned(names.get(a), names.get(b)));
+        int[] rank = new int[names.size()];
+        List<String> sorted = new ArrayList<>(names.size());
+        for (int i = 0; i < byName.length; i++) {
+            rank[byName[i]] = i;
+            sorted.add(new String(names.get(byName[i]), StandardCharsets.UTF_8));
+        }
+        for (int[] global : globalIds) {
+            for (int local = 0; local < global.length; local++) {
+                global[local] = rank[global[local]];
+            }
+        }
+        return new Merged(SeriesDictionary.of(sorted), globalIds);
+    }
+
+    /** A byte array compared by content, as a map key. */
+    private record ByteKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ByteKey k && Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
     /** Number of distinct names. */
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The UTF-8 bytes of name {@code id}. */
-    byte[] name(int id) {
+    public byte[] name(int id) {
         return Arrays.copyOfRange(pool, starts[id], starts[id + 1]);
     }
 
     /** The id of the name held in {@code s[from, from + length)}, adding it if new. */
-    int idOf(MemorySegment s, long from, int length) {
+    public int idOf(MemorySegment s, long from, int length) {
         long first;
         long second = 0;
         if (length >= 8) {

@@ -25,7 +25,7 @@ import java.util.List;
  * keeps equal timestamps in file order — and writes the result in blocks. Equal timestamps
  * always fall in one partition, so stability holds across partitions too.
  */
-final class TimeOrder {
+public final class TimeOrder {
     private static final int BLOCK_ROWS = 1 << 16;
     private static final int SAMPLES_PER_RUN = 256;
 
@@ -35,10 +35,10 @@ final class TimeOrder {
      * A chunk's rows in time order, in columns, wherever they are: in the chunk's own buffers or
      * already in a store. {@code series} is {@link MemorySegment#NULL} without a series column.
      */
-    record Run(MemorySegment ts, MemorySegment values, MemorySegment series, long rowCount) {}
+    public record Run(MemorySegment ts, MemorySegment values, MemorySegment series, long rowCount) {}
 
     /** Sorts one chunk's rows by timestamp, stably. Arrays sized by the chunk, not the dataset. */
-    static void sortChunk(ColumnBuffers rows) {
+    public static void sortChunk(ColumnBuffers rows) {
         int n = Math.toIntExact(rows.rowCount());
         MemorySegment ts = rows.ts();
         MemorySegment values = rows.values();
@@ -100,7 +100,7 @@ final class TimeOrder {
     }
 
     /** Merges sorted {@code runs} (in file order) into rows {@code [0, Σ sizes)} of {@code writer}. */
-    static void merge(List<Run> runs, StoreWriter writer, int threads)
+    public static void merge(List<Run> runs, StoreWriter writer, int threads)
             throws IOException, InterruptedException {
         long[] splitters = splitters(runs, threads * 8);
         int partitions = splitters.length + 1;

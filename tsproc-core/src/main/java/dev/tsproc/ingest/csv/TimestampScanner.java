@@ -22,11 +22,11 @@ import java.time.temporal.TemporalAccessor;
  *
  * <p>Thread confinement: one instance per thread.
  */
-final class TimestampScanner {
+public final class TimestampScanner {
     /** Returned when the bytes are not a timestamp of the format. */
-    static final long NO_TIMESTAMP = -1;
+    public static final long NO_TIMESTAMP = -1;
     /** Returned when the timestamp is valid but outside the int64-nanosecond range. */
-    static final long OUT_OF_RANGE = -2;
+    public static final long OUT_OF_RANGE = -2;
 
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -55,7 +55,7 @@ final class TimestampScanner {
     /** The value of the last successful scan, epoch nanoseconds. */
     long value;
 
-    TimestampScanner(TimestampFormat format, byte delimiter) {
+    public TimestampScanner(TimestampFormat format, byte delimiter) {
         this.format = format;
         this.delimiter = delimiter;
         this.fractionDigits = Long.toString(format.nanosPerUnit()).length() - 1;
@@ -64,8 +64,13 @@ final class TimestampScanner {
         this.minWhole = Long.MIN_VALUE / nanosPerUnit;
     }
 
+    /** The value of the last successful scan, epoch nanoseconds. */
+    public long value() {
+        return value;
+    }
+
     /** Scans a timestamp at {@code from}; see the class comment for the result. */
-    long scan(MemorySegment s, long from, long limit) {
+    public long scan(MemorySegment s, long from, long limit) {
         return switch (format.kind()) {
             case EPOCH -> scanEpoch(s, from, limit);
             case ISO -> iso(s, from, limit);

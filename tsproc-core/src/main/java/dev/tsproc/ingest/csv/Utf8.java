@@ -4,13 +4,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). */
-final class Utf8 {
+public final class Utf8 {
     private static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     private Utf8() {}
 
     /** The position of the first byte of {@code s[from, to)} that starts an invalid sequence, or -1. */
-    static long firstInvalid(MemorySegment s, long from, long to) {
+    public static long firstInvalid(MemorySegment s, long from, long to) {
         long p = from;
         while (p < to) {
             int b = s.get(BYTE, p) & 0xFF;

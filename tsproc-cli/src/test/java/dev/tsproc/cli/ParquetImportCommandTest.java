@@ -1,0 +1,74 @@
+package dev.tsproc.cli;
+
+import dev.tsproc.testkit.Python;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static dev.tsproc.cli.ImportExportCommandTest.tsproc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tsproc import} of Parquet input through the command line: exit codes and messages. */
+class ParquetImportCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String WRITE = """
+            import pyarrow as pa, pyarrow.parquet as pq
+            for day in range(2):
+                ts = [(day * 86400 + i) * 1000 for i in range(100)]
+                pq.write_table(pa.table({"time": pa.array(ts, pa.int64()), "value": [float(i) for i in range(100)],
+                                         "sensor": [f"s{i % 3}" for i in range(100)]}), f"days/day{day}.parquet")
+            """;
+
+    @Test
+    void importsADirectoryWithColumnOptionsAndExportsIt() throws Exception {
+        Files.createDirectory(dir.resolve("days"));
+        Python.run(dir, WRITE);
+        Path store = dir.resolve("s.tsp");
+        ImportExportCommandTest.Run run = tsproc("import", dir.resolve("days").toString(), "--out", store.toString(),
+                "--series-col", "sensor", "--ts-format", "epoch-ms", "--threads", "2");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().strip()).isEqualTo(store.toString());
+        assertThat(run.err()).contains("imported 200 rows of 3 series from 2 Parquet files (2 row groups)");
+        ImportExportCommandTest.Run export = tsproc("export", store.toString());
+        assertThat(export.out()).startsWith("series,ts,value\ns0,0,0\ns1,1000000000,1\n");
+
+        ImportExportCommandTest.Run glob = tsproc("import", dir.resolve("days").toString() + "/day1.*", "--out",
+                dir.resolve("g.tsp").toString(), "--series-col", "sensor");
+        assertThat(glob.exitCode()).as(glob.err()).isZero();
+        assertThat(glob.err()).contains("imported 100 rows of 3 series from 1 Parquet file", "note: every timestamp is before 1973");
+    }
+
+    @Test
+    void badInputIsOneSentenceAndExitCodeOneWrongOptionsExitCodeTwo() throws Exception {
+        Files.createDirectory(dir.resolve("days"));
+        Python.run(dir, WRITE);
+        ImportExportCommandTest.Run missing = tsproc("import", dir.resolve("days").toString(), "--out", dir.resolve("m.tsp").toString(),
+                "--value-col", "price");
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(missing.err().strip()).isEqualTo("tsproc: " + dir.resolve("days/day0.parquet")
+                + ": --value-col 'price' is not a column of the file (columns: time, value, sensor); nothing was imported."
+                + " (--verbose shows details)");
+        Path cut = dir.resolve("cut.parquet");
+        byte[] bytes = Files.readAllBytes(dir.resolve("days/day0.parquet"));
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        ImportExportCommandTest.Run truncated = tsproc("import", cut.toString(), "--out", dir.resolve("t.tsp").toString());
+        assertThat(truncated.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(truncated.err()).startsWith("tsproc: " + cut + ": it is not a Parquet file, or it is damaged or cut short")
+                .hasLineCount(1);
+        ImportExportCommandTest.Run csvOption = tsproc("import", dir.resolve("days").toString(), "--out", dir.resolve("c.tsp").toString(),
+                "--delimiter", ";");
+        assertThat(csvOption.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(csvOption.err()).contains("--delimiter applies to CSV input only");
+        ImportExportCommandTest.Run noMatch = tsproc("import", dir.resolve("days").toString() + "/*.pq", "--out", dir.resolve("n.tsp").toString());
+        assertThat(noMatch.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(noMatch.err()).contains("*.pq: matches no file");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("days", "cut.parquet");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tsproc.ingest.parquet;
+
+import dev.tsproc.ingest.csv.TimestampFormat;
+
+import java.util.Objects;
+
+/**
+ * How a Parquet import picks and reads its columns: the options of a CSV import that apply to
+ * typed columns.
+ *
+ * @param tsColumn        the timestamp column, by name or 1-based position; null: {@code ts},
+ *                        {@code timestamp} or {@code time}
+ * @param valueColumn     the value column; null: {@code value}
+ * @param seriesColumn    the series column; null: {@code series} if the file has one
+ * @param noSeries        import no series column even if there is one named {@code series}
+ * @param timestampFormat how integers without a timestamp type (and text) are read; a
+ *                        Parquet timestamp type always says its own unit
+ * @param threads         threads reading row groups
+ */
+public record ParquetOptions(String tsColumn, String valueColumn, String seriesColumn, boolean noSeries,
+                             TimestampFormat timestampFormat, int threads) {
+    public ParquetOptions {
+        Objects.requireNonNull(timestampFormat, "timestampFormat");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads=" + threads + " must be at least 1");
+        }
+        if (noSeries && seriesColumn != null) {
+            throw new IllegalArgumentException("--no-series and --series-col contradict each other");
+        }
+    }
+
+    /** Columns by their default names, timestamps as {@code auto}, on every core. */
+    public static ParquetOptions defaults() {
+        return new ParquetOptions(null, null, null, false, TimestampFormat.AUTO, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** These options on {@code threads} threads. */
+    public ParquetOptions withThreads(int threads) {
+        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads);
+    }
+}

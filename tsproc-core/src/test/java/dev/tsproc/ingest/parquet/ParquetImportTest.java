@@ -1,0 +1,262 @@
+package dev.tsproc.ingest.parquet;
+
+import dev.tsproc.data.Column;
+import dev.tsproc.ingest.csv.TimestampFormat;
+import dev.tsproc.store.Store;
+import dev.tsproc.testkit.Python;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Parquet files written by pyarrow, with the awkward cases real data has, imported and compared
+ * row by row with what pyarrow says they hold. Each script writes its files and prints the rows
+ * a store must hold, in store order (stably sorted by time over the files in path order), one
+ * {@code series<TAB>ts<TAB>float.hex(value)} line each.
+ */
+class ParquetImportTest {
+    @TempDir
+    Path dir;
+
+    /** Prints the expected rows of {@code rows} (a list of (series, ts_ns, value)) in store order. */
+    private static final String EXPECT = """
+            import math, sys
+            def expect(rows):
+                for s, t, v in sorted(rows, key=lambda r: r[1]):
+                    print(f"{s}\\t{t}\\t{'nan' if v is None or math.isnan(v) else float(v).hex()}")
+            """;
+
+    /** Every timestamp, value and series type, nulls, dictionary and plain strings, several row groups. */
+    private static final String TYPES = EXPECT + """
+            import pyarrow as pa, pyarrow.parquet as pq, datetime as dt
+            from decimal import Decimal
+            n = 2500
+            base = 1_700_000_000_000_000_000
+            ns = [base + i * 1_000_003 for i in range(n)]
+            names = [("sensor-" + "é" * (i % 3) + str(i % 7)) if i % 11 else None for i in range(n)]
+            values = [None if i % 13 == 0 else (i - 1234) / 7 for i in range(n)]
+            decimals = [None if i % 17 == 0 else Decimal(i * 1_000_003 - 5_000_000_000).scaleb(-4) for i in range(n)]
+            def write(name, ts, ts_type, value, value_type, series, series_type, **kw):
+                pq.write_table(pa.table({"ts": pa.array(ts, ts_type), "value": pa.array(value, value_type),
+                                         "series": pa.array(series, series_type)}), name, row_group_size=700, **kw)
+            def name(s):
+                return "" if s is None else s
+            which = sys.argv[1]
+            if which == "ns":      # nanoseconds, UTC-adjusted, dictionary strings
+                write("x.parquet", ns, pa.timestamp("ns", tz="UTC"), values, pa.float64(),
+                      pa.array(names).dictionary_encode(), None)
+                expect([(name(s), t, v) for s, t, v in zip(names, ns, values)])
+            elif which == "us":    # microseconds, local (no time zone), float32 values, plain strings
+                us = [t // 1000 for t in ns]
+                f32 = [None if v is None else float(__import__("numpy").float32(v)) for v in values]
+                write("x.parquet", us, pa.timestamp("us"), f32, pa.float32(), names, pa.string(), use_dictionary=False)
+                expect([(name(s), t * 1000, v) for s, t, v in zip(names, us, f32)])
+            elif which == "ms":    # milliseconds, decimal(38, 4) values (fixed-length bytes), int series
+                ms = [t // 1_000_000 for t in ns]
+                ints = [None if i % 11 == 0 else i % 5 - 2 for i in range(n)]
+                write("x.parquet", ms, pa.timestamp("ms", tz="Europe/Paris"), decimals, pa.decimal128(38, 4), ints, pa.int64())
+                expect([("" if s is None else str(s), t * 1_000_000, None if v is None else float(v))
+                        for s, t, v in zip(ints, ms, decimals)])
+            elif which == "int96": # Spark's INT96 timestamps, decimal(18, 4) in an int64, boolean series
+                small = [None if v is None else Decimal(int(v.scaleb(4)) % 10**15).scaleb(-4) for v in decimals]
+                bools = [None if i % 11 == 0 else i % 3 == 0 for i in range(n)]
+                write("x.parquet", ns, pa.timestamp("ns"), small, pa.decimal128(18, 4), bools, pa.bool_(),
+                      use_deprecated_int96_timestamps=True, store_decimal_as_integer=True)
+                expect([("" if s is None else str(s).lower(), t, None if v is None else float(v))
+                        for s, t, v in zip(bools, ns, small)])
+            elif which == "text":  # ISO-8601 text timestamps, int32 values, unsorted rows
+                order = list(range(n)); order.reverse()
+                text = [dt.datetime.fromtimestamp(ns[i] // 10**9, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+                        + f".{ns[i] % 10**9:09d}Z" for i in order]
+                ints = [None if i % 13 == 0 else i - 1000 for i in order]
+                write("x.parquet", text, pa.string(), ints, pa.int32(), [names[i] for i in order], pa.string())
+                expect([(name(names[i]), ns[i], v) for i, v in zip(order, ints)])
+            """;
+
+    @Test
+    void readsEveryTimestampValueAndSeriesType() throws Exception {
+        for (String which : List.of("ns", "us", "ms", "int96", "text")) {
+            Path caseDir = Files.createDirectory(dir.resolve(which));
+            List<String> expected = Python.run(caseDir, TYPES, which).lines().toList();
+            Path store = caseDir.resolve("x.tsp");
+            ParquetImporter.Result result = importFrom(caseDir.resolve("x.parquet"), store, ParquetOptions.defaults());
+            assertThat(rows(store)).as(which).containsExactlyElementsOf(expected);
+            assertThat(result.rowGroups()).as(which).isEqualTo(4);
+            assertThat(result.sorted()).as(which).isEqualTo(which.equals("text"));
+            assertDictionarySorted(store);
+        }
+    }
+
+    /** Three files whose times interleave, each of several row groups; an empty file among them. */
+    private static final String INTERLEAVED = EXPECT + """
+            import pyarrow as pa, pyarrow.parquet as pq
+            rows = []
+            # Path order c, a, b of the names differs from the order of the series names.
+            for k, (file, series) in enumerate([("a.parquet", "zeta"), ("b.parquet", "alpha"), ("c.parquet", "mu")]):
+                ts = [(i * 3 + k) * 1000 // 2 * 2 for i in range(1000)]    # equal timestamps across files
+                values = [None if i % 9 == 0 else float(i * 10 + k) for i in range(1000)]
+                pq.write_table(pa.table({"time": pa.array(ts, pa.int64()), "value": values, "series": [series] * 1000}),
+                               "data/" + file, row_group_size=128)
+                rows += [(series, t, v) for t, v in zip(ts, values)]
+            empty = pa.table({"time": pa.array([], pa.int64()), "value": pa.array([], pa.float64()), "series": pa.array([], pa.string())})
+            pq.write_table(empty, "data/d-empty.parquet")
+            open("data/_SUCCESS", "w").close()
+            expect(rows)
+            """;
+
+    @Test
+    void mergesInterleavedFilesInTimeOrderWithTheSameStoreOnAnyThreadCount() throws Exception {
+        Files.createDirectory(dir.resolve("data"));
+        List<String> expected = Python.run(dir, INTERLEAVED).lines().toList();
+        ParquetImporter.Result one = importFrom(dir.resolve("data"), dir.resolve("one.tsp"), ParquetOptions.defaults().withThreads(1));
+        ParquetImporter.Result three = importFrom(dir.resolve("data"), dir.resolve("three.tsp"), ParquetOptions.defaults().withThreads(3));
+        importFrom(dir.resolve("data/*.parquet"), dir.resolve("glob.tsp"), ParquetOptions.defaults());
+        assertThat(rows(dir.resolve("one.tsp"))).containsExactlyElementsOf(expected);
+        assertThat(one.files()).isEqualTo(4);
+        assertThat(one.rowGroups()).isEqualTo(24);
+        assertThat(one.sorted()).isTrue();
+        assertThat(three.rows()).isEqualTo(3000);
+        byte[] bytes = Files.readAllBytes(dir.resolve("one.tsp"));
+        assertThat(Files.readAllBytes(dir.resolve("three.tsp"))).isEqualTo(bytes);
+        assertThat(Files.readAllBytes(dir.resolve("glob.tsp"))).isEqualTo(bytes);
+        try (Store store = Store.open(dir.resolve("one.tsp"))) {
+            assertThat(store.dictionary().names()).containsExactly("alpha", "mu", "zeta");
+        }
+    }
+
+    @Test
+    void dictionaryDoesNotDependOnFileOrder() throws Exception {
+        Files.createDirectory(dir.resolve("data"));
+        Python.run(dir, INTERLEAVED);
+        Path renamed = Files.createDirectory(dir.resolve("renamed"));
+        // The same files under names that sort the other way round.
+        for (String[] move : new String[][] {{"a", "z"}, {"b", "y"}, {"c", "x"}}) {
+            Files.copy(dir.resolve("data/" + move[0] + ".parquet"), renamed.resolve(move[1] + ".parquet"));
+        }
+        importFrom(dir.resolve("data"), dir.resolve("a.tsp"), ParquetOptions.defaults());
+        importFrom(renamed, dir.resolve("b.tsp"), ParquetOptions.defaults());
+        try (Store a = Store.open(dir.resolve("a.tsp")); Store b = Store.open(dir.resolve("b.tsp"))) {
+            assertThat(b.dictionary()).isEqualTo(a.dictionary());
+            assertThat(b.column(Column.TS).toArray(Column.TS_LAYOUT)).isEqualTo(a.column(Column.TS).toArray(Column.TS_LAYOUT));
+        }
+    }
+
+    private static final String SIMPLE = """
+            import pyarrow as pa, pyarrow.parquet as pq, sys
+            ts = [None if sys.argv[1] == "null-ts" and i == 1500 else 1_000 * i for i in range(3000)]
+            pq.write_table(pa.table({"ts": pa.array(ts, pa.timestamp("ns")), "value": [float(i) for i in range(3000)],
+                                     "price": [1.0] * 3000}), "x.parquet", row_group_size=1000, compression="snappy")
+            """;
+
+    @Test
+    void badFilesFailInOneSentenceNamingTheFileAndLeaveNothing() throws Exception {
+        Python.run(dir, SIMPLE, "ok");
+        Path good = dir.resolve("x.parquet");
+        byte[] bytes = Files.readAllBytes(good);
+
+        Path text = Files.writeString(dir.resolve("text.parquet"), "ts,value\n1,2\n");
+        assertFails(text, ParquetOptions.defaults(), "text.parquet: it is not a Parquet file");
+
+        Path truncated = Files.write(dir.resolve("truncated.parquet"), Arrays.copyOf(bytes, bytes.length / 2));
+        assertFails(truncated, ParquetOptions.defaults(), "truncated.parquet: it is not a Parquet file, or it is damaged or cut short");
+
+        byte[] damaged = bytes.clone();
+        for (int i = 200; i < 900; i++) {
+            damaged[i] ^= (byte) 0x5A; // the first row group's pages
+        }
+        Path corrupt = Files.write(dir.resolve("corrupt.parquet"), damaged);
+        assertFails(corrupt, ParquetOptions.defaults(), "corrupt.parquet: row group 0 ");
+
+        assertFails(good, new ParquetOptions(null, "volume", null, false, TimestampFormat.AUTO, 2),
+                "x.parquet: --value-col 'volume' is not a column of the file (columns: ts, value, price)");
+        assertFails(good, new ParquetOptions("value", "price", null, false, TimestampFormat.AUTO, 2),
+                "x.parquet: column 'value' is of type DOUBLE, which tsproc cannot read as a timestamp");
+
+        Path nullTs = Files.createDirectory(dir.resolve("null"));
+        Python.run(nullTs, SIMPLE, "null-ts");
+        assertFails(nullTs.resolve("x.parquet"), ParquetOptions.defaults(), "x.parquet: row group 1, row 500: the timestamp is null");
+
+        assertThatThrownBy(() -> ParquetSources.resolve(dir.resolve("none/*.parquet").toString()))
+                .hasMessageContaining("none");
+        assertThatThrownBy(() -> ParquetSources.resolve(dir.resolve("*.csv").toString()))
+                .isInstanceOf(BadInputException.class).hasMessageEndingWith("*.csv: matches no file");
+    }
+
+    @Test
+    void filesWithoutRowsAreAnError() throws Exception {
+        Files.createDirectory(dir.resolve("data"));
+        Python.run(dir, INTERLEAVED);
+        assertFails(dir.resolve("data/d-empty.parquet"), ParquetOptions.defaults(), "d-empty.parquet: the file holds no rows");
+    }
+
+    private void assertFails(Path file, ParquetOptions options, String message) throws IOException {
+        Path store = dir.resolve("failed.tsp");
+        List<Path> before = listing();
+        assertThatThrownBy(() -> importFrom(file, store, options))
+                .isInstanceOf(BadInputException.class).hasMessageContaining(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(listing()).isEqualTo(before);
+    }
+
+    private List<Path> listing() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
+    }
+
+    private static ParquetImporter.Result importFrom(Path source, Path store, ParquetOptions options)
+            throws IOException, InterruptedException {
+        return ParquetImporter.importFiles(source, ParquetSources.resolve(source.toString()), store, options, bytes -> {});
+    }
+
+    /** The store's rows as the scripts print them. */
+    static List<String> rows(Path path) throws IOException {
+        try (Store store = Store.open(path)) {
+            store.verify();
+            List<String> rows = new ArrayList<>();
+            for (long i = 0; i < store.rowCount(); i++) {
+                double v = store.column(Column.VALUE).getAtIndex(Column.VALUE_LAYOUT, i);
+                String series = store.hasSeries()
+                        ? store.dictionary().name(store.column(Column.SERIES).getAtIndex(Column.SERIES_LAYOUT, i)) : "";
+                rows.add(series + "\t" + store.column(Column.TS).getAtIndex(Column.TS_LAYOUT, i) + "\t"
+                        + (Double.isNaN(v) ? "nan" : pythonHex(v)));
+            }
+            return rows;
+        }
+    }
+
+    /** {@code float.hex()} of Python: {@code 0x1.8000000000000p+1}, {@code -0x0.0p+0}. */
+    private static String pythonHex(double v) {
+        if (v == 0) {
+            return (1 / v < 0 ? "-" : "") + "0x0.0p+0";
+        }
+        String java = Double.toHexString(v); // 0x1.8p1
+        int p = java.indexOf('p');
+        String mantissa = java.substring(0, p);
+        int dot = mantissa.indexOf('.');
+        String fraction = (mantissa.substring(dot + 1) + "0000000000000").substring(0, 13);
+        String exponent = java.substring(p + 1);
+        return mantissa.substring(0, dot + 1) + fraction + "p" + (exponent.startsWith("-") ? exponent : "+" + exponent);
+    }
+
+    private static void assertDictionarySorted(Path path) throws IOException {
+        try (Store store = Store.open(path)) {
+            List<String> names = store.dictionary().names();
+            List<String> sorted = new ArrayList<>(names);
+            sorted.sort((a, b) -> Arrays.compareUnsigned(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    b.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(names).isEqualTo(sorted);
+        }
+    }
+}

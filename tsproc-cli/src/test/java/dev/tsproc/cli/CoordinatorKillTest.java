@@ -1,7 +1,7 @@
 package dev.tsproc.cli;
 
-import dev.tsproc.exec.TestJobs;
 import dev.tsproc.store.SharedSegments;
+import dev.tsproc.testkit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,27 +27,23 @@ class CoordinatorKillTest {
 
     @Test
     void aKilledRunLeavesNoWorkerAndCleanRemovesItsSegment() throws Exception {
+        Path marks = Files.createDirectory(logs.resolve("marks"));
         Process tsproc = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--rows", "2000000", "--batch-rows", "100000", "--executor", "processes", "--workers", "2",
-                "--job", TestJobs.Sleepy.class.getName(), "--param", "millis=60000")
+                "--job", FaultJob.class.getName(), "--param", "hang=0,1", "--param", "marks=" + marks)
                 .redirectOutput(logs.resolve("out.txt").toFile())
                 .redirectError(logs.resolve("err.txt").toFile())
                 .start();
         List<ProcessHandle> workers = List.of();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Optional<Path> runDirectory = Optional.empty();
-            while (System.nanoTime() < deadline && (workers.size() < 2 || runDirectory.isEmpty())) {
-                assertThat(tsproc.isAlive()).as("tsproc ended early: %s", Files.readString(logs.resolve("err.txt"))).isTrue();
-                Thread.sleep(100);
-                workers = tsproc.toHandle().children()
-                        .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).toList();
-                runDirectory = runDirectoryOf(tsproc.pid());
-            }
+            Await.file(marks.resolve("batch-0")); // both workers are inside a batch (the @Timeout guards a hang)
+            Await.file(marks.resolve("batch-1"));
+            workers = tsproc.toHandle().children()
+                    .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).toList();
+            Optional<Path> runDirectory = runDirectoryOf(tsproc.pid());
             assertThat(workers).as("worker JVMs of tsproc; its stderr: %s", Files.readString(logs.resolve("err.txt"))).hasSize(2);
             assertThat(runDirectory).isPresent();
-            Thread.sleep(500); // into the batches
 
             tsproc.destroyForcibly(); // SIGKILL
             assertThat(tsproc.waitFor(10, TimeUnit.SECONDS)).isTrue();

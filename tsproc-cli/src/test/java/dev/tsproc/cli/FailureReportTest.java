@@ -55,14 +55,12 @@ class FailureReportTest {
 
     @Test
     void aMissedDeadlineExitsWithThreeAndSaysHowFarTheJobGot() {
-        long start = System.nanoTime();
         Cli cli = Cli.run("run", store.toString(), "--job", JOB, "--param", "hang=2", "--batch-rows", "1000",
                 "--workers", "2", "--timeout", "500ms");
         assertThat(cli.exitCode()).as(cli.err()).isEqualTo(ExitCodes.TIMED_OUT);
         assertThat(cli.err().strip()).startsWith("tsproc: job fault exceeded its timeout of 500 ms: ")
                 .contains("batches finished").contains("batch 2 cancelled");
         assertThat(cli.oneLineError()).isTrue();
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
     }
 
     @Test

@@ -7,6 +7,10 @@ import dev.tsproc.job.PartialCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -16,19 +20,23 @@ import java.util.stream.Collectors;
 /**
  * A row count that fails ({@code fail}) or hangs ({@code hang}) on the listed batches and
  * sleeps {@code millis} per batch; with {@code read=true} it counts the present values instead,
- * reading every value. Public, so the CLI (and its worker JVMs) can load it by name.
+ * reading every value; with {@code marks} naming a directory, each batch makes a file
+ * {@code batch-N} there as it starts, so a test can wait until batches are under way. Public, so
+ * the CLI (and its worker JVMs) can load it by name.
  */
 public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
     private final Set<Long> fail;
     private final Set<Long> hang;
     private final long millis;
     private final boolean read;
+    private final Path marks;
 
     public FaultJob(Map<String, String> parameters) {
         fail = batches(parameters.getOrDefault("fail", ""));
         hang = batches(parameters.getOrDefault("hang", ""));
         millis = Long.parseLong(parameters.getOrDefault("millis", "0"));
         read = Boolean.parseBoolean(parameters.getOrDefault("read", "false"));
+        marks = parameters.containsKey("marks") ? Path.of(parameters.get("marks")) : null;
     }
 
     private static Set<Long> batches(String list) {
@@ -45,6 +53,15 @@ public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
     @Override
     public long[] map(BatchView batch) {
         long i = batch.batchIndex();
+        if (marks != null) {
+            try {
+                Files.createFile(marks.resolve("batch-" + i));
+            } catch (FileAlreadyExistsException e) {
+                // a retried batch
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         sleep(hang.contains(i) ? 3_600_000 : millis);
         if (fail.contains(i)) {
             throw new IllegalStateException("injected failure in batch " + i);

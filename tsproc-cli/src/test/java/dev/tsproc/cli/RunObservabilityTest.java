@@ -79,21 +79,26 @@ class RunObservabilityTest {
     @Test
     void theStatusEndpointAnswersDuringARealRun() throws Exception {
         Path file = store(3_000_000);
-        StringWriter err = new StringWriter();
+        Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/status");
+        CompletableFuture<String> announced = new CompletableFuture<>();
+        StringWriter err = new StringWriter() {
+            @Override
+            public void flush() { // the run's stderr is flushed at each line: look for the announcement there
+                Matcher m = url.matcher(toString());
+                if (m.find()) {
+                    announced.complete(m.group(0));
+                }
+            }
+        };
         StringWriter out = new StringWriter();
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.commandLine(new PrintWriter(out, true),
                 new PrintWriter(err, true)).execute("run", file.toString(), "--workers", "2", "--batch-rows", "300",
                 "--status-port", "0", "--quiet"));
-        Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/status");
-        Matcher m;
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!(m = url.matcher(err.toString())).find()) {
-            assertThat(System.nanoTime()).as("status endpoint announced").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        run.whenComplete((exit, e) -> announced.completeExceptionally(new AssertionError("the run ended without announcing "
+                + "its status endpoint: " + err)));
         String status;
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(m.group(0))).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(announced.get())).build(),
                     HttpResponse.BodyHandlers.ofString());
             status = response.body();
             assertThat(response.statusCode()).isEqualTo(200);

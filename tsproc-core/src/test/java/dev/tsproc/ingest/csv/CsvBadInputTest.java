@@ -185,11 +185,9 @@ class CsvBadInputTest {
                 out.write(line);
             }
         }
-        long start = System.nanoTime();
-        CsvFormatException e = f.failure(file, options());
+        CsvFormatException e = f.failure(file, options()); // quickly: the @Timeout guards a hang
         assertThat(e.errors().getFirst().lineNumber()).isEqualTo(2);
         assertThat(e.errors().getFirst().reason()).isEqualTo(Reason.UNTERMINATED_QUOTE);
-        assertThat((System.nanoTime() - start) / 1e9).isLessThan(10);
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.tsproc.exec.JobCancelledException;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.ingest.csv.CsvError;
 import dev.tsproc.ingest.csv.CsvFormatException;
-import dev.tsproc.ingest.parquet.BadInputException;
+import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.store.CorruptStoreException;
 import picocli.CommandLine;

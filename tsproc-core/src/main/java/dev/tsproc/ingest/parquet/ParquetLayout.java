@@ -1,5 +1,6 @@
 package dev.tsproc.ingest.parquet;
 
+import dev.tsproc.ingest.BadInputException;
 import dev.hardwood.metadata.LogicalType;
 import dev.hardwood.metadata.PhysicalType;
 import dev.hardwood.schema.ColumnSchema;

@@ -1,5 +1,6 @@
 package dev.tsproc.ingest.parquet;
 
+import dev.tsproc.ingest.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;

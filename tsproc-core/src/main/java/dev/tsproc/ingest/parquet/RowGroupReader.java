@@ -3,6 +3,7 @@ package dev.tsproc.ingest.parquet;
 import dev.hardwood.metadata.PhysicalType;
 import dev.hardwood.reader.ColumnReader;
 import dev.hardwood.reader.Validity;
+import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.csv.ColumnBuffers;
 import dev.tsproc.ingest.csv.SeriesTable;
 import dev.tsproc.ingest.csv.TimestampFormat;
@@ -47,7 +48,7 @@ final class RowGroupReader {
     private final ParquetLayout layout;
     private final TimestampFormat format;
     private final TimestampScanner scanner;
-    final SeriesTable series = new SeriesTable();
+    private final SeriesTable series;
     private final byte[] digits = new byte[20];
     private long[] ts = new long[0];
     private double[] values = new double[0];
@@ -55,8 +56,9 @@ final class RowGroupReader {
     /** Rows of the row group read before the current batch. */
     private long rowsBefore;
 
-    RowGroupReader(Path file, int rowGroup, ParquetLayout layout, TimestampFormat format) {
+    RowGroupReader(Path file, int rowGroup, ParquetLayout layout, TimestampFormat format, SeriesTable series) {
         this.file = file;
+        this.series = series;
         this.rowGroup = rowGroup;
         this.layout = layout;
         this.format = format;

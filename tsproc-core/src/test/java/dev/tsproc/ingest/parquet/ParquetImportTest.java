@@ -1,6 +1,7 @@
 package dev.tsproc.ingest.parquet;
 
 import dev.tsproc.data.Column;
+import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.csv.TimestampFormat;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.Python;
@@ -176,7 +177,7 @@ class ParquetImportTest {
             damaged[i] ^= (byte) 0x5A; // the first row group's pages
         }
         Path corrupt = Files.write(dir.resolve("corrupt.parquet"), damaged);
-        assertFails(corrupt, ParquetOptions.defaults(), "corrupt.parquet: row group 0 ");
+        assertFails(corrupt, ParquetOptions.defaults(), "corrupt.parquet: row group 0: it cannot be read, the file is damaged");
 
         assertFails(good, new ParquetOptions(null, "volume", null, false, TimestampFormat.AUTO, 2),
                 "x.parquet: --value-col 'volume' is not a column of the file (columns: ts, value, price)");
@@ -197,7 +198,7 @@ class ParquetImportTest {
     void filesWithoutRowsAreAnError() throws Exception {
         Files.createDirectory(dir.resolve("data"));
         Python.run(dir, INTERLEAVED);
-        assertFails(dir.resolve("data/d-empty.parquet"), ParquetOptions.defaults(), "d-empty.parquet: the file holds no rows");
+        assertFails(dir.resolve("data/d-empty.parquet"), ParquetOptions.defaults(), "d-empty.parquet: it holds no rows");
     }
 
     private void assertFails(Path file, ParquetOptions options, String message) throws IOException {

@@ -1,4 +1,4 @@
-package dev.tsproc.ingest.parquet;
+package dev.tsproc.ingest;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,10 +15,19 @@ public final class BadInputException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public BadInputException(Path file, String problem) {
-        super(file + ": " + problem);
+        this(file.toString(), problem);
+    }
+
+    /** A problem of {@code where}: a file, or a part of one ({@code x.parquet: row group 3}). */
+    public BadInputException(String where, String problem) {
+        super(where + ": " + problem);
     }
 
     public BadInputException(Path file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
+        this(file.toString(), problem, cause);
+    }
+
+    public BadInputException(String where, String problem, Throwable cause) {
+        super(where + ": " + problem, cause);
     }
 }

@@ -18,9 +18,14 @@ import java.util.SplittableRandom;
  * <p>Parses the file of {@code bin/bench-import} (1,000 series {@code sensor-000}..{@code
  * sensor-999} at random, timestamps in order 0–2 ms apart, values like {@code -1359.29}),
  * generated in memory, in 8 MiB chunks as the importer cuts it, into reused column buffers.
- * Run from the repository root after a build:
+ * Its peer is DuckDB's {@code read_csv} and its floor reading the same bytes, both measured by
+ * the whole import's benchmark ({@code bin/bench-import}); this one isolates the parser.
+ *
+ * <p>It lives in the parser's package, in the benchmark module, because the parser is
+ * package-private: the benchmark module is on the class path, where a package may span jars.
+ * Run from the repository root after {@code ./mvnw -q -pl tsproc-bench -am package -DskipTests}:
  * {@snippet lang=sh :
- * java -cp tsproc-core/target/classes:tsproc-core/target/test-classes \
+ * java -cp tsproc-bench/target/benchmarks.jar \
  *     dev.tsproc.ingest.csv.ChunkParserBenchmark --rows 10000000 --format epoch --runs 7
  * }
  * Options: {@code --rows N}, {@code --format epoch|iso}, {@code --runs R}, {@code --no-series}

@@ -1,0 +1,52 @@
+package dev.tsproc.bench;
+
+import dev.tsproc.ingest.csv.ChunkParserBenchmark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keeps the benchmarks that are main classes runnable: a tiny run of each, not a measurement. */
+class BenchmarksRunTest {
+    private static String run(ThrowingMain main) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            main.run();
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private interface ThrowingMain {
+        void run() throws Exception;
+    }
+
+    @Test
+    @Timeout(120)
+    void chunkParserBenchmark() throws Exception {
+        assertThat(run(() -> ChunkParserBenchmark.main(new String[] {"--rows", "20000", "--runs", "1"})))
+                .contains("20,000 rows").contains("ns/row");
+    }
+
+    @Test
+    @Timeout(120)
+    void queryBenchmark() throws Exception {
+        assertThat(run(() -> QueryBenchmark.main(new String[] {"rows=20000", "series=10", "threads=1", "reps=1", "warmups=1",
+                "duckdb=false"}))).contains("(a) whole-column stats");
+    }
+
+    @Test
+    @Timeout(300)
+    void latencyBench() throws Exception {
+        String report = run(() -> LatencyBench.main(new String[] {"--rows", "100000", "--repeats", "1"}));
+        assertThat(report.lines().filter(l -> l.startsWith("BENCH "))).hasSize(5);
+        assertThat(report).contains("crash detection").contains("hang detection");
+    }
+}

@@ -76,12 +76,14 @@ public final class Store implements AutoCloseable {
     /**
      * Opens and validates the store at {@code path}, mapping it read-only.
      *
-     * @throws CorruptStoreException if the file is not a valid store
+     * @throws CorruptStoreException if the file is not a valid store, or not a regular file
+     *                               (a directory, FIFO, device or socket: see {@link FileKind})
      * @throws NoSuchFileException   if there is no such file
      */
     public static Store open(Path path) throws IOException {
-        if (Files.isDirectory(path)) {
-            throw new CorruptStoreException(path, "it is a directory");
+        String kind = FileKind.ifNotRegular(path);
+        if (kind != null) {
+            throw new CorruptStoreException(path, "it is " + kind);
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long fileSize = channel.size();

@@ -4,6 +4,7 @@ import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.FileKind;
 import dev.tsproc.store.StoreLayout;
 import dev.tsproc.store.StoreWriter;
 
@@ -144,11 +145,9 @@ public final class CsvImporter {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(options, "options");
         long start = System.nanoTime();
-        if (Files.isDirectory(source)) {
-            throw new CsvFormatException(source, "it is a directory, not a CSV file", List.of(), 0);
-        }
-        if (!Files.exists(source)) {
-            throw new NoSuchFileException(source.toString());
+        String kind = FileKind.ifNotRegular(source); // or NoSuchFileException
+        if (kind != null) {
+            throw new CsvFormatException(source, "it is " + kind + ", not a CSV file", List.of(), 0);
         }
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists");

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,10 @@ import static org.assertj.core.api.Assertions.fail;
  * gives the fault-free checksum; every run that fails names exactly the batches expected),
  * zero leaked segments, zero orphan worker processes.
  *
- * <p>Runs for {@code -Dtsproc.soak.seconds} (default 40, sized for 2 cores); set e.g. 600 for
- * a manual run, and {@code -Dtsproc.soak.seed} to replay one.
+ * <p>A round runs every fault on every executor it applies to under both failure policies, in a
+ * seeded random order at random batches: 24 jobs, the same work however loaded the machine. The
+ * soak runs one round, or whole rounds until {@code -Dtsproc.soak.seconds} have passed (e.g.
+ * 600 for a manual run); {@code -Dtsproc.soak.seed} replays one.
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 class SoakTest {
@@ -47,14 +50,38 @@ class SoakTest {
 
     enum Fault { NONE, THROW, HANG_BATCH_DEADLINE, HANG_JOB_DEADLINE, HALT_ONCE, EXIT_ONCE, SPIN_ONCE, HALT_ALWAYS }
 
+    /** The faults a thread can survive to report: the others end or stop a worker JVM. */
+    static final Set<Fault> ON_THREADS = Set.of(Fault.NONE, Fault.THROW, Fault.HANG_BATCH_DEADLINE, Fault.HANG_JOB_DEADLINE);
+
+    /** One job of a round. */
+    record Job(boolean processes, Fault fault, TaskGroup.Policy policy) {}
+
+    /** Every fault on every executor it applies to, under both policies, in an order {@code random} shuffles. */
+    static List<Job> round(SplittableRandom random) {
+        List<Job> jobs = new ArrayList<>();
+        for (Fault fault : Fault.values()) {
+            for (TaskGroup.Policy policy : TaskGroup.Policy.values()) {
+                jobs.add(new Job(true, fault, policy));
+                if (ON_THREADS.contains(fault)) {
+                    jobs.add(new Job(false, fault, policy));
+                }
+            }
+        }
+        for (int i = jobs.size() - 1; i > 0; i--) {
+            Collections.swap(jobs, i, random.nextInt(i + 1));
+        }
+        return jobs;
+    }
+
     @Test
     void manyJobsWithRandomFaultsGiveNoWrongAnswerAndLeaveNothingBehind() throws Exception {
-        long seconds = Long.getLong("tsproc.soak.seconds", 40);
+        long seconds = Long.getLong("tsproc.soak.seconds", 0);
         long seed = Long.getLong("tsproc.soak.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
         double[] values = TestStores.awkwardValues(seed, ROWS, true);
         long expected = Faulty.checksum(0, values);
         int threadsBefore = Thread.activeCount();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         Map<Fault, Integer> runs = new HashMap<>();
         ProcessExecutor pool = ProcessExecutor.start(2, ProcessExecutor.Config.defaults().withWorkerLog(line -> {})
                 .withSilenceLimit(Duration.ofSeconds(2)));
@@ -62,13 +89,16 @@ class SoakTest {
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             int iteration = 0;
-            while (System.nanoTime() < end) {
+            List<Job> jobs = new ArrayList<>();
+            while (!jobs.isEmpty() || iteration == 0 || System.nanoTime() < end) { // whole rounds, at least one
+                if (jobs.isEmpty()) {
+                    jobs.addAll(round(random));
+                }
                 iteration++;
-                boolean processes = random.nextBoolean();
-                Fault[] possible = processes ? Fault.values()
-                        : new Fault[] {Fault.NONE, Fault.THROW, Fault.HANG_BATCH_DEADLINE, Fault.HANG_JOB_DEADLINE};
-                Fault fault = possible[random.nextInt(possible.length)];
-                TaskGroup.Policy policy = random.nextBoolean() ? TaskGroup.Policy.CANCEL : TaskGroup.Policy.COLLECT;
+                Job job = jobs.removeLast();
+                boolean processes = job.processes();
+                Fault fault = job.fault();
+                TaskGroup.Policy policy = job.policy();
                 Set<Long> at = new TreeSet<>();
                 int count = fault == Fault.THROW ? random.nextInt(1, 4) : 1;
                 while (at.size() < count) {
@@ -113,12 +143,12 @@ class SoakTest {
             assertThat(w.onExit().get(5, TimeUnit.SECONDS).isAlive()).as("worker %d (seed %d)", w.pid(), seed).isFalse();
         }
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).as("orphans").isEmpty();
-        System.err.printf("soak: %d jobs in %d s, seed %d: %s%n", runs.values().stream().mapToInt(Integer::intValue).sum(),
-                seconds, seed, runs);
-        assertThat(runs.keySet()).as("every kind of fault was tried (seed %d): %s", seed, runs).hasSizeGreaterThan(4);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (Thread.activeCount() > threadsBefore + 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        System.err.printf("soak: %d jobs, seed %d: %s%n", runs.values().stream().mapToInt(Integer::intValue).sum(), seed, runs);
+        assertThat(runs.keySet()).as("every kind of fault was tried (seed %d): %s", seed, runs).containsOnly(Fault.values());
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t.getName().startsWith("worker-")) {
+                t.join(); // a task's or a worker handle's thread, ending (the @Timeout guards a hang)
+            }
         }
         assertThat(Thread.activeCount()).as("threads left running").isLessThanOrEqualTo(threadsBefore + 2);
     }

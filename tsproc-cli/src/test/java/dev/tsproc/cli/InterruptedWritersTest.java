@@ -1,5 +1,7 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Commands that write, stopped or killed mid-write, as real CLI processes with real signals
- * (issue 13 items 1 and 7): a signal leaves nothing; what SIGKILL left, {@code clean} finds and
+ * (issue 13 items 1 and 7): a signal to generate, import or export leaves nothing; what SIGKILL left, {@code clean} finds and
  * removes, never a live writer's file; two imports to one target never lose one silently.
  * Every test waits for what it can see — a writer's partial file — and freezes the writer
  * with SIGSTOP while it acts, so nothing depends on how fast the machine is.
@@ -74,6 +76,30 @@ class InterruptedWritersTest {
         assertThat(generate.exitValue()).as(log("generate")).isEqualTo(exitCode);
         assertThat(log("generate")).contains("tsproc: interrupted; nothing was left behind.");
         assertThat(listing(where)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "SIG{0} during {1}")
+    @CsvSource({"INT, import", "TERM, export"})
+    void aSignalDuringImportOrExportLeavesNothing(String signal, String command) throws Exception {
+        Path out = Files.createDirectory(dir.resolve("out"));
+        List<String> args = new ArrayList<>();
+        if (command.equals("import")) {
+            args.addAll(List.of("import", csv(dir.resolve("in.csv")).toString(), "--out", out.resolve("x.tsp").toString(),
+                    "--threads", "1", "--quiet"));
+        } else {
+            Path store = dir.resolve("in.tsp");
+            Generator.generate(GeneratorSpec.talk(ROWS), store, 2);
+            args.addAll(List.of("export", store.toString(), "--out", out.resolve("x.csv").toString(), "--threads", "1"));
+        }
+        Process writer = start(command, args);
+        awaitPartials(out, 1, writer);
+        kill("STOP", writer);
+        kill(signal, writer);
+        kill("CONT", writer);
+        assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(writer.exitValue()).as(log(command)).isEqualTo(signal.equals("INT") ? 130 : 143);
+        assertThat(log(command)).contains("tsproc: interrupted; nothing was left behind.");
+        assertThat(listing(out)).isEmpty();
     }
 
     @Test

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Commands that write, stopped or killed mid-write, as real CLI processes with real signals
  * (issue 13 items 1 and 7): a signal to generate, import or export leaves nothing; what SIGKILL left, {@code clean} finds and
- * removes, never a live writer's file; two imports to one target never lose one silently.
+ * removes, never a live writer's file; a second import to a target being written fails at once.
  * Every test waits for what it can see — a writer's partial file — and freezes the writer
  * with SIGSTOP while it acts, so nothing depends on how fast the machine is.
  */
@@ -137,30 +137,25 @@ class InterruptedWritersTest {
     }
 
     @Test
-    void twoImportsToOneTargetNeverLoseOneSilently() throws Exception {
+    void aSecondImportToATargetBeingWrittenFailsAtOnceAndTheFirstIsKept() throws Exception {
         Path csv = csv(dir.resolve("in.csv"));
         Path stores = Files.createDirectory(dir.resolve("stores"));
         Path target = stores.resolve("x.tsp");
         // Two different stores from one file: with and without the series column.
-        Process withSeries = start("with-series", List.of("import", csv.toString(), "--out", target.toString(),
+        Process first = start("first", List.of("import", csv.toString(), "--out", target.toString(), "--threads", "1", "--quiet"));
+        Path partial = awaitPartials(stores, 1, first).getFirst();
+        kill("STOP", first);
+        Process second = start("second", List.of("import", csv.toString(), "--out", target.toString(), "--no-series",
                 "--threads", "1", "--quiet"));
-        awaitPartials(stores, 1, withSeries);
-        kill("STOP", withSeries);
-        Process withoutSeries = start("without-series", List.of("import", csv.toString(), "--out", target.toString(),
-                "--no-series", "--threads", "1", "--quiet"));
-        awaitPartials(stores, 2, withoutSeries); // both are past the check that the target does not exist
-        kill("STOP", withoutSeries);
-        kill("CONT", withSeries);
-        kill("CONT", withoutSeries);
-        assertThat(withSeries.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(withoutSeries.waitFor(120, TimeUnit.SECONDS)).isTrue();
-
-        List<Integer> exits = List.of(withSeries.exitValue(), withoutSeries.exitValue());
-        assertThat(exits).as("%s%n%s", log("with-series"), log("without-series")).containsExactlyInAnyOrder(0, 1);
-        String loser = withSeries.exitValue() == 0 ? "without-series" : "with-series";
-        assertThat(log(loser)).contains(target + " already exists");
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).as(log("second")).isEqualTo(1);
+        assertThat(log("second")).contains("tsproc: " + target + ": another tsproc command is writing it now ("
+                + partial.getFileName() + "); wait until it has finished, or choose another path.");
+        kill("CONT", first);
+        assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).as(log("first")).isZero();
         try (Store store = Store.open(target)) {
-            assertThat(store.hasSeries()).as("the store of the import that succeeded").isEqualTo(withSeries.exitValue() == 0);
+            assertThat(store.hasSeries()).as("the first import's store").isTrue();
             assertThat(store.rowCount()).isEqualTo(ROWS);
         }
         assertThat(listing(stores)).containsExactly(target);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -116,15 +117,47 @@ public final class AtomicFile implements AutoCloseable {
     }
 
     /**
-     * Fails unless nothing is at {@code target}, not even a link: a command checks its outputs
-     * before it starts work whose result it could not publish.
+     * Fails unless nothing is at {@code target}, not even a link, and no other process of this
+     * user is writing it (its temporary file is locked): a command checks its outputs before it
+     * starts work whose result it could not publish. Two writers that pass this check at the
+     * same moment still cannot both publish (see {@link #commit}).
      *
      * @throws FileAlreadyExistsException if {@code target} exists
+     * @throws FileSystemException        if another process is writing {@code target}
      */
-    public static void requireAbsent(Path target) throws FileAlreadyExistsException {
+    public static void requireAbsent(Path target) throws IOException {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists");
         }
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir)) {
+            String prefix = "." + target.getFileName() + PARTIAL;
+            for (Path partial : temporaryFiles(dir, name -> name.startsWith(prefix))) {
+                if (!isUnlocked(partial)) {
+                    throw new FileSystemException(target.toString(), null, "another tsproc command is writing it now ("
+                            + partial.getFileName() + "); wait until it has finished, or choose another path");
+                }
+            }
+        }
+    }
+
+    /**
+     * The temporary files in {@code dir} whose names pass {@code filter}: of the current user,
+     * named as {@link #create} names them, not links, and not written by this JVM — whose files
+     * must never be probed (see {@link #HELD}).
+     */
+    private static List<Path> temporaryFiles(Path dir, Predicate<String> filter) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir.toRealPath(),
+                file -> filter.test(file.getFileName().toString()))) {
+            for (Path file : files) {
+                if (TEMP_NAME.matcher(file.getFileName().toString()).matches() && !HELD.contains(file)
+                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && SharedSegments.ownedByMe(file)) {
+                    found.add(file);
+                }
+            }
+        }
+        return found;
     }
 
     /** Writes {@code text} as UTF-8 to the new file {@code target} and publishes it. */
@@ -234,15 +267,10 @@ public final class AtomicFile implements AutoCloseable {
      */
     public static List<Path> sweepAbandoned(Path dir) throws IOException {
         List<Path> removed = new ArrayList<>();
-        Path real = dir.toRealPath();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(real, ".*" + PARTIAL + "*")) {
-            for (Path file : files) {
-                if (TEMP_NAME.matcher(file.getFileName().toString()).matches()
-                        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && SharedSegments.ownedByMe(file)
-                        && !HELD.contains(file) && isUnlocked(file)) {
-                    Files.deleteIfExists(file);
-                    removed.add(file);
-                }
+        for (Path file : temporaryFiles(dir, name -> name.contains(PARTIAL))) {
+            if (isUnlocked(file)) {
+                Files.deleteIfExists(file);
+                removed.add(file);
             }
         }
         return removed;

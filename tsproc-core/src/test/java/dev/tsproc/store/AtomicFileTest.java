@@ -84,6 +84,19 @@ class AtomicFileTest {
         assertThat(Files.readString(dir.resolve("e.tsp"))).isEqualTo("being written");
     }
 
+    @Test
+    void ofTwoWritersOfOneTargetOnePublishesAndTheOtherIsRefused() throws IOException {
+        Path target = dir.resolve("out.txt");
+        try (AtomicFile first = AtomicFile.create(target); AtomicFile second = AtomicFile.create(target)) {
+            first.writer().append("first");
+            second.writer().append("second");
+            second.commit();
+            assertThatThrownBy(first::commit).isInstanceOf(FileAlreadyExistsException.class);
+        }
+        assertThat(Files.readString(target)).isEqualTo("second");
+        assertThat(listing()).containsExactly("out.txt");
+    }
+
     private java.util.List<String> listing() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -4,6 +4,7 @@ import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.FileKind;
 import dev.tsproc.store.StoreLayout;
 import dev.tsproc.store.StoreWriter;
@@ -19,7 +20,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -125,7 +125,8 @@ public final class CsvImporter {
      * @throws CsvFormatException        if the file's content cannot be imported (bad lines with
      *                                   {@code FAIL}, no good line, a directory, too many series)
      * @throws NoSuchFileException       if {@code source} does not exist
-     * @throws FileAlreadyExistsException if {@code target} exists
+     * @throws FileAlreadyExistsException if {@code target} exists, or appeared while importing
+     * @throws java.nio.file.FileSystemException if another process is writing {@code target}
      * @throws IllegalArgumentException  if the options do not fit the file (a column not in the header)
      * @throws IOException               on an I/O error; nothing is left behind
      * @throws InterruptedException      if interrupted; nothing is left behind
@@ -149,9 +150,7 @@ public final class CsvImporter {
         if (kind != null) {
             throw new CsvFormatException(source, "it is " + kind + ", not a CSV file", List.of(), 0);
         }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString(), null, "already exists");
-        }
+        AtomicFile.requireAbsent(target); // also fails if another import is writing it
         Path directory = target.toAbsolutePath().getParent();
         if (directory == null || !Files.isDirectory(directory)) {
             throw new NoSuchFileException(String.valueOf(directory), null, "the directory for the store does not exist");

@@ -20,8 +20,11 @@ import java.util.SplittableRandom;
 /**
  * The query kernels alone: nanoseconds per row of {@link QueryJob#map} on one thread over one
  * batch of 2^20 rows of the talk's workload (values 0, 1 or missing, a third each; 1,000 series
- * drawn at random per row; 1 ms apart), best of 50 runs, beside a plain read of the value
- * column; then the same with standard normal values, which take the general paths. Best-of-N on one thread is what other processes on a shared machine disturb least.
+ * drawn at random per row; 1 ms apart), best of 50 runs, beside its floor, a plain read of the
+ * value column; then the same with standard normal values, which take the general paths.
+ * Best-of-N on one thread is what other processes on a shared machine disturb least. Its peer,
+ * DuckDB on the same queries, is {@link QueryBenchmark}'s to measure: DuckDB has no kernel to
+ * call alone.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp tsproc-bench/target/benchmarks.jar \

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The NaN-skipping sum of the value column (the built-in {@code sum} job run by the
  * {@link Coordinator}) against the floor, the plain sums of {@link Floor} on the same number of
- * threads, over the talk's workload in shared memory ({@code /dev/shm}).
+ * threads, over the talk's workload in shared memory ({@code /dev/shm}). Its peer, DuckDB's
+ * {@code sum} of the same values, is measured by {@link SumBench} {@code --duckdb}.
  *
  * <p>{@code kernels} picks the job's block kernels: {@code auto} (the Vector API ones, since the
  * fork adds {@code jdk.incubator.vector}) or {@code scalar} (plain Java). Each parameter

@@ -133,6 +133,9 @@ final class BenchTalkCommand implements Callable<Integer> {
         for (int w : workerCounts) {
             Checks.atLeast(spec, "--workers", w, 1);
         }
+        for (long b : memoryBatchRows) {
+            Checks.atLeast(spec, "--memory-batch-rows", b, 0);
+        }
         List<Executor.Kind> kinds = executors.stream().map(e -> Checks.executor(spec, "--executors", e)).distinct().toList();
         List<Transfer> modes = transfers.stream().map(t -> Checks.transfer(spec, "--transfers", t)).distinct().toList();
         JobSpec jobSpec;

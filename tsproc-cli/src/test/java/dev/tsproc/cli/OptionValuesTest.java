@@ -74,6 +74,8 @@ class OptionValuesTest {
             bench talk     | --repeat           | 0
             bench talk     | --batch-rows       | -1
             bench talk     | --workers          | 0
+            bench talk     | --workers          | 1,-2
+            bench talk     | --memory-batch-rows | 1024,-1
             """)
     void isAWrongCommandLine(String command, String option, String value) {
         List<String> args = new ArrayList<>();

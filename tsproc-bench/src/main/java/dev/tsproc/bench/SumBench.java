@@ -100,9 +100,12 @@ public final class SumBench {
                     }
                 }
             }
-            QueryResult answered = answer;
-            out.printf(Locale.ROOT, "# %s (identical in every run)%n",
-                    String.join(", ", answered.aggregates().stream().map(a -> a.label() + "=" + answered.get(a)).toList()));
+            QueryResult.Row row = answer.rows().getFirst();
+            List<String> values = new ArrayList<>();
+            for (Aggregate a : answer.aggregates()) {
+                values.add(a.label() + "=" + answer.value(row, a));
+            }
+            out.printf(Locale.ROOT, "# %s (identical in every run)%n", String.join(", ", values));
             out.printf(Locale.ROOT, "| workers | floor median s | %1$s median s | %1$s/floor (medians) | %1$s/floor (median of per-rep ratios)"
                     + " | floor CPU s | %1$s CPU s | CPU ratio |%n", job.name());
             out.println("|---|---|---|---|---|---|---|---|");

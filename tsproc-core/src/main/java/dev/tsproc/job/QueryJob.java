@@ -60,10 +60,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
     public static final String JOB_NAME = "query";
     private static final long FOLD_ROWS = 1L << 20;
 
-    /** {@link #JOB_NAME}, or the name of the built-in job this is. */
+    /** {@link #JOB_NAME}, or the name of the built-in job this is, which worker processes create it by. */
     private final String name;
-    /** Whether this is a built-in job, which worker processes create by name. */
-    private final boolean builtin;
     private final QuerySpec spec;
     private final SeriesDictionary dictionary;
     private final boolean scatter;
@@ -88,9 +86,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
     /** Whether the contiguous kernel's {@link Summary} computes min and max. */
     private final boolean summaryExtremes;
 
-    private QueryJob(String name, boolean builtin, QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
+    private QueryJob(String name, QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
         this.name = name;
-        this.builtin = builtin;
         this.spec = spec;
         this.dictionary = dictionary;
         if ((spec.bySeries() || !spec.series().isEmpty()) && !hasSeries) {
@@ -166,7 +163,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
 
     /** As {@link #on(Store, QuerySpec)} from the store's dictionary and whether it has a series column. */
     public static QueryJob of(QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
-        return new QueryJob(JOB_NAME, false, spec, dictionary, hasSeries);
+        return new QueryJob(JOB_NAME, spec, dictionary, hasSeries);
     }
 
     /**
@@ -174,7 +171,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
      * nor filter by series, so the job needs no store's dictionary.
      */
     static QueryJob builtin(String name, QuerySpec spec) {
-        return new QueryJob(name, true, spec, SeriesDictionary.empty(), false);
+        return new QueryJob(name, spec, SeriesDictionary.empty(), false);
     }
 
     /**
@@ -203,7 +200,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
      */
     @Override
     public Optional<JobSpec> jobSpec() {
-        return Optional.of(builtin ? JobSpec.builtin(name) : QueryParameters.toJobSpec(spec, selectedSeries(spec, dictionary)));
+        return Optional.of(name.equals(JOB_NAME) ? QueryParameters.toJobSpec(spec, selectedSeries(spec, dictionary))
+                : JobSpec.builtin(name));
     }
 
     /** Ascending ids of the spec's series, or {@code null} for all. */

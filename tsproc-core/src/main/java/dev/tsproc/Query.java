@@ -1,6 +1,5 @@
 package dev.tsproc;
 
-import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.JobTimedOutException;
@@ -10,8 +9,7 @@ import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.job.QuerySpec;
-import dev.tsproc.job.RowRange;
-import dev.tsproc.store.Store;
+import dev.tsproc.plan.JobRequest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +28,7 @@ import java.util.List;
  * The answer is bit-identical for any worker count (see {@link QueryJob}).
  */
 public final class Query {
-    private final Store store;
+    private final Tsproc tsproc;
     private final List<Aggregate> aggregates = new ArrayList<>();
     private boolean bySeries;
     private long bucketNanos;
@@ -40,8 +38,8 @@ public final class Query {
     private boolean exactPercentiles;
     private RunOptions options = RunOptions.defaults();
 
-    Query(Store store) {
-        this.store = store;
+    Query(Tsproc tsproc) {
+        this.tsproc = tsproc;
     }
 
     /** Sets every part of the query from {@code spec} (aggregates added to any already set). */
@@ -141,7 +139,7 @@ public final class Query {
         return this;
     }
 
-    /** The query as a plain spec, e.g. to run with {@link QueryJob} on an executor of your own. */
+    /** The query as a plain spec, e.g. to send as a {@link JobRequest#query(QuerySpec)}. */
     public QuerySpec spec() {
         return new QuerySpec(aggregates.isEmpty() ? Aggregate.STATS : aggregates, bySeries, bucketNanos,
                 fromNanos, toNanos, series, exactPercentiles);
@@ -162,9 +160,8 @@ public final class Query {
 
     /** As {@link #run()}, with the rows, batches, workers and time the run took. */
     public RunResult<QueryResult> runMeasured() throws JobFailedException, JobTimedOutException, InterruptedException {
-        QueryJob job = QueryJob.on(store, spec());
-        RowRange rows = job.rowRange(store);
-        return Coordinator.run(store, job, options, rows.firstRow(), rows.rowEnd());
+        QuerySpec spec = spec();
+        return tsproc.run(QueryJob.on(tsproc.store(), spec), JobRequest.query(spec), options);
     }
 
     private static long nanos(Instant t) {

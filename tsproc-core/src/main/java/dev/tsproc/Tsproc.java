@@ -1,35 +1,53 @@
 package dev.tsproc;
 
 import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.JobTimedOutException;
+import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.exec.ThreadExecutor;
 import dev.tsproc.job.Job;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Plan;
+import dev.tsproc.plan.Planner;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The library's entry point: open a store, then query it or run a custom {@link Job} on it.
+ * The library's entry point — and the command line's: open a store, then query it, run a job
+ * request on it, or run a job object of your own.
  *
  * {@snippet class=dev.tsproc.TsprocExamples region=query}
  *
  * {@snippet class=dev.tsproc.TsprocExamples region=custom-job}
  *
+ * <p>Every run takes one path: the request is resolved to a job, the {@link Planner} cuts the
+ * batches, this class chooses the executor {@link RunOptions#executor()} asks for (the only
+ * place one is chosen) unless the caller brings a pool of its own, and the
+ * {@link Coordinator} runs the plan, watched by one {@link dev.tsproc.observe.Run} that tells
+ * {@link RunOptions#listener()} each event as it happens.
+ *
  * <p>A {@code Tsproc} opened from a path owns its {@link Store} and unmaps it on {@link #close()};
- * results returned before that hold no reference to the store. Queries and jobs may run from
- * several threads at once on one {@code Tsproc}; each run has its own workers.
+ * results returned before that hold no reference to the store. Runs may go from several threads
+ * at once on one {@code Tsproc}; each run has its own workers.
  */
 public final class Tsproc implements AutoCloseable {
     private final Store store;
     private final boolean owned;
+    private final ProcessExecutor.Config processes;
 
-    private Tsproc(Store store, boolean owned) {
+    private Tsproc(Store store, boolean owned, ProcessExecutor.Config processes) {
         this.store = store;
         this.owned = owned;
+        this.processes = processes;
     }
 
     /**
@@ -38,12 +56,22 @@ public final class Tsproc implements AutoCloseable {
      * @throws IOException if the file cannot be read or is not a valid store
      */
     public static Tsproc open(Path path) throws IOException {
-        return new Tsproc(Store.open(path), true);
+        return open(path, ProcessExecutor.Config.defaults());
+    }
+
+    /**
+     * Opens the store at {@code path}; worker processes, when a run asks for them, are started
+     * with {@code processes} (JVM options, where their stderr goes, …) and may open this store.
+     *
+     * @throws IOException if the file cannot be read or is not a valid store
+     */
+    public static Tsproc open(Path path, ProcessExecutor.Config processes) throws IOException {
+        return new Tsproc(Store.open(path), true, Objects.requireNonNull(processes, "processes"));
     }
 
     /** Wraps an open store; {@link #close()} then leaves it open. */
     public static Tsproc of(Store store) {
-        return new Tsproc(Objects.requireNonNull(store, "store"), false);
+        return new Tsproc(Objects.requireNonNull(store, "store"), false, ProcessExecutor.Config.defaults());
     }
 
     /** The store. */
@@ -53,26 +81,119 @@ public final class Tsproc implements AutoCloseable {
 
     /** A new query over this store: every row, no grouping, until told otherwise. */
     public Query query() {
-        return new Query(store);
+        return new Query(this);
     }
 
     /**
-     * Runs a custom job over every row with {@code options} (workers, batch size, failure policy,
-     * executor). On worker processes the job must say how to rebuild it there
-     * ({@link Job#jobSpec()}) and how its partials travel ({@link dev.tsproc.job.PartialCodec}).
+     * Runs {@code request} — a built-in job, a query, or a job class of yours — with
+     * {@code options} (workers, batch size, failure policy, executor, listener).
      *
-     * @throws IllegalArgumentException if worker processes are asked for a job that cannot run in them
-     * @throws JobFailedException   if a batch failed; every failure is attached
-     * @throws JobTimedOutException if the run missed its deadline
-     * @throws InterruptedException if the calling thread was interrupted; all workers have ended
+     * @throws IllegalArgumentException in one sentence, if the job cannot be created (an unknown
+     *                                  class, bad parameters, a series the store lacks)
+     * @throws JobFailedException       if a batch failed; every failure is attached
+     * @throws JobTimedOutException     if the run missed its deadline
+     * @throws InterruptedException     if the calling thread was interrupted; all workers have ended
+     * @throws UncheckedIOException     if worker processes could not be started or open the job
      */
-    public <P, R> RunResult<R> run(Job<P, R> job, RunOptions options) throws JobFailedException, JobTimedOutException, InterruptedException {
-        return Coordinator.run(store, job, options);
+    public RunResult<?> run(JobRequest request, RunOptions options)
+            throws JobFailedException, JobTimedOutException, InterruptedException {
+        return run(request, options, null);
+    }
+
+    /**
+     * As {@link #run(JobRequest, RunOptions)}, on {@code executor}'s workers (a warm pool kept
+     * for several runs), which are left open. {@code null} chooses as {@code options} ask.
+     */
+    public RunResult<?> run(JobRequest request, RunOptions options, Executor executor)
+            throws JobFailedException, JobTimedOutException, InterruptedException {
+        try (JobRequest.Resolved resolved = request.resolve(store)) {
+            return execute(resolved.job(), request, options, executor);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // releasing a job's jar files failed
+        }
+    }
+
+    /**
+     * Runs {@code job}, which the caller built, with {@code options}; {@code request} says how
+     * worker processes create an equal job, and which rows it covers (a query's time range).
+     *
+     * @throws IllegalArgumentException if worker processes are asked for a job that cannot run in
+     *                                  them (see {@link dev.tsproc.job.PartialCodec})
+     * @throws JobFailedException       if a batch failed; every failure is attached
+     * @throws JobTimedOutException     if the run missed its deadline
+     * @throws InterruptedException     if the calling thread was interrupted; all workers have ended
+     * @throws UncheckedIOException     if worker processes could not be started or open the job
+     */
+    public <P, R> RunResult<R> run(Job<P, R> job, JobRequest request, RunOptions options)
+            throws JobFailedException, JobTimedOutException, InterruptedException {
+        return execute(job, Objects.requireNonNull(request, "request"), options, null);
+    }
+
+    /**
+     * Runs {@code job}, an object of any kind, over every row with {@code options}, on threads:
+     * worker processes need the job as a {@link JobRequest} to create it.
+     *
+     * @throws IllegalArgumentException if {@code options} ask for worker processes
+     * @throws JobFailedException       if a batch failed; every failure is attached
+     * @throws JobTimedOutException     if the run missed its deadline
+     * @throws InterruptedException     if the calling thread was interrupted; all workers have ended
+     */
+    public <P, R> RunResult<R> run(Job<P, R> job, RunOptions options)
+            throws JobFailedException, JobTimedOutException, InterruptedException {
+        return execute(job, null, options, null);
     }
 
     /** As {@link #run(Job, RunOptions)} on all cores with default batches, returning only the result. */
     public <P, R> R run(Job<P, R> job) throws JobFailedException, JobTimedOutException, InterruptedException {
         return run(job, RunOptions.defaults()).result();
+    }
+
+    /**
+     * Fails, in one sentence, if {@code request} could not run over {@code store} on
+     * {@code executor}: an unknown class or one that rejects its parameters, a query naming a
+     * series the store lacks, a job worker processes cannot create. Lets a caller tell a mistake
+     * in what it asks from a failure of the run. {@code store} may be {@code null} for requests
+     * that do not read it (built-in and custom jobs).
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static void check(JobRequest request, Store store, Executor.Kind executor) {
+        try (JobRequest.Resolved resolved = request.resolve(store)) {
+            Coordinator.requireRunnable(resolved.job(), request, executor);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // releasing a job's jar files failed
+        }
+    }
+
+    /** The one path every run takes: plan, choose the executor unless given, coordinate. */
+    private <P, R> RunResult<R> execute(Job<P, R> job, JobRequest request, RunOptions options, Executor given)
+            throws JobFailedException, JobTimedOutException, InterruptedException {
+        Plan plan = request == null ? Planner.everyRow(store, options.batchRows())
+                : Planner.plan(store, request, options.batchRows());
+        try {
+            if (given != null) {
+                return Coordinator.run(store, plan, job, request, options, given);
+            }
+            Coordinator.requireRunnable(job, request, options.executor()); // before any worker JVM starts
+            try (Executor executor = executorFor(options, plan)) {
+                return Coordinator.run(store, plan, job, request, options, executor);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The executor {@code options} ask for, on their clock, with no more workers than the plan has batches. */
+    private Executor executorFor(RunOptions options, Plan plan) throws IOException, InterruptedException {
+        int workers = options.workersFor(plan.rowCount());
+        return switch (options.executor()) {
+            case THREADS -> new ThreadExecutor(workers, options.clock());
+            case PROCESSES -> {
+                List<Path> allowed = new ArrayList<>(processes.allowedStores());
+                allowed.add(store.path());
+                yield ProcessExecutor.start(workers, processes.withAllowedStores(allowed).withClock(options.clock()));
+            }
+        };
     }
 
     /** Unmaps the store if this {@code Tsproc} opened it. */

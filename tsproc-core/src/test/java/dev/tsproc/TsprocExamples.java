@@ -3,14 +3,15 @@ package dev.tsproc;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.RunOptions;
+import dev.tsproc.exec.RunResult;
 import dev.tsproc.ingest.Distribution;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.job.QueryResult;
+import dev.tsproc.plan.JobRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +38,9 @@ class TsprocExamples {
     // @start region=custom-job
     /**
      * Per hour (epoch hour index), how many values exceed a threshold; missing values never do.
-     * A public class with a constructor taking its parameters as text, a {@link PartialCodec} and
-     * a {@link Job#jobSpec()}, so it runs on worker processes as well as on threads.
+     * A public class with a constructor taking its parameters as text and a {@link PartialCodec},
+     * so worker processes can create it from a {@link JobRequest} and it runs there as well as on
+     * threads.
      */
     public static final class AboveThresholdPerHour
             implements Job<TreeMap<Long, Long>, TreeMap<Long, Long>>, PartialCodec<TreeMap<Long, Long>> {
@@ -49,7 +50,7 @@ class TsprocExamples {
             this.threshold = threshold;
         }
 
-        /** How worker processes create the job: from the parameters {@link #jobSpec()} gives. */
+        /** How worker processes create the job: from the parameters of its {@link JobRequest}. */
         public AboveThresholdPerHour(Map<String, String> parameters) {
             this(Double.parseDouble(parameters.getOrDefault("threshold", "0.5")));
         }
@@ -88,11 +89,6 @@ class TsprocExamples {
         }
 
         @Override public TreeMap<Long, Long> finish(TreeMap<Long, Long> counts) { return counts; }
-
-        @Override
-        public Optional<JobSpec> jobSpec() {
-            return Optional.of(new JobSpec(getClass().getName(), Map.of("threshold", Double.toString(threshold)), List.of()));
-        }
 
         @Override
         public void writePartial(TreeMap<Long, Long> counts, DataOutput out) throws IOException {
@@ -173,8 +169,9 @@ class TsprocExamples {
         Generator.generate(new GeneratorSpec(2_000_000, 4, 0.1, Distribution.WALK, 3), path, 2);
         try (Tsproc ts = Tsproc.open(path)) {
             // @start region=custom-job-processes
-            TreeMap<Long, Long> perHour = ts.run(new AboveThresholdPerHour(0.5),
-                    RunOptions.defaults().withWorkers(2).withExecutor(Executor.Kind.PROCESSES)).result();
+            JobRequest request = JobRequest.custom(AboveThresholdPerHour.class.getName(), Map.of("threshold", "0.5"), List.of());
+            RunResult<?> run = ts.run(request, RunOptions.defaults().withWorkers(2).withExecutor(Executor.Kind.PROCESSES));
+            @SuppressWarnings("unchecked") TreeMap<Long, Long> perHour = (TreeMap<Long, Long>) run.result();
             // @end
             TreeMap<Long, Long> onThreads = ts.run(new AboveThresholdPerHour(0.5), RunOptions.defaults().withWorkers(2)).result();
             assertThat(perHour).isEqualTo(onThreads).isNotEmpty();

@@ -1,7 +1,7 @@
 package dev.tsproc.bench;
 
+import dev.tsproc.Tsproc;
 import dev.tsproc.data.BatchView;
-import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
@@ -13,8 +13,9 @@ import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.PartialCodec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 
@@ -119,7 +120,7 @@ public final class LatencyBench {
                 owner.interrupt();
             });
             try {
-                Coordinator.run(store, BuiltinJob.named("stats"), JobSpec.builtin("stats"), options, executor);
+                Tsproc.of(store).run(JobRequest.builtin("stats"), options, executor);
                 interrupter.interrupt(); // finished before the interrupt: no sample, and no interrupt for a later run
                 interrupter.join();
                 Thread.interrupted();
@@ -150,7 +151,7 @@ public final class LatencyBench {
             }
         });
         for (int i = 0; i < 5; i++) {
-            Coordinator.run(store, BuiltinJob.named("stats"), options);
+            Tsproc.of(store).run(BuiltinJob.named("stats"), options);
         }
         running.set(false);
         status.join();
@@ -159,14 +160,14 @@ public final class LatencyBench {
 
     private static List<Double> crash(Path file, boolean stop, int repeats) throws Exception {
         List<Double> ms = new ArrayList<>();
-        JobSpec slow = new JobSpec(Sleepy.class.getName(), Map.of("millis", "60000"), List.of());
+        JobRequest slow = JobRequest.custom(Sleepy.class.getName(), Map.of("millis", "60000"), List.of());
         for (int i = 0; i < (stop ? Math.min(3, repeats) : repeats); i++) {
             try (WorkerProcess w = WorkerProcess.start("bench", WorkerCommand.likeThisJvm(List.of()), List.of(file), l -> {})) {
                 w.awaitReady(Duration.ofSeconds(60));
                 w.openJob(file, slow);
                 CompletableFuture<Long> failed = CompletableFuture.supplyAsync(() -> {
                     try {
-                        w.runBatch(0, 0, 1000, null);
+                        w.runBatch(new Batch(0, 0, 1000), null);
                         return -1L;
                     } catch (WorkerDiedException e) {
                         return System.nanoTime();

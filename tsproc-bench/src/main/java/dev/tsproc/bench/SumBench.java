@@ -1,6 +1,6 @@
 package dev.tsproc.bench;
 
-import dev.tsproc.exec.Coordinator;
+import dev.tsproc.Tsproc;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
@@ -20,7 +20,7 @@ import java.util.Locale;
  * The NaN-skipping sum against its floor, in one run: generates the talk's workload in shared
  * memory, touches its pages, then for each repetition and each worker count times the
  * {@linkplain Floor floor} (the faster of a vectorised and a scalar plain sum, same thread
- * count) and {@code Coordinator.run(store, BuiltinJob.named("sum"), …)}, alternating which goes
+ * count) and {@code Tsproc.of(store).run(BuiltinJob.named("sum"), …)}, alternating which goes
  * first. Prints medians and the ratio sum/floor per worker count, of wall time and of the
  * process's CPU time (which a busy machine inflates less: time spent waiting for a core is not
  * counted); with {@code --duckdb}, also DuckDB's {@code sum} over the same values. Machines are
@@ -85,7 +85,7 @@ public final class SumBench {
                             floorTiming = timeFloor(talk, workers);
                         } else {
                             Timing.Clock clock = Timing.start();
-                            QueryResult result = Coordinator.run(talk.store(), job, RunOptions.defaults().withWorkers(workers)).result();
+                            QueryResult result = Tsproc.of(talk.store()).run(job, RunOptions.defaults().withWorkers(workers)).result();
                             subjectTiming = clock.stop();
                             // A record of lists of Doubles: equals compares the doubles' bits.
                             if (answer != null && !answer.equals(result)) {

@@ -1,6 +1,6 @@
 package dev.tsproc.bench;
 
-import dev.tsproc.exec.Coordinator;
+import dev.tsproc.Tsproc;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.job.BuiltinJob;
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The NaN-skipping sum of the value column (the built-in {@code sum} job run by the
- * {@link Coordinator}) against the floor, the plain sums of {@link Floor} on the same number of
+ * {@link dev.tsproc.exec.Coordinator}) against the floor, the plain sums of {@link Floor} on the same number of
  * threads, over the talk's workload in shared memory ({@code /dev/shm}). Its peer, DuckDB's
  * {@code sum} of the same values, is measured by {@link SumBench} {@code --duckdb}.
  *
@@ -89,6 +89,6 @@ public class SumBenchmark {
     /** The built-in {@code sum} job: NaN-skipping, exact, bit-identical for any worker count. */
     @Benchmark
     public QueryResult sum() throws Exception {
-        return Coordinator.run(talk.store(), job, options).result();
+        return Tsproc.of(talk.store()).run(job, options).result();
     }
 }

@@ -2,20 +2,20 @@ package dev.tsproc.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.tsproc.exec.Coordinator;
+import dev.tsproc.Tsproc;
+import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
-import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.ThreadExecutor;
 import dev.tsproc.exec.Transfer;
 import dev.tsproc.exec.WorkerReport;
 import dev.tsproc.exec.process.ProcessMemory;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.observe.BatchTimes;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
@@ -138,16 +138,16 @@ final class BenchTalkCommand implements Callable<Integer> {
         }
         List<Executor.Kind> kinds = executors.stream().map(e -> Checks.executor(spec, "--executors", e)).distinct().toList();
         List<Transfer> modes = transfers.stream().map(t -> Checks.transfer(spec, "--transfers", t)).distinct().toList();
-        JobSpec jobSpec;
+        JobRequest request;
         try {
-            jobSpec = JobSpec.builtin(job);
+            request = JobRequest.builtin(job);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
         try (ShutdownGuard guard = new ShutdownGuard()) {
             Sweep.atStartup(err);
-            try (SharedSegments shm = SharedSegments.create(); JobSpec.Loaded loaded = jobSpec.load()) {
+            try (SharedSegments shm = SharedSegments.create()) {
                 Path store = shm.newStorePath();
                 long start = System.nanoTime();
                 try (Progress progress = new Progress("generate", rows, Progress.mode(false), err)) {
@@ -158,9 +158,9 @@ final class BenchTalkCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "bench talk: %,d rows generated into shared memory in %.3f s (the one copy shared memory costs)%n",
                         rows, generateNanos / 1e9);
                 List<Startup> startups = new ArrayList<>();
-                List<Combination> results = measure(store, loaded, jobSpec, kinds, modes, startups, err);
+                List<Combination> results = measure(store, request, kinds, modes, startups, err);
                 checkSameAnswer(results);
-                List<Memory> memory = measureMemory(store, loaded, jobSpec, err);
+                List<Memory> memory = measureMemory(store, request, err);
                 PrintWriter out = spec.commandLine().getOut();
                 if (format == OutputFormat.json) {
                     printJson(out, results, startups, memory, generateNanos);
@@ -179,7 +179,7 @@ final class BenchTalkCommand implements Callable<Integer> {
      * combinations instead of falling on some. Every pool of worker JVMs is started first, one
      * after the other, each timed alone, and kept until the end.
      */
-    private List<Combination> measure(Path path, JobSpec.Loaded loaded, JobSpec jobSpec, List<Executor.Kind> kinds,
+    private List<Combination> measure(Path path, JobRequest request, List<Executor.Kind> kinds,
                                       List<Transfer> modes, List<Startup> startups, PrintWriter err) throws Exception {
         Map<String, Executor> executors = new LinkedHashMap<>();
         try {
@@ -194,7 +194,7 @@ final class BenchTalkCommand implements Callable<Integer> {
                     for (Executor.Kind kind : kinds) {
                         for (Transfer transfer : modes) {
                             RunOptions options = new RunOptions(workers, batchRows, TaskGroup.Policy.CANCEL, kind, transfer);
-                            Run run = runOnce(path, loaded, jobSpec, options, executors.get(kind + "/" + workers));
+                            Run run = runOnce(path, request, options, executors.get(kind + "/" + workers));
                             runs.computeIfAbsent(kind + "/" + transfer + "/" + workers, k -> new ArrayList<>()).add(run);
                             err.printf(Locale.ROOT, "bench talk: round %d, %-9s %-6s %d worker(s): %.3f s%n", r + 1,
                                     kind.label(), transfer.label(), workers, run.elapsedNanos() / 1e9);
@@ -217,7 +217,7 @@ final class BenchTalkCommand implements Callable<Integer> {
     }
 
     /** A worker's peak private memory and RSS per batch size and transfer, on one worker JVM. */
-    private List<Memory> measureMemory(Path path, JobSpec.Loaded loaded, JobSpec jobSpec, PrintWriter err) throws Exception {
+    private List<Memory> measureMemory(Path path, JobRequest request, PrintWriter err) throws Exception {
         List<Memory> memory = new ArrayList<>();
         List<Long> sizes = memoryBatchRows.stream().filter(b -> b > 0).toList();
         if (sizes.isEmpty()) {
@@ -228,7 +228,7 @@ final class BenchTalkCommand implements Callable<Integer> {
             for (long size : sizes) {
                 for (Transfer transfer : Transfer.values()) {
                     RunOptions options = new RunOptions(1, size, TaskGroup.Policy.CANCEL, Executor.Kind.PROCESSES, transfer);
-                    WorkerLine w = runOnce(path, loaded, jobSpec, options, pool).workers().getFirst();
+                    WorkerLine w = runOnce(path, request, options, pool).workers().getFirst();
                     memory.add(new Memory(size, transfer, w.peakPrivateBytes(), w.peakRssBytes()));
                     err.printf(Locale.ROOT, "bench talk: memory, %,d rows per batch, %s: worker private %s MiB%n",
                             size, transfer.label(), mib(w.peakPrivateBytes()));
@@ -250,13 +250,13 @@ final class BenchTalkCommand implements Callable<Integer> {
         return pool;
     }
 
-    private static Run runOnce(Path path, JobSpec.Loaded loaded, JobSpec jobSpec, RunOptions options, Executor executor)
+    private static Run runOnce(Path path, JobRequest request, RunOptions options, Executor executor)
             throws Exception {
         System.gc(); // the previous run's garbage should not be collected during this one
         ProcessMemory.resetPeak();
         RunResult<?> result;
         try (Store store = Store.open(path)) {
-            result = Coordinator.run(store, loaded.job(), jobSpec, options, executor);
+            result = Tsproc.of(store).run(request, options, executor);
         }
         ProcessMemory coordinator = ProcessMemory.self();
         boolean ownProcess = options.executor() == Executor.Kind.PROCESSES;

@@ -1,9 +1,9 @@
 package dev.tsproc.cli;
 
-import dev.tsproc.exec.Plan;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
-import dev.tsproc.observe.EventKind;
+import dev.tsproc.observe.BatchTimes;
+import dev.tsproc.observe.Run;
 import dev.tsproc.observe.RunListener;
 import dev.tsproc.observe.RunMonitor;
 import dev.tsproc.observe.Timeline;
@@ -15,9 +15,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code tsproc run}'s ways of seeing where the time goes: progress, the per-worker log, the
@@ -40,50 +41,69 @@ final class ObserveOptions {
             description = "Serve GET /status (JSON) and GET /metrics (Prometheus) on 127.0.0.1:PORT while the job runs.")
     Integer statusPort;
 
-    /** What one run is observed with; close after the run. */
-    final class Session implements AutoCloseable {
-        private final RunMonitor monitor;
-        private final Progress progress;
-        private final StatusServer status;
+    /**
+     * What one run is observed with: a listener of the run's events that feeds the progress
+     * bar, the log and the status endpoint; writes the timeline and report when the run is
+     * done. Close after the run.
+     */
+    final class Session implements RunListener, AutoCloseable {
+        private final String job;
+        private final boolean quiet;
+        private final PrintWriter err;
         private final EventLog eventLog;
-        private final RunOptions options;
+        private final StatusServer status;
+        private final AtomicLong rowsDone = new AtomicLong();
+        private volatile Run run;
+        private volatile Progress progress;
 
-        Session(String job, String label, Map<String, String> configuration, long rows, RunOptions base,
-                long mappedBytes, boolean quiet, PrintWriter err) throws IOException {
+        /**
+         * @param job         the job's name, for the progress bar and the status before the run starts
+         * @param mappedBytes bytes of the store mapped by the run, for {@code /metrics}
+         */
+        Session(String job, long mappedBytes, boolean quiet, PrintWriter err) throws IOException {
             for (Path output : new Path[] {timeline, report}) {
                 if (output != null) {
                     AtomicFile.requireAbsent(output); // before the run, not after it
                 }
             }
-            long batches = new Plan(rows, base.batchRows()).batchCount();
-            monitor = new RunMonitor(job, new Timeline(label, System.currentTimeMillis(), configuration), rows, batches,
-                    System.nanoTime());
-            progress = new Progress(job, rows, log ? Progress.Mode.QUIET : Progress.mode(quiet), err);
-            RunListener listener = monitor.andThen(e -> {
-                if (e.kind() == EventKind.RESULT_RECEIVED) {
-                    progress.advanceTo(monitor.rowsDone());
-                }
-            });
+            this.job = job;
+            this.quiet = quiet;
+            this.err = err;
             eventLog = log ? new EventLog(err, logFormat, logFormat == EventLog.Format.text && EventLog.colourWanted()) : null;
-            if (eventLog != null) {
-                listener = listener.andThen(eventLog);
-            }
-            options = base.withListener(listener);
+            // Bound now, so a port in use fails before any work; announced once the run has begun.
             status = statusPort == null ? null
-                    : StatusServer.start(InetAddress.getLoopbackAddress(), statusPort, monitor::status, mappedBytes);
+                    : StatusServer.start(InetAddress.getLoopbackAddress(), statusPort, this::status, mappedBytes);
+        }
+
+        /** {@code options} with this session listening to the run, before any listener they have. */
+        RunOptions options(RunOptions options) {
+            return options.withListener(eventLog == null ? this : andThen(eventLog));
+        }
+
+        private RunMonitor.Status status() {
+            Run r = run;
+            return r != null ? r.status()
+                    : new RunMonitor.Status(job, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of(), List.of());
+        }
+
+        @Override
+        public void started(Run run) {
+            this.run = run;
+            progress = new Progress(job, run.plan().rowCount(), log ? Progress.Mode.QUIET : Progress.mode(quiet), err);
             if (status != null) {
                 err.printf(Locale.ROOT, "status: http://127.0.0.1:%d/status and /metrics while the job runs%n", status.port());
+                err.flush();
             }
         }
 
-        RunOptions options() {
-            return options;
+        @Override
+        public void finished(BatchTimes times) {
+            progress.advanceTo(rowsDone.addAndGet(times.batch().rowCount()));
         }
 
         /** Writes the timeline and the report of a finished run. */
-        void finished(RunResult<?> run, Map<String, String> result) throws IOException {
-            Timeline t = monitor.timeline();
-            t.finish(run.elapsed().toNanos());
+        void finished(RunResult<?> result, Map<String, String> answer) throws IOException {
+            Timeline t = result.timeline();
             if (timeline != null) {
                 try (AtomicFile file = AtomicFile.create(timeline)) {
                     TimelineJson.write(t, file.writer());
@@ -91,7 +111,7 @@ final class ObserveOptions {
                 }
             }
             if (report != null) {
-                HtmlReport.write(java.util.List.of(t), result, report);
+                HtmlReport.write(List.of(t), answer, report);
             }
         }
 
@@ -100,25 +120,12 @@ final class ObserveOptions {
             if (eventLog != null) {
                 eventLog.close();
             }
-            progress.close();
+            if (progress != null) {
+                progress.close();
+            }
             if (status != null) {
                 status.close();
             }
         }
-    }
-
-    /** The run's settings as shown in reports. */
-    static Map<String, String> configuration(Path store, String job, RunOptions options) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("store", store.toString());
-        c.put("job", job);
-        c.put("executor", options.executor().name().toLowerCase(Locale.ROOT));
-        c.put("transfer", options.transfer().label());
-        c.put("workers", Integer.toString(options.workers()));
-        c.put("batch rows", Long.toString(options.batchRows()));
-        c.put("on failure", options.onFailure().name().toLowerCase(Locale.ROOT));
-        c.put("java", Runtime.version().toString());
-        c.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        return c;
     }
 }

@@ -1,23 +1,18 @@
 package dev.tsproc.cli;
 
-import dev.tsproc.exec.Coordinator;
+import dev.tsproc.Tsproc;
+import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.Durations;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
-import dev.tsproc.concurrent.TaskGroup;
-import dev.tsproc.exec.ThreadExecutor;
+import dev.tsproc.exec.WorkerReport;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
-import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
-import dev.tsproc.job.PartialCodec;
-import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QueryResult;
-import dev.tsproc.job.RowRange;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
-import dev.tsproc.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,9 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /**
  * {@code tsproc run}: runs a job over a store. Without a file, the built-in default: the talk's
@@ -137,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rows applies only to the default dataset, not to a FILE");
         }
         Checks.atLeast(spec, "--retries", retries, 0);
-        JobSpec jobSpec = jobSpec();
+        JobRequest request = request();
         TaskGroup.Policy policy = switch (onFailure.toLowerCase(Locale.ROOT)) {
             case "cancel" -> TaskGroup.Policy.CANCEL;
             case "collect" -> TaskGroup.Policy.COLLECT;
@@ -149,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
                 duration("--timeout", timeout), duration("--batch-timeout", batchTimeout), retries);
         try (ShutdownGuard guard = new ShutdownGuard()) {
             try {
-                return runGuarded(options, workerCount, jobSpec);
+                return runGuarded(options, workerCount, request);
             } catch (InterruptedException e) {
                 // Report while the guard still holds the JVM open: once it closes, a signal's exit follows at once.
                 return Errors.interrupted(e, spec.commandLine().getErr());
@@ -157,10 +149,10 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runGuarded(RunOptions options, int workerCount, JobSpec jobSpec) throws Exception {
+    private int runGuarded(RunOptions options, int workerCount, JobRequest request) throws Exception {
         Sweep.atStartup(spec.commandLine().getErr());
         if (file != null) {
-            return runOn(file, jobSpec, options);
+            return runOn(file, request, options);
         }
         long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
         Checks.atLeast(spec, "--rows", rows, 0);
@@ -172,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().printf(Locale.ROOT,
                     "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
-            return runOn(store, jobSpec, options);
+            return runOn(store, request, options);
         }
     }
 
@@ -187,23 +179,19 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** The job named by --job, --param and --jar, checked and loaded once so mistakes are usage errors. */
-    private JobSpec jobSpec() {
+    /** What the command line asks to run: the query its query options describe, or the job --job, --param and --jar name. */
+    private JobRequest request() {
         try {
-            JobSpec job = new JobSpec(this.job, params, jars);
-            if (job.isBuiltin() && !jars.isEmpty()) {
-                throw new IllegalArgumentException("--jar is for your own job classes; " + job.name() + " is built in");
+            if (query.isQuery()) {
+                return JobRequest.query(query.spec());
             }
-            try (JobSpec.Loaded loaded = job.load()) {
-                if (executorKind() == Executor.Kind.PROCESSES) {
-                    PartialCodec.of(loaded.job());
-                }
+            JobRequest request = JobRequest.named(job, params, jars);
+            if (request instanceof JobRequest.Custom) {
+                Tsproc.check(request, null, executorKind()); // a class that is not there is a usage error, before any work
             }
-            return job;
+            return request;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -211,81 +199,47 @@ final class RunCommand implements Callable<Integer> {
         return Checks.executor(spec, "--executor", executor);
     }
 
-    private int runOn(Path path, JobSpec job, RunOptions options) throws Exception {
+    /**
+     * Runs {@code request} over the store at {@code path} through the library's front door,
+     * observed as {@link ObserveOptions} say, and prints the answer.
+     */
+    private int runOn(Path path, JobRequest request, RunOptions options) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Store store = Store.open(path)) {
+        PrintWriter err = spec.commandLine().getErr();
+        try (Tsproc ts = Tsproc.open(path, ProcessExecutor.Config.defaults().withWorkerLog(err::println))) {
             if (verify) {
-                store.verify();
+                ts.store().verify();
             }
-            if (query.isQuery()) {
-                QueryRun.Prepared prepared = QueryRun.prepare(spec.commandLine(), store, query, options.executor());
-                RowRange rows = prepared.job().rowRange(store);
-                Executed<QueryResult> run = execute(path, store, prepared.job(), prepared.spec(),
-                        QueryRun.describe(prepared.job().spec()), options, rows.firstRow(), rows.rowEnd(), QueryPrinter::asText);
-                QueryPrinter.print(run.result().result(), format, out);
-                report(run, options, String.format(Locale.ROOT, "%,d groups, ", run.result().result().rows().size()));
-            } else {
-                try (JobSpec.Loaded loaded = job.load()) {
-                    Executed<?> run = execute(path, store, loaded.job(), job, loaded.job().name(), options, 0,
-                            store.rowCount(), QueryPrinter::asText);
-                    QueryPrinter.printResult(loaded.job().name(), run.result().result(), format, out);
-                    report(run, options, "");
+            if (request instanceof JobRequest.Query) {
+                try {
+                    Tsproc.check(request, ts.store(), options.executor()); // a series the store lacks is a usage error
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
+            }
+            try (ObserveOptions.Session observed = observe.new Session(request.describe(), ts.store().fileSize(), quiet.quiet,
+                    err)) {
+                RunResult<?> run = ts.run(request, observed.options(options));
+                observed.finished(run, QueryPrinter.asText(run.result()));
+                QueryPrinter.printResult(run.job(), run.result(), format, out);
+                report(run, options, request instanceof JobRequest.Query && run.result() instanceof QueryResult rows
+                        ? String.format(Locale.ROOT, "%,d groups, ", rows.rows().size()) : "");
             }
             return ExitCodes.OK;
         }
     }
 
-    /** A finished run and how long its worker JVMs took to start (empty on threads). */
-    private record Executed<R>(RunResult<R> result, String name, String startup) {}
-
-    /**
-     * Runs {@code job} over rows {@code [firstRow, rowEnd)} on the executor {@code options} ask
-     * for, observed as {@link ObserveOptions} say: progress, log, timeline, report, status.
-     *
-     * @param jobSpec how worker processes create the job; unused on threads
-     */
-    private <R> Executed<R> execute(Path path, Store store, Job<?, R> job, JobSpec jobSpec, String description,
-                                    RunOptions options, long firstRow, long rowEnd, Function<R, Map<String, String>> asText)
-            throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        int workerCount = options.workersFor(rowEnd - firstRow);
-        String startup = "";
-        try (Executor executor = switch (options.executor()) {
-            case THREADS -> new ThreadExecutor(workerCount);
-            case PROCESSES -> {
-                ProcessExecutor pool = ProcessExecutor.start(workerCount, ProcessExecutor.Config.defaults()
-                        .withAllowedStores(List.of(path)).withWorkerLog(err::println));
-                startup = String.format(Locale.ROOT, "; worker JVMs started in %.3f s", pool.startup().toNanos() / 1e9);
-                yield pool;
-            }
-        }) {
-            String label = options.executor().name().toLowerCase(Locale.ROOT) + "/" + options.transfer().label()
-                    + " ×" + workerCount;
-            try (ObserveOptions.Session observed = observe.new Session(job.name(), label,
-                    ObserveOptions.configuration(path, description, options), rowEnd - firstRow, options,
-                    store.fileSize(), quiet.quiet, err)) {
-                RunResult<R> run = runTyped(store, job, jobSpec, observed.options(), executor, firstRow, rowEnd);
-                observed.finished(run, asText.apply(run.result()));
-                return new Executed<>(run, job.name(), startup);
-            }
-        }
-    }
-
-    private static <P, R> RunResult<R> runTyped(Store store, Job<P, R> job, JobSpec jobSpec, RunOptions options,
-                                                Executor executor, long firstRow, long rowEnd) throws Exception {
-        return Coordinator.run(store, job, jobSpec, options, executor, firstRow, rowEnd);
-    }
-
-    /** The closing line on standard error: how much, how fast, on what. */
-    private void report(Executed<?> executed, RunOptions options, String groups) {
-        RunResult<?> run = executed.result();
+    /** The closing line on standard error: how much, how fast, on what, and how long worker JVMs took to start. */
+    private void report(RunResult<?> run, RunOptions options, String groups) {
         double seconds = run.elapsed().toNanos() / 1e9;
+        String startup = options.executor() == Executor.Kind.THREADS ? "" : String.format(Locale.ROOT,
+                "; worker JVMs started in %.3f s", run.workerReports().stream().map(WorkerReport::startup)
+                        .max(Duration::compareTo).orElse(Duration.ZERO).toNanos() / 1e9);
         spec.commandLine().getErr().printf(Locale.ROOT,
                 "%s over %,d rows in %.3f s: %s%d batches on %d worker %s, %s transfer, %.1f M rows/s%s%n",
-                executed.name(), run.rows(), seconds, groups, run.batches(), run.workers(),
+                run.job(), run.rows(), seconds, groups, run.batches(), run.workers(),
                 options.executor() == Executor.Kind.THREADS ? "threads" : "JVMs", options.transfer().label(),
-                seconds == 0 ? 0 : run.rows() / seconds / 1e6, executed.startup());
+                seconds == 0 ? 0 : run.rows() / seconds / 1e6, startup);
     }
 
     private static double seconds(long startNanos) {

@@ -24,8 +24,10 @@ import java.util.function.Supplier;
  * Serves a running job's state while it runs ({@code --status-port}): {@code GET /status} as
  * JSON and {@code GET /metrics} in the Prometheus text format.
  *
- * <p>Loopback only: the endpoint has no authentication, so binding any other address is refused,
- * and a request must name a loopback host ({@link #refusal} says what else HTTP requires).
+ * <p>The status shows every worker's state and every batch in flight — queued or computing, on
+ * which worker, for how long — as the run's events happen, so a batch that hangs is visible
+ * while it hangs. Loopback only: the endpoint has no authentication, so binding any other address
+ * is refused, and a request must name a loopback host ({@link #refusal} says what else HTTP requires).
  * Requests are served on virtual threads, so the endpoint answers while every core computes —
  * the talk's event loop staying responsive. The JDK's built-in server is enough for this.
  */
@@ -164,6 +166,19 @@ final class StatusServer implements AutoCloseable {
                 json.writeEndObject();
             }
             json.writeEndArray();
+            json.writeArrayFieldStart("inFlight");
+            for (RunMonitor.InFlight f : s.inFlight()) {
+                json.writeStartObject();
+                json.writeNumberField("batch", f.batch().index());
+                json.writeNumberField("rowOffset", f.batch().rowOffset());
+                json.writeNumberField("rows", f.batch().rowCount());
+                json.writeStringField("worker", f.worker());
+                json.writeNumberField("attempt", f.attempt());
+                json.writeStringField("state", f.computing() ? "computing" : "queued");
+                json.writeNumberField("ageSeconds", f.ageSeconds());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
             json.writeArrayFieldStart("errors");
             for (String error : s.errors()) {
                 json.writeString(error);
@@ -188,6 +203,13 @@ final class StatusServer implements AutoCloseable {
                 .append("tsproc_retries_total ").append(s.retries()).append('\n');
         m.append("# HELP tsproc_bytes_mapped Bytes of the store mapped by the run.\n# TYPE tsproc_bytes_mapped gauge\n")
                 .append("tsproc_bytes_mapped ").append(mappedBytes).append('\n');
+        m.append("# HELP tsproc_workers_busy Workers computing a batch now.\n# TYPE tsproc_workers_busy gauge\n")
+                .append("tsproc_workers_busy ").append(s.workers().stream().filter(w -> w.state() == RunMonitor.WorkerState.COMPUTING)
+                        .count()).append('\n');
+        m.append("# HELP tsproc_oldest_batch_age_seconds Seconds since the oldest batch in flight was queued (0 when none is).\n")
+                .append("# TYPE tsproc_oldest_batch_age_seconds gauge\n")
+                .append(String.format(Locale.ROOT, "tsproc_oldest_batch_age_seconds %.6f%n",
+                        s.inFlight().stream().mapToDouble(RunMonitor.InFlight::ageSeconds).max().orElse(0)));
         m.append("# HELP tsproc_worker_busy_seconds_total Seconds each worker spent computing.\n")
                 .append("# TYPE tsproc_worker_busy_seconds_total counter\n");
         for (RunMonitor.WorkerStatus w : s.workers()) {

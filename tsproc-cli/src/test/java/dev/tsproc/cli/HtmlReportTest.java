@@ -3,6 +3,7 @@ package dev.tsproc.cli;
 import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;
+import dev.tsproc.plan.Batch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class HtmlReportTest {
             long queued = free[w];
             long start = queued + waitMillis * 1_000_000;
             long end = start + 10_000_000;
-            t.record(new BatchTimes(b, b * 1000L, 1000, "worker-" + (w + 1), 1, queued, start, start, end, end + 100_000));
+            t.record(new BatchTimes(new Batch(b, b * 1000L, 1000), "worker-" + (w + 1), 1, queued, start, start, end, end + 100_000));
             free[w] = end + 100_000;
         }
         long wall = 0;

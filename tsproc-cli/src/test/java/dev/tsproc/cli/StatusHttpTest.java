@@ -1,7 +1,8 @@
 package dev.tsproc.cli;
 
-import dev.tsproc.observe.RunMonitor;
-import dev.tsproc.observe.Timeline;
+import dev.tsproc.observe.Run;
+import dev.tsproc.observe.RunListener;
+import dev.tsproc.plan.Plan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -27,8 +28,8 @@ class StatusHttpTest {
 
     @BeforeAll
     static void start() throws IOException {
-        RunMonitor monitor = new RunMonitor("sum", new Timeline("t", 0, Map.of()), 400, 4, 0);
-        server = StatusServer.start(InetAddress.getLoopbackAddress(), 0, monitor::status, 4096);
+        Run run = Run.start("sum", "t", Map.of(), new Plan(0, 400, 100), () -> 0, RunListener.NONE);
+        server = StatusServer.start(InetAddress.getLoopbackAddress(), 0, run::status, 4096);
     }
 
     @AfterAll

@@ -1,21 +1,24 @@
 package dev.tsproc.exec;
 
-import dev.tsproc.concurrent.TaskGroupException;
+import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.concurrent.TaskGroup;
-import dev.tsproc.observe.EventKind;
-import dev.tsproc.observe.RunMonitor;
-import dev.tsproc.observe.Timeline;
-
+import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.PartialCodec;
+import dev.tsproc.observe.BatchTimes;
+import dev.tsproc.observe.Run;
+import dev.tsproc.observe.Timeline;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Plan;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,15 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs a job over a store on an {@link Executor}'s workers and combines the partials in batch
- * order.
- *
- * {@snippet :
- * try (Store store = Store.open(path)) {
- *     RunResult<Stats> run = Coordinator.run(store, BuiltinJob.named("stats"), RunOptions.defaults());
- *     System.out.println(run.result());
- * }
- * }
+ * Runs a job over a plan's batches on an {@link Executor}'s workers and combines the partials in
+ * batch order; {@link dev.tsproc.Tsproc#run} is the way in.
  *
  * <p>Each worker has a task (a thread of the coordinator) that pulls batch indexes from a
  * shared counter and has its worker run them — in that thread for {@link ThreadExecutor}, in a
@@ -52,8 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Interrupting the calling thread cancels the run — in worker processes too — and it returns
  * only when every task has ended.
  *
- * <p><b>Deadlines.</b> {@link RunOptions#timeout()} is one absolute deadline on
- * {@link System#nanoTime()}; the coordinator waits for events with the time left, and on expiry
+ * <p><b>Deadlines.</b> {@link RunOptions#timeout()} is one absolute deadline on the run's
+ * {@link RunOptions#clock() clock}; the coordinator waits for events with the time left, and on expiry
  * cancels the group and throws {@link JobTimedOutException} saying how far the job got.
  * {@link RunOptions#batchTimeout()} is enforced by each worker's runner.
  *
@@ -62,7 +58,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * other failure is final. The decision is made in one place, {@code Work.runWithRetries}.
  * Partials depend on the batch only, so a retried run's answer is bit-identical.
  *
- * <p>Every batch's times and memory are recorded in the result's {@link Timeline}.
+ * <p><b>Events.</b> Each run has one {@link Run}, which is told each batch's events as they
+ * happen: queued when a task hands the batch to its worker, computing when the worker begins
+ * (the executor says so), finished when the partial is back, retried or failed. It keeps the
+ * live state, the result's {@link Timeline}, and tells the run's listeners.
  */
 public final class Coordinator {
     private Coordinator() {}
@@ -74,114 +73,86 @@ public final class Coordinator {
     private record WorkerEnded() implements Event {}
 
     /**
-     * Runs {@code job} over every row of {@code store} with the executor and transfer of
-     * {@code options}. Worker processes, if asked for, are started for this run and ended
-     * after it; they create the job from its {@link Job#jobSpec()}, which built-in jobs, queries
-     * and job classes that give one have.
+     * Runs {@code job} over the batches of {@code plan} on {@code executor}'s workers (at most
+     * {@code options.workers()} of them), with {@code options}' transfer, watched by one
+     * {@link Run} that tells {@code options.listener()} every event. The executor is left open
+     * for further jobs. {@link dev.tsproc.Tsproc} is the usual way in: it plans, and chooses
+     * the executor.
      *
-     * @throws JobFailedException        if a batch failed
-     * @throws JobTimedOutException      if the job missed {@link RunOptions#timeout()}
-     * @throws InterruptedException      if the calling thread was interrupted (a
-     *                                   {@link JobCancelledException} saying how far the job got);
-     *                                   every worker has ended when this is thrown
-     * @throws IllegalArgumentException  if worker processes are asked for a job without a spec or codec
-     * @throws java.io.UncheckedIOException if worker processes could not be started
-     */
-    public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options)
-            throws JobFailedException, JobTimedOutException, InterruptedException {
-        return run(store, job, options, 0, store.rowCount());
-    }
-
-    /**
-     * Runs {@code job} over rows {@code [firstRow, rowEnd)} of {@code store} only (a query's time
-     * range); batches are cut from {@code firstRow}. Otherwise as {@link #run(Store, Job, RunOptions)}.
-     *
-     * @throws JobFailedException   if a batch failed
-     * @throws InterruptedException if the calling thread was interrupted; every worker has
-     *                              ended when this is thrown
-     */
-    public static <P, R> RunResult<R> run(Store store, Job<P, R> job, RunOptions options, long firstRow, long rowEnd)
-            throws JobFailedException, JobTimedOutException, InterruptedException {
-        JobSpec spec = null;
-        if (options.executor() == Executor.Kind.PROCESSES) {
-            spec = job.jobSpec().orElseThrow(() -> new IllegalArgumentException("job " + job.name()
-                    + " cannot run in worker processes: it has no JobSpec (see Job.jobSpec); run it on threads"));
-            PartialCodec.of(job); // fails before any worker JVM starts
-        }
-        try (Executor executor = executorFor(options, store)) {
-            return run(store, job, spec, options, executor, firstRow, rowEnd);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Loads the job {@code spec} names and runs it as {@link #run(Store, Job, RunOptions)} does.
-     *
-     * @throws IllegalArgumentException if the job cannot be loaded
-     * @throws IOException              if worker processes could not be started or open the job
-     */
-    public static RunResult<?> run(Store store, JobSpec spec, RunOptions options)
-            throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
-        try (JobSpec.Loaded loaded = spec.load(store);
-             Executor executor = executorFor(options, store)) {
-            return run(store, loaded.job(), spec, options, executor, 0, store.rowCount());
-        }
-    }
-
-    /** The executor {@code options} ask for, with no more workers than the store has batches. */
-    private static Executor executorFor(RunOptions options, Store store) throws IOException, InterruptedException {
-        int workers = options.workersFor(store.rowCount());
-        return switch (options.executor()) {
-            case THREADS -> new ThreadExecutor(workers, options.clock());
-            case PROCESSES -> ProcessExecutor.start(workers, ProcessExecutor.Config.defaults()
-                    .withAllowedStores(List.of(store.path())).withClock(options.clock()));
-        };
-    }
-
-    /**
-     * Runs {@code job} over every row of {@code store} on {@code executor}'s workers (at most
-     * {@code options.workers()} of them), with {@code options}' transfer. The executor is left
-     * open for further jobs.
-     *
-     * @param spec the job by name; needed by worker processes, ignored by threads
+     * @param request the job as plain data; needed by workers that create the job themselves
+     *                (worker processes), may be {@code null} on threads
+     * @throws IllegalArgumentException if the plan's rows are not within the store, or the
+     *                              executor's workers cannot create the job (no request, no codec)
      * @throws JobFailedException   if a batch failed
      * @throws JobTimedOutException if the job missed {@link RunOptions#timeout()}; every task
      *                              has ended and every worker has stopped its batch
-     * @throws InterruptedException if the calling thread was interrupted; every task has ended
-     *                              and every worker has stopped its batch when this is thrown
+     * @throws InterruptedException if the calling thread was interrupted (a
+     *                              {@link JobCancelledException} saying how far the job got);
+     *                              every task has ended and every worker has stopped its batch
      * @throws IOException          if the workers could not open the job
      */
-    public static <P, R> RunResult<R> run(Store store, Job<P, R> job, JobSpec spec, RunOptions options, Executor executor)
+    public static <P, R> RunResult<R> run(Store store, Plan plan, Job<P, R> job, JobRequest request, RunOptions options,
+                                          Executor executor)
             throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
-        return run(store, job, spec, options, executor, 0, store.rowCount());
-    }
-
-    /** As {@link #run(Store, Job, JobSpec, RunOptions, Executor)}, over rows {@code [firstRow, rowEnd)} only. */
-    public static <P, R> RunResult<R> run(Store store, Job<P, R> job, JobSpec spec, RunOptions options, Executor executor,
-                                          long firstRow, long rowEnd)
-            throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
-        if (firstRow < 0 || rowEnd < firstRow || rowEnd > store.rowCount()) {
-            throw new IllegalArgumentException("rows [" + firstRow + ", " + rowEnd + ") are not within the store's "
+        if (plan.rowEnd() > store.rowCount()) {
+            throw new IllegalArgumentException("rows [" + plan.firstRow() + ", " + plan.rowEnd() + ") are not within the store's "
                     + store.rowCount() + " rows");
         }
-        Plan plan = new Plan(firstRow, rowEnd - firstRow, options.batchRows());
-        int workers = Math.min(options.workersFor(store.rowCount()), executor.workers());
-        long start = System.nanoTime();
-        Timeline timeline = new Timeline(executor.kind().name().toLowerCase(Locale.ROOT) + "/" + options.transfer().label()
-                + " ×" + workers, System.currentTimeMillis(), Map.of("job", job.name()));
-        RunMonitor recorder = new RunMonitor(job.name(), timeline, plan.rowCount(), plan.batchCount(), start);
-        RunOptions recorded = options.withListener(recorder.andThen(options.listener()));
+        requireRunnable(job, request, executor.kind());
+        int workers = Math.min(options.workersFor(plan.rowCount()), executor.workers());
+        NanoClock clock = options.clock();
+        long start = clock.nanoTime();
+        Run run = Run.start(job.name(), label(executor.kind(), options.transfer(), workers),
+                configuration(store, request == null ? job.name() : request.describe(), options, executor.kind(), workers),
+                plan, clock, options.listener());
         AtomicLong coordinatorPeak = new AtomicLong(-1);
-        try (Executor.Session<P> session = executor.open(store, job, spec, options.transfer(), workers)) {
+        try (Executor.Session<P> session = executor.open(store, job, request, options.transfer(), workers)) {
             boolean workersElsewhere = executor.kind() != Executor.Kind.THREADS;
-            R result = job.finish(combineAll(session, job, plan, recorded, coordinatorPeak, workersElsewhere, start));
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            timeline.finish(elapsed.toNanos());
+            R result = job.finish(combineAll(session, job, run, options, coordinatorPeak, workersElsewhere, start));
+            Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
+            run.finish(elapsed.toNanos());
             session.close(); // the result is ready; ending the job in the workers is clean-up
-            return new RunResult<>(result, plan.rowCount(), plan.batchCount(), session.runners().size(), elapsed, timeline,
-                    session.reports(), coordinatorPeak.get());
+            return new RunResult<>(result, job.name(), plan.rowCount(), plan.batchCount(), session.runners().size(), elapsed,
+                    run.timeline(), session.reports(), coordinatorPeak.get());
         }
+    }
+
+    /**
+     * Fails, before any worker starts, if {@code executor}'s workers could not create {@code job}:
+     * worker processes need it as a {@link JobRequest} and its partials as a {@link PartialCodec}.
+     *
+     * @throws IllegalArgumentException saying what is missing
+     */
+    public static void requireRunnable(Job<?, ?> job, JobRequest request, Executor.Kind executor) {
+        if (executor == Executor.Kind.THREADS) {
+            return;
+        }
+        if (request == null) {
+            throw new IllegalArgumentException("job " + job.name() + " cannot run in worker processes as an object: give it as a"
+                    + " JobRequest (a built-in job, a query, or your job's class and parameters), or run it on threads");
+        }
+        PartialCodec.of(job);
+    }
+
+    /** A run's name in reports: {@code processes/shared ×4}. */
+    static String label(Executor.Kind executor, Transfer transfer, int workers) {
+        return executor.label() + "/" + transfer.label() + " ×" + workers;
+    }
+
+    /** A run's settings as reports show them. */
+    private static Map<String, String> configuration(Store store, String job, RunOptions options, Executor.Kind executor,
+                                                     int workers) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("store", String.valueOf(store.path()));
+        c.put("job", job);
+        c.put("executor", executor.label());
+        c.put("transfer", options.transfer().label());
+        c.put("workers", Integer.toString(workers));
+        c.put("batch rows", Long.toString(options.batchRows()));
+        c.put("on failure", options.onFailure().name().toLowerCase(Locale.ROOT));
+        c.put("java", Runtime.version().toString());
+        c.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        return c;
     }
 
     /**
@@ -194,9 +165,11 @@ public final class Coordinator {
      * workers are. Either cancels the group, waits until every task has ended (worker processes
      * stop their batch or are killed after a grace period) and reports how far the job got.
      */
-    private static <P> P combineAll(Executor.Session<P> session, Job<P, ?> job, Plan plan, RunOptions options,
+    private static <P> P combineAll(Executor.Session<P> session, Job<P, ?> job, Run run, RunOptions options,
                                     AtomicLong coordinatorPeak, boolean workersElsewhere, long startNanos)
             throws JobFailedException, JobTimedOutException, InterruptedException {
+        Plan plan = run.plan();
+        NanoClock clock = options.clock();
         LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
         Semaphore window = new Semaphore(4 * session.runners().size());
         AtomicLong next = new AtomicLong();
@@ -206,8 +179,8 @@ public final class Coordinator {
         P combined = job.empty();
         boolean anySkipped = false;
         try (TaskGroup group = new TaskGroup("job " + job.name(), options.onFailure(), Thread.ofPlatform().factory())) {
-            Work<P> work = new Work<>(plan, next, window, events, running, coordinatorPeak, workersElsewhere, options, group, collected,
-                    startNanos);
+            Work<P> work = new Work<>(run, next, window, events, running, coordinatorPeak, workersElsewhere, options, group,
+                    collected);
             for (Executor.BatchRunner<P> runner : session.runners()) {
                 group.fork(runner.worker(), () -> {
                     try {
@@ -226,8 +199,7 @@ public final class Coordinator {
             while (tasks > 0) {
                 Event event;
                 try {
-                    event = deadline == Long.MAX_VALUE ? events.take()
-                            : events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    event = deadline == Long.MAX_VALUE ? events.take() : next(events, deadline, clock);
                 } catch (InterruptedException e) {
                     RunProgress progress = stop(group, events, tasks, running, next, plan, batchesDone, rowsDone);
                     throw new JobCancelledException(job.name(), progress);
@@ -273,6 +245,17 @@ public final class Coordinator {
         return combined;
     }
 
+    /** The next event, or {@code null} once {@code clock} has passed {@code deadline} without one. */
+    private static Event next(LinkedBlockingQueue<Event> events, long deadline, NanoClock clock) throws InterruptedException {
+        for (long left; (left = deadline - clock.nanoTime()) > 0; ) {
+            Event event = events.poll(clock.realWaitNanos(left), TimeUnit.NANOSECONDS);
+            if (event != null) {
+                return event;
+            }
+        }
+        return events.poll();
+    }
+
     /**
      * Cancels the group and waits, uninterruptibly, until its {@code tasks} remaining tasks have
      * ended, counting batches that finished meanwhile. Returns how far the run got: batches
@@ -305,9 +288,9 @@ public final class Coordinator {
     }
 
     /** What every task does: claim batches, run them on its worker (retrying lost workers), hand partials over. */
-    private record Work<P>(Plan plan, AtomicLong next, Semaphore window, LinkedBlockingQueue<Event> events,
+    private record Work<P>(Run run, AtomicLong next, Semaphore window, LinkedBlockingQueue<Event> events,
                            Map<Long, Batch> running, AtomicLong coordinatorPeak, boolean sampleCoordinator, RunOptions options,
-                           TaskGroup group, List<BatchFailedException> collected, long startNanos) {
+                           TaskGroup group, List<BatchFailedException> collected) {
 
         void run(Executor.BatchRunner<P> runner) throws InterruptedException {
             while (!group.isCancelled()) {
@@ -315,15 +298,15 @@ public final class Coordinator {
                 // slot, or the batch the coordinator needs next could wait behind later ones forever.
                 window.acquire();
                 long index = next.getAndIncrement();
-                if (index >= plan.batchCount()) {
+                if (index >= run.plan().batchCount()) {
                     window.release();
                     return;
                 }
-                Batch batch = plan.batch(index);
+                Batch batch = run.plan().batch(index);
                 running.put(index, batch);
                 Executor.Ran<P> ran;
                 try {
-                    ran = runWithRetries(runner, batch, System.nanoTime());
+                    ran = runWithRetries(runner, batch);
                 } catch (BatchFailedException e) {
                     // Under COLLECT the task records the failure and goes on with the next batch —
                     // unless this JVM itself ran out of memory or stack: then nothing here is safe,
@@ -341,7 +324,7 @@ public final class Coordinator {
                     continue;
                 }
                 running.remove(index);
-                long coordinatorBytes = sampleCoordinator ? MemorySample.now().privateBytes() : ran.times().privateBytes();
+                long coordinatorBytes = sampleCoordinator ? MemorySample.now().privateBytes() : ran.memory().privateBytes();
                 coordinatorPeak.accumulateAndGet(coordinatorBytes, Math::max);
                 events.add(new Done(batch.index(), batch.rowCount(), ran.partial()));
             }
@@ -352,12 +335,17 @@ public final class Coordinator {
          * Runs {@code batch}, and again on a fresh worker each time its worker is lost, up to
          * {@link RunOptions#retries()} times. The one place where tsproc decides to retry.
          */
-        private Executor.Ran<P> runWithRetries(Executor.BatchRunner<P> runner, Batch batch, long queuedNanos)
-                throws InterruptedException {
+        private Executor.Ran<P> runWithRetries(Executor.BatchRunner<P> runner, Batch batch) throws InterruptedException {
             for (int attempt = 1; ; attempt++) {
+                String worker = runner.worker();
+                int thisAttempt = attempt;
+                long queued = run.queued(batch, worker, attempt);
                 try {
-                    Executor.Ran<P> ran = runner.run(batch, queuedNanos, options.batchTimeout());
-                    report(ran.times(), attempt);
+                    Executor.Ran<P> ran = runner.run(batch, options.batchTimeout(), () -> run.computing(batch, worker, thisAttempt));
+                    MemorySample memory = ran.memory();
+                    run.finished(new BatchTimes(batch, worker, attempt, queued, run.sinceStart(ran.receivedNanos()),
+                            run.sinceStart(ran.computeStartNanos()), run.sinceStart(ran.computeEndNanos()), -1,
+                            memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
                     return ran;
                 } catch (CancellationException | InterruptedException e) {
                     throw e;
@@ -369,9 +357,8 @@ public final class Coordinator {
                     if (!runner.lostWorker(t) || attempt > options.retries() || group.isCancelled()) {
                         throw failed(batch, runner.worker(), t, attempt);
                     }
-                    // RETRIED: the worker was lost (crashed, killed, hung); run the batch again on a fresh one.
-                    emit(EventKind.RETRIED, System.nanoTime(), runner.worker(), batch, attempt, null,
-                            BatchFailedException.describe(t));
+                    // The worker was lost (crashed, killed, hung): run the batch again on a fresh one.
+                    run.retried(batch, worker, attempt, BatchFailedException.describe(t));
                     try {
                         runner.replaceWorker();
                     } catch (IOException | RuntimeException e) {
@@ -385,27 +372,8 @@ public final class Coordinator {
         }
 
         private BatchFailedException failed(Batch batch, String worker, Throwable cause, int attempt) {
-            emit(EventKind.FAILED, System.nanoTime(), worker, batch, attempt, null, BatchFailedException.describe(cause));
+            run.failed(batch, worker, attempt, BatchFailedException.describe(cause));
             return new BatchFailedException(batch, worker, cause, attempt);
-        }
-
-        /** Tells the listener a finished batch's steps, with the times its worker measured. */
-        private void report(BatchTrace t, int attempt) {
-            Batch batch = new Batch(t.batchIndex(), t.rowOffset(), t.rowCount());
-            emit(EventKind.BATCH_QUEUED, t.queuedNanos(), t.worker(), batch, attempt, null, "");
-            emit(EventKind.DATA_RECEIVED, t.receivedNanos(), t.worker(), batch, attempt, t, "");
-            emit(EventKind.COMPUTE_STARTED, t.computeStartNanos(), t.worker(), batch, attempt, t, "");
-            emit(EventKind.COMPUTE_FINISHED, t.computeEndNanos(), t.worker(), batch, attempt, t, "");
-            emit(EventKind.RESULT_RECEIVED, t.resultNanos(), t.worker(), batch, attempt, t, "");
-        }
-
-        /** Tells the listener one step; {@code memory} is the batch's trace, or null where memory is unknown. */
-        private void emit(EventKind kind, long atNanos, String worker, Batch batch, int attempt, BatchTrace memory,
-                          String detail) {
-            options.listener().onEvent(new dev.tsproc.observe.Event(kind, atNanos - startNanos, worker, batch.index(),
-                    batch.rowOffset(), batch.rowCount(), attempt,
-                    memory == null ? -1 : memory.heapUsedBytes(), memory == null ? -1 : memory.rssBytes(),
-                    memory == null ? -1 : memory.privateBytes(), detail));
         }
     }
 

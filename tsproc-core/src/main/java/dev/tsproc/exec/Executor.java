@@ -1,7 +1,9 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
@@ -11,15 +13,15 @@ import java.util.Locale;
 
 /**
  * Where batches run: on worker threads in this JVM ({@link ThreadExecutor}) or in worker JVMs
- * ({@link ProcessExecutor}). The {@link Coordinator} plans, schedules and combines the same
- * way for both; an executor only provides the workers.
+ * ({@link ProcessExecutor}). The {@link Coordinator} schedules and combines the same way for
+ * both; an executor only provides the workers. {@link dev.tsproc.Tsproc} chooses one for each
+ * run, or runs on one its caller keeps:
  *
  * {@snippet :
  * try (ProcessExecutor pool = ProcessExecutor.start(4, ProcessExecutor.Config.defaults());
- *      Store store = Store.open(path)) {
+ *      Tsproc ts = Tsproc.open(path)) {
  *     for (Transfer transfer : Transfer.values()) {   // one warm pool, several jobs
- *         RunResult<Stats> run = Coordinator.run(store, BuiltinJob.named("sum"), JobSpec.builtin("sum"),
- *                 RunOptions.defaults().withTransfer(transfer), pool);
+ *         RunResult<?> run = ts.run(JobRequest.builtin("sum"), RunOptions.defaults().withTransfer(transfer), pool);
  *     }
  * }
  * }
@@ -52,10 +54,10 @@ public interface Executor extends AutoCloseable {
      * Prepares {@code workers} of the workers (at most {@link #workers()}) to run batches of
      * {@code job} over {@code store}.
      *
-     * @param spec     the job by name, for workers that must create it themselves
+     * @param request  the job as plain data, for workers that must create it themselves
      * @param transfer how batches reach the workers
      */
-    <P> Session<P> open(Store store, Job<P, ?> job, JobSpec spec, Transfer transfer, int workers)
+    <P> Session<P> open(Store store, Job<P, ?> job, JobRequest request, Transfer transfer, int workers)
             throws IOException, InterruptedException;
 
     /** Ends the workers. */
@@ -91,15 +93,17 @@ public interface Executor extends AutoCloseable {
         /**
          * Runs {@code batch} and returns its partial and times.
          *
-         * @param queuedNanos   when the batch was claimed, on the coordinator's clock
          * @param timeout       how long the batch may take once the worker starts it; {@code null}
          *                      for no limit
+         * @param computing     run once when the worker begins computing the batch (for a worker
+         *                      process: when the coordinator hears so), so the run's live state
+         *                      shows it while it computes
          * @throws InterruptedException if cancelled; the batch has stopped in the worker
          * @throws java.util.concurrent.TimeoutException if the batch missed its deadline and
          *         was stopped (threads); a worker process that misses it is killed and
          *         reported lost instead
          */
-        Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws Exception;
+        Ran<P> run(Batch batch, Duration timeout, Runnable computing) throws Exception;
 
         /**
          * Whether {@code error}, thrown by {@link #run}, means the worker itself was lost
@@ -122,10 +126,8 @@ public interface Executor extends AutoCloseable {
     }
 
     /**
-     * A batch's partial and times.
-     *
-     * @param partial the batch's partial
-     * @param times   when each step happened
+     * A batch's partial, when the worker had its data and computed it (on the executor's clock),
+     * and the memory of the process that computed it, at the end of its computation.
      */
-    record Ran<P>(P partial, BatchTrace times) {}
+    record Ran<P>(P partial, long receivedNanos, long computeStartNanos, long computeEndNanos, MemorySample memory) {}
 }

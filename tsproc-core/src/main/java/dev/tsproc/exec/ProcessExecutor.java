@@ -3,14 +3,14 @@ package dev.tsproc.exec;
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
-import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.exec.process.ProtocolException;
 import dev.tsproc.exec.process.WorkerCommand;
 import dev.tsproc.exec.process.WorkerDiedException;
 import dev.tsproc.exec.process.WorkerProcess;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.PartialCodec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 
 import java.io.ByteArrayInputStream;
@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  *
  * <p>Each worker is started with the coordinator's {@code java}, class path and module flags
  * ({@link WorkerCommand}). For a job, every worker opens the store by its path and maps it
- * read-only — the same physical pages as every other worker — and loads the job by its
- * {@link JobSpec}. Under {@link Transfer#SHARED} a batch is sent as (index, offset, rows);
+ * read-only — the same physical pages as every other worker — and creates the job from its
+ * {@link JobRequest}. Under {@link Transfer#SHARED} a batch is sent as (index, offset, rows);
  * under {@link Transfer#COPY} its column bytes follow in the message and the worker computes
  * on its own copy. Partials come back in the job's {@link PartialCodec} form.
  *
@@ -182,18 +182,18 @@ public final class ProcessExecutor implements Executor {
     }
 
     @Override
-    public <P> Session<P> open(Store store, Job<P, ?> job, JobSpec spec, Transfer transfer, int count)
+    public <P> Session<P> open(Store store, Job<P, ?> job, JobRequest request, Transfer transfer, int count)
             throws IOException, InterruptedException {
-        Objects.requireNonNull(spec, "worker processes need the job's spec to create it");
+        Objects.requireNonNull(request, "worker processes need the job as a JobRequest to create it");
         PartialCodec<P> codec = PartialCodec.of(job);
         List<Runner<P>> runners = new ArrayList<>();
         List<WorkerProcess> opened = new ArrayList<>();
         try {
             for (int slot = 0; slot < Math.min(count, processes.size()); slot++) {
                 WorkerProcess p = usable(slot);
-                openJob(p, store, spec);
+                openJob(p, store, request);
                 opened.add(p);
-                runners.add(new Runner<>(slot, p, store, spec, codec, transfer));
+                runners.add(new Runner<>(slot, p, store, request, codec, transfer));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             closeJobs(opened, new ArrayList<>());
@@ -258,8 +258,8 @@ public final class ProcessExecutor implements Executor {
         return fresh;
     }
 
-    private static void openJob(WorkerProcess p, Store store, JobSpec spec) throws IOException, InterruptedException {
-        long rows = p.openJob(store.path(), spec);
+    private static void openJob(WorkerProcess p, Store store, JobRequest request) throws IOException, InterruptedException {
+        long rows = p.openJob(store.path(), request);
         if (rows != store.rowCount()) {
             throw new IOException(p.name() + " sees " + rows + " rows in " + store.path() + ", the coordinator "
                     + store.rowCount());
@@ -299,16 +299,16 @@ public final class ProcessExecutor implements Executor {
     private final class Runner<P> implements BatchRunner<P> {
         private final int slot;
         private final Store store;
-        private final JobSpec spec;
+        private final JobRequest request;
         private final PartialCodec<P> codec;
         private final Transfer transfer;
         private volatile WorkerProcess process;
 
-        Runner(int slot, WorkerProcess process, Store store, JobSpec spec, PartialCodec<P> codec, Transfer transfer) {
+        Runner(int slot, WorkerProcess process, Store store, JobRequest request, PartialCodec<P> codec, Transfer transfer) {
             this.slot = slot;
             this.process = process;
             this.store = store;
-            this.spec = spec;
+            this.request = request;
             this.codec = codec;
             this.transfer = transfer;
         }
@@ -328,22 +328,18 @@ public final class ProcessExecutor implements Executor {
         public void replaceWorker() throws IOException, InterruptedException {
             WorkerProcess fresh = replace(slot, process);
             process = fresh;
-            openJob(fresh, store, spec);
+            openJob(fresh, store, request);
         }
 
         @Override
-        public Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws IOException, InterruptedException {
+        public Ran<P> run(Batch batch, Duration timeout, Runnable computing) throws IOException, InterruptedException {
             Map<Column, MemorySegment> columns = transfer == Transfer.COPY ? columns(batch) : null;
             WorkerProcess process = this.process;
             long deadline = timeout == null ? Long.MAX_VALUE : config.clock().nanoTime() + timeout.toNanos();
-            WorkerProcess.BatchReply reply = process.runBatch(batch.index(), batch.rowOffset(), batch.rowCount(), columns,
-                    deadline, timeout == null ? null : Durations.format(timeout));
+            WorkerProcess.BatchReply reply = process.runBatch(batch, columns, deadline,
+                    timeout == null ? null : Durations.format(timeout), computing);
             P partial = decode(batch, reply.partial());
-            long done = config.clock().nanoTime();
-            MemorySample memory = reply.memory();
-            return new Ran<>(partial, new BatchTrace(batch.index(), batch.rowOffset(), batch.rowCount(), worker(),
-                    queuedNanos, reply.receivedNanos(), reply.computeStartNanos(), reply.computeEndNanos(), done,
-                    memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
+            return new Ran<>(partial, reply.receivedNanos(), reply.computeStartNanos(), reply.computeEndNanos(), reply.memory());
         }
 
         /** The batch's slice of every column of the store: the bytes copy transfer sends. */

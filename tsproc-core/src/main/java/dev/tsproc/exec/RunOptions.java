@@ -3,6 +3,7 @@ package dev.tsproc.exec;
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.observe.RunListener;
+import dev.tsproc.plan.Plan;
 
 import java.time.Duration;
 

@@ -10,6 +10,7 @@ import java.time.Duration;
  * A job's result and how the run went.
  *
  * @param result   the job's finished result
+ * @param job      the job's name
  * @param rows     rows processed
  * @param batches  batches processed
  * @param workers  workers used
@@ -21,7 +22,7 @@ import java.time.Duration;
  * @param coordinatorPeakPrivateBytes the coordinator's highest private memory seen as batches
  *                 ended, or -1
  */
-public record RunResult<R>(R result, long rows, long batches, int workers, Duration elapsed, Timeline timeline,
+public record RunResult<R>(R result, String job, long rows, long batches, int workers, Duration elapsed, Timeline timeline,
                            List<WorkerReport> workerReports, long coordinatorPeakPrivateBytes) {
     public RunResult {
         workerReports = List.copyOf(workerReports);

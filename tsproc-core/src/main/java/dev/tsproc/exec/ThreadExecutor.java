@@ -4,7 +4,8 @@ import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.exec.process.MemorySample;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 
 import java.lang.foreign.Arena;
@@ -54,7 +55,7 @@ public final class ThreadExecutor implements Executor {
     }
 
     @Override
-    public <P> Session<P> open(Store store, Job<P, ?> job, JobSpec spec, Transfer transfer, int count) {
+    public <P> Session<P> open(Store store, Job<P, ?> job, JobRequest request, Transfer transfer, int count) {
         List<BatchRunner<P>> runners = new ArrayList<>();
         List<WorkerReport> reports = new ArrayList<>();
         long pid = ProcessHandle.current().pid();
@@ -85,9 +86,9 @@ public final class ThreadExecutor implements Executor {
     private record Runner<P>(String worker, Store store, Job<P, ?> job, Transfer transfer, NanoClock clock)
             implements BatchRunner<P> {
         @Override
-        public Ran<P> run(Batch batch, long queuedNanos, Duration timeout) throws TimeoutException {
+        public Ran<P> run(Batch batch, Duration timeout, Runnable computing) throws TimeoutException {
             if (timeout == null) {
-                return run(batch, queuedNanos);
+                return run(batch, computing);
             }
             // A timer interrupts this thread at the deadline, unless the batch is done by then;
             // the lock makes "done" and "interrupted" exclude each other.
@@ -113,7 +114,7 @@ public final class ThreadExecutor implements Executor {
             RuntimeException failure = null;
             Ran<P> ran = null;
             try {
-                ran = run(batch, queuedNanos);
+                ran = run(batch, computing);
             } catch (RuntimeException e) {
                 failure = e;
             } finally {
@@ -137,24 +138,21 @@ public final class ThreadExecutor implements Executor {
             return ran;
         }
 
-        private Ran<P> run(Batch batch, long queuedNanos) {
+        private Ran<P> run(Batch batch, Runnable computing) {
             if (transfer == Transfer.SHARED) {
-                BatchView view = store.view(batch.index(), batch.rowOffset(), batch.rowCount());
-                return compute(batch, queuedNanos, view);
+                return compute(store.view(batch.index(), batch.rowOffset(), batch.rowCount()), computing);
             }
             try (Arena copy = Arena.ofConfined()) {
-                return compute(batch, queuedNanos, copyOf(store.view(batch.index(), batch.rowOffset(), batch.rowCount()), copy));
+                return compute(copyOf(store.view(batch.index(), batch.rowOffset(), batch.rowCount()), copy), computing);
             }
         }
 
-        private Ran<P> compute(Batch batch, long queuedNanos, BatchView view) {
+        private Ran<P> compute(BatchView view, Runnable computing) {
             long received = clock.nanoTime();
+            computing.run();
             P partial = job.map(view);
             long computed = clock.nanoTime();
-            MemorySample memory = MemorySample.now();
-            return new Ran<>(partial, new BatchTrace(batch.index(), batch.rowOffset(), batch.rowCount(), worker,
-                    queuedNanos, received, received, computed, clock.nanoTime(),
-                    memory.heapUsedBytes(), memory.rssBytes(), memory.privateBytes()));
+            return new Ran<>(partial, received, received, computed, MemorySample.now());
         }
 
         /** The batch's columns copied into {@code arena}: what a worker holds once a batch is copied to it. */

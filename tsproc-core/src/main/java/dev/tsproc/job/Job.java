@@ -2,8 +2,6 @@ package dev.tsproc.job;
 
 import dev.tsproc.data.BatchView;
 
-import java.util.Optional;
-
 /**
  * A map-reduce job over batches of a store: map each batch to a partial, combine partials in
  * batch order, finish to a result.
@@ -50,16 +48,6 @@ public interface Job<P, R> {
 
     /** Turns the partial of all batches into the result. */
     R finish(P partial);
-
-    /**
-     * This job as plain data a worker process rebuilds it from, or empty if it runs on threads
-     * only. A job that runs in worker processes is a public class that also implements
-     * {@link PartialCodec}, and returns a spec naming its class and its parameters (and the jars
-     * it comes from, if any), so that every worker creates an equal job.
-     */
-    default Optional<JobSpec> jobSpec() {
-        return Optional.empty();
-    }
 
     /** A job from functions; handy for small custom jobs and tests. */
     static <P, R> Job<P, R> of(String name, java.util.function.Supplier<P> empty,

@@ -3,6 +3,7 @@ package dev.tsproc.job;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.data.TimeSearch;
 import dev.tsproc.store.Store;
 
 import java.io.DataInput;
@@ -10,7 +11,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -19,8 +19,7 @@ import java.util.concurrent.CancellationException;
  *
  * {@snippet :
  * QueryJob job = QueryJob.on(store, spec);
- * RowRange rows = job.rowRange(store);       // only the rows in spec's time range
- * // run it on any executor over those rows, e.g. Coordinator.run(store, job, options, rows...)
+ * // run it over the rows in spec's time range, e.g. Tsproc.of(store).run(job, JobRequest.query(spec), options)
  * }
  *
  * <p><b>How a batch is aggregated.</b> Timestamps are sorted, so a batch splits into runs of
@@ -56,7 +55,7 @@ import java.util.concurrent.CancellationException;
  * pairs met in the data, so memory is proportional to the number of result rows, not to rows.
  */
 public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCodec<QueryPartial> {
-    /** The job's name, in reports and in its {@link JobSpec}, unless it is a built-in job. */
+    /** The job's name, in reports, unless it is a built-in job. */
     public static final String JOB_NAME = "query";
     private static final long FOLD_ROWS = 1L << 20;
 
@@ -182,28 +181,6 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         return Summary.kernels();
     }
 
-    /**
-     * The query job {@code spec} describes (as {@link #jobSpec()} made it) over {@code store}: how
-     * a worker process creates the job the coordinator runs.
-     *
-     * @throws IllegalArgumentException if a parameter is missing or malformed, or does not fit the store
-     */
-    static QueryJob of(JobSpec spec, Store store) {
-        return on(store, QueryParameters.fromParameters(spec.parameters(), store.dictionary()));
-    }
-
-    /**
-     * This query as plain data, so worker processes that open the same store create the same job:
-     * a built-in job by its name, any other query by its parameters.
-     *
-     * @throws IllegalArgumentException if the query names too many series to send to worker processes
-     */
-    @Override
-    public Optional<JobSpec> jobSpec() {
-        return Optional.of(name.equals(JOB_NAME) ? QueryParameters.toJobSpec(spec, selectedSeries(spec, dictionary))
-                : JobSpec.builtin(name));
-    }
-
     /** Ascending ids of the spec's series, or {@code null} for all. */
     private static int[] selectedSeries(QuerySpec spec, SeriesDictionary dictionary) {
         if (spec.series().isEmpty()) {
@@ -225,11 +202,6 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
     /** The query this job answers. */
     public QuerySpec spec() {
         return spec;
-    }
-
-    /** The rows of {@code store} in the spec's time range; plan batches over these only. */
-    public RowRange rowRange(Store store) {
-        return RowRange.of(store, spec.fromNanos(), spec.toNanos());
     }
 
     @Override
@@ -281,7 +253,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                 }
                 previous = bucket;
                 long next = nextBucketStart(bucket, width);
-                to = next == Long.MAX_VALUE ? n : RowRange.gallop(ts, from + 1, n, next);
+                to = next == Long.MAX_VALUE ? n : TimeSearch.gallop(ts, from + 1, n, next);
             }
             if (scatter) {
                 scatterRun(slots, values, batch.series(), from, to);

@@ -1,16 +1,17 @@
 package dev.tsproc.observe;
 
+import dev.tsproc.plan.Batch;
+
 /**
- * When one batch went through each step, in nanoseconds since the run started, and where.
+ * When one attempt at a batch went through each step, in nanoseconds since the run started, and
+ * where.
  *
  * <p>The steps are the talk's: the coordinator queues the batch for a worker; the worker has its
  * data (at once under {@code --transfer shared}; after the bytes arrive under {@code copy});
  * computes; the coordinator receives the result. A step that did not happen (a failed batch has
  * no result) is {@code -1}.
  *
- * @param batchIndex   index in the plan
- * @param rowOffset    first row
- * @param rowCount     rows
+ * @param batch        the batch
  * @param worker       the worker's name, e.g. {@code worker-2}
  * @param attempt      1 for the first try, more for retries
  * @param queued       the coordinator handed the batch to the worker
@@ -22,15 +23,13 @@ package dev.tsproc.observe;
  * @param rssBytes     resident memory of that process, or -1
  * @param privateBytes its private resident memory (not the shared store's pages), or -1
  */
-public record BatchTimes(long batchIndex, long rowOffset, long rowCount, String worker, int attempt,
-                         long queued, long received, long computeStart, long computeEnd, long resultReceived,
-                         long heapBytes, long rssBytes, long privateBytes) {
+public record BatchTimes(Batch batch, String worker, int attempt, long queued, long received, long computeStart,
+                         long computeEnd, long resultReceived, long heapBytes, long rssBytes, long privateBytes) {
 
     /** Times only, memory unknown. */
-    public BatchTimes(long batchIndex, long rowOffset, long rowCount, String worker, int attempt,
-                      long queued, long received, long computeStart, long computeEnd, long resultReceived) {
-        this(batchIndex, rowOffset, rowCount, worker, attempt, queued, received, computeStart, computeEnd, resultReceived,
-                -1, -1, -1);
+    public BatchTimes(Batch batch, String worker, int attempt, long queued, long received, long computeStart, long computeEnd,
+                      long resultReceived) {
+        this(batch, worker, attempt, queued, received, computeStart, computeEnd, resultReceived, -1, -1, -1);
     }
 
     /** Time from queued to data received: handing the batch over (the talk's copy). */

@@ -32,8 +32,8 @@ public final class Timeline {
 
     /**
      * @param label            a name for the run in reports, e.g. {@code processes/shared ×4}
-     * @param startEpochMillis wall-clock start, for display only; all durations use
-     *                         {@link System#nanoTime()}
+     * @param startEpochMillis wall-clock start, for display only; all durations are read from
+     *                         the run's {@link dev.tsproc.concurrent.NanoClock}
      * @param configuration    the run's settings, shown in reports
      */
     public Timeline(String label, long startEpochMillis, Map<String, String> configuration) {
@@ -74,7 +74,7 @@ public final class Timeline {
     public List<BatchTimes> batches() {
         synchronized (batches) {
             List<BatchTimes> copy = new ArrayList<>(batches);
-            copy.sort(Comparator.comparingLong(BatchTimes::batchIndex).thenComparingInt(BatchTimes::attempt));
+            copy.sort(Comparator.comparingLong((BatchTimes b) -> b.batch().index()).thenComparingInt(BatchTimes::attempt));
             return copy;
         }
     }
@@ -98,7 +98,7 @@ public final class Timeline {
                 waiting += Math.max(0, b.computeStart() - waitFrom);
                 computing += b.computeEnd() - b.computeStart();
                 freeSince = b.computeEnd();
-                rows += b.rowCount();
+                rows += b.batch().rowCount();
             }
             long wall = Math.max(wallNanos, waiting + computing);
             summaries.add(new WorkerSummary(entry.getKey(), own.size(), rows, waiting, computing,
@@ -108,7 +108,7 @@ public final class Timeline {
     }
 
     /** Sorts worker-2 before worker-10. */
-    private static String workerOrder(String worker) {
+    static String workerOrder(String worker) {
         int digits = 0;
         while (digits < worker.length() && Character.isDigit(worker.charAt(worker.length() - 1 - digits))) {
             digits++;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tsproc.plan.Batch;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -47,9 +48,9 @@ public final class TimelineJson {
             json.writeArrayFieldStart("batches");
             for (BatchTimes b : timeline.batches()) {
                 json.writeStartObject();
-                json.writeNumberField("batch", b.batchIndex());
-                json.writeNumberField("rowOffset", b.rowOffset());
-                json.writeNumberField("rows", b.rowCount());
+                json.writeNumberField("batch", b.batch().index());
+                json.writeNumberField("rowOffset", b.batch().rowOffset());
+                json.writeNumberField("rows", b.batch().rowCount());
                 json.writeStringField("worker", b.worker());
                 json.writeNumberField("attempt", b.attempt());
                 json.writeNumberField("queued", b.queued());
@@ -135,7 +136,9 @@ public final class TimelineJson {
             expect(numbers.containsKey(required), source, "a batch lacks the field " + required);
         }
         expect(worker != null, source, "a batch lacks the field worker");
-        return new BatchTimes(numbers.get("batch"), numbers.get("rowOffset"), numbers.get("rows"), worker,
+        expect(numbers.get("batch") >= 0 && numbers.get("rowOffset") >= 0 && numbers.get("rows") >= 1, source,
+                "a batch has batch=" + numbers.get("batch") + " rowOffset=" + numbers.get("rowOffset") + " rows=" + numbers.get("rows"));
+        return new BatchTimes(new Batch(numbers.get("batch"), numbers.get("rowOffset"), numbers.get("rows")), worker,
                 numbers.get("attempt").intValue(), numbers.get("queued"), numbers.get("received"),
                 numbers.get("computeStart"), numbers.get("computeEnd"), numbers.get("resultReceived"),
                 numbers.getOrDefault("heapBytes", -1L), numbers.getOrDefault("rssBytes", -1L),

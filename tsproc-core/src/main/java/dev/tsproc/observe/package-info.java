@@ -1,7 +1,8 @@
 /**
- * What a run tells about itself: the events of each batch, the listeners that follow them, the
- * {@link dev.tsproc.observe.RunMonitor} behind progress and the status endpoint, and the
- * {@link dev.tsproc.observe.Timeline} saved as JSON. The executors emit these events, so it
- * sits left of them: it may use {@code job} and the stages before it, never {@code exec}.
+ * What a run tells about itself: the {@link dev.tsproc.observe.Run} of a job, told each batch's
+ * events as they happen, the listeners that follow them (one method per event), the live
+ * {@link dev.tsproc.observe.RunMonitor} behind the status endpoint, and the
+ * {@link dev.tsproc.observe.Timeline} saved as JSON. The executors report these events, so it
+ * sits left of them: it may use {@code plan} and the stages before it, never {@code exec}.
  */
 package dev.tsproc.observe;

@@ -10,8 +10,9 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 /**
  * The packages of tsproc-core follow the data path, left to right: a package may use the
  * stages to its left, never those to its right (each package's package-info.java says which):
- * concurrent, data, store, ingest, job, observe, exec.process, exec. {@code observe} defines the
- * events executors emit, so it sits left of them.
+ * concurrent, data, store, ingest, job, plan, observe, exec.process, exec. {@code plan} turns a
+ * job request into batches; {@code observe} watches a run of them and defines the events
+ * executors emit, so both sit left of the executors.
  */
 class DataPathLayersTest {
     private static final JavaClasses CORE = new ClassFileImporter()
@@ -26,6 +27,7 @@ class DataPathLayersTest {
                 .layer("store").definedBy("dev.tsproc.store..")
                 .layer("ingest").definedBy("dev.tsproc.ingest..")
                 .layer("job").definedBy("dev.tsproc.job..")
+                .layer("plan").definedBy("dev.tsproc.plan..")
                 .layer("observe").definedBy("dev.tsproc.observe..")
                 // The worker protocol and the worker's main sit below the executors: a worker JVM
                 // needs the protocol, the store and the job, never the coordinator or the task group.
@@ -34,9 +36,10 @@ class DataPathLayersTest {
                 .whereLayer("exec").mayNotBeAccessedByAnyLayer()
                 .whereLayer("exec.process").mayOnlyBeAccessedByLayers("exec")
                 .whereLayer("observe").mayOnlyBeAccessedByLayers("exec.process", "exec")
-                .whereLayer("job").mayOnlyBeAccessedByLayers("observe", "exec.process", "exec")
-                .whereLayer("ingest").mayOnlyBeAccessedByLayers("job", "observe", "exec.process", "exec")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("ingest", "job", "observe", "exec.process", "exec")
+                .whereLayer("plan").mayOnlyBeAccessedByLayers("observe", "exec.process", "exec")
+                .whereLayer("job").mayOnlyBeAccessedByLayers("plan", "observe", "exec.process", "exec")
+                .whereLayer("ingest").mayOnlyBeAccessedByLayers("job", "plan", "observe", "exec.process", "exec")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("ingest", "job", "plan", "observe", "exec.process", "exec")
                 .withOptionalLayers(true)
                 .check(CORE);
     }

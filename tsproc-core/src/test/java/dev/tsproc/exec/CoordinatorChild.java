@@ -1,8 +1,9 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.Tsproc;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 
@@ -29,10 +30,9 @@ public final class CoordinatorChild {
         System.out.println("READY " + run.directory() + " "
                 + pool.processes().stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" ")));
         System.out.flush();
-        JobSpec spec = new JobSpec(TestJobs.Faulty.class.getName(), Map.of("hang", "0,1", "once", args[1]), List.of());
-        try (Store store = Store.open(path); JobSpec.Loaded job = spec.load()) {
-            Coordinator.run(store, TestJobs.Faulty.class.cast(job.job()), spec,
-                    RunOptions.defaults().withWorkers(2).withBatchRows(1_000), pool);
+        JobRequest spec = JobRequest.custom(TestJobs.Faulty.class.getName(), Map.of("hang", "0,1", "once", args[1]), List.of());
+        try (Store store = Store.open(path)) {
+            Tsproc.of(store).run(spec, RunOptions.defaults().withWorkers(2).withBatchRows(1_000), pool);
         }
     }
 }

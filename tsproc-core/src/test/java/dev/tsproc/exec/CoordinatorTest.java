@@ -1,5 +1,6 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.Tsproc;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.TestStores;
 import org.junit.jupiter.api.RepeatedTest;
@@ -24,7 +25,7 @@ class CoordinatorTest {
     void aFailureBeforeOtherWorkersStartStillEndsTheRun() throws Exception {
         try (Store store = Store.open(TestStores.write(dir.resolve("s.tsp"), new double[1000]))) {
             RunOptions options = RunOptions.defaults().withWorkers(8).withBatchRows(10);
-            assertThatThrownBy(() -> Coordinator.run(store, new TestJobs.PeekPastEnd(), options))
+            assertThatThrownBy(() -> Tsproc.of(store).run(new TestJobs.PeekPastEnd(), options))
                     .isInstanceOf(JobFailedException.class);
         }
     }

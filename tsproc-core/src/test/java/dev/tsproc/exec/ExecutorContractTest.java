@@ -7,8 +7,9 @@ import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.QueryResult;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Planner;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.ReferenceStats;
 import dev.tsproc.testkit.TestStores;
@@ -85,7 +86,7 @@ class ExecutorContractTest {
         return kind == Executor.Kind.THREADS ? new ThreadExecutor(workers) : pool;
     }
 
-    private static <R> RunResult<R> run(Path file, Job<?, R> job, JobSpec spec, Executor.Kind kind, Transfer transfer,
+    private static <R> RunResult<R> run(Path file, Job<?, R> job, JobRequest spec, Executor.Kind kind, Transfer transfer,
                                         int workers, long batchRows) throws Exception {
         try (Store store = Store.open(file)) {
             RunOptions options = RunOptions.defaults().withWorkers(workers).withBatchRows(batchRows)
@@ -95,9 +96,10 @@ class ExecutorContractTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <P, R> RunResult<R> runCaptured(Store store, Job<P, ?> job, JobSpec spec, RunOptions options,
+    private static <P, R> RunResult<R> runCaptured(Store store, Job<P, ?> job, JobRequest spec, RunOptions options,
                                                    Executor executor) throws Exception {
-        return (RunResult<R>) Coordinator.run(store, (Job<P, R>) job, spec, options, executor);
+        return (RunResult<R>) Coordinator.run(store, Planner.plan(store, spec, options.batchRows()), (Job<P, R>) job, spec,
+                options, executor);
     }
 
     /** Every value of the one row of a built-in job's result, as raw bits. */
@@ -113,7 +115,7 @@ class ExecutorContractTest {
                 for (Executor.Kind kind : Executor.Kind.values()) {
                     for (Transfer transfer : Transfer.values()) {
                         for (int workers = 1; workers <= 3; workers++) {
-                            RunResult<QueryResult> run = run(file, BuiltinJob.named(name), JobSpec.builtin(name),
+                            RunResult<QueryResult> run = run(file, BuiltinJob.named(name), JobRequest.builtin(name),
                                     kind, transfer, workers, 1_777);
                             long[] got = bits(run.result());
                             if (expected == null) {
@@ -135,7 +137,7 @@ class ExecutorContractTest {
 
     @Test
     void processesMatchTheReference() throws Exception {
-        QueryResult s = run(awkward, BuiltinJob.named("stats"), JobSpec.builtin("stats"), Executor.Kind.PROCESSES,
+        QueryResult s = run(awkward, BuiltinJob.named("stats"), JobRequest.builtin("stats"), Executor.Kind.PROCESSES,
                 Transfer.COPY, 3, 999).result();
         assertThat((long) s.get(Aggregate.COUNT)).isEqualTo(ReferenceStats.count(awkwardValues));
         assertThat(Double.doubleToRawLongBits(s.get(Aggregate.SUM))).isEqualTo(Double.doubleToRawLongBits(ReferenceStats.sum(awkwardValues)));
@@ -146,7 +148,7 @@ class ExecutorContractTest {
 
     @Test
     void aWorkerCannotReadPastItsBatch() throws Exception {
-        JobSpec spec = new JobSpec(TestJobs.PeekPastEnd.class.getName(), Map.of(), List.of());
+        JobRequest spec = JobRequest.custom(TestJobs.PeekPastEnd.class.getName(), Map.of(), List.of());
         for (Executor.Kind kind : Executor.Kind.values()) {
             for (Transfer transfer : Transfer.values()) {
                 assertThatThrownBy(() -> run(awkward, new TestJobs.PeekPastEnd(), spec, kind, transfer, 2, 5_000))
@@ -165,11 +167,11 @@ class ExecutorContractTest {
 
     @Test
     void customJobsByNameGiveTheSameAnswerEverywhere() throws Exception {
-        JobSpec spec = new JobSpec(TestJobs.Above.class.getName(), Map.of("threshold", "0.5"), List.of());
+        JobRequest spec = JobRequest.custom(TestJobs.Above.class.getName(), Map.of("threshold", "0.5"), List.of());
         List<Long> answers = new ArrayList<>();
         for (Executor.Kind kind : Executor.Kind.values()) {
             for (Transfer transfer : Transfer.values()) {
-                try (JobSpec.Loaded loaded = spec.load()) {
+                try (JobRequest.Resolved loaded = spec.resolve(null)) {
                     answers.add((Long) run(talkWithSeries, loaded.job(), spec, kind, transfer, 2, 10_000).result());
                 }
             }
@@ -180,8 +182,8 @@ class ExecutorContractTest {
 
     @Test
     void aFailingBatchIsReportedWithItsIndexAndTheWorkerStaysUsable() throws Exception {
-        JobSpec spec = new JobSpec(TestJobs.Noisy.class.getName(), Map.of("failAt", "3"), List.of());
-        try (JobSpec.Loaded loaded = spec.load()) {
+        JobRequest spec = JobRequest.custom(TestJobs.Noisy.class.getName(), Map.of("failAt", "3"), List.of());
+        try (JobRequest.Resolved loaded = spec.resolve(null)) {
             assertThatThrownBy(() -> run(awkward, loaded.job(), spec, Executor.Kind.PROCESSES, Transfer.SHARED, 3, 1_000))
                     .isInstanceOf(JobFailedException.class)
                     .satisfies(e -> {
@@ -190,15 +192,15 @@ class ExecutorContractTest {
                         assertThat(f.getMessage()).contains("ArithmeticException (batch 3 is unlucky)").contains("worker-");
                     });
         }
-        QueryResult after = run(awkward, BuiltinJob.named("count"), JobSpec.builtin("count"), Executor.Kind.PROCESSES,
+        QueryResult after = run(awkward, BuiltinJob.named("count"), JobRequest.builtin("count"), Executor.Kind.PROCESSES,
                 Transfer.SHARED, 3, 1_000).result();
         assertThat((long) after.get(Aggregate.COUNT)).isEqualTo(ReferenceStats.count(awkwardValues));
     }
 
     @Test
     void workerStderrIsDrainedSoAFloodDoesNotBlockIt() throws Exception {
-        JobSpec spec = new JobSpec(TestJobs.Noisy.class.getName(), Map.of("stdoutBytes", "" + (5 << 20)), List.of());
-        try (JobSpec.Loaded loaded = spec.load()) {
+        JobRequest spec = JobRequest.custom(TestJobs.Noisy.class.getName(), Map.of("stdoutBytes", "" + (5 << 20)), List.of());
+        try (JobRequest.Resolved loaded = spec.resolve(null)) {
             // 4 batches of 5 MB of output each: 20 MB through the stderr pipe.
             Object n = run(awkward, loaded.job(), spec, Executor.Kind.PROCESSES, Transfer.SHARED, 2, 5_000).result();
             assertThat(n).isEqualTo((long) awkwardValues.length);

@@ -4,12 +4,13 @@ import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.TestJobs.Faulty;
 import dev.tsproc.exec.process.RemoteBatchFailure;
 import dev.tsproc.exec.process.WorkerDiedException;
-import dev.tsproc.job.JobSpec;
-import dev.tsproc.store.Store;
-import dev.tsproc.testkit.TestStores;
 import dev.tsproc.exec.process.WorkerProcess;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Planner;
+import dev.tsproc.store.Store;
 import dev.tsproc.testkit.Await;
 import dev.tsproc.testkit.ManualClock;
+import dev.tsproc.testkit.TestStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,9 +116,10 @@ class FaultToleranceTest {
     }
 
     static Object run(Map<String, String> faults, RunOptions options, Executor executor) throws Exception {
-        JobSpec spec = new JobSpec(Faulty.class.getName(), faults, List.of());
-        try (Store s = Store.open(store); JobSpec.Loaded job = spec.load()) {
-            return Coordinator.run(s, Faulty.class.cast(job.job()), spec, options, executor).result();
+        JobRequest spec = JobRequest.custom(Faulty.class.getName(), faults, List.of());
+        try (Store s = Store.open(store); JobRequest.Resolved job = spec.resolve(null)) {
+            return Coordinator.run(s, Planner.plan(s, spec, options.batchRows()), Faulty.class.cast(job.job()), spec, options,
+                    executor).result();
         }
     }
 

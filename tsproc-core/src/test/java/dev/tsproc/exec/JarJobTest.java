@@ -1,8 +1,9 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.Tsproc;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.JobJars;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,14 @@ class JarJobTest {
         Path jar = JobJars.compile(dir, "example.AboveJob", JobJars.ABOVE_JOB, dir.resolve("my-jobs.jar"));
         Path file = dir.resolve("talk.tsp");
         Generator.generate(GeneratorSpec.talk(200_000), file, 2);
-        JobSpec spec = new JobSpec("example.AboveJob", Map.of("threshold", "0.5"), List.of(jar));
+        JobRequest spec = JobRequest.custom("example.AboveJob", Map.of("threshold", "0.5"), List.of(jar));
         List<Object> answers = new ArrayList<>();
         try (Store store = Store.open(file)) {
             for (Executor.Kind kind : Executor.Kind.values()) {
                 for (Transfer transfer : Transfer.values()) {
                     RunOptions options = RunOptions.defaults().withWorkers(2).withBatchRows(30_000)
                             .withExecutor(kind).withTransfer(transfer);
-                    answers.add(Coordinator.run(store, spec, options).result());
+                    answers.add(Tsproc.of(store).run(spec, options).result());
                 }
             }
         }

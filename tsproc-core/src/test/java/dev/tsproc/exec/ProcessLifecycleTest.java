@@ -1,12 +1,13 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.Tsproc;
 import dev.tsproc.exec.process.WorkerDiedException;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.QueryResult;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.Await;
@@ -55,9 +56,9 @@ class ProcessLifecycleTest {
     }
 
     static Object runSleepy(ProcessExecutor pool, Map<String, String> parameters) throws Exception {
-        JobSpec spec = new JobSpec(TestJobs.Sleepy.class.getName(), parameters, List.of());
-        try (Store s = Store.open(store); JobSpec.Loaded job = spec.load()) {
-            return Coordinator.run(s, TestJobs.Sleepy.class.cast(job.job()), spec,
+        JobRequest spec = JobRequest.custom(TestJobs.Sleepy.class.getName(), parameters, List.of());
+        try (Store s = Store.open(store)) {
+            return Tsproc.of(s).run(spec,
                     // No retries: these tests watch the first failure itself (FaultToleranceTest covers retries).
                     RunOptions.defaults().withWorkers(pool.workers()).withBatchRows(1_000).withRetries(0), pool).result();
         }
@@ -89,7 +90,7 @@ class ProcessLifecycleTest {
         // Only the coordinator removes stores; a dying worker only unmaps.
         assertThat(store).exists();
         try (Store s = Store.open(store)) {
-            QueryResult stats = Coordinator.run(s, BuiltinJob.named("stats"), RunOptions.defaults().withWorkers(2)).result();
+            QueryResult stats = Tsproc.of(s).run(BuiltinJob.named("stats"), RunOptions.defaults().withWorkers(2)).result();
             assertThat((long) (stats.get(Aggregate.COUNT) + stats.get(Aggregate.MISSING))).isEqualTo(50_000);
         }
     }
@@ -185,9 +186,9 @@ class ProcessLifecycleTest {
     }
 
     static Object runFaulty(ProcessExecutor pool, Map<String, String> faults, int retries) throws Exception {
-        JobSpec spec = new JobSpec(TestJobs.Faulty.class.getName(), faults, List.of());
-        try (Store s = Store.open(store); JobSpec.Loaded job = spec.load()) {
-            return Coordinator.run(s, TestJobs.Faulty.class.cast(job.job()), spec,
+        JobRequest spec = JobRequest.custom(TestJobs.Faulty.class.getName(), faults, List.of());
+        try (Store s = Store.open(store)) {
+            return Tsproc.of(s).run(spec,
                     RunOptions.defaults().withWorkers(pool.workers()).withBatchRows(1_000).withRetries(retries), pool).result();
         }
     }

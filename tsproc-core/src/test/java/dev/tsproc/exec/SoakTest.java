@@ -3,7 +3,8 @@ package dev.tsproc.exec;
 import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.TestJobs.Faulty;
 import dev.tsproc.exec.process.WorkerDiedException;
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Planner;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.TestStores;
@@ -171,9 +172,10 @@ class SoakTest {
 
     /** The run's answer, or what it threw. */
     private static Object run(Path file, Map<String, String> parameters, RunOptions options, Executor executor) {
-        JobSpec spec = new JobSpec(Faulty.class.getName(), parameters, List.of());
-        try (Store s = Store.open(file); JobSpec.Loaded job = spec.load()) {
-            return Coordinator.run(s, Faulty.class.cast(job.job()), spec, options, executor).result();
+        JobRequest spec = JobRequest.custom(Faulty.class.getName(), parameters, List.of());
+        try (Store s = Store.open(file); JobRequest.Resolved job = spec.resolve(null)) {
+            return Coordinator.run(s, Planner.plan(s, spec, options.batchRows()), Faulty.class.cast(job.job()), spec, options,
+                    executor).result();
         } catch (Exception e) {
             return e;
         }

@@ -1,7 +1,8 @@
 package dev.tsproc.job;
 
-import dev.tsproc.exec.Coordinator;
+import dev.tsproc.Tsproc;
 import dev.tsproc.exec.RunOptions;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.ReferenceStats;
 import dev.tsproc.testkit.TestStores;
@@ -25,7 +26,7 @@ class BuiltinJobTest {
 
     private static QueryResult run(Path file, int workers, long batchRows) throws Exception {
         try (Store store = Store.open(file)) {
-            return Coordinator.run(store, BuiltinJob.named("stats"),
+            return Tsproc.of(store).run(BuiltinJob.named("stats"),
                     RunOptions.defaults().withWorkers(workers).withBatchRows(batchRows)).result();
         }
     }
@@ -137,12 +138,15 @@ class BuiltinJobTest {
     }
 
     @Test
-    void eachJobIsTheQueryOfItsOwnStatisticsTravellingByName() {
+    void eachJobIsTheQueryOfItsOwnStatisticsTravellingByName() throws Exception {
         for (String name : BuiltinJob.NAMES) {
             QueryJob job = BuiltinJob.named(name.toUpperCase());
             assertThat(job.name()).isEqualTo(name);
             assertThat(job.spec()).isEqualTo(QuerySpec.of(name.equals("stats") ? Aggregate.STATS : List.of(Aggregate.parse(name))));
-            assertThat(job.jobSpec()).contains(JobSpec.builtin(name));
+            try (JobRequest.Resolved resolved = JobRequest.builtin(name).resolve(null)) {
+                assertThat(resolved.job().name()).isEqualTo(name);
+                assertThat(((QueryJob) resolved.job()).spec()).isEqualTo(job.spec());
+            }
         }
     }
 

@@ -1,9 +1,10 @@
 package dev.tsproc.job;
 
+import dev.tsproc.Tsproc;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.SeriesDictionary;
-import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.RunOptions;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -23,17 +24,14 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A query crosses a process boundary twice: as a {@link JobSpec} a worker rebuilds the job from,
- * and as partials the coordinator decodes. Both must give the coordinator exactly what it would
+ * A query crosses a process boundary twice: as a {@link JobRequest} a worker rebuilds the job from
+ * (its encoding is tested in {@code JobRequestTest}), and as partials the coordinator decodes. Both must give the coordinator exactly what it would
  * have computed itself, and forged bytes must be refused.
  */
 class QueryCodecTest {
@@ -71,9 +69,9 @@ class QueryCodecTest {
         Path file = data.write(Path.of(System.getProperty("java.io.tmpdir"), "tsproc-codec-" + System.nanoTime() + ".tsp"));
         try (Store store = Store.open(file)) {
             QueryJob job = QueryJob.on(store, spec);
-            JobSpec shipped = job.jobSpec().orElseThrow();
+            JobRequest shipped = JobRequest.decode(ByteBuffer.wrap(JobRequest.query(spec).encode()));
             QueryJob rebuilt;
-            try (JobSpec.Loaded loaded = shipped.load(store)) {
+            try (JobRequest.Resolved loaded = shipped.resolve(store)) {
                 rebuilt = (QueryJob) loaded.job();
             }
             assertThat(rebuilt.spec()).isEqualTo(spec);
@@ -86,72 +84,13 @@ class QueryCodecTest {
                         }
                     },
                     job::combine, job::finish);
-            RowRange rows = job.rowRange(store);
             RunOptions options = RunOptions.defaults().withWorkers(2).withBatchRows(batchRows);
-            QueryResult direct = Coordinator.run(store, job, options, rows.firstRow(), rows.rowEnd()).result();
-            QueryResult shippedResult = Coordinator.run(store, viaBytes, options, rows.firstRow(), rows.rowEnd()).result();
+            QueryResult direct = Tsproc.of(store).run(job, shipped, options).result();
+            QueryResult shippedResult = Tsproc.of(store).run(viaBytes, shipped, options).result();
             assertThat(QueryJobTest.bits(shippedResult)).isEqualTo(QueryJobTest.bits(direct));
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    @Test
-    void aLongSeriesListIsCutIntoParametersAndAnOverlongOneRefusedInOneSentence() {
-        SeriesDictionary dictionary = SeriesDictionary.of(IntStream.range(0, 60_000).mapToObj(i -> "sensor-" + i).toList());
-        List<String> many = IntStream.range(0, 20_000).map(i -> 3 * i).mapToObj(dictionary::name).toList();
-        QuerySpec spec = new QuerySpec(List.of(Aggregate.COUNT, Aggregate.P99), true, 60_000_000_000L, -5, 1L << 60, many, true);
-        QueryJob job = QueryJob.of(spec, dictionary, true);
-        JobSpec shipped = job.jobSpec().orElseThrow();
-        assertThat(shipped.parameters().keySet()).contains("series.0", "series.1", "series.20");
-        QuerySpec back = QueryParameters.fromParameters(shipped.parameters(), dictionary);
-        assertThat(back).isEqualTo(new QuerySpec(spec.aggregates(), true, spec.bucketNanos(), -5, 1L << 60,
-                many.stream().sorted((a, b) -> Integer.compare(dictionary.idOf(a), dictionary.idOf(b))).toList(), true));
-
-        List<String> all = IntStream.range(0, 60_000).mapToObj(dictionary::name).toList();
-        QueryJob huge = QueryJob.of(new QuerySpec(List.of(Aggregate.COUNT), false, 0, Long.MIN_VALUE, Long.MAX_VALUE, all, false),
-                dictionary, true);
-        assertThatThrownBy(huge::jobSpec).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("a query of 60000 series is too long to send to worker processes; run it on threads, or name fewer series");
-    }
-
-    @Test
-    void percentileQuantilesSurviveTheirLabels() {
-        SeriesDictionary none = SeriesDictionary.empty();
-        double[] quantiles = {0, 1, 0.5, 0.99, 0.999, 0.123456789, 1e-9, 0.3333333333333333};
-        List<Aggregate> aggs = Arrays.stream(quantiles).mapToObj(Aggregate::percentile).toList();
-        QuerySpec spec = new QuerySpec(aggs, false, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false);
-        JobSpec shipped = QueryJob.of(spec, none, false).jobSpec().orElseThrow();
-        assertThat(QueryParameters.fromParameters(shipped.parameters(), none)).isEqualTo(spec);
-    }
-
-    @Test
-    void malformedParametersAreRefusedNamingTheParameter() {
-        SeriesDictionary two = SeriesDictionary.of(List.of("a", "b"));
-        Map<String, String> good = QueryJob.of(new QuerySpec(Aggregate.STATS, true, 0, Long.MIN_VALUE, Long.MAX_VALUE,
-                List.of("b"), false), two, true).jobSpec().orElseThrow().parameters();
-        assertThat(QueryParameters.fromParameters(good, two).series()).containsExactly("b");
-        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "series.0", "7"), two))
-                .hasMessage("query parameter series.0 names series id 7, but the store has 2 series");
-        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "series.0", "99999999999"), two))
-                .hasMessageContaining("names series id 99999999999");
-        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "every-ns", "1m"), two))
-                .hasMessage("query parameter every-ns='1m' is not an integer");
-        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "by-series", "yes"), two))
-                .hasMessage("query parameter by-series must be true or false");
-        assertThatThrownBy(() -> QueryParameters.fromParameters(with(good, "threshold", "1"), two))
-                .hasMessage("the query job has no parameter threshold");
-        Map<String, String> noAgg = new HashMap<>(good);
-        noAgg.remove("agg");
-        assertThatThrownBy(() -> QueryParameters.fromParameters(noAgg, two)).hasMessage("the query job needs the parameter agg");
-        assertThatThrownBy(() -> new JobSpec(QueryJob.JOB_NAME, good, List.of()).load())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the query job answers a query over one store");
-    }
-
-    private static Map<String, String> with(Map<String, String> parameters, String key, String value) {
-        Map<String, String> copy = new HashMap<>(parameters);
-        copy.put(key, value);
-        return copy;
     }
 
     /** A partial of two groups in one bucket, with exact sums and a sketch, from a real batch. */
@@ -221,7 +160,7 @@ class QueryCodecTest {
         for (String name : BuiltinJob.NAMES) {
             QueryJob job = BuiltinJob.named(name);
             QueryJob worker;
-            try (JobSpec.Loaded loaded = job.jobSpec().orElseThrow().load()) {
+            try (JobRequest.Resolved loaded = JobRequest.decode(ByteBuffer.wrap(JobRequest.builtin(name).encode())).resolve(null)) {
                 worker = (QueryJob) loaded.job();
             }
             QueryPartial head = worker.map(view(Arrays.copyOfRange(v, 0, at)));

@@ -1,9 +1,12 @@
 package dev.tsproc.job;
 
+import dev.tsproc.Tsproc;
 import dev.tsproc.data.SeriesDictionary;
-import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Plan;
+import dev.tsproc.plan.Planner;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.ReferenceQuery;
 import dev.tsproc.testkit.TestStores;
@@ -114,10 +117,9 @@ class QueryJobTest {
     static QueryResult run(Path file, QuerySpec spec, int workers, long batchRows) throws Exception {
         try (Store store = Store.open(file)) {
             QueryJob job = QueryJob.on(store, spec);
-            RowRange rows = job.rowRange(store);
-            RunResult<QueryResult> run = Coordinator.run(store, job,
-                    RunOptions.defaults().withWorkers(workers).withBatchRows(batchRows), rows.firstRow(), rows.rowEnd());
-            assertThat(run.rows()).isEqualTo(rows.rowCount());
+            RunResult<QueryResult> run = Tsproc.of(store).run(job, JobRequest.query(spec),
+                    RunOptions.defaults().withWorkers(workers).withBatchRows(batchRows));
+            assertThat(run.rows()).isEqualTo(Planner.plan(store, JobRequest.query(spec), batchRows).rowCount());
             return run.result();
         }
     }
@@ -217,7 +219,7 @@ class QueryJobTest {
         QueryResult q = run(file, QuerySpec.of(Aggregate.STATS), 2, 1000);
         QueryResult s;
         try (Store store = Store.open(file)) {
-            s = Coordinator.run(store, BuiltinJob.named("stats"), RunOptions.defaults().withBatchRows(777)).result();
+            s = Tsproc.of(store).run(BuiltinJob.named("stats"), RunOptions.defaults().withBatchRows(777)).result();
         }
         assertThat(q.rows()).hasSize(1);
         assertThat(s.aggregates()).isEqualTo(q.aggregates());
@@ -233,8 +235,8 @@ class QueryJobTest {
         QuerySpec spec = new QuerySpec(List.of(Aggregate.COUNT, Aggregate.FIRST), false, 0,
                 t0 + 1_234 * 1_000_000L, t0 + 5_678 * 1_000_000L + 1, List.of(), false);
         try (Store store = Store.open(file)) {
-            RowRange rows = QueryJob.on(store, spec).rowRange(store);
-            assertThat(rows).isEqualTo(new RowRange(1_234, 5_679));
+            Plan plan = Planner.plan(store, JobRequest.query(spec), 100);
+            assertThat(plan).isEqualTo(new Plan(1_234, 5_679 - 1_234, 100));
         }
         QueryResult r = run(file, spec, 2, 100);
         assertThat(r.value(r.rows().getFirst(), Aggregate.COUNT)).isEqualTo(5_678L - 1_234 + 1);

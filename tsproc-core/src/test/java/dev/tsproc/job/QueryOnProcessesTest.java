@@ -1,12 +1,12 @@
 package dev.tsproc.job;
 
 import dev.tsproc.Tsproc;
-import dev.tsproc.exec.Coordinator;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.ThreadExecutor;
 import dev.tsproc.exec.Transfer;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.ReferenceQuery;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Queries in real worker processes: the workers rebuild the query from its {@link JobSpec} over
+ * Queries in real worker processes: the workers rebuild the query from its {@link JobRequest} over
  * the same store, and their partials cross a pipe; the answer is the same bits as on threads.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -81,11 +81,8 @@ class QueryOnProcessesTest {
 
     private static QueryResult run(Store store, QuerySpec spec, Executor executor, Executor.Kind kind, Transfer transfer)
             throws Exception {
-        QueryJob job = QueryJob.on(store, spec);
-        RowRange rows = job.rowRange(store);
         RunOptions options = RunOptions.defaults().withWorkers(2).withBatchRows(4_321).withExecutor(kind).withTransfer(transfer);
-        return Coordinator.run(store, job, job.jobSpec().orElseThrow(), options, executor, rows.firstRow(), rows.rowEnd())
-                .result();
+        return (QueryResult) Tsproc.of(store).run(JobRequest.query(spec), options, executor).result();
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class Frame {
     /** "TSPW": tsproc worker protocol. */
     public static final int MAGIC = 0x5453_5057;
     /** The protocol version this build speaks. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = MAGIC_OFFSET + 4;

@@ -1,13 +1,11 @@
 package dev.tsproc.exec.process;
 
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The messages between a coordinator and its worker processes, each a record of plain fields.
@@ -16,12 +14,13 @@ import java.util.Map;
  * <pre>
  *   C: HELLO(name, coordinator pid, stores allowed)      W: READY(pid, clock, memory)
  *   C: PING(id)                                          W: PONG(id, clock)
- *   C: OPEN_JOB(store path, job spec)                    W: JOB_OPENED(rows) | ERROR
- *   C: RUN_BATCH(index, offset, rows, columns follow?)
+ *   C: OPEN_JOB(store path, job request)                 W: JOB_OPENED(rows) | ERROR
+ *   C: RUN_BATCH(batch: index, offset, rows; columns follow?)
  *     [C: COLUMN_CHUNK(index, column, byte offset, bytes) ... under --transfer copy]
- *                                                        W: BATCH_DONE(times, memory, partial)
- *                                                         | BATCH_FAILED(error)
+ *                                                        W: COMPUTING(index, clock) as it begins
  *                                                        [W: HEARTBEAT(index) every 200 ms while computing]
+ *                                                        W: BATCH_DONE(batch, times, memory, partial)
+ *                                                         | BATCH_FAILED(error)
  *   C: CANCEL(index)                                     W: BATCH_CANCELLED(index) (or the result)
  *   C: CLOSE_JOB                                         W: JOB_CLOSED(peak memory)
  *   C: SHUTDOWN, or end of stream                        W: exits
@@ -35,7 +34,7 @@ import java.util.Map;
 sealed interface Message {
     int HELLO = 1, READY = 2, PING = 3, PONG = 4, OPEN_JOB = 5, JOB_OPENED = 6, RUN_BATCH = 7,
             COLUMN_CHUNK = 8, BATCH_DONE = 9, BATCH_FAILED = 10, CANCEL = 11, BATCH_CANCELLED = 12,
-            CLOSE_JOB = 13, JOB_CLOSED = 14, ERROR = 15, SHUTDOWN = 16, HEARTBEAT = 17;
+            CLOSE_JOB = 13, JOB_CLOSED = 14, ERROR = 15, SHUTDOWN = 16, HEARTBEAT = 17, COMPUTING = 18;
 
     /** Longest worker name, in UTF-8 bytes. */
     int MAX_NAME_BYTES = 256;
@@ -56,7 +55,7 @@ sealed interface Message {
 
     /** Whether {@code type} is a type code of this protocol version. */
     static boolean isKnownType(int type) {
-        return type >= HELLO && type <= HEARTBEAT;
+        return type >= HELLO && type <= COMPUTING;
     }
 
     /** The name of a type code, for errors. */
@@ -79,6 +78,7 @@ sealed interface Message {
             case ERROR -> "ERROR";
             case SHUTDOWN -> "SHUTDOWN";
             case HEARTBEAT -> "HEARTBEAT";
+            case COMPUTING -> "COMPUTING";
             default -> "type " + type;
         };
     }
@@ -106,8 +106,7 @@ sealed interface Message {
             case PONG -> new Pong(in.i64("id"), in.i64("clockNanos"));
             case OPEN_JOB -> readOpenJob(in);
             case JOB_OPENED -> new JobOpened(in.i64("rowCount", 0, Long.MAX_VALUE));
-            case RUN_BATCH -> new RunBatch(in.i64("batchIndex", 0, Long.MAX_VALUE),
-                    in.i64("rowOffset", 0, Long.MAX_VALUE), in.i64("rowCount", 1, Long.MAX_VALUE), in.bool("columnsFollow"));
+            case RUN_BATCH -> new RunBatch(readBatch(in), in.bool("columnsFollow"));
             case COLUMN_CHUNK -> {
                 ColumnChunk c = new ColumnChunk(in.i64("batchIndex", 0, Long.MAX_VALUE), in.u8("columnId"),
                         in.i64("byteOffset", 0, Long.MAX_VALUE), in.rest());
@@ -117,9 +116,7 @@ sealed interface Message {
                 yield c;
             }
             case BATCH_DONE -> {
-                long index = in.i64("batchIndex", 0, Long.MAX_VALUE);
-                long offset = in.i64("rowOffset", 0, Long.MAX_VALUE);
-                long rows = in.i64("rowCount", 1, Long.MAX_VALUE);
+                Batch batch = readBatch(in);
                 long received = in.i64("receivedNanos");
                 long started = in.i64("computeStartNanos");
                 long finished = in.i64("computeEndNanos");
@@ -127,7 +124,7 @@ sealed interface Message {
                     throw new ProtocolException("BATCH_DONE times received=" + received + " computeStart=" + started
                             + " computeEnd=" + finished + " are out of order");
                 }
-                yield new BatchDone(index, offset, rows, received, started, finished, readMemory(in), in.rest());
+                yield new BatchDone(batch, received, started, finished, readMemory(in), in.rest());
             }
             case BATCH_FAILED -> new BatchFailed(in.i64("batchIndex", 0, Long.MAX_VALUE),
                     in.str("errorClass", MAX_NAME_BYTES), in.str("errorMessage", MAX_ERROR_BYTES),
@@ -140,6 +137,7 @@ sealed interface Message {
             case ERROR -> new Error(in.str("errorMessage", MAX_ERROR_BYTES));
             case SHUTDOWN -> new Shutdown();
             case HEARTBEAT -> new Heartbeat(in.i64("batchIndex", 0, Long.MAX_VALUE));
+            case COMPUTING -> new Computing(in.i64("batchIndex", 0, Long.MAX_VALUE), in.i64("clockNanos"));
             default -> throw new ProtocolException("type=" + type + " is not a known message type");
         };
         in.end();
@@ -151,26 +149,24 @@ sealed interface Message {
                 in.i64("privateBytes", -1, Long.MAX_VALUE));
     }
 
+    private static Batch readBatch(Payload.Reader in) throws ProtocolException {
+        long index = in.i64("batchIndex", 0, Long.MAX_VALUE);
+        long offset = in.i64("rowOffset", 0, Long.MAX_VALUE);
+        long rows = in.i64("rowCount", 1, Long.MAX_VALUE);
+        return new Batch(index, offset, rows);
+    }
+
+    private static void writeBatch(Payload.Writer out, Batch batch) {
+        out.i64(batch.index()).i64(batch.rowOffset()).i64(batch.rowCount());
+    }
+
+    /** The request follows the store path as its own encoding ({@link JobRequest#encode()}), to the end of the payload. */
     private static OpenJob readOpenJob(Payload.Reader in) throws ProtocolException {
         String store = in.str("storePath", MAX_PATH_BYTES);
-        String job = in.str("jobName", JobSpec.MAX_NAME_LENGTH * 4);
-        int n = in.i32("parameters", 0, JobSpec.MAX_PARAMETERS);
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            String key = in.str("parameter[" + i + "].name", JobSpec.MAX_KEY_LENGTH * 4);
-            if (parameters.put(key, in.str("parameter[" + i + "].value", JobSpec.MAX_VALUE_LENGTH * 4)) != null) {
-                throw new ProtocolException("OPEN_JOB repeats the parameter " + key);
-            }
-        }
-        int jars = in.i32("jars", 0, JobSpec.MAX_JARS);
-        List<Path> paths = new ArrayList<>(jars);
-        for (int i = 0; i < jars; i++) {
-            paths.add(Path.of(in.str("jar[" + i + "]", MAX_PATH_BYTES)));
-        }
         try {
-            return new OpenJob(store, new JobSpec(job, parameters, paths));
+            return new OpenJob(store, JobRequest.decode(in.rest()));
         } catch (IllegalArgumentException e) {
-            throw new ProtocolException("OPEN_JOB job spec is invalid: " + e.getMessage());
+            throw new ProtocolException("OPEN_JOB " + e.getMessage());
         }
     }
 
@@ -228,17 +224,14 @@ sealed interface Message {
         }
     }
 
-    /** C→W: open this store and load this job for the batches that follow. */
-    record OpenJob(String storePath, JobSpec job) implements Message {
+    /** C→W: open this store and create this job for the batches that follow. */
+    record OpenJob(String storePath, JobRequest job) implements Message {
         public int type() {
             return OPEN_JOB;
         }
 
         public void write(Payload.Writer out) {
-            out.str(storePath, MAX_PATH_BYTES).str(job.name(), JobSpec.MAX_NAME_LENGTH * 4).i32(job.parameters().size());
-            job.parameters().forEach((k, v) -> out.str(k, JobSpec.MAX_KEY_LENGTH * 4).str(v, JobSpec.MAX_VALUE_LENGTH * 4));
-            out.i32(job.jars().size());
-            job.jars().forEach(j -> out.str(j.toString(), MAX_PATH_BYTES));
+            out.str(storePath, MAX_PATH_BYTES).rest(job.encode());
         }
     }
 
@@ -254,13 +247,14 @@ sealed interface Message {
     }
 
     /** C→W: run one batch; under copy transfer its column bytes follow as {@link ColumnChunk}s. */
-    record RunBatch(long batchIndex, long rowOffset, long rowCount, boolean columnsFollow) implements Message {
+    record RunBatch(Batch batch, boolean columnsFollow) implements Message {
         public int type() {
             return RUN_BATCH;
         }
 
         public void write(Payload.Writer out) {
-            out.i64(batchIndex).i64(rowOffset).i64(rowCount).bool(columnsFollow);
+            writeBatch(out, batch);
+            out.bool(columnsFollow);
         }
     }
 
@@ -285,14 +279,15 @@ sealed interface Message {
     }
 
     /** W→C: a batch's partial, with the worker's times and memory. */
-    record BatchDone(long batchIndex, long rowOffset, long rowCount, long receivedNanos, long computeStartNanos,
-                     long computeEndNanos, MemorySample memory, ByteBuffer partial) implements Message {
+    record BatchDone(Batch batch, long receivedNanos, long computeStartNanos, long computeEndNanos, MemorySample memory,
+                     ByteBuffer partial) implements Message {
         public int type() {
             return BATCH_DONE;
         }
 
         public void write(Payload.Writer out) {
-            out.i64(batchIndex).i64(rowOffset).i64(rowCount).i64(receivedNanos).i64(computeStartNanos).i64(computeEndNanos);
+            writeBatch(out, batch);
+            out.i64(receivedNanos).i64(computeStartNanos).i64(computeEndNanos);
             writeMemory(out, memory);
             byte[] bytes = new byte[partial.remaining()];
             partial.duplicate().get(bytes);
@@ -382,6 +377,21 @@ sealed interface Message {
 
         public void write(Payload.Writer out) {
             out.i64(batchIndex);
+        }
+    }
+
+    /**
+     * W→C: the worker begins computing this batch (its data is in hand), at {@code clockNanos}
+     * on its clock; sent once per batch, before the batch's reply, so the
+     * coordinator's live view shows the batch computing while it computes.
+     */
+    record Computing(long batchIndex, long clockNanos) implements Message {
+        public int type() {
+            return COMPUTING;
+        }
+
+        public void write(Payload.Writer out) {
+            out.i64(batchIndex).i64(clockNanos);
         }
     }
 }

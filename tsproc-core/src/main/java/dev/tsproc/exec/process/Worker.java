@@ -5,8 +5,9 @@ import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.PartialCodec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 
@@ -66,7 +67,7 @@ public final class Worker {
 
     private List<Path> allowedStores = List.of();
     private Store store;
-    private JobSpec.Loaded loaded;
+    private JobRequest.Resolved loaded;
     private PartialCodec<?> codec;
     private long peakPrivateBytes = -1;
 
@@ -183,7 +184,7 @@ public final class Worker {
         try {
             Path path = checkedStorePath(o.storePath());
             opened = Store.open(path);
-            loaded = o.job().load(opened);
+            loaded = o.job().resolve(opened);
             codec = PartialCodec.of(loaded.job());
             store = opened;
         } catch (IOException | RuntimeException e) {
@@ -235,8 +236,9 @@ public final class Worker {
             throw new ProtocolException("RUN_BATCH came before OPEN_JOB");
         }
         requireIdle("RUN_BATCH");
-        if (r.rowOffset() > store.rowCount() - r.rowCount()) {
-            throw new ProtocolException("RUN_BATCH rows [rowOffset=" + r.rowOffset() + ", rowCount=" + r.rowCount()
+        Batch batch = r.batch();
+        if (batch.rowOffset() > store.rowCount() - batch.rowCount()) {
+            throw new ProtocolException("RUN_BATCH rows [rowOffset=" + batch.rowOffset() + ", rowCount=" + batch.rowCount()
                     + ") lie outside the store's " + store.rowCount() + " rows");
         }
         BatchView view;
@@ -250,11 +252,11 @@ public final class Worker {
                 throw e;
             }
         } else {
-            view = store.view(r.batchIndex(), r.rowOffset(), r.rowCount());
+            view = store.view(batch.index(), batch.rowOffset(), batch.rowCount());
         }
         long received = System.nanoTime();
         synchronized (computeLock) {
-            runningBatch = r.batchIndex();
+            runningBatch = batch.index();
         }
         Arena owned = arena;
         handOff(() -> compute(r, view, received, owned));
@@ -269,9 +271,9 @@ public final class Worker {
             }
             MemorySegment target;
             try {
-                target = arena.allocate(column.byteSize(r.rowCount()), 64);
+                target = arena.allocate(column.byteSize(r.batch().rowCount()), 64);
             } catch (OutOfMemoryError | IllegalArgumentException e) {
-                throw new ProtocolException("RUN_BATCH rowCount=" + r.rowCount() + " needs more memory than the worker has");
+                throw new ProtocolException("RUN_BATCH rowCount=" + r.batch().rowCount() + " needs more memory than the worker has");
             }
             for (long filled = 0; filled < target.byteSize(); ) {
                 Message m = reader.read();
@@ -281,13 +283,13 @@ public final class Worker {
                 }
                 if (!(m instanceof Message.ColumnChunk c)) {
                     throw new ProtocolException((m == null ? "end of stream" : Message.typeName(m.type()))
-                            + " came where batch " + r.batchIndex() + " expected " + column + " bytes from byteOffset=" + filled);
+                            + " came where batch " + r.batch().index() + " expected " + column + " bytes from byteOffset=" + filled);
                 }
-                if (c.batchIndex() != r.batchIndex() || c.columnId() != column.id() || c.byteOffset() != filled
+                if (c.batchIndex() != r.batch().index() || c.columnId() != column.id() || c.byteOffset() != filled
                         || c.data().remaining() > target.byteSize() - filled) {
                     throw new ProtocolException("COLUMN_CHUNK batchIndex=" + c.batchIndex() + " columnId=" + c.columnId()
                             + " byteOffset=" + c.byteOffset() + " length=" + c.data().remaining() + " is not the next piece of batch "
-                            + r.batchIndex() + " column " + column.id() + " (byteOffset=" + filled + " of " + target.byteSize() + ")");
+                            + r.batch().index() + " column " + column.id() + " (byteOffset=" + filled + " of " + target.byteSize() + ")");
                 }
                 int n = c.data().remaining();
                 MemorySegment.copy(MemorySegment.ofBuffer(c.data()), 0, target, filled, n);
@@ -296,7 +298,7 @@ public final class Worker {
             columns[column.ordinal()] = target;
         }
         MemorySegment series = store.hasSeries() ? columns[Column.SERIES.ordinal()] : MemorySegment.NULL;
-        return new BatchView(r.batchIndex(), r.rowOffset(), r.rowCount(), columns[Column.TS.ordinal()],
+        return new BatchView(r.batch().index(), r.batch().rowOffset(), r.batch().rowCount(), columns[Column.TS.ordinal()],
                 columns[Column.VALUE.ordinal()], series, store.dictionary());
     }
 
@@ -339,8 +341,8 @@ public final class Worker {
             }
             // A fault on the mapped store (it shrank under the mapping) is the store's problem, not the job's.
             Throwable reported = t instanceof InternalError && arena == null ? new IOException(Store.TRUNCATED_WHILE_READING, t) : t;
-            reply = cancelled ? new Message.BatchCancelled(r.batchIndex())
-                    : new Message.BatchFailed(r.batchIndex(), reported.getClass().getName(), String.valueOf(reported.getMessage()),
+            reply = cancelled ? new Message.BatchCancelled(r.batch().index())
+                    : new Message.BatchFailed(r.batch().index(), reported.getClass().getName(), String.valueOf(reported.getMessage()),
                             trace(reported));
         } finally {
             if (arena != null) {
@@ -363,6 +365,7 @@ public final class Worker {
         @SuppressWarnings("unchecked") Job<P, ?> job = (Job<P, ?>) loaded.job();
         @SuppressWarnings("unchecked") PartialCodec<P> partialCodec = (PartialCodec<P>) codec;
         long start = System.nanoTime();
+        writer.write(new Message.Computing(r.batch().index(), start));
         P partial = job.map(view);
         long end = System.nanoTime();
         MemorySample memory = MemorySample.now();
@@ -371,7 +374,7 @@ public final class Worker {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             partialCodec.writePartial(partial, out);
         }
-        return new Message.BatchDone(r.batchIndex(), r.rowOffset(), r.rowCount(), received, start, end, memory,
+        return new Message.BatchDone(r.batch(), received, start, end, memory,
                 ByteBuffer.wrap(bytes.toByteArray()));
     }
 

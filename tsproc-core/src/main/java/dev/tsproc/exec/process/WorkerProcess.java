@@ -2,7 +2,8 @@ package dev.tsproc.exec.process;
 
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.Column;
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -28,8 +29,8 @@ import java.util.function.Consumer;
  * {@snippet :
  * try (WorkerProcess w = WorkerProcess.start("worker-1", WorkerCommand.likeThisJvm(List.of()), List.of(), log)) {
  *     w.awaitReady(Duration.ofSeconds(30));
- *     w.openJob(storePath, JobSpec.builtin("sum"));
- *     WorkerProcess.BatchReply reply = w.runBatch(0, 0, 1_000_000, null);
+ *     w.openJob(storePath, JobRequest.builtin("sum"));
+ *     WorkerProcess.BatchReply reply = w.runBatch(new Batch(0, 0, 1_000_000), null);
  *     w.closeJob();
  * }
  * }
@@ -192,7 +193,7 @@ public final class WorkerProcess implements AutoCloseable {
      * @throws IllegalArgumentException with the worker's reason if it could not (path refused,
      *                                  job unknown); the worker stays usable
      */
-    public long openJob(Path store, JobSpec job) throws IOException, InterruptedException {
+    public long openJob(Path store, JobRequest job) throws IOException, InterruptedException {
         send(new Message.OpenJob(store.toAbsolutePath().toString(), job));
         Message m = receive(Long.MAX_VALUE, null);
         return switch (m) {
@@ -218,23 +219,24 @@ public final class WorkerProcess implements AutoCloseable {
      * @throws RemoteBatchFailure   if the job failed in the worker; the worker stays usable
      * @throws InterruptedException if interrupted; the batch was cancelled in the worker first
      */
-    public BatchReply runBatch(long batchIndex, long rowOffset, long rowCount, Map<Column, MemorySegment> columns)
-            throws IOException, InterruptedException {
-        return runBatch(batchIndex, rowOffset, rowCount, columns, Long.MAX_VALUE, null);
+    public BatchReply runBatch(Batch batch, Map<Column, MemorySegment> columns) throws IOException, InterruptedException {
+        return runBatch(batch, columns, Long.MAX_VALUE, null, () -> {});
     }
 
     /**
-     * Runs one batch as {@link #runBatch(long, long, long, Map)} does, with a deadline.
+     * Runs one batch as {@link #runBatch(Batch, Map)} does, with a deadline.
      *
      * @param deadlineNanos when the batch must be done, on this handle's clock; {@code Long.MAX_VALUE} for never
      * @param deadlineText  the deadline in words, for the error ("2 s")
+     * @param computing     run when the worker says it began computing the batch (COMPUTING)
      * @throws WorkerDiedException  at once if the worker dies or closes its channel; after
      *                              killing it, if it misses the deadline or sends no heartbeat
      *                              for the {@linkplain #silenceLimit silence limit}
      */
-    public BatchReply runBatch(long batchIndex, long rowOffset, long rowCount, Map<Column, MemorySegment> columns,
-                               long deadlineNanos, String deadlineText) throws IOException, InterruptedException {
-        send(new Message.RunBatch(batchIndex, rowOffset, rowCount, columns != null));
+    public BatchReply runBatch(Batch batch, Map<Column, MemorySegment> columns, long deadlineNanos, String deadlineText,
+                               Runnable computing) throws IOException, InterruptedException {
+        long batchIndex = batch.index();
+        send(new Message.RunBatch(batch, columns != null));
         if (columns != null) {
             try {
                 for (Column column : Column.values()) {
@@ -249,28 +251,28 @@ public final class WorkerProcess implements AutoCloseable {
         }
         Message m;
         try {
-            m = awaitBatch(batchIndex, deadlineNanos, deadlineText);
+            m = awaitBatch(batchIndex, deadlineNanos, deadlineText, computing);
         } catch (InterruptedException e) {
             cancel(batchIndex);
             throw e;
         }
         return switch (m) {
-            case Message.BatchDone d when d.batchIndex() == batchIndex && d.rowOffset() == rowOffset
-                    && d.rowCount() == rowCount -> new BatchReply(d.partial(), d.receivedNanos() + clockOffsetNanos,
+            case Message.BatchDone d when d.batch().equals(batch) -> new BatchReply(d.partial(), d.receivedNanos() + clockOffsetNanos,
                     d.computeStartNanos() + clockOffsetNanos, d.computeEndNanos() + clockOffsetNanos, d.memory());
             case Message.BatchFailed f when f.batchIndex() == batchIndex ->
                     throw new RemoteBatchFailure(f.errorClass(), f.errorMessage(), f.stackTrace());
-            default -> throw breakWith(new ProtocolException(name + " answered batch " + batchIndex
-                    + " (rows " + rowOffset + ", +" + rowCount + ") with " + describe(m)));
+            default -> throw breakWith(new ProtocolException(name + " answered " + batch + " with " + describe(m)));
         };
     }
 
     /**
-     * The batch's answer, skipping heartbeats; a silent worker or a missed deadline kills the
-     * worker. Waits in steps of the silence limit so that a worker stopped by SIGSTOP, spinning
-     * in native code or deadlocked is found as quickly as one that died.
+     * The batch's answer, skipping heartbeats and telling {@code computing} when the worker says
+     * it began; a silent worker or a missed deadline kills the worker. Waits in steps of the
+     * silence limit so that a worker stopped by SIGSTOP, spinning in native code or deadlocked is
+     * found as quickly as one that died.
      */
-    private Message awaitBatch(long batchIndex, long deadlineNanos, String deadlineText) throws IOException, InterruptedException {
+    private Message awaitBatch(long batchIndex, long deadlineNanos, String deadlineText, Runnable computing)
+            throws IOException, InterruptedException {
         while (true) {
             long silentUntil = clock.nanoTime() + silenceLimit.toNanos();
             boolean deadlineFirst = deadlineNanos - silentUntil < 0;
@@ -283,7 +285,13 @@ public final class WorkerProcess implements AutoCloseable {
                                 + " (hung or stopped) and was killed", null));
             }
             Message m = unwrap(in, null);
-            if (!(m instanceof Message.Heartbeat)) {
+            if (m instanceof Message.Computing c) {
+                if (c.batchIndex() != batchIndex) {
+                    throw breakWith(new ProtocolException(name + " said it began computing batch " + c.batchIndex()
+                            + " while running batch " + batchIndex));
+                }
+                computing.run();
+            } else if (!(m instanceof Message.Heartbeat)) {
                 return m;
             }
         }
@@ -295,7 +303,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     private static String describe(Message m) {
         return switch (m) {
-            case Message.BatchDone d -> "the result of batch " + d.batchIndex() + " (rows " + d.rowOffset() + ", +" + d.rowCount() + ")";
+            case Message.BatchDone d -> "the result of " + d.batch();
             case Message.BatchFailed f -> "the failure of batch " + f.batchIndex();
             case Message.Error e -> "ERROR: " + e.errorMessage();
             default -> Message.typeName(m.type());
@@ -311,7 +319,7 @@ public final class WorkerProcess implements AutoCloseable {
                 Message m = receiveUninterruptibly(deadline, "did not stop batch " + batchIndex + " within "
                         + seconds(CANCEL_GRACE) + " of being cancelled");
                 if (m instanceof Message.BatchCancelled c && c.batchIndex() == batchIndex
-                        || m instanceof Message.BatchDone d && d.batchIndex() == batchIndex
+                        || m instanceof Message.BatchDone d && d.batch().index() == batchIndex
                         || m instanceof Message.BatchFailed f && f.batchIndex() == batchIndex) {
                     return;
                 }
@@ -446,8 +454,8 @@ public final class WorkerProcess implements AutoCloseable {
                 throw e;
             }
             Message m = unwrap(in, late);
-            if (!(m instanceof Message.Heartbeat)) {
-                return m;
+            if (!(m instanceof Message.Heartbeat || m instanceof Message.Computing)) {
+                return m; // a batch's progress messages are never an answer
             }
         }
     }
@@ -550,8 +558,7 @@ public final class WorkerProcess implements AutoCloseable {
     private static Message copyBuffers(Message m) {
         if (m instanceof Message.BatchDone d) {
             ByteBuffer own = ByteBuffer.allocate(d.partial().remaining()).put(d.partial().duplicate()).flip();
-            return new Message.BatchDone(d.batchIndex(), d.rowOffset(), d.rowCount(), d.receivedNanos(),
-                    d.computeStartNanos(), d.computeEndNanos(), d.memory(), own);
+            return new Message.BatchDone(d.batch(), d.receivedNanos(), d.computeStartNanos(), d.computeEndNanos(), d.memory(), own);
         }
         return m;
     }

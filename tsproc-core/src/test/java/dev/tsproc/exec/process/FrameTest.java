@@ -1,6 +1,7 @@
 package dev.tsproc.exec.process;
 
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -29,14 +30,15 @@ class FrameTest {
             new Message.Ping(9),
             new Message.Pong(9, Long.MIN_VALUE),
             new Message.OpenJob("/dev/shm/tsproc-run-x/a.tsp",
-                    new JobSpec("com.example.Above", Map.of("threshold", "0.5", "b", "ünïcode"), List.of(Path.of("/tmp/j.jar")))),
+                    JobRequest.custom("com.example.Above", Map.of("threshold", "0.5", "b", "ünïcode"), List.of(Path.of("/tmp/j.jar")))),
             new Message.JobOpened(200_000_000L),
-            new Message.RunBatch(3, 3_000_000, 1_000_000, true),
+            new Message.RunBatch(new Batch(3, 3_000_000, 1_000_000), true),
             new Message.ColumnChunk(3, 2, 1 << 20, ByteBuffer.wrap(new byte[] {1, 2, 3})),
-            new Message.BatchDone(3, 3_000_000, 1_000_000, 10, 11, 12, new MemorySample(5, -1, -1), ByteBuffer.wrap(new byte[] {9, 8})),
+            new Message.BatchDone(new Batch(3, 3_000_000, 1_000_000), 10, 11, 12, new MemorySample(5, -1, -1), ByteBuffer.wrap(new byte[] {9, 8})),
             new Message.BatchFailed(3, "java.lang.ArithmeticException", "/ by zero", "at x\nat y"),
             new Message.Cancel(3),
             new Message.BatchCancelled(3),
+            new Message.Computing(3, 11),
             new Message.CloseJob(),
             new Message.JobClosed(100, -1),
             new Message.Error("no such store"),
@@ -75,7 +77,7 @@ class FrameTest {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         assertThat(b.getInt(0)).isEqualTo(0x54535057);
         assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TSPW");
-        assertThat(b.getShort(4)).isEqualTo((short) 1);
+        assertThat(b.getShort(4)).isEqualTo((short) 2);
         assertThat(b.getShort(6)).isEqualTo((short) Message.PING);
         assertThat(b.getInt(8)).isEqualTo(8);
         assertThat(bytes).hasSize(Frame.HEADER_SIZE + 8);
@@ -116,13 +118,13 @@ class FrameTest {
     @Test
     void rejectsAnotherVersion() throws IOException {
         byte[] bytes = encode(new Message.Ping(1));
-        bytes[5] = 2;
-        assertThatThrownBy(() -> decode(bytes)).isInstanceOf(ProtocolException.class).hasMessageContaining("version=2");
+        bytes[5] = 1;
+        assertThatThrownBy(() -> decode(bytes)).isInstanceOf(ProtocolException.class).hasMessageContaining("version=1");
     }
 
     @Test
     void rejectsUnknownTypes() throws IOException {
-        for (int type : new int[] {0, 18, 0xFFFF}) {
+        for (int type : new int[] {0, Message.COMPUTING + 1, 0xFFFF}) {
             byte[] bytes = encode(new Message.Ping(1));
             ByteBuffer.wrap(bytes).putShort(Frame.TYPE_OFFSET, (short) type);
             assertThatThrownBy(() -> decode(bytes)).isInstanceOf(ProtocolException.class).hasMessageContaining("type=" + type);
@@ -141,7 +143,7 @@ class FrameTest {
 
     @Test
     void rejectsTruncatedFrames() throws IOException {
-        byte[] bytes = encode(new Message.RunBatch(1, 2, 3, false));
+        byte[] bytes = encode(new Message.RunBatch(new Batch(1, 2, 3), false));
         for (int cut = 1; cut < bytes.length; cut++) {
             byte[] truncated = java.util.Arrays.copyOf(bytes, cut);
             assertThatThrownBy(() -> decode(truncated)).as("cut at %d", cut).isInstanceOf(EOFException.class)
@@ -151,7 +153,7 @@ class FrameTest {
 
     @Test
     void rejectsDamagedPayloads() throws IOException {
-        byte[] bytes = encode(new Message.RunBatch(1, 2, 3, false));
+        byte[] bytes = encode(new Message.RunBatch(new Batch(1, 2, 3), false));
         bytes[Frame.HEADER_SIZE + 3] ^= 0x10;
         assertThatThrownBy(() -> decode(bytes)).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("RUN_BATCH payloadCrc32c").hasMessageContaining("damaged");
@@ -194,10 +196,14 @@ class FrameTest {
     }
 
     @Test
-    void rejectsInvalidJobSpecs() throws IOException {
-        Payload.Writer p = new Payload.Writer().str("/s.tsp", 100).str("not a class!", 100).i32(0).i32(0);
+    void rejectsInvalidJobRequests() throws IOException {
+        Payload.Writer p = new Payload.Writer().str("/s.tsp", 100).u8(JobRequest.ENCODING_VERSION).u8(3).str("not a class!", 100)
+                .i32(0).i32(0);
         assertThatThrownBy(() -> decode(frame(Message.OPEN_JOB, java.util.Arrays.copyOf(p.array(), p.size()))))
-                .isInstanceOf(ProtocolException.class).hasMessageContaining("OPEN_JOB job spec is invalid");
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("OPEN_JOB unknown job 'not a class!'");
+        Payload.Writer cut = new Payload.Writer().str("/s.tsp", 100).u8(JobRequest.ENCODING_VERSION).u8(1).i32(40);
+        assertThatThrownBy(() -> decode(frame(Message.OPEN_JOB, java.util.Arrays.copyOf(cut.array(), cut.size()))))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("OPEN_JOB the job request is invalid: name length=40");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.tsproc.exec.process;
 
+import dev.tsproc.plan.Batch;
+
 import java.io.BufferedInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -26,12 +28,12 @@ public final class MisbehavingWorker {
                 case Message.Ping p -> out.write(new Message.Pong(p.id(), System.nanoTime()));
                 case Message.OpenJob o -> out.write(new Message.JobOpened(1_000));
                 case Message.RunBatch r -> {
-                    Message.BatchDone done = new Message.BatchDone(r.batchIndex(), r.rowOffset(), r.rowCount(), 1, 2, 3,
+                    Message.BatchDone done = new Message.BatchDone(r.batch(), 1, 2, 3,
                             new MemorySample(0, -1, -1), ByteBuffer.wrap(new byte[8]));
                     switch (args[0]) {
-                        case "wrong-index" -> out.write(new Message.BatchDone(r.batchIndex() + 1, r.rowOffset(), r.rowCount(),
+                        case "wrong-index" -> out.write(new Message.BatchDone(new Batch(r.batch().index() + 1, r.batch().rowOffset(), r.batch().rowCount()),
                                 1, 2, 3, done.memory(), done.partial()));
-                        case "wrong-rows" -> out.write(new Message.BatchDone(r.batchIndex(), r.rowOffset(), r.rowCount() - 1,
+                        case "wrong-rows" -> out.write(new Message.BatchDone(new Batch(r.batch().index(), r.batch().rowOffset(), r.batch().rowCount() - 1),
                                 1, 2, 3, done.memory(), done.partial()));
                         case "duplicate" -> {
                             out.write(done);
@@ -56,6 +58,7 @@ public final class MisbehavingWorker {
                             raw.flush();
                             System.exit(0);
                         }
+                        case "computing-another" -> out.write(new Message.Computing(r.batch().index() + 1, 0));
                         case "silent-exit" -> System.exit(7);
                         default -> throw new IllegalArgumentException(args[0]);
                     }

@@ -1,6 +1,7 @@
 package dev.tsproc.exec.process;
 
-import dev.tsproc.job.JobSpec;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -27,21 +28,22 @@ class WorkerProcessTest {
                 "-cp", System.getProperty("java.class.path"), MisbehavingWorker.class.getName(), how));
         WorkerProcess w = WorkerProcess.start("worker-x", command, List.of(), line -> {});
         w.awaitReady(Duration.ofSeconds(20));
-        w.openJob(Path.of("/nowhere.tsp"), JobSpec.builtin("count"));
+        w.openJob(Path.of("/nowhere.tsp"), JobRequest.builtin("count"));
         return w;
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "wrong-index | answered batch 4 (rows 4000, +1000) with the result of batch 5",
-            "wrong-rows  | answered batch 4 (rows 4000, +1000) with the result of batch 4 (rows 4000, +999)",
+            "wrong-index | answered batch 4 (rows 4000..4999) with the result of batch 5 (rows 4000..4999)",
+            "wrong-rows  | answered batch 4 (rows 4000..4999) with the result of batch 4 (rows 4000..4998)",
             "oversized   | sent a malformed message: payloadLength=2147483647 exceeds the limit",
             "bit-flip    | sent a malformed message: BATCH_DONE payloadCrc32c",
             "truncated   | broke its channel",
-            "silent-exit | closed its channel; it exited with status 7"})
+            "silent-exit | closed its channel; it exited with status 7",
+            "computing-another | said it began computing batch 5 while running batch 4"})
     void aWrongAnswerIsOneClearErrorAndTheWorkerIsGone(String how, String message) throws Exception {
         try (WorkerProcess w = misbehaving(how)) {
-            assertThatThrownBy(() -> w.runBatch(4, 4_000, 1_000, null))
+            assertThatThrownBy(() -> w.runBatch(new Batch(4, 4_000, 1_000), null))
                     .isInstanceOf(java.io.IOException.class)
                     .hasMessageContaining("worker-x").hasMessageContaining(message);
             java.util.Optional<ProcessHandle> handle = ProcessHandle.of(w.pid());
@@ -49,7 +51,7 @@ class WorkerProcessTest {
                 handle.get().onExit().get(5, TimeUnit.SECONDS);
             }
             assertThat(w.isAlive()).isFalse();
-            assertThatThrownBy(() -> w.runBatch(5, 5_000, 1_000, null)).as("later requests fail the same way")
+            assertThatThrownBy(() -> w.runBatch(new Batch(5, 5_000, 1_000), null)).as("later requests fail the same way")
                     .hasMessageContaining(message);
         }
     }
@@ -57,10 +59,10 @@ class WorkerProcessTest {
     @Test
     void aDuplicatedResultIsRejectedWhenTheNextBatchExpectsItsOwn() throws Exception {
         try (WorkerProcess w = misbehaving("duplicate")) {
-            assertThat(w.runBatch(0, 0, 1_000, null).partial().remaining()).isEqualTo(8);
-            assertThatThrownBy(() -> w.runBatch(1, 1_000, 1_000, null))
+            assertThat(w.runBatch(new Batch(0, 0, 1_000), null).partial().remaining()).isEqualTo(8);
+            assertThatThrownBy(() -> w.runBatch(new Batch(1, 1_000, 1_000), null))
                     .isInstanceOf(ProtocolException.class)
-                    .hasMessageContaining("answered batch 1 (rows 1000, +1000) with the result of batch 0 (rows 0, +1000)");
+                    .hasMessageContaining("answered batch 1 (rows 1000..1999) with the result of batch 0 (rows 0..999)");
         }
     }
 }

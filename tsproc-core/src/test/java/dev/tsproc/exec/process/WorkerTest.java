@@ -2,9 +2,10 @@ package dev.tsproc.exec.process;
 
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
-import dev.tsproc.job.JobSpec;
 import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QueryResult;
+import dev.tsproc.plan.Batch;
+import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.testkit.TestStores;
 import org.junit.jupiter.api.AfterEach;
@@ -76,24 +77,28 @@ class WorkerTest {
         assertThat(exit.get(10, TimeUnit.SECONDS)).isIn(0, 2);
     }
 
-    /** Sends {@code m} and reads the worker's answer (the reply to a batch may follow heartbeats). */
+    /** Sends {@code m} and reads the worker's answer (the reply to a batch may follow its progress messages). */
     private Message send(Message m) throws IOException {
         toWorker.write(m);
-        return m instanceof Message.RunBatch run ? batchReply(run.batchIndex()) : fromWorker.read();
+        return m instanceof Message.RunBatch run ? batchReply(run.batch().index()) : fromWorker.read();
     }
 
     /**
-     * The worker's reply to batch {@code batchIndex}, after any heartbeats for it: the protocol
-     * lets a worker send HEARTBEAT while a batch runs (every {@link Worker#HEARTBEAT_PERIOD}), so
-     * a slow run may put one before the reply, but never one for another batch.
+     * The worker's reply to batch {@code batchIndex}, after the progress messages the protocol
+     * lets a worker send while a batch runs — COMPUTING once as it begins, HEARTBEAT every
+     * {@link Worker#HEARTBEAT_PERIOD} — so a slow run may put them before the reply, but never
+     * for another batch.
      */
     private Message batchReply(long batchIndex) throws IOException {
         while (true) {
             Message m = fromWorker.read();
-            if (!(m instanceof Message.Heartbeat beat)) {
+            if (m instanceof Message.Heartbeat beat) {
+                assertThat(beat.batchIndex()).as("heartbeat during batch %d", batchIndex).isEqualTo(batchIndex);
+            } else if (m instanceof Message.Computing computing) {
+                assertThat(computing.batchIndex()).as("computing during batch %d", batchIndex).isEqualTo(batchIndex);
+            } else {
                 return m;
             }
-            assertThat(beat.batchIndex()).as("heartbeat during batch %d", batchIndex).isEqualTo(batchIndex);
         }
     }
 
@@ -104,19 +109,34 @@ class WorkerTest {
     }
 
     @Test
+    void saysWhenItBeginsComputingABatchBeforeItsResult() throws Exception {
+        send(new Message.OpenJob(allowed.toString(), JobRequest.builtin("sum")));
+        toWorker.write(new Message.RunBatch(new Batch(7, 0, 1_000), false));
+        List<Message> before = new java.util.ArrayList<>();
+        Message m;
+        while (!((m = fromWorker.read()) instanceof Message.BatchDone)) {
+            before.add(m);
+        }
+        Message.BatchDone done = (Message.BatchDone) m;
+        assertThat(before).filteredOn(Message.Computing.class::isInstance).singleElement()
+                .isEqualTo(new Message.Computing(7, done.computeStartNanos()));
+        assertThat(before).allSatisfy(b -> assertThat(b).isInstanceOfAny(Message.Computing.class, Message.Heartbeat.class));
+    }
+
+    @Test
     void runsBatchesOfAnAllowedStoreInSharedAndCopyMode() throws Exception {
-        assertThat(send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("stats"))))
+        assertThat(send(new Message.OpenJob(allowed.toString(), JobRequest.builtin("stats"))))
                 .isEqualTo(new Message.JobOpened(values.length));
-        Message.BatchDone shared = (Message.BatchDone) send(new Message.RunBatch(0, 100, 5_000, false));
-        toWorker.write(new Message.RunBatch(1, 100, 5_000, true));
+        Message.BatchDone shared = (Message.BatchDone) send(new Message.RunBatch(new Batch(0, 100, 5_000), false));
+        toWorker.write(new Message.RunBatch(new Batch(1, 100, 5_000), true));
         try (var store = dev.tsproc.store.Store.open(allowed)) {
             var view = store.view(1, 100, 5_000);
             toWorker.writeColumn(1, 1, view.ts());
             toWorker.writeColumn(1, 2, view.values());
         }
         Message.BatchDone copied = (Message.BatchDone) batchReply(1);
-        assertThat(shared.rowOffset()).isEqualTo(100);
-        assertThat(copied.batchIndex()).isEqualTo(1);
+        assertThat(shared.batch().rowOffset()).isEqualTo(100);
+        assertThat(copied.batch().index()).isEqualTo(1);
         assertThat(copied.partial()).isEqualTo(shared.partial());
         QueryJob stats = BuiltinJob.named("stats");
         QueryResult s = stats.finish(stats.readPartial(new DataInputStream(new ByteArrayInputStream(bytes(copied)))));
@@ -133,7 +153,7 @@ class WorkerTest {
     @Test
     void refusesAStoreOutsideRunDirectoriesAndNotAllowed() throws Exception {
         Path other = TestStores.write(dir.resolve("other.tsp"), values);
-        Message reply = send(new Message.OpenJob(other.toString(), JobSpec.builtin("sum")));
+        Message reply = send(new Message.OpenJob(other.toString(), JobRequest.builtin("sum")));
         assertThat(reply).isInstanceOf(Message.Error.class);
         assertThat(((Message.Error) reply).errorMessage()).contains("other.tsp").contains("refused");
         // The worker is still usable: a refused job is not a broken channel.
@@ -145,7 +165,7 @@ class WorkerTest {
         try (SharedSegments run = SharedSegments.create()) {
             Path link = run.newStorePath();
             Files.createSymbolicLink(link, TestStores.write(dir.resolve("outside.tsp"), values));
-            Message reply = send(new Message.OpenJob(link.toString(), JobSpec.builtin("sum")));
+            Message reply = send(new Message.OpenJob(link.toString(), JobRequest.builtin("sum")));
             assertThat(reply).isInstanceOf(Message.Error.class);
             assertThat(((Message.Error) reply).errorMessage()).contains("refused");
         }
@@ -155,7 +175,7 @@ class WorkerTest {
     void acceptsAStoreInARunDirectory() throws Exception {
         try (SharedSegments run = SharedSegments.create()) {
             Path store = TestStores.write(run.newStorePath(), values);
-            assertThat(send(new Message.OpenJob(store.toString(), JobSpec.builtin("sum"))))
+            assertThat(send(new Message.OpenJob(store.toString(), JobRequest.builtin("sum"))))
                     .isEqualTo(new Message.JobOpened(values.length));
             assertThat(send(new Message.CloseJob())).isInstanceOf(Message.JobClosed.class);
         }
@@ -163,41 +183,46 @@ class WorkerTest {
 
     @Test
     void refusesRowsOutsideTheStore() throws Exception {
-        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
-        assertRefusedAndEnded(send(new Message.RunBatch(0, values.length - 10, 11, false)),
+        send(new Message.OpenJob(allowed.toString(), JobRequest.builtin("sum")));
+        assertRefusedAndEnded(send(new Message.RunBatch(new Batch(0, values.length - 10, 11), false)),
                 "rowOffset=" + (values.length - 10), "rowCount=11", "outside the store's " + values.length + " rows");
     }
 
     @Test
     void refusesRowsBeyondLongRange() throws Exception {
-        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
-        assertRefusedAndEnded(send(new Message.RunBatch(0, Long.MAX_VALUE, Long.MAX_VALUE, false)), "outside the store");
+        send(new Message.OpenJob(allowed.toString(), JobRequest.builtin("sum")));
+        assertRefusedAndEnded(send(new Message.RunBatch(new Batch(0, Long.MAX_VALUE, Long.MAX_VALUE), false)), "outside the store");
     }
 
     @Test
     void refusesAChunkOfTheWrongColumnOrOffset() throws Exception {
-        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
-        toWorker.write(new Message.RunBatch(0, 0, 10, true));
+        send(new Message.OpenJob(allowed.toString(), JobRequest.builtin("sum")));
+        toWorker.write(new Message.RunBatch(new Batch(0, 0, 10), true));
         toWorker.writeColumn(0, 2, MemorySegment.ofArray(new byte[80])); // values before ts
         assertRefusedAndEnded(batchReply(0), "columnId=2", "is not the next piece of batch 0 column 1");
     }
 
     @Test
     void refusesMoreColumnBytesThanTheBatchHas() throws Exception {
-        send(new Message.OpenJob(allowed.toString(), JobSpec.builtin("sum")));
-        toWorker.write(new Message.RunBatch(0, 0, 10, true));
+        send(new Message.OpenJob(allowed.toString(), JobRequest.builtin("sum")));
+        toWorker.write(new Message.RunBatch(new Batch(0, 0, 10), true));
         toWorker.writeColumn(0, 1, MemorySegment.ofArray(new byte[88]));
         assertRefusedAndEnded(batchReply(0), "length=88", "of 80");
     }
 
     @Test
     void refusesBatchesBeforeAJobIsOpen() throws Exception {
-        assertRefusedAndEnded(send(new Message.RunBatch(0, 0, 1, false)), "RUN_BATCH came before OPEN_JOB");
+        assertRefusedAndEnded(send(new Message.RunBatch(new Batch(0, 0, 1), false)), "RUN_BATCH came before OPEN_JOB");
     }
 
     @Test
     void refusesMessagesOnlyAWorkerSends() throws Exception {
         assertRefusedAndEnded(send(new Message.JobOpened(5)), "JOB_OPENED is not a message a worker accepts");
+    }
+
+    @Test
+    void refusesTheComputingMessageOnlyAWorkerSends() throws Exception {
+        assertRefusedAndEnded(send(new Message.Computing(0, 1)), "COMPUTING is not a message a worker accepts");
     }
 
     @Test

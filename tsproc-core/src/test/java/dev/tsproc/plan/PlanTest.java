@@ -1,4 +1,4 @@
-package dev.tsproc.exec;
+package dev.tsproc.plan;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

@@ -1,7 +1,10 @@
-package dev.tsproc.exec;
+package dev.tsproc.plan;
 
 /**
- * One batch of a plan: rows {@code [rowOffset, rowOffset + rowCount)} of the store.
+ * One batch of a plan: rows {@code [rowOffset, rowOffset + rowCount)} of the store. The one
+ * record of a batch's identity from the planner to the report: the coordinator hands it to a
+ * worker, the worker protocol carries its fields, and every event and time a run records
+ * refers to it.
  *
  * @param index     position of the batch in the plan, from 0
  * @param rowOffset first row

@@ -1,9 +1,9 @@
-package dev.tsproc.exec;
+package dev.tsproc.plan;
 
 /**
  * Fixed-size batches covering rows {@code [firstRow, firstRow + rowCount)} of a store (all of it,
  * or the rows a query's time range selects): every batch has {@code batchRows} rows but the last,
- * which has the remainder.
+ * which has the remainder. Made by the {@link Planner}.
  *
  * <p>The cut depends only on the row count and the batch size — never on the number of
  * workers — so the partials, and the order in which the coordinator combines them, are the
@@ -30,6 +30,11 @@ public record Plan(long firstRow, long rowCount, long batchRows) {
     /** Batches over rows {@code [0, rowCount)}. */
     public Plan(long rowCount, long batchRows) {
         this(0, rowCount, batchRows);
+    }
+
+    /** One past the last row covered. */
+    public long rowEnd() {
+        return firstRow + rowCount;
     }
 
     /** Number of batches: {@code ceil(rowCount / batchRows)}. */

@@ -1,0 +1,167 @@
+package dev.tsproc.plan;
+
+import dev.tsproc.job.Aggregate;
+import dev.tsproc.job.QuerySpec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** {@link JobRequest#encode()} and {@link JobRequest#decode}: the layout drawn on {@code encode}. */
+final class RequestEncoding {
+    private RequestEncoding() {}
+
+    private static final int BUILTIN = 1, QUERY = 2, CUSTOM = 3;
+    /** A Java char is at most 3 bytes of UTF-8. */
+    private static final int BYTES_PER_CHAR = 3;
+
+    static byte[] encode(JobRequest request) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(JobRequest.ENCODING_VERSION);
+            switch (request) {
+                case JobRequest.Builtin(String name) -> {
+                    out.writeByte(BUILTIN);
+                    str(out, name);
+                }
+                case JobRequest.Query(QuerySpec spec) -> {
+                    out.writeByte(QUERY);
+                    str(out, spec.aggregates().stream().map(Aggregate::label).collect(Collectors.joining(",")));
+                    out.writeBoolean(spec.bySeries());
+                    out.writeLong(spec.bucketNanos());
+                    out.writeLong(spec.fromNanos());
+                    out.writeLong(spec.toNanos());
+                    out.writeBoolean(spec.exactPercentiles());
+                    out.writeInt(spec.series().size());
+                    for (String series : spec.series()) {
+                        str(out, series);
+                    }
+                }
+                case JobRequest.Custom(String className, Map<String, String> parameters, List<Path> jars) -> {
+                    out.writeByte(CUSTOM);
+                    str(out, className);
+                    out.writeInt(parameters.size());
+                    for (Map.Entry<String, String> p : parameters.entrySet()) {
+                        str(out, p.getKey());
+                        str(out, p.getValue());
+                    }
+                    out.writeInt(jars.size());
+                    for (Path jar : jars) {
+                        str(out, jar.toString());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void str(DataOutputStream out, String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    static JobRequest decode(ByteBuffer buffer) {
+        ByteBuffer in = buffer.duplicate();
+        try {
+            int version = Byte.toUnsignedInt(in.get());
+            if (version != JobRequest.ENCODING_VERSION) {
+                throw invalid("version=" + version + " is not " + JobRequest.ENCODING_VERSION);
+            }
+            int kind = Byte.toUnsignedInt(in.get());
+            JobRequest request = switch (kind) {
+                case BUILTIN -> new JobRequest.Builtin(str(in, "name", JobRequest.MAX_NAME_LENGTH));
+                case QUERY -> {
+                    String aggregates = str(in, "aggregates", JobRequest.MAX_VALUE_LENGTH);
+                    boolean bySeries = bool(in, "bySeries");
+                    long bucketNanos = in.getLong();
+                    long fromNanos = in.getLong();
+                    long toNanos = in.getLong();
+                    boolean exact = bool(in, "exactPercentiles");
+                    int n = count(in, "series", JobRequest.MAX_SERIES);
+                    List<String> series = new ArrayList<>(Math.min(n, in.remaining() / 4));
+                    for (int i = 0; i < n; i++) {
+                        series.add(str(in, "series[" + i + "]", JobRequest.MAX_VALUE_LENGTH));
+                    }
+                    yield new JobRequest.Query(new QuerySpec(Aggregate.parseList(aggregates), bySeries, bucketNanos,
+                            fromNanos, toNanos, series, exact));
+                }
+                case CUSTOM -> {
+                    String className = str(in, "className", JobRequest.MAX_NAME_LENGTH);
+                    int n = count(in, "parameters", JobRequest.MAX_PARAMETERS);
+                    Map<String, String> parameters = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        String key = str(in, "parameter[" + i + "].name", JobRequest.MAX_KEY_LENGTH);
+                        if (parameters.put(key, str(in, "parameter[" + i + "].value", JobRequest.MAX_VALUE_LENGTH)) != null) {
+                            throw invalid("it repeats the parameter " + key);
+                        }
+                    }
+                    int jars = count(in, "jars", JobRequest.MAX_JARS);
+                    List<Path> paths = new ArrayList<>(jars);
+                    for (int i = 0; i < jars; i++) {
+                        paths.add(Path.of(str(in, "jar[" + i + "]", JobRequest.MAX_PATH_LENGTH)));
+                    }
+                    yield new JobRequest.Custom(className, parameters, paths);
+                }
+                default -> throw invalid("kind=" + kind + " is not a known kind of job");
+            };
+            if (in.hasRemaining()) {
+                throw invalid("it has " + in.remaining() + " bytes after its end");
+            }
+            return request;
+        } catch (BufferUnderflowException e) {
+            throw invalid("it ends early");
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalid("a jar path is not a path: " + e.getMessage());
+        }
+    }
+
+    private static String str(ByteBuffer in, String field, int maxChars) {
+        int length = in.getInt();
+        if (length < 0 || length > maxChars * BYTES_PER_CHAR || length > in.remaining()) {
+            throw invalid(field + " length=" + length + " is not within 0.." + Math.min(maxChars * BYTES_PER_CHAR, in.remaining()));
+        }
+        ByteBuffer slice = in.slice(in.position(), length);
+        in.position(in.position() + length);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+        } catch (CharacterCodingException e) {
+            throw invalid(field + " is not UTF-8");
+        }
+    }
+
+    private static int count(ByteBuffer in, String field, int max) {
+        int n = in.getInt();
+        if (n < 0 || n > max) {
+            throw invalid(field + "=" + n + " is not within 0.." + max);
+        }
+        return n;
+    }
+
+    private static boolean bool(ByteBuffer in, String field) {
+        int b = in.get();
+        if (b != 0 && b != 1) {
+            throw invalid(field + "=" + b + " is not 0 or 1");
+        }
+        return b == 1;
+    }
+
+    private static IllegalArgumentException invalid(String problem) {
+        return new IllegalArgumentException("the job request is invalid: " + problem);
+    }
+}

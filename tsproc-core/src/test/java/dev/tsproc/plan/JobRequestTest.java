@@ -1,0 +1,151 @@
+package dev.tsproc.plan;
+
+import dev.tsproc.job.Aggregate;
+import dev.tsproc.job.PartialCodec;
+import dev.tsproc.job.QueryJob;
+import dev.tsproc.job.QuerySpec;
+import dev.tsproc.testkit.JobJars;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobRequestTest {
+    @TempDir
+    Path dir;
+
+    private static JobRequest roundTrip(JobRequest request) {
+        return JobRequest.decode(ByteBuffer.wrap(request.encode()));
+    }
+
+    @Test
+    void resolvesBuiltinJobsByName() throws Exception {
+        try (JobRequest.Resolved loaded = JobRequest.builtin("STATS").resolve(null)) {
+            assertThat(loaded.job()).isInstanceOf(QueryJob.class);
+            assertThat(loaded.job().name()).isEqualTo("stats");
+            assertThat(loaded.loader()).isNull();
+        }
+        assertThatThrownBy(() -> JobRequest.named("sum", Map.of("x", "1"), List.of()))
+                .hasMessageContaining("the built-in job sum takes no parameters");
+        assertThatThrownBy(() -> JobRequest.named("sum", Map.of(), List.of(dir.resolve("a.jar"))))
+                .hasMessage("--jar is for your own job classes; sum is built in");
+        assertThatThrownBy(() -> JobRequest.builtin("summ")).hasMessageContaining("unknown job 'summ'");
+        assertThat(JobRequest.named("Sum", Map.of(), List.of())).isEqualTo(JobRequest.builtin("sum"));
+        assertThat(JobRequest.named("a.B", Map.of(), List.of())).isInstanceOf(JobRequest.Custom.class);
+    }
+
+    @Test
+    void loadsAJobClassFromAJarWithItsParameters() throws Exception {
+        Path jar = JobJars.compile(dir, "example.AboveJob", JobJars.ABOVE_JOB, dir.resolve("jobs.jar"));
+        JobRequest spec = JobRequest.custom("example.AboveJob", Map.of("threshold", "0.5"), List.of(jar));
+        try (JobRequest.Resolved loaded = spec.resolve(null)) {
+            assertThat(loaded.job().name()).isEqualTo("above");
+            assertThat(loaded.job()).isInstanceOf(PartialCodec.class);
+            assertThat(loaded.job().getClass().getClassLoader()).isSameAs(loaded.loader());
+        }
+        assertThatThrownBy(() -> JobRequest.custom("example.AboveJob", Map.of(), List.of(jar)).resolve(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("job example.AboveJob rejected its parameters {}: AboveJob takes one parameter, threshold");
+        assertThatThrownBy(() -> JobRequest.custom("example.AboveJob", Map.of("threshold", "0.5"), List.of()).resolve(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("job class example.AboveJob was not found in the class path");
+    }
+
+    @Test
+    void refusesClassesThatAreNotJobs() {
+        assertThatThrownBy(() -> JobRequest.custom("java.lang.String", Map.of(), List.of()).resolve(null))
+                .hasMessage("class java.lang.String does not implement dev.tsproc.job.Job");
+        assertThatThrownBy(() -> JobRequest.custom("no.such.Job", Map.of(), List.of(dir.resolve("missing.jar"))).resolve(null))
+                .hasMessageContaining("missing.jar is not a readable file");
+    }
+
+    @Test
+    void validatesItsFields() {
+        assertThatThrownBy(() -> JobRequest.custom("", Map.of(), List.of())).hasMessageContaining("must have 1 to 256");
+        assertThatThrownBy(() -> JobRequest.custom("not a class", Map.of(), List.of())).hasMessageContaining("unknown job 'not a class'");
+        assertThatThrownBy(() -> JobRequest.custom("a.B", Map.of("1bad", "x"), List.of())).hasMessageContaining("parameter name '1bad'");
+        assertThatThrownBy(() -> JobRequest.custom("a.B", Map.of("k", "line\nbreak"), List.of())).hasMessageContaining("no control characters");
+        assertThatThrownBy(() -> JobRequest.custom("a.B", Map.of("k", "x".repeat(JobRequest.MAX_VALUE_LENGTH + 1)), List.of()))
+                .hasMessageContaining("at most 4096 characters");
+        Map<String, String> many = new LinkedHashMap<>();
+        for (int i = 0; i <= JobRequest.MAX_PARAMETERS; i++) {
+            many.put("k" + i, "v");
+        }
+        assertThatThrownBy(() -> JobRequest.custom("a.B", many, List.of())).hasMessageContaining("65 job parameters are more than 64");
+        List<String> tooMany = IntStream.range(0, JobRequest.MAX_SERIES + 1).mapToObj(i -> "s" + i).toList();
+        assertThatThrownBy(() -> JobRequest.query(new QuerySpec(Aggregate.STATS, true, 0, Long.MIN_VALUE, Long.MAX_VALUE, tooMany,
+                false))).hasMessage("a query of 65537 series names more than 65536; name fewer series");
+    }
+
+    @Test
+    void keepsParametersSortedAndJarsAbsolute() {
+        JobRequest.Custom spec = new JobRequest.Custom("a.B", Map.of("z", "1", "a", "2"), List.of(Path.of("rel/x.jar")));
+        assertThat(spec.parameters().keySet()).containsExactly("a", "z");
+        assertThat(spec.jars().getFirst()).isAbsolute();
+        assertThat(spec).isEqualTo(JobRequest.custom("a.B", Map.of("a", "2", "z", "1"), List.of(Path.of("rel/x.jar"))));
+    }
+
+    @Test
+    void everyKindSurvivesItsEncoding() {
+        List<String> series = IntStream.range(0, 20_000).mapToObj(i -> "sensor-ü-" + i).toList();
+        List<JobRequest> requests = List.of(
+                JobRequest.builtin("stddev"),
+                JobRequest.custom("com.example.Above", Map.of("threshold", "0.5", "b", "ünïcode"), List.of(Path.of("/tmp/j.jar"))),
+                JobRequest.query(new QuerySpec(List.of(Aggregate.COUNT, Aggregate.P99), true, 60_000_000_000L, -5, 1L << 60,
+                        series, true)),
+                JobRequest.query(QuerySpec.of(Aggregate.STATS)));
+        for (JobRequest request : requests) {
+            assertThat(roundTrip(request)).isEqualTo(request);
+        }
+    }
+
+    @Test
+    void percentileQuantilesSurviveTheirLabels() {
+        double[] quantiles = {0, 1, 0.5, 0.99, 0.999, 0.123456789, 1e-9, 0.3333333333333333};
+        List<Aggregate> aggs = Arrays.stream(quantiles).mapToObj(Aggregate::percentile).toList();
+        JobRequest request = JobRequest.query(new QuerySpec(aggs, false, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false));
+        assertThat(roundTrip(request)).isEqualTo(request);
+    }
+
+    @Test
+    void malformedBytesAreRefusedNamingTheField() {
+        byte[] good = JobRequest.custom("a.B", Map.of("k", "v"), List.of()).encode();
+        byte[] otherVersion = good.clone();
+        otherVersion[0] = 9;
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(otherVersion)))
+                .hasMessage("the job request is invalid: version=9 is not 1");
+        byte[] otherKind = good.clone();
+        otherKind[1] = 7;
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(otherKind)))
+                .hasMessage("the job request is invalid: kind=7 is not a known kind of job");
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(Arrays.copyOf(good, good.length - 1))))
+                .hasMessage("the job request is invalid: it ends early");
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(Arrays.copyOf(good, good.length + 2))))
+                .hasMessage("the job request is invalid: it has 2 bytes after its end");
+        ByteBuffer huge = ByteBuffer.allocate(6).put((byte) 1).put((byte) 1).putInt(Integer.MAX_VALUE).flip();
+        assertThatThrownBy(() -> JobRequest.decode(huge)).hasMessageStartingWith("the job request is invalid: name length=2147483647");
+        ByteBuffer notUtf8 = ByteBuffer.allocate(8).put((byte) 1).put((byte) 1).putInt(2).put((byte) 0xC3).put((byte) 0x28).flip();
+        assertThatThrownBy(() -> JobRequest.decode(notUtf8)).hasMessage("the job request is invalid: name is not UTF-8");
+        byte[] badParameters = good.clone();
+        badParameters[2 + 4 + 3] = (byte) 0x80; // the high byte of the parameter count, after the class name
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(badParameters)))
+                .hasMessageStartingWith("the job request is invalid: parameters=");
+    }
+
+    @Test
+    void describesItselfInTheCommandLinesWords() {
+        assertThat(JobRequest.builtin("SUM").describe()).isEqualTo("sum");
+        assertThat(JobRequest.query(new QuerySpec(List.of(Aggregate.COUNT, Aggregate.P99), true, 60_000_000_000L,
+                Long.MIN_VALUE, Long.MAX_VALUE, List.of("a", "b"), false)).describe())
+                .isEqualTo("query count,p99 by series every PT1M of 2 series");
+    }
+}

@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * reported, not only the first. A task that ends with {@link CancellationException},
  * {@link InterruptedException} or {@link ClosedChannelException} (a channel the cancellation's
  * interrupt closed, in this task or another) after the group was cancelled was stopped, not
- * failed, and is not reported. {@link #join()} throws a {@link TaskGroupException} whose cause is the first
- * failure and whose suppressed exceptions are the others, in the order they happened.
+ * failed, and is not reported. {@link #join()} throws a {@link TaskGroupException} whose cause
+ * is the first failure and whose suppressed exceptions are the others, in the order they
+ * happened.
  *
  * <p><b>Numbered work.</b> {@link #forkEach} forks a few tasks that share numbered work items
  * (chunks of a file, blocks of rows): each takes the next number until none is left or the group

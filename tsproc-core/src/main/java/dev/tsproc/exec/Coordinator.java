@@ -13,6 +13,7 @@ import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.plan.Plan;
 import dev.tsproc.store.Store;
+import dev.tsproc.store.StoreChangedException;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -361,6 +362,9 @@ public final class Coordinator {
                     run.retried(batch, worker, attempt, BatchFailedException.describe(t));
                     try {
                         runner.replaceWorker();
+                    } catch (StoreChangedException e) {
+                        e.addSuppressed(t);
+                        throw failed(batch, runner.worker(), e, attempt);
                     } catch (IOException | RuntimeException e) {
                         e.addSuppressed(t);
                         throw failed(batch, runner.worker(),

@@ -12,6 +12,7 @@ import dev.tsproc.job.PartialCodec;
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
+import dev.tsproc.store.StoreChangedException;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -258,11 +259,10 @@ public final class ProcessExecutor implements Executor {
         return fresh;
     }
 
+    /** Opens the job in {@code p}, which must find the very store the coordinator has open, even on a retry. */
     private static void openJob(WorkerProcess p, Store store, JobRequest request) throws IOException, InterruptedException {
-        long rows = p.openJob(store.path(), request);
-        if (rows != store.rowCount()) {
-            throw new IOException(p.name() + " sees " + rows + " rows in " + store.path() + ", the coordinator "
-                    + store.rowCount());
+        if (!p.openJob(store.path(), request).equals(store.identity())) {
+            throw new StoreChangedException(store.path(), p.name());
         }
     }
 

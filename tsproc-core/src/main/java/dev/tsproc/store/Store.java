@@ -52,18 +52,26 @@ public final class Store implements AutoCloseable {
     /** Where a column lives in the file, and its checksum. */
     public record ColumnInfo(Column column, long byteOffset, long byteLength, int crc32c) {}
 
+    /**
+     * Which file a store was opened from and what it holds, so that every process of a run can
+     * prove it reads the same store: a file replaced at the same path has another inode, and
+     * one rewritten in place another header checksum, which covers the checksum of every column
+     * and of the dictionary.
+     */
+    public record Identity(long device, long inode, long fileSize, int headerCrc) {}
+
     private final Path path;
-    private final long fileSize;
+    private final Identity identity;
     private final long rowCount;
     private final Map<Column, ColumnInfo> columns;
     private final SeriesDictionary dictionary;
     private final Arena arena;
     private final Map<Column, MemorySegment> segments = new EnumMap<>(Column.class);
 
-    private Store(Path path, long fileSize, long rowCount, Map<Column, ColumnInfo> columns,
+    private Store(Path path, Identity identity, long rowCount, Map<Column, ColumnInfo> columns,
                   SeriesDictionary dictionary, Arena arena, MemorySegment mapped) {
         this.path = path;
-        this.fileSize = fileSize;
+        this.identity = identity;
         this.rowCount = rowCount;
         this.columns = Collections.unmodifiableMap(columns);
         this.dictionary = dictionary;
@@ -86,13 +94,17 @@ public final class Store implements AutoCloseable {
             throw new CorruptStoreException(path, "it is " + kind);
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            // Read after the open: if the path was replaced in between, the inode names the new
+            // file and the header checksum the old one, so the identity matches neither.
+            Map<String, Object> inode = Files.readAttributes(path, "unix:dev,ino");
             long fileSize = channel.size();
             Header header = Header.read(path, channel, fileSize);
+            Identity identity = new Identity((Long) inode.get("dev"), (Long) inode.get("ino"), fileSize, header.crc);
             SeriesDictionary dictionary = readDictionary(path, channel, header);
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, fileSize, arena);
-                return new Store(path, fileSize, header.rowCount, header.columns, dictionary, arena, mapped);
+                return new Store(path, identity, header.rowCount, header.columns, dictionary, arena, mapped);
             } catch (IOException | RuntimeException e) {
                 arena.close();
                 throw e;
@@ -107,7 +119,12 @@ public final class Store implements AutoCloseable {
 
     /** Size of the file in bytes. */
     public long fileSize() {
-        return fileSize;
+        return identity.fileSize();
+    }
+
+    /** The file and content this store was opened with, to compare with another open of its path. */
+    public Identity identity() {
+        return identity;
     }
 
     /** Number of rows. */
@@ -251,7 +268,7 @@ public final class Store implements AutoCloseable {
         return "Store[" + path + ", " + rowCount + " rows]";
     }
 
-    private record Header(long rowCount, Map<Column, ColumnInfo> columns, long dictionaryOffset,
+    private record Header(int crc, long rowCount, Map<Column, ColumnInfo> columns, long dictionaryOffset,
                           long dictionaryLength, int dictionaryCrc) {
 
         static Header read(Path path, FileChannel channel, long fileSize) throws IOException {
@@ -347,7 +364,7 @@ public final class Store implements AutoCloseable {
                     throw new CorruptStoreException(path, "blocks at offsets " + extents.get(i - 1)[0] + " and " + extents.get(i)[0] + " overlap");
                 }
             }
-            return new Header(rowCount, columns, dictionaryOffset, dictionaryLength,
+            return new Header(crc, rowCount, columns, dictionaryOffset, dictionaryLength,
                     all.getInt(StoreLayout.DICTIONARY_CRC_OFFSET));
         }
 

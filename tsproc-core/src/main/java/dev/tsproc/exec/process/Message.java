@@ -2,6 +2,7 @@ package dev.tsproc.exec.process;
 
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;
+import dev.tsproc.store.Store;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
  * <pre>
  *   C: HELLO(name, coordinator pid, stores allowed)      W: READY(pid, clock, memory)
  *   C: PING(id)                                          W: PONG(id, clock)
- *   C: OPEN_JOB(store path, job request)                 W: JOB_OPENED(rows) | ERROR
+ *   C: OPEN_JOB(store path, job request)                 W: JOB_OPENED(store identity) | ERROR
  *   C: RUN_BATCH(batch: index, offset, rows; columns follow?)
  *     [C: COLUMN_CHUNK(index, column, byte offset, bytes) ... under --transfer copy]
  *                                                        W: COMPUTING(index, clock) as it begins
@@ -105,7 +106,8 @@ sealed interface Message {
             case PING -> new Ping(in.i64("id"));
             case PONG -> new Pong(in.i64("id"), in.i64("clockNanos"));
             case OPEN_JOB -> readOpenJob(in);
-            case JOB_OPENED -> new JobOpened(in.i64("rowCount", 0, Long.MAX_VALUE));
+            case JOB_OPENED -> new JobOpened(new Store.Identity(in.i64("device"), in.i64("inode"),
+                    in.i64("fileSize", 0, Long.MAX_VALUE), in.i32("headerCrc", Integer.MIN_VALUE, Integer.MAX_VALUE)));
             case RUN_BATCH -> new RunBatch(readBatch(in), in.bool("columnsFollow"));
             case COLUMN_CHUNK -> {
                 ColumnChunk c = new ColumnChunk(in.i64("batchIndex", 0, Long.MAX_VALUE), in.u8("columnId"),
@@ -235,14 +237,14 @@ sealed interface Message {
         }
     }
 
-    /** W→C: the store is open; it has {@code rowCount} rows. */
-    record JobOpened(long rowCount) implements Message {
+    /** W→C: the store is open; which file it is, for the coordinator to compare with its own. */
+    record JobOpened(Store.Identity store) implements Message {
         public int type() {
             return JOB_OPENED;
         }
 
         public void write(Payload.Writer out) {
-            out.i64(rowCount);
+            out.i64(store.device()).i64(store.inode()).i64(store.fileSize()).i32(store.headerCrc());
         }
     }
 

@@ -197,7 +197,7 @@ public final class Worker {
         }
         ProcessMemory.resetPeak();
         peakPrivateBytes = ProcessMemory.sampleSelf().privateBytes();
-        writer.write(new Message.JobOpened(store.rowCount()));
+        writer.write(new Message.JobOpened(store.identity()));
     }
 
     /**

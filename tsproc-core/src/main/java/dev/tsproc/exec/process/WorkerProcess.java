@@ -4,6 +4,7 @@ import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.Column;
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;
+import dev.tsproc.store.Store;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -189,15 +190,15 @@ public final class WorkerProcess implements AutoCloseable {
     /**
      * Has the worker open {@code store} and load {@code job}.
      *
-     * @return the store's row count as the worker sees it
+     * @return the identity of the store the worker opened
      * @throws IllegalArgumentException with the worker's reason if it could not (path refused,
      *                                  job unknown); the worker stays usable
      */
-    public long openJob(Path store, JobRequest job) throws IOException, InterruptedException {
+    public Store.Identity openJob(Path store, JobRequest job) throws IOException, InterruptedException {
         send(new Message.OpenJob(store.toAbsolutePath().toString(), job));
         Message m = receive(Long.MAX_VALUE, null);
         return switch (m) {
-            case Message.JobOpened o -> o.rowCount();
+            case Message.JobOpened o -> o.store();
             case Message.Error e -> throw new IllegalArgumentException(name + " could not open the job: " + e.errorMessage());
             default -> throw breakWith(new ProtocolException(name + " answered OPEN_JOB with " + Message.typeName(m.type())));
         };

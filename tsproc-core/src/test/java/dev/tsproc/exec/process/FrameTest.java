@@ -31,7 +31,7 @@ class FrameTest {
             new Message.Pong(9, Long.MIN_VALUE),
             new Message.OpenJob("/dev/shm/tsproc-run-x/a.tsp",
                     JobRequest.custom("com.example.Above", Map.of("threshold", "0.5", "b", "ünïcode"), List.of(Path.of("/tmp/j.jar")))),
-            new Message.JobOpened(200_000_000L),
+            new Message.JobOpened(new dev.tsproc.store.Store.Identity(64769, 1L << 40, 200_000_000L, -7)),
             new Message.RunBatch(new Batch(3, 3_000_000, 1_000_000), true),
             new Message.ColumnChunk(3, 2, 1 << 20, ByteBuffer.wrap(new byte[] {1, 2, 3})),
             new Message.BatchDone(new Batch(3, 3_000_000, 1_000_000), 10, 11, 12, new MemorySample(5, -1, -1), ByteBuffer.wrap(new byte[] {9, 8})),

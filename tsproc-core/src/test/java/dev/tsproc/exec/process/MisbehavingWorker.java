@@ -26,7 +26,7 @@ public final class MisbehavingWorker {
                 case Message.Hello h -> out.write(new Message.Ready(ProcessHandle.current().pid(), System.nanoTime(),
                         new MemorySample(0, -1, -1)));
                 case Message.Ping p -> out.write(new Message.Pong(p.id(), System.nanoTime()));
-                case Message.OpenJob o -> out.write(new Message.JobOpened(1_000));
+                case Message.OpenJob o -> out.write(new Message.JobOpened(new dev.tsproc.store.Store.Identity(1, 2, 3, 4)));
                 case Message.RunBatch r -> {
                     Message.BatchDone done = new Message.BatchDone(r.batch(), 1, 2, 3,
                             new MemorySample(0, -1, -1), ByteBuffer.wrap(new byte[8]));

@@ -126,7 +126,7 @@ class WorkerTest {
     @Test
     void runsBatchesOfAnAllowedStoreInSharedAndCopyMode() throws Exception {
         assertThat(send(new Message.OpenJob(allowed.toString(), JobRequest.builtin("stats"))))
-                .isEqualTo(new Message.JobOpened(values.length));
+                .isEqualTo(new Message.JobOpened(identityOf(allowed)));
         Message.BatchDone shared = (Message.BatchDone) send(new Message.RunBatch(new Batch(0, 100, 5_000), false));
         toWorker.write(new Message.RunBatch(new Batch(1, 100, 5_000), true));
         try (var store = dev.tsproc.store.Store.open(allowed)) {
@@ -176,7 +176,7 @@ class WorkerTest {
         try (SharedSegments run = SharedSegments.create()) {
             Path store = TestStores.write(run.newStorePath(), values);
             assertThat(send(new Message.OpenJob(store.toString(), JobRequest.builtin("sum"))))
-                    .isEqualTo(new Message.JobOpened(values.length));
+                    .isEqualTo(new Message.JobOpened(identityOf(store)));
             assertThat(send(new Message.CloseJob())).isInstanceOf(Message.JobClosed.class);
         }
     }
@@ -217,7 +217,7 @@ class WorkerTest {
 
     @Test
     void refusesMessagesOnlyAWorkerSends() throws Exception {
-        assertRefusedAndEnded(send(new Message.JobOpened(5)), "JOB_OPENED is not a message a worker accepts");
+        assertRefusedAndEnded(send(new Message.JobOpened(new dev.tsproc.store.Store.Identity(1, 2, 3, 4))), "JOB_OPENED is not a message a worker accepts");
     }
 
     @Test
@@ -235,6 +235,12 @@ class WorkerTest {
     void endsAtEndOfStream() throws Exception {
         stdin.close();
         assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    private static dev.tsproc.store.Store.Identity identityOf(Path store) throws IOException {
+        try (dev.tsproc.store.Store open = dev.tsproc.store.Store.open(store)) {
+            return open.identity();
+        }
     }
 
     private void stdinRaw(byte[] bytes) throws IOException {

@@ -30,7 +30,7 @@ final class CleanCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    @Option(names = "--stores", description = "Also remove stores made by 'tsproc generate --shm' or 'import --shm'.")
+    @Option(names = "--stores", description = "Also remove stores made by 'tsproc generate --shm' or 'import --shm' that no running job reads.")
     boolean stores;
 
     @Parameters(paramLabel = "DIR", arity = "0..*",

@@ -1,6 +1,7 @@
 package dev.tsproc.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -123,7 +124,8 @@ public final class SharedSegments implements AutoCloseable {
     }
 
     /**
-     * Removes the current user's stores made with {@link #newStandaloneStorePath()}.
+     * Removes the current user's stores made with {@link #newStandaloneStorePath()}, except
+     * those a running process has mapped: a job reading it, in its coordinator or a worker.
      *
      * @return the stores removed
      */
@@ -131,13 +133,43 @@ public final class SharedSegments implements AutoCloseable {
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> stores = Files.newDirectoryStream(root(), STORE_PREFIX + "*.tsp")) {
             for (Path store : stores) {
-                if (Files.isRegularFile(store, LinkOption.NOFOLLOW_LINKS) && ownedByMe(store)) {
+                if (Files.isRegularFile(store, LinkOption.NOFOLLOW_LINKS) && ownedByMe(store) && !isMapped(store)) {
                     Files.deleteIfExists(store);
                     removed.add(store);
                 }
             }
         }
         return removed;
+    }
+
+    /**
+     * Whether a process maps {@code file}, by the kernel's own list ({@code /proc/PID/maps}):
+     * every tsproc process that reads a store maps it for as long as it reads, whatever kills
+     * it later, so no lock or record can go stale. Only processes of the current user can be
+     * read, which are the only ones that can read the owner-only stores this is asked about.
+     * Where there is no {@code /proc}, no file counts as mapped.
+     */
+    static boolean isMapped(Path file) throws IOException {
+        String inode = Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS).toString();
+        String name = file.toRealPath().toString();
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return false;
+        }
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, "[0-9]*")) {
+            for (Path process : processes) {
+                try (Stream<String> maps = Files.lines(process.resolve("maps"))) {
+                    // address perms offset device inode path
+                    if (maps.map(line -> line.split("\\s+", 6))
+                            .anyMatch(f -> f.length == 6 && f[4].equals(inode) && f[5].equals(name))) {
+                        return true;
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // a process that ended meanwhile, or another user's
+                }
+            }
+        }
+        return false;
     }
 
     /** This run's directory. */

@@ -1,5 +1,15 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.BenchCommand;
+import dev.tsproc.cli.command.CleanCommand;
+import dev.tsproc.cli.command.Errors;
+import dev.tsproc.cli.command.ExitCodes;
+import dev.tsproc.cli.command.ExportCommand;
+import dev.tsproc.cli.command.GenerateCommand;
+import dev.tsproc.cli.command.ImportCommand;
+import dev.tsproc.cli.command.InfoCommand;
+import dev.tsproc.cli.command.ReportCommand;
+import dev.tsproc.cli.command.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

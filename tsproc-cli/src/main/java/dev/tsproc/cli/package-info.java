@@ -1,6 +1,11 @@
 /**
- * The {@code tsproc} command line: picocli commands, option checks, the mapping of errors to
- * one sentence and an exit code, terminal progress and colour, the HTML report and the status
- * endpoint. It depends on tsproc-core and on nothing that depends on it.
+ * The {@code tsproc} command line: {@link dev.tsproc.cli.Main} builds the picocli command tree
+ * from {@code command} and runs it; the benchmarks that drive the CLI as a user would
+ * ({@code ObserveBenchmark}, {@code ImportBenchmark}) sit beside it. The module depends on
+ * tsproc-core and on nothing that depends on it.
+ *
+ * <p>Its packages depend in one direction (an ArchUnit test says so):
+ * {@code cli} → {@code cli.command} → {@code cli.output}, {@code cli.report},
+ * {@code cli.status} → tsproc-core.
  */
 package dev.tsproc.cli;

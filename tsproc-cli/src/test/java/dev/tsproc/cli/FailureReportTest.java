@@ -1,5 +1,7 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.Errors;
+import dev.tsproc.cli.command.ExitCodes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.store.SharedSegments;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;

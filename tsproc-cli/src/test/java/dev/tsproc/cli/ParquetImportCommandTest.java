@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.testkit.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

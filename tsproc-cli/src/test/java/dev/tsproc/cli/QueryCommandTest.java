@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.ingest.Distribution;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
@@ -11,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class QueryCommandTest {
     @TempDir
@@ -88,23 +88,5 @@ class QueryCommandTest {
         assertThat(run("run", path.toString(), "--series", "nope").err()).contains("no series 'nope'");
         assertThat(run("run", path.toString(), "--from", "2024-01-01", "--to", "2023-01-01").err()).contains("the time range is empty");
         assertThat(run("run", path.toString(), "--job", "sum", "--agg", "sum").err()).contains("exclude each other");
-    }
-
-    @Test
-    void parsesTimesAndWidths() {
-        assertThat(QueryOptions.parseTime("2023-11-14T22:13:20Z")).isEqualTo(1_700_000_000_000_000_000L);
-        assertThat(QueryOptions.parseTime("2023-11-14T23:13:20+01:00")).isEqualTo(1_700_000_000_000_000_000L);
-        assertThat(QueryOptions.parseTime("2023-11-14T22:13:20.5")).isEqualTo(1_700_000_000_500_000_000L);
-        assertThat(QueryOptions.parseTime("1970-01-02")).isEqualTo(86_400_000_000_000L);
-        assertThat(QueryOptions.parseTime("1700000000")).isEqualTo(1_700_000_000_000_000_000L);
-        assertThat(QueryOptions.parseTime("1700000000123ms")).isEqualTo(1_700_000_000_123_000_000L);
-        assertThat(QueryOptions.parseTime("-5ns")).isEqualTo(-5L);
-        assertThat(QueryOptions.parseWidth("5m")).isEqualTo(300_000_000_000L);
-        assertThat(QueryOptions.parseWidth("1d")).isEqualTo(86_400_000_000_000L);
-        assertThat(QueryOptions.parseWidth("PT15M")).isEqualTo(900_000_000_000L);
-        assertThat(QueryOptions.parseWidth("250us")).isEqualTo(250_000L);
-        assertThatThrownBy(() -> QueryOptions.parseWidth("0s")).hasMessageContaining("must be positive");
-        assertThatThrownBy(() -> QueryOptions.parseWidth("5")).hasMessageContaining("not a width");
-        assertThatThrownBy(() -> QueryOptions.parseTime("5h")).hasMessageContaining("epoch times take");
     }
 }

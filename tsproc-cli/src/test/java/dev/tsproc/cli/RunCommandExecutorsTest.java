@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.exec.TestJobs;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;

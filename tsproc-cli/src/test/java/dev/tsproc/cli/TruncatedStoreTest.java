@@ -1,10 +1,11 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,9 +1,0 @@
-package dev.tsproc.cli;
-
-import picocli.CommandLine.Option;
-
-/** {@code --quiet}: no progress output. */
-final class QuietOption {
-    @Option(names = {"-q", "--quiet"}, description = "Show no progress.")
-    boolean quiet;
-}

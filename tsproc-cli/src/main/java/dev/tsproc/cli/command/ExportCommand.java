@@ -1,0 +1,110 @@
+package dev.tsproc.cli.command;
+
+import dev.tsproc.ingest.csv.CsvExporter;
+import dev.tsproc.store.Store;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code tsproc export}: a store as CSV that {@code tsproc import} reads back to the same store. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Export a store as CSV: series,ts,value (or ts,value), in store order.",
+                "Values in shortest round-trip form, missing values empty, formula-like series names defused with an apostrophe.",
+                "'tsproc import' of the result gives back the same store."})
+public final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Parameters(index = "0", paramLabel = "STORE", description = "The store.")
+    Path store;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write to this file (it must not exist). Default: standard output.")
+    Path out;
+
+    @Option(names = "--format", defaultValue = "csv", description = "Output format: csv. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--ts-format", paramLabel = "FORMAT", defaultValue = "epoch-ns",
+            description = "epoch-ns (integers, what import reads by default) or iso (ISO-8601 UTC). Default: ${DEFAULT-VALUE}.")
+    String tsFormat;
+
+    @Option(names = "--no-header", description = "Leave out the header line.")
+    boolean noHeader;
+
+    @Option(names = "--threads", description = "Formatting threads. Default: all cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equalsIgnoreCase("csv")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --format '" + format + "'; choose csv");
+        }
+        CsvExporter.TimestampStyle style = switch (tsFormat.toLowerCase(Locale.ROOT)) {
+            case "epoch-ns" -> CsvExporter.TimestampStyle.EPOCH_NS;
+            case "iso" -> CsvExporter.TimestampStyle.ISO;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --ts-format '" + tsFormat + "'; choose epoch-ns or iso");
+        };
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        Checks.atLeast(spec, "--threads", threadCount, 1);
+        CsvExporter.Options options = new CsvExporter.Options(style, !noHeader, threadCount);
+        return ShutdownGuard.run(spec.commandLine().getErr(), () -> export(options));
+    }
+
+    private int export(CsvExporter.Options options) throws Exception {
+        long start = System.nanoTime();
+        long rows;
+        try (Store opened = Store.open(store)) {
+            if (out != null) {
+                rows = CsvExporter.export(opened, out, options);
+            } else {
+                PrintWriter writer = spec.commandLine().getOut();
+                rows = CsvExporter.export(opened, new WriterStream(writer), options);
+                writer.flush();
+            }
+        }
+        if (out != null) {
+            spec.commandLine().getErr().printf(Locale.ROOT, "exported %,d rows to %s in %.3f s%n", rows, out,
+                    (System.nanoTime() - start) / 1e9);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Bytes of whole lines of UTF-8 text to a writer (the exporter writes whole lines per call). */
+    private static final class WriterStream extends OutputStream {
+        private final PrintWriter writer;
+
+        WriterStream(PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            writer.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            writer.write(new String(b, off, len, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() {
+            writer.flush();
+        }
+    }
+}

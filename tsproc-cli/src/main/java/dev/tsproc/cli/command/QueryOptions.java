@@ -1,0 +1,165 @@
+package dev.tsproc.cli.command;
+
+import dev.tsproc.job.Aggregate;
+import dev.tsproc.job.QuerySpec;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The options of {@code tsproc run} that turn it into a query: {@code --agg --by --every --from --to --series}. */
+final class QueryOptions {
+    private static final Pattern AMOUNT = Pattern.compile("(-?\\d+)(ns|us|µs|ms|s|m|h|d)?");
+
+    @Option(names = "--agg", paramLabel = "LIST",
+            description = "Aggregates per group, comma-separated: count, missing, sum, mean, min, max, stddev, first, last, "
+                    + "pNN (p50, p90, p99, p99.9), or stats for the first seven. Makes 'run' a query (instead of --job).")
+    String aggregates;
+
+    @Option(names = "--by", paramLabel = "series", description = "Group by series.")
+    String by;
+
+    @Option(names = "--every", paramLabel = "WIDTH",
+            description = "Group by tumbling time buckets aligned to the epoch: 100ms, 1s, 1m, 5m, 1h, 1d, … or ISO-8601 (PT15M).")
+    String every;
+
+    @Option(names = "--from", paramLabel = "T",
+            description = "Keep rows with ts >= T: ISO-8601 (2023-11-14T22:13:20Z, 2023-11-14T22:13, 2023-11-14; UTC unless an offset is given) "
+                    + "or epoch seconds, or epoch with a unit (1700000000000ms, …ns).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "T", description = "Keep rows with ts < T; same forms as --from.")
+    String to;
+
+    @Option(names = "--series", paramLabel = "NAME", split = ",", description = "Keep only these series (comma-separated).")
+    List<String> series;
+
+    @Option(names = "--exact-percentiles",
+            description = "Compute percentiles exactly by keeping and sorting every value (8 bytes per value in memory) "
+                    + "instead of through the sketch (within 0.5%%).")
+    boolean exactPercentiles;
+
+    /** Whether any query option was given. */
+    boolean isQuery() {
+        return aggregates != null || by != null || every != null || from != null || to != null || series != null
+                || exactPercentiles;
+    }
+
+    /**
+     * The query these options describe.
+     *
+     * @throws IllegalArgumentException with a message naming the bad option
+     */
+    QuerySpec spec() {
+        List<Aggregate> aggs = aggregates == null ? Aggregate.STATS : option("--agg", () -> Aggregate.parseList(aggregates));
+        boolean bySeries = false;
+        if (by != null) {
+            if (!by.strip().equalsIgnoreCase("series")) {
+                throw new IllegalArgumentException("--by takes 'series' (for time buckets use --every), got '" + by + "'");
+            }
+            bySeries = true;
+        }
+        long bucket = every == null ? 0 : option("--every", () -> parseWidth(every));
+        long fromNanos = from == null ? Long.MIN_VALUE : option("--from", () -> parseTime(from));
+        long toNanos = to == null ? Long.MAX_VALUE : option("--to", () -> parseTime(to));
+        return new QuerySpec(aggs, bySeries, bucket, fromNanos, toNanos, series == null ? List.of() : series, exactPercentiles);
+    }
+
+    private static <T> T option(String name, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A bucket width in nanoseconds: {@code 100ms}, {@code 1s}, {@code 5m}, {@code 1h}, {@code 1d}, or ISO-8601 {@code PT1M}. */
+    static long parseWidth(String text) {
+        String t = text.strip();
+        long nanos;
+        try {
+            if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+                nanos = Duration.parse(t).toNanos();
+            } else {
+                Matcher m = AMOUNT.matcher(t);
+                if (!m.matches() || m.group(2) == null) {
+                    throw new IllegalArgumentException("'" + text + "' is not a width; write e.g. 100ms, 1s, 1m, 5m, 1h, 1d or PT15M");
+                }
+                nanos = Math.multiplyExact(Long.parseLong(m.group(1)), unitNanos(m.group(2)));
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw beyondNanos(text);
+        }
+        if (nanos <= 0) {
+            throw new IllegalArgumentException("the width '" + text + "' must be positive");
+        }
+        return nanos;
+    }
+
+    /**
+     * A point in time as epoch nanoseconds: ISO-8601 with offset or {@code Z}, a local date-time
+     * or date (read as UTC), or an integer: epoch seconds, or epoch in the unit it carries.
+     */
+    static long parseTime(String text) {
+        String t = text.strip();
+        Matcher m = AMOUNT.matcher(t);
+        if (m.matches()) {
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            if (unit.equals("m") || unit.equals("h") || unit.equals("d")) {
+                throw new IllegalArgumentException("'" + text + "': epoch times take s, ms, us or ns");
+            }
+            try {
+                return Math.multiplyExact(Long.parseLong(m.group(1)), unitNanos(unit));
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw beyondNanos(text);
+            }
+        }
+        Instant instant;
+        try {
+            instant = OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e1) {
+            try {
+                instant = LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                try {
+                    instant = LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e3) {
+                    throw new IllegalArgumentException("'" + text + "' is not a time; write ISO-8601 (2023-11-14T22:13:20Z, "
+                            + "2023-11-14) or epoch seconds (1700000000) or epoch with a unit (1700000000000ms)");
+                }
+            }
+        }
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (ArithmeticException e) {
+            throw beyondNanos(text);
+        }
+    }
+
+    /** For a time or width that a {@code long} of nanoseconds cannot hold. */
+    private static IllegalArgumentException beyondNanos(String text) {
+        return new IllegalArgumentException("'" + text + "' is beyond the ~292 years that nanosecond timestamps span (1677 to 2262)");
+    }
+
+    private static long unitNanos(String unit) {
+        return switch (unit) {
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            case "d" -> 86_400_000_000_000L;
+            default -> throw new IllegalArgumentException("unknown unit " + unit);
+        };
+    }
+}

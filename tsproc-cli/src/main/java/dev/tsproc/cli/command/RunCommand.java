@@ -1,0 +1,251 @@
+package dev.tsproc.cli.command;
+
+import dev.tsproc.Tsproc;
+import dev.tsproc.cli.output.OutputFormat;
+import dev.tsproc.cli.output.Progress;
+import dev.tsproc.cli.output.QueryPrinter;
+import dev.tsproc.concurrent.TaskGroup;
+import dev.tsproc.exec.Durations;
+import dev.tsproc.exec.Executor;
+import dev.tsproc.exec.ProcessExecutor;
+import dev.tsproc.exec.RunOptions;
+import dev.tsproc.exec.RunResult;
+import dev.tsproc.exec.WorkerReport;
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.job.QueryResult;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.store.SharedSegments;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tsproc run}: runs a job over a store. Without a file, the built-in default: the talk's
+ * workload generated in shared memory, summarised, and removed.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a job over a store on every core, in worker threads or worker JVMs.",
+                "Without FILE: generate the talk's workload (" + RunCommand.DEFAULT_ROWS_TEXT
+                        + " rows) in shared memory, run it, and remove it."})
+public final class RunCommand implements Callable<Integer> {
+    static final long DEFAULT_ROWS = 50_000_000L;
+    static final String DEFAULT_ROWS_TEXT = "50 million";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Mixin
+    QuietOption quiet;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The store. Omit for the built-in default dataset.")
+    Path file;
+
+    @Option(names = "--job", defaultValue = "stats",
+            description = {"stats, count, missing, sum, mean, min, max or stddev; or the class name of your own job "
+                    + "(see --jar, --param). Default: ${DEFAULT-VALUE}."})
+    String job;
+
+    @Option(names = "--jar", paramLabel = "JAR",
+            description = "A jar holding your own job class, for the coordinator and every worker; repeat for several.")
+    List<Path> jars = new ArrayList<>();
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "A parameter of your own job, passed to its constructor as text; repeat for several.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--workers", description = "Workers: threads or worker JVMs. Default: all cores.")
+    Integer workers;
+
+    @Option(names = "--executor", defaultValue = "threads",
+            description = "threads (workers are threads of this JVM) or processes (workers are JVMs of their own). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String executor;
+
+    @Option(names = "--transfer", defaultValue = "shared",
+            description = "shared (workers read their batches in the shared, memory-mapped store) or copy (each batch "
+                    + "is copied to its worker first: the baseline the talk warns about). Default: ${DEFAULT-VALUE}.")
+    String transfer;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Cancel the job if it has not finished after DURATION (500ms, 30s, 2m, 1h or ISO-8601 PT30S); exit code "
+                    + ExitCodes.TIMED_OUT + ". Default: none.")
+    String timeout;
+
+    @Option(names = "--batch-timeout", paramLabel = "DURATION",
+            description = "Fail a batch that takes longer than DURATION; a worker process that does is killed and its batch"
+                    + " retried. Default: none.")
+    String batchTimeout;
+
+    @Option(names = "--retries", defaultValue = "" + RunOptions.DEFAULT_RETRIES,
+            description = "How often a batch whose worker process died, hung or missed its deadline is run again on a fresh"
+                    + " worker. Default: ${DEFAULT-VALUE}.")
+    int retries;
+
+    @Option(names = "--batch-rows", defaultValue = "" + RunOptions.DEFAULT_BATCH_ROWS,
+            description = "Rows per batch; the answer does not depend on it. Default: ${DEFAULT-VALUE}.")
+    long batchRows;
+
+    @Option(names = "--on-failure", defaultValue = "cancel",
+            description = "cancel (the first failed batch stops the job) or collect (run all, report every failure). Default: ${DEFAULT-VALUE}.")
+    String onFailure;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, csv or json. Default: ${DEFAULT-VALUE}.")
+    OutputFormat format;
+
+    @Option(names = "--verify", description = "Verify the store's checksums and time order before running (reads all data once more).")
+    boolean verify;
+
+    @Option(names = "--rows", description = "Rows of the built-in default dataset. Default: " + DEFAULT_ROWS_TEXT + ".")
+    Long defaultRows;
+
+    @Mixin
+    QueryOptions query;
+
+    @Mixin
+    ObserveOptions observe;
+
+    @Override
+    public Integer call() throws Exception {
+        QueryRun.check(spec.commandLine(), query);
+        int workerCount = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        Checks.atLeast(spec, "--workers", workerCount, 1);
+        Checks.atLeast(spec, "--batch-rows", batchRows, 1);
+        if (defaultRows != null && file != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rows applies only to the default dataset, not to a FILE");
+        }
+        Checks.atLeast(spec, "--retries", retries, 0);
+        JobRequest request = request();
+        TaskGroup.Policy policy = switch (onFailure.toLowerCase(Locale.ROOT)) {
+            case "cancel" -> TaskGroup.Policy.CANCEL;
+            case "collect" -> TaskGroup.Policy.COLLECT;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --on-failure '" + onFailure + "'; choose cancel or collect");
+        };
+        RunOptions options = new RunOptions(workerCount, batchRows, policy, executorKind(),
+                Checks.transfer(spec, "--transfer", transfer),
+                duration("--timeout", timeout), duration("--batch-timeout", batchTimeout), retries);
+        try (ShutdownGuard guard = new ShutdownGuard()) {
+            try {
+                return runGuarded(options, workerCount, request);
+            } catch (InterruptedException e) {
+                // Report while the guard still holds the JVM open: once it closes, a signal's exit follows at once.
+                return Errors.interrupted(e, spec.commandLine().getErr());
+            }
+        }
+    }
+
+    private int runGuarded(RunOptions options, int workerCount, JobRequest request) throws Exception {
+        Sweep.atStartup(spec.commandLine().getErr());
+        if (file != null) {
+            return runOn(file, request, options);
+        }
+        long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
+        Checks.atLeast(spec, "--rows", rows, 0);
+        try (SharedSegments shm = SharedSegments.create()) {
+            Path store = shm.newStorePath();
+            long start = System.nanoTime();
+            try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
+                Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
+            }
+            spec.commandLine().getErr().printf(Locale.ROOT,
+                    "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
+            return runOn(store, request, options);
+        }
+    }
+
+    private Duration duration(String option, String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
+    /** What the command line asks to run: the query its query options describe, or the job --job, --param and --jar name. */
+    private JobRequest request() {
+        try {
+            if (query.isQuery()) {
+                return JobRequest.query(query.spec());
+            }
+            JobRequest request = JobRequest.named(job, params, jars);
+            if (request instanceof JobRequest.Custom) {
+                Tsproc.check(request, null, executorKind()); // a class that is not there is a usage error, before any work
+            }
+            return request;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Executor.Kind executorKind() {
+        return Checks.executor(spec, "--executor", executor);
+    }
+
+    /**
+     * Runs {@code request} over the store at {@code path} through the library's front door,
+     * observed as {@link ObserveOptions} say, and prints the answer.
+     */
+    private int runOn(Path path, JobRequest request, RunOptions options) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Tsproc ts = Tsproc.open(path, ProcessExecutor.Config.defaults().withWorkerLog(err::println))) {
+            if (verify) {
+                ts.store().verify();
+            }
+            if (request instanceof JobRequest.Query) {
+                try {
+                    Tsproc.check(request, ts.store(), options.executor()); // a series the store lacks is a usage error
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
+            try (ObserveOptions.Session observed = observe.new Session(request.describe(), ts.store().fileSize(), quiet.quiet,
+                    err)) {
+                RunResult<?> run = ts.run(request, observed.options(options));
+                observed.finished(run, QueryPrinter.asText(run.result()));
+                QueryPrinter.printResult(run.job(), run.result(), format, out);
+                report(run, options, request instanceof JobRequest.Query && run.result() instanceof QueryResult rows
+                        ? String.format(Locale.ROOT, "%,d groups, ", rows.rows().size()) : "");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The closing line on standard error: how much, how fast, on what, and how long worker JVMs took to start. */
+    private void report(RunResult<?> run, RunOptions options, String groups) {
+        double seconds = run.elapsed().toNanos() / 1e9;
+        String startup = options.executor() == Executor.Kind.THREADS ? "" : String.format(Locale.ROOT,
+                "; worker JVMs started in %.3f s", run.workerReports().stream().map(WorkerReport::startup)
+                        .max(Duration::compareTo).orElse(Duration.ZERO).toNanos() / 1e9);
+        spec.commandLine().getErr().printf(Locale.ROOT,
+                "%s over %,d rows in %.3f s: %s%d batches on %d worker %s, %s transfer, %.1f M rows/s%s%n",
+                run.job(), run.rows(), seconds, groups, run.batches(), run.workers(),
+                options.executor() == Executor.Kind.THREADS ? "threads" : "JVMs", options.transfer().label(),
+                seconds == 0 ? 0 : run.rows() / seconds / 1e6, startup);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.tsproc.cli.output;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tsproc.job.Aggregate;
+import dev.tsproc.job.QueryResult;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints a job's result as an aligned table, CSV or JSON: the one printer of {@code tsproc run}.
+ *
+ * <p>A query's result — and a built-in job's, which is a query — prints as rows: columns
+ * {@code series} when grouped by series, {@code bucket} (start, ISO-8601 UTC) when grouped by
+ * time, then the aggregates; JSON is an array of objects. So {@code --job stats} and
+ * {@code --agg stats} print the same thing. A custom job's result prints as one value after
+ * the job's name: a number as such, anything else as its text.
+ *
+ * <p>Doubles print in their shortest round-trip form ({@link Double#toString}), so a printed
+ * answer parses back to the same bits; counts print as integers. JSON has no NaN or infinities:
+ * NaN (no value) prints as {@code null}, infinities as the strings {@code "Infinity"} and
+ * {@code "-Infinity"}. Text cells in CSV that a spreadsheet would run as a formula are made
+ * inert with a leading {@code '}.
+ */
+public final class QueryPrinter {
+    private QueryPrinter() {}
+
+    /** Prints the result of the job called {@code job}: a query's rows, or a custom job's one value. */
+    public static void printResult(String job, Object result, OutputFormat format, PrintWriter out) {
+        if (result instanceof QueryResult rows) {
+            print(rows, format, out);
+            return;
+        }
+        String text = result instanceof Number n ? text(n) : String.valueOf(result);
+        switch (format) {
+            case table -> out.println(job + "  " + text);
+            case csv -> {
+                out.println("job,result");
+                out.println(csvCell(job) + "," + (result instanceof Number ? text : csvCell(text)));
+            }
+            case json -> json(out, json -> {
+                json.writeStartObject();
+                json.writeStringField("job", job);
+                json.writeFieldName("result");
+                if (result instanceof Number n) {
+                    writeNumber(json, n);
+                } else {
+                    json.writeString(text);
+                }
+                json.writeEndObject();
+            });
+        }
+        out.flush();
+    }
+
+    /** Prints a query's rows. */
+    static void print(QueryResult result, OutputFormat format, PrintWriter out) {
+        List<String> header = new ArrayList<>();
+        if (result.bySeries()) {
+            header.add("series");
+        }
+        if (result.bucketNanos() > 0) {
+            header.add("bucket");
+        }
+        for (Aggregate a : result.aggregates()) {
+            header.add(a.label());
+        }
+        switch (format) {
+            case table -> table(result, header, out);
+            case csv -> {
+                out.println(String.join(",", header));
+                for (QueryResult.Row row : result.rows()) {
+                    out.println(String.join(",", cells(result, row, QueryPrinter::csvCell)));
+                }
+            }
+            case json -> json(out, json -> {
+                json.writeStartArray();
+                for (QueryResult.Row row : result.rows()) {
+                    json.writeStartObject();
+                    if (result.bySeries()) {
+                        json.writeStringField("series", row.series());
+                    }
+                    if (result.bucketNanos() > 0) {
+                        json.writeStringField("bucket", row.bucketStart().toString());
+                    }
+                    for (Aggregate a : result.aggregates()) {
+                        json.writeFieldName(a.label());
+                        writeNumber(json, result.value(row, a));
+                    }
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            });
+        }
+        out.flush();
+    }
+
+    /**
+     * A result in a few labelled lines, for reports: each aggregate when a query has one group,
+     * otherwise the number of groups (the rows themselves go to standard output); a custom job's
+     * result as one value.
+     */
+    public static Map<String, String> asText(Object result) {
+        Map<String, String> text = new LinkedHashMap<>();
+        if (!(result instanceof QueryResult query)) {
+            text.put("result", result instanceof Number n ? text(n) : String.valueOf(result));
+        } else if (query.rows().size() == 1) {
+            QueryResult.Row row = query.rows().getFirst();
+            for (Aggregate a : query.aggregates()) {
+                text.put(a.label(), text(query.value(row, a)));
+            }
+        } else {
+            text.put("groups", String.format(Locale.ROOT, "%,d", query.rows().size()));
+        }
+        return text;
+    }
+
+    /** A row's cells: its group's labels passed through {@code label}, then its values. */
+    private static List<String> cells(QueryResult result, QueryResult.Row row, java.util.function.UnaryOperator<String> label) {
+        List<String> cells = new ArrayList<>();
+        if (result.bySeries()) {
+            cells.add(label.apply(row.series()));
+        }
+        if (result.bucketNanos() > 0) {
+            cells.add(row.bucketStart().toString());
+        }
+        for (Aggregate a : result.aggregates()) {
+            cells.add(text(result.value(row, a)));
+        }
+        return cells;
+    }
+
+    private static void table(QueryResult result, List<String> header, PrintWriter out) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header);
+        for (QueryResult.Row row : result.rows()) {
+            rows.add(cells(result, row, s -> s));
+        }
+        int[] width = new int[header.size()];
+        for (List<String> r : rows) {
+            for (int c = 0; c < width.length; c++) {
+                width[c] = Math.max(width[c], r.get(c).length());
+            }
+        }
+        int labels = header.size() - result.aggregates().size();
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < width.length; c++) {
+                if (c > 0) {
+                    line.append("  ");
+                }
+                String cell = r.get(c);
+                String pad = " ".repeat(width[c] - cell.length());
+                line.append(c < labels ? cell + pad : pad + cell);
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    /** What {@link #json} writes with a generator. */
+    private interface JsonBody {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** Writes one JSON document and a line break, leaving {@code out} open. */
+    private static void json(PrintWriter out, JsonBody body) {
+        try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
+            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            body.write(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+    }
+
+    /** A CSV cell: quoted when needed, and text a spreadsheet would run as a formula made inert. */
+    private static String csvCell(String text) {
+        String cell = !text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0 ? "'" + text : text;
+        boolean quote = cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r");
+        return quote ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
+    }
+
+    private static String text(Number n) {
+        return n instanceof Double d ? Double.toString(d) : n.toString();
+    }
+
+    private static void writeNumber(JsonGenerator json, Number n) throws IOException {
+        if (n instanceof Double d) {
+            if (d.isNaN()) {
+                json.writeNull();
+            } else if (d.isInfinite()) {
+                json.writeString(d > 0 ? "Infinity" : "-Infinity");
+            } else {
+                json.writeNumber(d);
+            }
+        } else {
+            json.writeNumber(n.longValue());
+        }
+    }
+}

@@ -76,8 +76,10 @@ class SignalTest {
         Path log = Files.createTempFile("tsproc-signal", ".log");
         try {
             Process cli = cli(shm, log, "run", "--rows", "2000000", "--batch-rows", "65536", "--executor", "processes",
-                    "--workers", "2", "--job", FaultJob.class.getName(), "--param", "millis=400", "--param", "marks=" + marks);
-            Await.file(marks.resolve("batch-0")); // both workers are computing (31 batches x 400 ms on 2 workers)
+                    "--workers", "2", "--job", FaultJob.class.getName(), "--param", "millis=400", "--param", "hang=30",
+                    "--param", "marks=" + marks);
+            // Both workers are computing, and the run cannot end before the signal: its last batch hangs.
+            Await.file(marks.resolve("batch-0"));
             Await.file(marks.resolve("batch-1"));
             List<ProcessHandle> workers = cli.descendants()
                     .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).toList();

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import static dev.tsproc.cli.ImportExportCommandTest.tsproc;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code tsproc import} of Parquet input through the command line: exit codes and messages. */
+/** {@code tsproc import} of Parquet and Arrow input, and export as Arrow, through the command line: exit codes and messages. */
 class ParquetImportCommandTest {
     @TempDir
     Path dir;
@@ -71,5 +71,27 @@ class ParquetImportCommandTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("days", "cut.parquet");
         }
+    }
+
+    @Test
+    void exportsArrowAndImportsItBackToTheSameStore() throws Exception {
+        Path store = dir.resolve("s.tsp");
+        assertThat(tsproc("generate", "--rows", "5000", "--series", "4", "--distribution", "walk", "--missing", "0.1",
+                "--out", store.toString()).exitCode()).isZero();
+        ImportExportCommandTest.Run noOut = tsproc("export", store.toString(), "--format", "arrow");
+        assertThat(noOut.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noOut.err()).contains("--format arrow needs --out FILE");
+        Path arrow = dir.resolve("s.arrow");
+        ImportExportCommandTest.Run export = tsproc("export", store.toString(), "--format", "arrow", "--out", arrow.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.err()).contains("exported 5,000 rows to " + arrow);
+        Path back = dir.resolve("back.tsp");
+        ImportExportCommandTest.Run imported = tsproc("import", arrow.toString(), "--out", back.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.err()).contains("imported 5,000 rows of 4 series from an Arrow file (1 record batch)");
+        assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(store));
+        ImportExportCommandTest.Run again = tsproc("export", store.toString(), "--format", "arrow", "--out", arrow.toString());
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(again.err()).contains(arrow + " already exists");
     }
 }

@@ -1,5 +1,6 @@
 package dev.tsproc.cli.command;
 
+import dev.tsproc.ingest.arrow.ArrowExporter;
 import dev.tsproc.ingest.csv.CsvExporter;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
@@ -17,9 +18,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code tsproc export}: a store as CSV that {@code tsproc import} reads back to the same store. */
+/** {@code tsproc export}: a store as CSV that {@code tsproc import} reads back to the same store, or as Arrow. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Export a store as CSV: series,ts,value (or ts,value), in store order.",
+        description = {"Export a store as CSV: series,ts,value (or ts,value), in store order; or as an Arrow IPC file (--format arrow).",
                 "Values in shortest round-trip form, missing values empty, formula-like series names defused with an apostrophe.",
                 "'tsproc import' of the result gives back the same store."})
 public final class ExportCommand implements Callable<Integer> {
@@ -35,7 +36,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write to this file (it must not exist). Default: standard output.")
     Path out;
 
-    @Option(names = "--format", defaultValue = "csv", description = "Output format: csv. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", defaultValue = "csv", description = "Output format: csv, or arrow (an Arrow IPC file, needs --out:"
+            + " ts timestamp[ns, UTC], value double with missing values null, series dictionary<int32, utf8>). Default: ${DEFAULT-VALUE}.")
     String format;
 
     @Option(names = "--ts-format", paramLabel = "FORMAT", defaultValue = "epoch-ns",
@@ -50,8 +52,14 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (format.equalsIgnoreCase("arrow")) {
+            if (out == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format arrow needs --out FILE");
+            }
+            return ShutdownGuard.run(spec.commandLine().getErr(), this::exportArrow);
+        }
         if (!format.equalsIgnoreCase("csv")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --format '" + format + "'; choose csv");
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --format '" + format + "'; choose csv or arrow");
         }
         CsvExporter.TimestampStyle style = switch (tsFormat.toLowerCase(Locale.ROOT)) {
             case "epoch-ns" -> CsvExporter.TimestampStyle.EPOCH_NS;
@@ -81,6 +89,17 @@ public final class ExportCommand implements Callable<Integer> {
             spec.commandLine().getErr().printf(Locale.ROOT, "exported %,d rows to %s in %.3f s%n", rows, out,
                     (System.nanoTime() - start) / 1e9);
         }
+        return ExitCodes.OK;
+    }
+
+    private int exportArrow() throws Exception {
+        long start = System.nanoTime();
+        long rows;
+        try (Store opened = Store.open(store)) {
+            rows = ArrowExporter.export(opened, out);
+        }
+        spec.commandLine().getErr().printf(Locale.ROOT, "exported %,d rows to %s in %.3f s%n", rows, out,
+                (System.nanoTime() - start) / 1e9);
         return ExitCodes.OK;
     }
 

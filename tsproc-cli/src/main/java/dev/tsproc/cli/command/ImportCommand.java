@@ -7,6 +7,7 @@ import dev.tsproc.ingest.csv.CsvImporter;
 import dev.tsproc.ingest.csv.CsvOptions;
 import dev.tsproc.ingest.csv.ImportResult;
 import dev.tsproc.ingest.csv.TimestampFormat;
+import dev.tsproc.ingest.arrow.ArrowImporter;
 import dev.tsproc.ingest.parquet.ParquetImporter;
 import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.ingest.parquet.ParquetSources;
@@ -129,6 +130,10 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (startsWith(ARROW_MAGIC)) {
+            ParquetOptions options = parquetOptions();
+            return ShutdownGuard.run(spec.commandLine().getErr(), () -> importArrow(options));
+        }
         if (isParquet()) {
             ParquetOptions options = parquetOptions();
             return ShutdownGuard.run(spec.commandLine().getErr(), () -> importParquet(options));
@@ -182,12 +187,39 @@ public final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             return !Files.exists(file) && file.toString().matches(".*[*?\\[{].*");
         }
-        try (var in = Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(4), PARQUET_MAGIC);
-        }
+        return startsWith(PARQUET_MAGIC);
     }
 
     private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+    private static final byte[] ARROW_MAGIC = {'A', 'R', 'R', 'O', 'W', '1'};
+
+    /** Whether {@link #file} is a regular file starting with {@code magic}. */
+    private boolean startsWith(byte[] magic) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (var in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
+        }
+    }
+
+    private int importArrow(ParquetOptions options) throws Exception {
+        Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
+        ArrowImporter.Result result = ArrowImporter.importFile(file, path, options);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        out.println(path);
+        out.flush();
+        double seconds = result.elapsedNanos() / 1e9;
+        err.printf(Locale.ROOT, "imported %,d rows%s from an Arrow file (%,d record batch%s): %,.1f MB in %.3f s%s%n",
+                result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
+                result.batches(), result.batches() == 1 ? "" : "es", result.inputBytes() / 1e6, seconds, result.sorted() ? "; rows were sorted into time order" : "");
+        if (target.shm) {
+            err.println("remove the store with 'rm' or 'tsproc clean --stores' when done");
+        }
+        err.flush();
+        return ExitCodes.OK;
+    }
 
     private int importParquet(ParquetOptions options) throws Exception {
         List<Path> files = ParquetSources.resolve(file.toString());
@@ -227,7 +259,7 @@ public final class ImportCommand implements Callable<Integer> {
                     : !delimiter.equals(",") ? "--delimiter" : missing != null ? "--missing" : !header ? "--no-header"
                     : maxLineBytes != CsvOptions.DEFAULT_MAX_LINE_BYTES ? "--max-line-bytes" : null;
             if (csvOnly != null) {
-                throw new IllegalArgumentException(csvOnly + " applies to CSV input only; " + file + " is Parquet");
+                throw new IllegalArgumentException(csvOnly + " applies to CSV input only; " + file + " is Parquet or Arrow");
             }
             return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, TimestampFormat.parse(tsFormat),
                     threads != null ? threads : Runtime.getRuntime().availableProcessors());

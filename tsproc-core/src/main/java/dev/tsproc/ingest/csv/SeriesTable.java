@@ -1,6 +1,7 @@
 package dev.tsproc.ingest.csv;
 
 import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.StoreLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -119,6 +120,32 @@ public final class SeriesTable {
     /** The UTF-8 bytes of name {@code id}. */
     public byte[] name(int id) {
         return Arrays.copyOfRange(pool, starts[id], starts[id + 1]);
+    }
+
+    /**
+     * As {@link #idOf(MemorySegment, long, int)}, for names from typed columns (Parquet, Arrow),
+     * which the CSV parser's checks have not seen: a name is checked when first met.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the name: longer than a store
+     *                                  allows, not valid UTF-8, or holding a NUL byte
+     */
+    public int idOfChecked(MemorySegment s, long from, int length) {
+        if (length > StoreLayout.MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("the series name is longer than " + StoreLayout.MAX_NAME_BYTES + " bytes");
+        }
+        int before = size;
+        int id = idOf(s, from, length);
+        if (size > before) {
+            if (Utf8.firstInvalid(s, from, from + length) >= 0) {
+                throw new IllegalArgumentException("the series name is not valid UTF-8");
+            }
+            for (long p = from; p < from + length; p++) {
+                if (s.get(BYTE, p) == 0) {
+                    throw new IllegalArgumentException("the series name contains a NUL byte");
+                }
+            }
+        }
+        return id;
     }
 
     /** The id of the name held in {@code s[from, from + length)}, adding it if new. */

@@ -8,11 +8,8 @@ import dev.tsproc.ingest.csv.ColumnBuffers;
 import dev.tsproc.ingest.csv.SeriesTable;
 import dev.tsproc.ingest.csv.TimestampFormat;
 import dev.tsproc.ingest.csv.TimestampScanner;
-import dev.tsproc.ingest.csv.Utf8;
-import dev.tsproc.store.StoreLayout;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -286,22 +283,11 @@ final class RowGroupReader {
 
     /** The series id of the name {@code text[from, from + length)}, checking a name when first met. */
     private int id(MemorySegment text, long from, int length, int i) throws BadInputException {
-        int before = series.size();
-        if (length > StoreLayout.MAX_NAME_BYTES) {
-            throw problem(i, "the series name is longer than " + StoreLayout.MAX_NAME_BYTES + " bytes");
+        try {
+            return series.idOfChecked(text, from, length);
+        } catch (IllegalArgumentException e) {
+            throw problem(i, e.getMessage());
         }
-        int id = series.idOf(text, from, length);
-        if (series.size() > before) {
-            if (Utf8.firstInvalid(text, from, from + length) >= 0) {
-                throw problem(i, "the series name is not valid UTF-8");
-            }
-            for (long p = from; p < from + length; p++) {
-                if (text.get(ValueLayout.JAVA_BYTE, p) == 0) {
-                    throw problem(i, "the series name contains a NUL byte");
-                }
-            }
-        }
-        return id;
     }
 
     private BadInputException problem(int indexInBatch, String what) {

@@ -5,6 +5,7 @@ import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.csv.TimestampFormat;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.Python;
+import dev.tsproc.testkit.StoreRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +31,8 @@ class ParquetImportTest {
     @TempDir
     Path dir;
 
-    /** Prints the expected rows of {@code rows} (a list of (series, ts_ns, value)) in store order. */
-    private static final String EXPECT = """
-            import math, sys
-            def expect(rows):
-                for s, t, v in sorted(rows, key=lambda r: r[1]):
-                    print(f"{s}\\t{t}\\t{'nan' if v is None or math.isnan(v) else float(v).hex()}")
-            """;
-
     /** Every timestamp, value and series type, nulls, dictionary and plain strings, several row groups. */
-    private static final String TYPES = EXPECT + """
+    private static final String TYPES = StoreRows.PRINT + """
             import pyarrow as pa, pyarrow.parquet as pq, datetime as dt
             from decimal import Decimal
             n = 2500
@@ -92,7 +85,7 @@ class ParquetImportTest {
             List<String> expected = Python.run(caseDir, TYPES, which).lines().toList();
             Path store = caseDir.resolve("x.tsp");
             ParquetImporter.Result result = importFrom(caseDir.resolve("x.parquet"), store, ParquetOptions.defaults());
-            assertThat(rows(store)).as(which).containsExactlyElementsOf(expected);
+            assertThat(StoreRows.of(store)).as(which).isEqualTo(expected);
             assertThat(result.rowGroups()).as(which).isEqualTo(4);
             assertThat(result.sorted()).as(which).isEqualTo(which.equals("text"));
             assertDictionarySorted(store);
@@ -100,7 +93,7 @@ class ParquetImportTest {
     }
 
     /** Three files whose times interleave, each of several row groups; an empty file among them. */
-    private static final String INTERLEAVED = EXPECT + """
+    private static final String INTERLEAVED = StoreRows.PRINT + """
             import pyarrow as pa, pyarrow.parquet as pq
             rows = []
             # Path order c, a, b of the names differs from the order of the series names.
@@ -123,7 +116,7 @@ class ParquetImportTest {
         ParquetImporter.Result one = importFrom(dir.resolve("data"), dir.resolve("one.tsp"), ParquetOptions.defaults().withThreads(1));
         ParquetImporter.Result three = importFrom(dir.resolve("data"), dir.resolve("three.tsp"), ParquetOptions.defaults().withThreads(3));
         importFrom(dir.resolve("data/*.parquet"), dir.resolve("glob.tsp"), ParquetOptions.defaults());
-        assertThat(rows(dir.resolve("one.tsp"))).containsExactlyElementsOf(expected);
+        assertThat(StoreRows.of(dir.resolve("one.tsp"))).isEqualTo(expected);
         assertThat(one.files()).isEqualTo(4);
         assertThat(one.rowGroups()).isEqualTo(24);
         assertThat(one.sorted()).isTrue();
@@ -219,36 +212,6 @@ class ParquetImportTest {
     private static ParquetImporter.Result importFrom(Path source, Path store, ParquetOptions options)
             throws IOException, InterruptedException {
         return ParquetImporter.importFiles(source, ParquetSources.resolve(source.toString()), store, options, bytes -> {});
-    }
-
-    /** The store's rows as the scripts print them. */
-    static List<String> rows(Path path) throws IOException {
-        try (Store store = Store.open(path)) {
-            store.verify();
-            List<String> rows = new ArrayList<>();
-            for (long i = 0; i < store.rowCount(); i++) {
-                double v = store.column(Column.VALUE).getAtIndex(Column.VALUE_LAYOUT, i);
-                String series = store.hasSeries()
-                        ? store.dictionary().name(store.column(Column.SERIES).getAtIndex(Column.SERIES_LAYOUT, i)) : "";
-                rows.add(series + "\t" + store.column(Column.TS).getAtIndex(Column.TS_LAYOUT, i) + "\t"
-                        + (Double.isNaN(v) ? "nan" : pythonHex(v)));
-            }
-            return rows;
-        }
-    }
-
-    /** {@code float.hex()} of Python: {@code 0x1.8000000000000p+1}, {@code -0x0.0p+0}. */
-    private static String pythonHex(double v) {
-        if (v == 0) {
-            return (1 / v < 0 ? "-" : "") + "0x0.0p+0";
-        }
-        String java = Double.toHexString(v); // 0x1.8p1
-        int p = java.indexOf('p');
-        String mantissa = java.substring(0, p);
-        int dot = mantissa.indexOf('.');
-        String fraction = (mantissa.substring(dot + 1) + "0000000000000").substring(0, 13);
-        String exponent = java.substring(p + 1);
-        return mantissa.substring(0, dot + 1) + fraction + "p" + (exponent.startsWith("-") ? exponent : "+" + exponent);
     }
 
     private static void assertDictionarySorted(Path path) throws IOException {

@@ -1,0 +1,157 @@
+package dev.tsproc.ingest.arrow;
+
+import dev.tsproc.ingest.BadInputException;
+import dev.tsproc.ingest.Distribution;
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.ingest.parquet.ParquetOptions;
+import dev.tsproc.store.Store;
+import dev.tsproc.testkit.Python;
+import dev.tsproc.testkit.StoreRows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Arrow IPC files both ways: tsproc's exports read by pyarrow, Polars and DuckDB, every value
+ * compared; files pyarrow writes, with the awkward cases, imported and compared row by row.
+ */
+class ArrowTest {
+    @TempDir
+    Path dir;
+
+    /** Prints the rows of x.arrow as read by the tool named in argv[1], in file order. */
+    private static final String READ = StoreRows.PRINT + """
+            import pyarrow as pa, pyarrow.ipc as ipc
+            tool = sys.argv[1]
+            if tool == "pyarrow":
+                t = ipc.open_file("x.arrow").read_all()
+                ts = t.column("ts").cast(pa.int64()).to_pylist()
+                series = t.column("series").to_pylist() if "series" in t.column_names else [""] * t.num_rows
+                rows = zip(series, ts, t.column("value").to_pylist())
+            elif tool == "polars":
+                import polars as pl
+                df = pl.read_ipc("x.arrow", memory_map=True)
+                series = df["series"].cast(pl.Utf8).to_list() if "series" in df.columns else [""] * df.height
+                rows = zip(series, df["ts"].dt.epoch("ns").to_list(), df["value"].to_list())
+            else:  # DuckDB scans the Arrow table in place (its own reader of IPC files is an extension it would download)
+                import duckdb
+                t = ipc.open_file("x.arrow").read_all()
+                series = "series::VARCHAR" if "series" in t.column_names else "''"
+                rows = duckdb.sql(f"SELECT {series}, epoch_ns(ts), value FROM t").fetchall()
+            for s, ts, v in rows:
+                print(line(s, ts, v))
+            """;
+
+    @Test
+    void exportsAreReadByPyarrowPolarsAndDuckDbAsTheyAre() throws Exception {
+        for (int series : new int[] {0, 37}) {
+            Path store = dir.resolve("s" + series + ".tsp");
+            long n = 120_000;
+            Generator.generate(new GeneratorSpec(n, series, 0.1, Distribution.WALK, 5), store, 2);
+            Path work = Files.createDirectory(dir.resolve("w" + series));
+            long rows;
+            try (Store opened = Store.open(store)) {
+                rows = ArrowExporter.export(opened, work.resolve("x.arrow"), 50_000); // three record batches
+            }
+            assertThat(rows).isEqualTo(n);
+            List<String> expected = StoreRows.of(store);
+            for (String tool : List.of("pyarrow", "polars", "duckdb")) {
+                assertThat(Python.run(work, READ, tool).lines().toList()).as(tool + ", " + series + " series")
+                        .isEqualTo(expected);
+            }
+            Path back = work.resolve("back.tsp");
+            ArrowImporter.importFile(work.resolve("x.arrow"), back, ParquetOptions.defaults());
+            assertThat(Files.readAllBytes(back)).as("import(export(s)) = s").isEqualTo(Files.readAllBytes(store));
+        }
+    }
+
+    /** Arrow files as pyarrow writes them; argv[1] picks the case; prints the rows a store must hold. */
+    private static final String WRITE = StoreRows.PRINT + """
+            import pyarrow as pa, pyarrow.ipc as ipc
+            n = 3000
+            base = 1_700_000_000_000_000
+            us = [base + (i * 7919) % n * 1000 for i in range(n)]          # microseconds, out of order
+            names = [None if i % 10 == 0 else f"sensor-{i % 13}" for i in range(n)]
+            values = [None if i % 9 == 0 else (i - 1500) / 3 for i in range(n)]
+            case = sys.argv[1]
+            if case == "dictionary":   # tz-aware µs, dictionary strings with int8 indices, several batches
+                schema = pa.schema([("series", pa.dictionary(pa.int8(), pa.string())), ("value", pa.float64()),
+                                    ("ts", pa.timestamp("us", tz="America/New_York")), ("extra", pa.list_(pa.int32()))])
+                t = pa.table({"series": pa.array(names).dictionary_encode().cast(schema.field("series").type),
+                              "value": values, "ts": pa.array(us, schema.field("ts").type), "extra": [[1, 2]] * n},
+                             schema=schema)
+                with ipc.new_file("x.arrow", schema) as w:
+                    w.write_table(t, max_chunksize=700)   # one dictionary, shared by every batch
+                expect([("" if s is None else s, t * 1000, v) for s, t, v in zip(names, us, values)])
+            elif case == "plain":      # ms without time zone, plain strings, float32 and int64 columns
+                ms = [t // 1000 for t in us]
+                f32 = pa.array([None if v is None else v for v in values], pa.float32())
+                t = pa.table({"time": pa.array(ms, pa.timestamp("ms")), "value": f32, "series": pa.array(names, pa.string())})
+                with ipc.new_file("x.arrow", t.schema) as w:
+                    w.write_table(t, max_chunksize=1000)
+                expect([("" if s is None else s, t * 1_000_000, v) for s, t, v in zip(names, ms, f32.to_pylist())])
+            elif case == "null-ts":
+                t = pa.table({"ts": pa.array([1, None, 3], pa.timestamp("ns")), "value": [1.0, 2.0, 3.0]})
+                with ipc.new_file("x.arrow", t.schema) as w:
+                    w.write_table(t)
+            elif case == "compressed":
+                t = pa.table({"ts": pa.array([1, 2, 3], pa.timestamp("ns")), "value": [1.0, 2.0, 3.0]})
+                with ipc.new_file("x.arrow", t.schema, options=ipc.IpcWriteOptions(compression="zstd")) as w:
+                    w.write_table(t)
+            """;
+
+    @Test
+    void importsFilesPyarrowWritesWithDictionariesNullsBatchesAndUnits() throws Exception {
+        for (String which : List.of("dictionary", "plain")) {
+            Path work = Files.createDirectory(dir.resolve(which));
+            List<String> expected = Python.run(work, WRITE, which).lines().toList();
+            ArrowImporter.Result result = ArrowImporter.importFile(work.resolve("x.arrow"), work.resolve("x.tsp"),
+                    ParquetOptions.defaults().withThreads(3));
+            assertThat(StoreRows.of(work.resolve("x.tsp"))).as(which).isEqualTo(expected);
+            assertThat(result.batches()).as(which).isGreaterThan(2);
+            assertThat(result.sorted()).isTrue();
+        }
+    }
+
+    @Test
+    void badFilesFailInOneSentenceNamingTheFileAndLeaveNothing() throws Exception {
+        Path nullTs = Files.createDirectory(dir.resolve("null-ts"));
+        Python.run(nullTs, WRITE, "null-ts");
+        assertFails(nullTs, ParquetOptions.defaults(), "x.arrow: record batch 0: row 1: the timestamp is null");
+        Path compressed = Files.createDirectory(dir.resolve("compressed"));
+        Python.run(compressed, WRITE, "compressed");
+        assertFails(compressed, ParquetOptions.defaults(), "x.arrow: its buffers are compressed");
+        assertFails(nullTs, new ParquetOptions(null, "price", null, false, dev.tsproc.ingest.csv.TimestampFormat.AUTO, 1),
+                "x.arrow: --value-col 'price' is not a column of the file (columns: ts, value)");
+        Path text = Files.createDirectory(dir.resolve("text"));
+        Files.writeString(text.resolve("x.arrow"), "ARROW1 but then nothing of the kind");
+        assertFails(text, ParquetOptions.defaults(), "x.arrow: it is not an Arrow IPC file, or it is cut short");
+        Path cut = Files.createDirectory(dir.resolve("cut"));
+        byte[] bytes = Files.readAllBytes(nullTs.resolve("x.arrow"));
+        Files.write(cut.resolve("x.arrow"), java.util.Arrays.copyOf(bytes, bytes.length - 20));
+        assertFails(cut, ParquetOptions.defaults(), "x.arrow: it is not an Arrow IPC file, or it is cut short");
+    }
+
+    private static void assertFails(Path work, ParquetOptions options, String message) throws IOException {
+        List<Path> before = listing(work);
+        assertThatThrownBy(() -> ArrowImporter.importFile(work.resolve("x.arrow"), work.resolve("x.tsp"), options))
+                .isInstanceOf(BadInputException.class).hasMessageContaining(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(listing(work)).isEqualTo(before);
+    }
+
+    private static List<Path> listing(Path work) throws IOException {
+        try (Stream<Path> files = Files.list(work)) {
+            return files.sorted().toList();
+        }
+    }
+}

@@ -16,6 +16,7 @@ import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
+import dev.tsproc.store.VerifiedMarks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json. Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
-    @Option(names = "--verify", description = "Verify the store's checksums and time order before running (reads all data once more).")
+    @Option(names = "--verify", description = "Verify the store's checksums and time order before running, even if verified before (reads all data once more).")
     boolean verify;
 
     @Option(names = "--rows", description = "Rows of the built-in default dataset. Default: " + DEFAULT_ROWS_TEXT + ".")
@@ -155,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
     private int runGuarded(RunOptions options, int workerCount, JobRequest request) throws Exception {
         Sweep.atStartup(spec.commandLine().getErr());
         if (file != null) {
-            return runOn(file, request, options);
+            return runOn(file, false, request, options);
         }
         long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
         Checks.atLeast(spec, "--rows", rows, 0);
@@ -167,7 +168,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().printf(Locale.ROOT,
                     "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
-            return runOn(store, request, options);
+            return runOn(store, true, request, options);
         }
     }
 
@@ -204,14 +205,17 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * Runs {@code request} over the store at {@code path} through the library's front door,
-     * observed as {@link ObserveOptions} say, and prints the answer.
+     * observed as {@link ObserveOptions} say, and prints the answer. A store this run did not
+     * write itself ({@code generated} false) is verified first unless it was since it last changed.
      */
-    private int runOn(Path path, JobRequest request, RunOptions options) throws Exception {
+    private int runOn(Path path, boolean generated, JobRequest request, RunOptions options) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Tsproc ts = Tsproc.open(path, ProcessExecutor.Config.defaults().withWorkerLog(err::println))) {
             if (verify) {
                 ts.store().verify();
+            } else if (!generated) {
+                VerifiedMarks.ofUser().verifyOnce(ts.store()); // a damaged store must never answer
             }
             if (request instanceof JobRequest.Query) {
                 try {

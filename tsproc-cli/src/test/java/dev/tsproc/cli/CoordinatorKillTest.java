@@ -18,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The issue's end-to-end promise: {@code tsproc run --executor processes} killed with SIGKILL
- * leaves no worker JVM, and {@code tsproc clean} then removes the segment it left.
+ * leaves no worker JVM, and {@code tsproc clean} then removes the segment it left. Both commands
+ * use a shared-memory root of the test's own: a {@code clean} of another suite running on the
+ * same machine would otherwise remove the killed run's directory first.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class CoordinatorKillTest {
@@ -28,10 +30,9 @@ class CoordinatorKillTest {
     @Test
     void aKilledRunLeavesNoWorkerAndCleanRemovesItsSegment() throws Exception {
         Path marks = Files.createDirectory(logs.resolve("marks"));
-        Process tsproc = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", "--rows", "2000000", "--batch-rows", "100000", "--executor", "processes", "--workers", "2",
-                "--job", FaultJob.class.getName(), "--param", "hang=0,1", "--param", "marks=" + marks)
+        Path shm = Files.createTempDirectory(SharedSegments.root(), "kill-test-");
+        Process tsproc = tsproc(shm, "run", "--rows", "2000000", "--batch-rows", "100000", "--executor", "processes",
+                "--workers", "2", "--job", FaultJob.class.getName(), "--param", "hang=0,1", "--param", "marks=" + marks)
                 .redirectOutput(logs.resolve("out.txt").toFile())
                 .redirectError(logs.resolve("err.txt").toFile())
                 .start();
@@ -41,7 +42,7 @@ class CoordinatorKillTest {
             Await.file(marks.resolve("batch-1"));
             workers = tsproc.toHandle().children()
                     .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).toList();
-            Optional<Path> runDirectory = runDirectoryOf(tsproc.pid());
+            Optional<Path> runDirectory = runDirectoryOf(tsproc.pid(), shm);
             assertThat(workers).as("worker JVMs of tsproc; its stderr: %s", Files.readString(logs.resolve("err.txt"))).hasSize(2);
             assertThat(runDirectory).isPresent();
 
@@ -53,18 +54,29 @@ class CoordinatorKillTest {
             assertThat(workers).noneMatch(ProcessHandle::isAlive);
             assertThat(runDirectory.get()).exists();
 
-            Cli clean = Cli.run("clean");
-            assertThat(clean.exitCode()).isZero();
-            assertThat(clean.out()).contains("removed " + runDirectory.get());
+            Process clean = tsproc(shm, "clean").redirectError(logs.resolve("clean-err.txt").toFile()).start();
+            String cleaned = new String(clean.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(clean.waitFor()).as(Files.readString(logs.resolve("clean-err.txt"))).isZero();
+            assertThat(cleaned).contains("removed " + runDirectory.get());
             assertThat(runDirectory.get()).doesNotExist();
         } finally {
             tsproc.destroyForcibly();
             workers.forEach(ProcessHandle::destroyForcibly);
+            Files.deleteIfExists(shm);
         }
     }
 
-    /** The run directory process {@code pid} holds open, read from its file descriptors. */
-    private static Optional<Path> runDirectoryOf(long pid) {
+    /** The CLI in a JVM of its own, with {@code shm} as its shared-memory root. */
+    private static ProcessBuilder tsproc(Path shm, String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-D" + SharedSegments.ROOT_PROPERTY + "=" + shm,
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    /** The run directory under {@code shm} that process {@code pid} holds open, read from its file descriptors. */
+    private static Optional<Path> runDirectoryOf(long pid, Path shm) {
         try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             return fds.map(fd -> {
                         try {
@@ -73,7 +85,7 @@ class CoordinatorKillTest {
                             return null;
                         }
                     })
-                    .filter(p -> p != null && p.startsWith(SharedSegments.root())
+                    .filter(p -> p != null && p.startsWith(shm)
                             && p.getParent().getFileName().toString().startsWith(SharedSegments.RUN_PREFIX))
                     .map(Path::getParent).findFirst();
         } catch (IOException e) {

@@ -360,7 +360,7 @@ public final class WorkerProcess implements AutoCloseable {
     /** Kills the worker at once (SIGKILL) and waits for it to end. */
     public void kill() {
         process.destroyForcibly();
-        awaitExit(EXIT_GRACE);
+        awaitExit(EXIT_GRACE, clock);
     }
 
     /**
@@ -392,7 +392,7 @@ public final class WorkerProcess implements AutoCloseable {
     @Override
     public void close() {
         requestExit();
-        if (!awaitExit(EXIT_GRACE)) {
+        if (!awaitExit(EXIT_GRACE, clock)) {
             kill();
         }
         try {
@@ -403,14 +403,15 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    private boolean awaitExit(Duration grace) {
+    /** Whether the process has exited within {@code grace} on {@code waitClock}. */
+    private boolean awaitExit(Duration grace, NanoClock waitClock) {
         boolean interrupted = false;
-        long deadline = clock.nanoTime() + grace.toNanos();
+        long deadline = waitClock.nanoTime() + grace.toNanos();
         try {
             while (true) {
-                long left = deadline - clock.nanoTime();
+                long left = deadline - waitClock.nanoTime();
                 try {
-                    if (process.waitFor(clock.realWaitNanos(left), TimeUnit.NANOSECONDS)) {
+                    if (process.waitFor(waitClock.realWaitNanos(left), TimeUnit.NANOSECONDS)) {
                         return true;
                     }
                     if (left <= 0) {
@@ -522,7 +523,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** An error saying that this worker {@code what}, with its exit status if it has one and the end of its stderr. */
     private WorkerDiedException died(String what, Throwable cause) {
-        boolean exited = awaitExit(Duration.ofMillis(500));
+        // Only to put the exit status in the message, not a decision: real time even on a test's clock.
+        boolean exited = awaitExit(Duration.ofMillis(500), NanoClock.SYSTEM);
         try {
             stderrThread.join(500);
         } catch (InterruptedException e) {

@@ -120,7 +120,8 @@ public final class Coordinator {
 
     /**
      * Fails, before any worker starts, if {@code executor}'s workers could not create {@code job}:
-     * worker processes need it as a {@link JobRequest} and its partials as a {@link PartialCodec}.
+     * worker processes need it as a {@link JobRequest} small enough to travel, and its partials
+     * as a {@link PartialCodec}.
      *
      * @throws IllegalArgumentException saying what is missing
      */
@@ -133,6 +134,7 @@ public final class Coordinator {
                     + " JobRequest (a built-in job, a query, or your job's class and parameters), or run it on threads");
         }
         PartialCodec.of(job);
+        request.encode(); // a request too large to travel fails here, not in a worker
     }
 
     /** A run's name in reports: {@code processes/shared ×4}. */

@@ -43,11 +43,13 @@ import java.util.stream.Collectors;
  * {@code jars} whose parent is tsproc's.
  *
  * <p>Every field has a size limit, so a request read from a message cannot make its reader
- * allocate without bound: {@value #MAX_NAME_LENGTH} characters for a name,
+ * allocate without bound (a query's series list is checked when it is encoded, since on threads
+ * it need not travel): {@value #MAX_NAME_LENGTH} characters for a name,
  * {@value #MAX_PARAMETERS} parameters with keys of at most {@value #MAX_KEY_LENGTH} characters
  * ({@code [A-Za-z][A-Za-z0-9_.-]*}) and values of at most {@value #MAX_VALUE_LENGTH},
  * {@value #MAX_JARS} jars of at most {@value #MAX_PATH_LENGTH} characters, and
- * {@value #MAX_SERIES} series names of at most {@value #MAX_VALUE_LENGTH} characters.
+ * {@value #MAX_SERIES} series names of at most {@value #MAX_VALUE_LENGTH} characters and
+ * {@value #MAX_SERIES_CHARS} in all (so an encoded request fits a worker message).
  */
 public sealed interface JobRequest {
     int MAX_NAME_LENGTH = 256;
@@ -57,6 +59,7 @@ public sealed interface JobRequest {
     int MAX_JARS = 32;
     int MAX_PATH_LENGTH = 4096;
     int MAX_SERIES = 65_536;
+    int MAX_SERIES_CHARS = 4 << 20;
 
     /** The version of {@link #encode()}'s layout, its first byte. */
     int ENCODING_VERSION = 1;
@@ -128,16 +131,6 @@ public sealed interface JobRequest {
     record Query(QuerySpec spec) implements JobRequest {
         public Query {
             Objects.requireNonNull(spec, "spec");
-            if (spec.series().size() > MAX_SERIES) {
-                throw new IllegalArgumentException("a query of " + spec.series().size() + " series names more than "
-                        + MAX_SERIES + "; name fewer series");
-            }
-            for (String series : spec.series()) {
-                if (series.length() > MAX_VALUE_LENGTH) {
-                    throw new IllegalArgumentException("a series name of " + series.length() + " characters is longer than "
-                            + MAX_VALUE_LENGTH);
-                }
-            }
         }
 
         @Override
@@ -251,7 +244,9 @@ public sealed interface JobRequest {
     }
 
     /**
-     * This request in its binary form, drawn here and in docs/PROCESSES.md. Strings are a
+     * This request in its binary form, drawn here and in docs/PROCESSES.md.
+     *
+     * @throws IllegalArgumentException if a query names more series than may travel Strings are a
      * {@code u32} byte length and UTF-8; integers are big-endian.
      *
      * <pre>

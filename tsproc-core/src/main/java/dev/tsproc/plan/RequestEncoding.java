@@ -37,6 +37,7 @@ final class RequestEncoding {
                     str(out, name);
                 }
                 case JobRequest.Query(QuerySpec spec) -> {
+                    checkSeries(spec.series());
                     out.writeByte(QUERY);
                     str(out, spec.aggregates().stream().map(Aggregate::label).collect(Collectors.joining(",")));
                     out.writeBoolean(spec.bySeries());
@@ -69,6 +70,23 @@ final class RequestEncoding {
         return bytes.toByteArray();
     }
 
+    /** Fails unless {@code series} fit the limits a decoder holds them to. */
+    private static void checkSeries(List<String> series) {
+        long chars = 0;
+        for (String name : series) {
+            chars += name.length();
+            if (name.length() > JobRequest.MAX_VALUE_LENGTH) {
+                throw new IllegalArgumentException("a series name of " + name.length() + " characters is longer than "
+                        + JobRequest.MAX_VALUE_LENGTH + ", too long to send to worker processes; run the query on threads");
+            }
+        }
+        if (series.size() > JobRequest.MAX_SERIES || chars > JobRequest.MAX_SERIES_CHARS) {
+            throw new IllegalArgumentException("a query of " + series.size() + " series (" + chars + " characters of names) is too"
+                    + " long to send to worker processes (at most " + JobRequest.MAX_SERIES + " and " + JobRequest.MAX_SERIES_CHARS
+                    + "); run it on threads, or name fewer series");
+        }
+    }
+
     private static void str(DataOutputStream out, String s) throws IOException {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
@@ -94,8 +112,14 @@ final class RequestEncoding {
                     boolean exact = bool(in, "exactPercentiles");
                     int n = count(in, "series", JobRequest.MAX_SERIES);
                     List<String> series = new ArrayList<>(Math.min(n, in.remaining() / 4));
+                    long chars = 0;
                     for (int i = 0; i < n; i++) {
-                        series.add(str(in, "series[" + i + "]", JobRequest.MAX_VALUE_LENGTH));
+                        String name = str(in, "series[" + i + "]", JobRequest.MAX_VALUE_LENGTH);
+                        chars += name.length();
+                        if (chars > JobRequest.MAX_SERIES_CHARS) {
+                            throw invalid("series names of more than " + JobRequest.MAX_SERIES_CHARS + " characters in all");
+                        }
+                        series.add(name);
                     }
                     yield new JobRequest.Query(new QuerySpec(Aggregate.parseList(aggregates), bySeries, bucketNanos,
                             fromNanos, toNanos, series, exact));

@@ -1,5 +1,8 @@
 package dev.tsproc.plan;
 
+import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.exec.Coordinator;
+import dev.tsproc.exec.Executor;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.job.QueryJob;
@@ -81,9 +84,22 @@ class JobRequestTest {
             many.put("k" + i, "v");
         }
         assertThatThrownBy(() -> JobRequest.custom("a.B", many, List.of())).hasMessageContaining("65 job parameters are more than 64");
+    }
+
+    @Test
+    void aQueryOfTooManySeriesRunsOnThreadsButCannotTravel() {
         List<String> tooMany = IntStream.range(0, JobRequest.MAX_SERIES + 1).mapToObj(i -> "s" + i).toList();
-        assertThatThrownBy(() -> JobRequest.query(new QuerySpec(Aggregate.STATS, true, 0, Long.MIN_VALUE, Long.MAX_VALUE, tooMany,
-                false))).hasMessage("a query of 65537 series names more than 65536; name fewer series");
+        JobRequest many = JobRequest.query(new QuerySpec(Aggregate.STATS, true, 0, Long.MIN_VALUE, Long.MAX_VALUE, tooMany, false));
+        assertThatThrownBy(many::encode).hasMessageStartingWith("a query of 65537 series (")
+                .hasMessageEndingWith("is too long to send to worker processes (at most 65536 and 4194304); run it on threads,"
+                        + " or name fewer series");
+        QueryJob job = QueryJob.of(((JobRequest.Query) many).spec(), SeriesDictionary.of(tooMany), true);
+        Coordinator.requireRunnable(job, many, Executor.Kind.THREADS); // nothing travels
+        assertThatThrownBy(() -> Coordinator.requireRunnable(job, many, Executor.Kind.PROCESSES))
+                .hasMessageContaining("too long to send to worker processes");
+        List<String> longNames = IntStream.range(0, 2_000).mapToObj(i -> i + "x".repeat(JobRequest.MAX_VALUE_LENGTH - 5)).toList();
+        JobRequest wordy = JobRequest.query(new QuerySpec(Aggregate.STATS, true, 0, Long.MIN_VALUE, Long.MAX_VALUE, longNames, false));
+        assertThatThrownBy(wordy::encode).hasMessageContaining("too long to send to worker processes");
     }
 
     @Test

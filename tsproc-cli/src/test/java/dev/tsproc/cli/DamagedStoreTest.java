@@ -1,5 +1,6 @@
 package dev.tsproc.cli;
 
+import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.data.Column;
 import dev.tsproc.store.Store;
 import org.junit.jupiter.api.io.TempDir;

@@ -56,7 +56,7 @@ public final class Python {
 
     /**
      * Runs {@code script} in {@code workDir} with {@code args} (its {@code sys.argv[1:]}) and
-     * returns what it printed.
+     * returns what it printed. The script can import the packages and {@code python/}'s modules.
      *
      * @throws AssertionError if the script fails, with its stderr
      */
@@ -65,7 +65,8 @@ public final class Python {
         List<String> command = new ArrayList<>(List.of(System.getenv().getOrDefault("PYTHON", "python3"), "-c", script));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-        builder.environment().put("PYTHONPATH", packages.toString());
+        // The packages, and the project's own python/ (the store reader).
+        builder.environment().put("PYTHONPATH", packages + java.io.File.pathSeparator + projectRoot().resolve("python"));
         builder.environment().put("PYTHONDONTWRITEBYTECODE", "1");
         Path errFile = Files.createTempFile(workDir, ".python-err", ".txt");
         try {

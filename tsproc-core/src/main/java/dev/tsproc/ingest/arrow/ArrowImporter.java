@@ -239,10 +239,16 @@ public final class ArrowImporter {
         Field f = fields.get(index);
         byte type = f.typeType();
         boolean dictionary = f.dictionary() != null;
+        // Each role reads only the types it knows; anything else would be read as the wrong numbers.
+        boolean fits = switch (role) {
+            case "timestamp" -> !dictionary && (type == Type.Timestamp || type == Type.Int || type == Type.Date);
+            case "value" -> !dictionary && (type == Type.FloatingPoint || type == Type.Int);
+            default -> type == Type.Utf8 || (!dictionary && type == Type.Int);
+        };
+        if (!fits) {
+            throw unreadable(f, role);
+        }
         if (dictionary) {
-            if (type != Type.Utf8) {
-                throw unreadable(f, role);
-            }
             Int indexType = f.dictionary().indexType();
             return new Chosen(f.name(), type, indexType == null ? 32 : indexType.bitWidth(), true, 1, true, f.dictionary().id(), buffer);
         }

@@ -132,6 +132,12 @@ class ArrowTest {
         assertFails(compressed, ParquetOptions.defaults(), "x.arrow: its buffers are compressed");
         assertFails(nullTs, new ParquetOptions(null, "price", null, false, dev.tsproc.ingest.csv.TimestampFormat.AUTO, 1),
                 "x.arrow: --value-col 'price' is not a column of the file (columns: ts, value)");
+        assertFails(nullTs, new ParquetOptions("value", "ts", null, false, dev.tsproc.ingest.csv.TimestampFormat.AUTO, 1),
+                "x.arrow: column 'value' is of type FloatingPoint, which tsproc cannot read as a timestamp");
+        Path dictionary = Files.createDirectory(dir.resolve("dictionary"));
+        Python.run(dictionary, WRITE, "dictionary");
+        assertFails(dictionary, new ParquetOptions(null, "series", "value", false, dev.tsproc.ingest.csv.TimestampFormat.AUTO, 1),
+                "x.arrow: column 'series' is of type Utf8, which tsproc cannot read as a value");
         Path text = Files.createDirectory(dir.resolve("text"));
         Files.writeString(text.resolve("x.arrow"), "ARROW1 but then nothing of the kind");
         assertFails(text, ParquetOptions.defaults(), "x.arrow: it is not an Arrow IPC file, or it is cut short");

@@ -171,12 +171,15 @@ class QueryJobTest {
         Data data = randomData(seed, n);
         boolean exact = seed % 2 == 0;
         QuerySpec spec = randomSpec(seed, data, exact);
-        Path file = data.write(Files.createTempFile("tsproc-query-", ".tsp").resolveSibling("tsproc-q-" + System.nanoTime() + ".tsp"));
+        // jqwik gives a property no @TempDir: a directory of its own, emptied and removed after each try.
+        Path tries = Files.createTempDirectory("tsproc-query-");
+        Path file = data.write(tries.resolve("q.tsp"));
         try {
             assertMatches(run(file, spec, workers, batchRows),
                     ReferenceQuery.run(spec, data.ts(), data.values(), data.series(), data.dictionary()), exact);
         } finally {
             Files.deleteIfExists(file);
+            Files.delete(tries);
         }
     }
 

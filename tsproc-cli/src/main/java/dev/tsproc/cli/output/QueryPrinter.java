@@ -141,7 +141,7 @@ public final class QueryPrinter {
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
         for (QueryResult.Row row : result.rows()) {
-            rows.add(cells(result, row, s -> s));
+            rows.add(cells(result, row, QueryPrinter::printable));
         }
         int[] width = new int[header.size()];
         for (List<String> r : rows) {
@@ -162,6 +162,27 @@ public final class QueryPrinter {
             }
             out.println(line.toString().stripTrailing());
         }
+    }
+
+    /**
+     * A series name as a terminal can show it without obeying it: control and format characters
+     * (ESC starting a terminal escape sequence, CR, a right-to-left override) as a backslash, then
+     * x and two hex digits, or u and four. Series names come from the data, so anyone who wrote the data could
+     * otherwise recolour, hide or rewrite what the table shows.
+     */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) && c < 0x100) {
+                out.append(String.format(Locale.ROOT, "\\x%02X", c));
+            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format(Locale.ROOT, "\\u%04X", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     /** What {@link #json} writes with a generator. */

@@ -1,12 +1,15 @@
 # Sourced by bin/tsproc and bin/test (which .ci/run runs): exports JAVA_HOME as a JDK 25 or fails with one sentence.
+# The version comes from the JDK's release file, not from starting a JVM: this runs on every start of bin/tsproc.
+is_jdk25() {
+  [[ -x "$1/bin/java" && -x "$1/bin/javac" ]] && grep -q '^JAVA_VERSION="25[."]' "$1/release" 2>/dev/null
+}
 find_jdk25() {
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/javac" ]] \
-     && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "25'; then
+  if [[ -n "${JAVA_HOME:-}" ]] && is_jdk25 "$JAVA_HOME"; then
     echo "$JAVA_HOME"; return
   fi
   local dir
   for dir in /usr/lib/jvm/*25*; do
-    if [[ -x "$dir/bin/java" && -x "$dir/bin/javac" ]]; then echo "$dir"; return; fi
+    if is_jdk25 "$dir"; then echo "$dir"; return; fi
   done
   return 1
 }

@@ -7,27 +7,32 @@ import java.util.List;
 
 /**
  * The command line that starts a worker JVM: the coordinator's own {@code java} and class
- * path, the module and native-access flags it was started with, options that keep a worker
- * small, and {@link WorkerMain}.
+ * path, the module and native-access flags it was started with, its ahead-of-time cache (so a
+ * worker starts warm too: the cache holds the classes and profiles of the same jars, and the
+ * JVM uses it whatever the collector), options that keep a worker small, and {@link WorkerMain}.
  *
  * <p>Defaults: the serial collector (a worker computes on one thread; the serial collector
  * has the smallest footprint and no GC threads), a small initial heap, and all JVM output to
  * stderr — HotSpot writes its warnings to stdout unless told otherwise, and stdout is the
- * channel. Options given by the caller come last, so they win.
+ * channel — except the cache's: one that does not match starts the JVM without it, and says so
+ * in errors that are no worker's business. Options given by the caller come last, so they win.
  *
  * @param command the program and its arguments
  */
 public record WorkerCommand(List<String> command) {
-    /** Flags of the coordinator's JVM that a worker needs too: they change what code may do. */
+    /**
+     * Flags of the coordinator's JVM that a worker needs too: they change what code may do, or
+     * (the cache) how fast it starts.
+     */
     private static final List<String> INHERITED = List.of("--enable-native-access", "--add-modules", "--add-opens",
-            "--add-exports", "--add-reads", "--enable-preview", "-ea", "-enableassertions", "-esa", "-da",
-            "-disableassertions");
+            "--add-exports", "--add-reads", "--enable-preview", "-XX:AOTCache", "-ea", "-enableassertions", "-esa",
+            "-da", "-disableassertions");
     /** Those of them that may take their value as the next argument. */
     private static final List<String> TAKES_VALUE = List.of("--enable-native-access", "--add-modules", "--add-opens",
             "--add-exports", "--add-reads");
     /** Options every worker gets before the caller's own. */
     static final List<String> DEFAULTS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx512m",
-            "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
+            "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning,aot*=off,cds*=off:stderr",
             "-Dfile.encoding=UTF-8");
 
     public WorkerCommand {

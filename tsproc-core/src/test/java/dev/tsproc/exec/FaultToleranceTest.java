@@ -176,10 +176,18 @@ class FaultToleranceTest {
         assertThat(e.failures()).extracting(b -> b.batch().index()).containsExactly(3L);
     }
 
+    /** On a {@link ManualClock} of the run's own, advanced past the deadline once batch 4 hangs. */
     @Test
     void aJobDeadlineCancelsRunningThreadsAndSaysHowFarItGot() throws Exception {
-        Throwable t = catchThrowable(() -> run(faults("hang", "4"), options(Executor.Kind.THREADS)
-                .withTimeout(Duration.ofMillis(500)), new ThreadExecutor(2)));
+        ManualClock runClock = new ManualClock();
+        Path once = Files.createTempDirectory(dir, "once");
+        CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> catchThrowable(() -> run(
+                faults("hang", "4", "once", once.toString()),
+                options(Executor.Kind.THREADS).withTimeout(Duration.ofMillis(500)).withClock(runClock),
+                new ThreadExecutor(2, runClock))));
+        Await.file(once.resolve("batch-4"));
+        runClock.advance(Duration.ofMillis(500));
+        Throwable t = run.get();
         assertThat(t).isInstanceOf(JobTimedOutException.class)
                 .hasMessageContaining("exceeded its timeout of 500 ms").hasMessageContaining("batch 4 cancelled");
         RunProgress p = ((JobTimedOutException) t).progress();

@@ -71,6 +71,24 @@ class ImportExportCommandTest {
         assertOnlyFiles("in.csv");
     }
 
+    /** Issue 14.1: chunks of a 4 MB file fail on several threads at once; the report is the first bad line, every time. */
+    @Test
+    void failReportsTheFirstBadLineOfABigFileOnManyThreads() throws Exception {
+        StringBuilder text = new StringBuilder("ts,value\n");
+        for (int line = 2; line <= 400_000; line++) {
+            text.append(line).append(line % 50_000 == 0 ? ",x\n" : ",1.25\n"); // a bad line in every chunk
+        }
+        Path csv = Files.writeString(dir.resolve("big.csv"), text);
+        for (int run = 0; run < 3; run++) {
+            Run failed = tsproc("import", csv.toString(), "--out", dir.resolve("s.tsp").toString(), "--threads", "4");
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.err()).startsWith("tsproc: " + csv + ": line 50000 (byte ")
+                    .contains("field 2 'value': 'x' is not a number; nothing was imported.")
+                    .doesNotContain("bad lines:");
+        }
+        assertOnlyFiles("big.csv");
+    }
+
     @Test
     void skipReportsTheCountTheFirstTwentyAndListsAllInTheErrorsFile() throws Exception {
         StringBuilder text = new StringBuilder("ts,value\n");

@@ -363,7 +363,7 @@ public final class CsvImporter {
             firstFailedChunk.accumulateAndGet(k, Math::min);
         }
         if (complete || chunk.errorCount > 0) {
-            errorLog.chunkDone(chunk);
+            errorLog.chunkDone(chunk, complete);
         }
         return complete && !(failFast && chunk.errorCount > 0) ? chunk : null;
     }

@@ -22,6 +22,11 @@ import java.util.Map;
  * file holds raw input, so it is an owner-only {@link AtomicFile}, published once parsing has
  * ended ({@link #publish}) and deleted if it did not.
  *
+ * <p>A chunk that stopped early (at its first bad line under {@code --on-error fail}, or on an
+ * interrupt) did not count all its lines, so no later chunk can be numbered: numbering ends
+ * with it, and later chunks' bad lines are left out rather than given wrong numbers. Under
+ * {@code fail} that leaves exactly the file's first bad line, whatever the chunking and threads.
+ *
  * <p>Thread safety: {@link #chunkDone} may be called from any thread.
  */
 final class ErrorLog implements AutoCloseable {
@@ -34,6 +39,8 @@ final class ErrorLog implements AutoCloseable {
     private int nextChunk;
     private long nextLine;
     private long errorCount;
+    /** Whether a chunk that stopped early has been numbered: the line numbers after it are unknown. */
+    private boolean ended;
 
     ErrorLog(CsvLayout layout, long firstLine, Path errorsOut) throws IOException {
         this.layout = layout;
@@ -42,10 +49,17 @@ final class ErrorLog implements AutoCloseable {
         this.errorsOut = file == null ? null : file.writer();
     }
 
-    /** Takes a parsed chunk's line count and errors; numbers them when all earlier chunks are in. */
-    synchronized void chunkDone(ParsedChunk chunk) {
+    /**
+     * Takes a parsed chunk's line count and errors; numbers them when all earlier chunks are in.
+     * {@code allLinesCounted} is false if the chunk stopped early.
+     */
+    synchronized void chunkDone(ParsedChunk chunk, boolean allLinesCounted) {
+        if (ended) {
+            return;
+        }
+        chunk.allLinesCounted = allLinesCounted;
         waiting.put(chunk.index, chunk);
-        for (ParsedChunk next; (next = waiting.remove(nextChunk)) != null; nextChunk++) {
+        for (ParsedChunk next; !ended && (next = waiting.remove(nextChunk)) != null; nextChunk++) {
             for (ParsedChunk.LocalError e : next.errors) {
                 CsvError error = new CsvError(nextLine + e.lineInChunk(), e.byteOffset(), e.fieldNumber(),
                         e.fieldNumber() > 0 ? layout.names().get(e.fieldNumber() - 1) : "", e.reason(), e.detail());
@@ -64,6 +78,10 @@ final class ErrorLog implements AutoCloseable {
             errorCount += next.errorCount;
             next.errors.clear();
             nextLine += next.lineCount;
+            ended = !next.allLinesCounted;
+        }
+        if (ended) {
+            waiting.clear();
         }
     }
 

@@ -30,6 +30,8 @@ final class ParsedChunk implements AutoCloseable {
     long errorCount;
     /** Lines parsed, counting blank and bad ones and a last line without a line end. */
     long lineCount;
+    /** Whether {@link #lineCount} counts every line of the chunk, false if parsing stopped early. */
+    boolean allLinesCounted;
     /** Whether the chunk's timestamps never decrease. */
     boolean sorted = true;
     long firstTs;

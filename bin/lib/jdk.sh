@@ -1,4 +1,4 @@
-# Sourced by bin/tsproc and bin/test (which .ci/run runs): exports JAVA_HOME as a JDK 25 or fails with one sentence.
+# Sourced by bin/tsproc, bin/test (which .ci/run runs) and bin/bench-import: exports JAVA_HOME as a JDK 25 or fails with one sentence.
 # The version comes from the JDK's release file, not from starting a JVM: this runs on every start of bin/tsproc.
 is_jdk25() {
   [[ -x "$1/bin/java" && -x "$1/bin/javac" ]] && grep -q '^JAVA_VERSION="25[."]' "$1/release" 2>/dev/null

@@ -1,10 +1,12 @@
-package dev.tsproc.cli;
+package dev.tsproc.bench;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -29,9 +31,9 @@ import java.util.SplittableRandom;
  * process through {@code bin/tsproc} (JVM start included) and writes to shared memory; DuckDB
  * runs in this JVM through JDBC into an in-memory database. The files are deleted at the end.
  *
- * <p>Run it with {@code bin/bench-import} (which fetches {@code org.duckdb:duckdb_jdbc} with
- * Maven and puts it on the class path); DuckDB is found through JDBC at run time, so it is not
- * a dependency of the CLI. Options: {@code --rows N} (default 100,000,000), {@code --dir D}
+ * <p>Run it with {@code bin/bench-import}, which builds the CLI and this module and runs it from
+ * {@code tsproc-bench/target/benchmarks.jar} (DuckDB's JDBC driver is on its class path). The
+ * CSV is written in a private temporary directory under {@code --dir}. Options: {@code --rows N} (default 100,000,000), {@code --dir D}
  * (default {@code /tmp}), {@code --threads T} (default 2), {@code --runs R} (default 3),
  * {@code --formats epoch,iso}.
  */
@@ -66,42 +68,48 @@ public final class ImportBenchmark {
         List<String> cpuTable = new ArrayList<>();
         cpuTable.add("| timestamps | tsproc import CPU | DuckDB CPU | DuckDB CPU / import CPU |");
         cpuTable.add("|---|---:|---:|---:|");
-        for (String format : formats) {
-            Path csv = dir.resolve("tsproc-bench-" + format + ".csv");
-            try {
-                long needed = rows * (format.equals("iso") ? 44 : 33);
-                if (Files.getFileStore(dir).getUsableSpace() < needed * 2) {
-                    throw new IOException(dir + " has less than twice the " + needed / 1e9 + " GB the file needs");
+        // A private directory (0700, random name): in a shared /tmp nobody can plant a link where the CSV is written.
+        Path work = Files.createTempDirectory(dir, "tsproc-import-bench-");
+        try {
+            for (String format : formats) {
+                Path csv = work.resolve(format + ".csv");
+                try {
+                    long needed = rows * (format.equals("iso") ? 44 : 33);
+                    if (Files.getFileStore(dir).getUsableSpace() < needed * 2) {
+                        throw new IOException(dir + " has less than twice the " + needed / 1e9 + " GB the file needs");
+                    }
+                    long start = System.nanoTime();
+                    generate(csv, rows, format.equals("iso"));
+                    long bytes = Files.size(csv);
+                    System.out.printf(Locale.ROOT, "%s: wrote %,d rows, %,.2f GB in %.1f s%n", format, rows, bytes / 1e9,
+                            (System.nanoTime() - start) / 1e9);
+                    cat(csv); // warm the page cache
+                    Timing[] cat = new Timing[runs];
+                    Timing[] tsproc = new Timing[runs];
+                    Timing[] duckdb = new Timing[runs];
+                    for (int r = 0; r < runs; r++) {
+                        cat[r] = cat(csv);
+                        tsproc[r] = tsprocImport(csv, format, threads);
+                        duckdb[r] = duckdb(csv, threads);
+                        System.out.printf(Locale.ROOT, "  run %d (load %s): cat %s, tsproc import %s, DuckDB %s%n", r + 1,
+                                Files.readString(Path.of("/proc/loadavg")).split(" ")[0], show(cat[r]), show(tsproc[r]), show(duckdb[r]));
+                    }
+                    double c = median(cat, false);
+                    double t = median(tsproc, false);
+                    double d = median(duckdb, false);
+                    double tCpu = median(tsproc, true);
+                    double dCpu = median(duckdb, true);
+                    String name = format.equals("iso") ? "ISO-8601 (ms)" : "epoch ms";
+                    table.add(String.format(Locale.ROOT, "| %s | %,.2f GB | %.2f s, %,.0f MB/s | %.2f s, %,.0f MB/s | %.2f s, %,.0f MB/s | %.2f× | %.2f× |",
+                            name, bytes / 1e9, c, bytes / 1e6 / c, t, bytes / 1e6 / t, d, bytes / 1e6 / d, d / t, c / t));
+                    cpuTable.add(String.format(Locale.ROOT, "| %s | %.1f s, %,.0f MB/s | %.1f s, %,.0f MB/s | %.2f× |",
+                            name, tCpu, bytes / 1e6 / tCpu, dCpu, bytes / 1e6 / dCpu, dCpu / tCpu));
+                } finally {
+                    Files.deleteIfExists(csv);
                 }
-                long start = System.nanoTime();
-                generate(csv, rows, format.equals("iso"));
-                long bytes = Files.size(csv);
-                System.out.printf(Locale.ROOT, "%s: wrote %,d rows, %,.2f GB in %.1f s%n", format, rows, bytes / 1e9,
-                        (System.nanoTime() - start) / 1e9);
-                cat(csv); // warm the page cache
-                Timing[] cat = new Timing[runs];
-                Timing[] tsproc = new Timing[runs];
-                Timing[] duckdb = new Timing[runs];
-                for (int r = 0; r < runs; r++) {
-                    cat[r] = cat(csv);
-                    tsproc[r] = tsprocImport(csv, format, threads);
-                    duckdb[r] = duckdb(csv, threads);
-                    System.out.printf(Locale.ROOT, "  run %d (load %s): cat %s, tsproc import %s, DuckDB %s%n", r + 1,
-                            Files.readString(Path.of("/proc/loadavg")).split(" ")[0], show(cat[r]), show(tsproc[r]), show(duckdb[r]));
-                }
-                double c = median(cat, false);
-                double t = median(tsproc, false);
-                double d = median(duckdb, false);
-                double tCpu = median(tsproc, true);
-                double dCpu = median(duckdb, true);
-                String name = format.equals("iso") ? "ISO-8601 (ms)" : "epoch ms";
-                table.add(String.format(Locale.ROOT, "| %s | %,.2f GB | %.2f s, %,.0f MB/s | %.2f s, %,.0f MB/s | %.2f s, %,.0f MB/s | %.2f× | %.2f× |",
-                        name, bytes / 1e9, c, bytes / 1e6 / c, t, bytes / 1e6 / t, d, bytes / 1e6 / d, d / t, c / t));
-                cpuTable.add(String.format(Locale.ROOT, "| %s | %.1f s, %,.0f MB/s | %.1f s, %,.0f MB/s | %.2f× |",
-                        name, tCpu, bytes / 1e6 / tCpu, dCpu, bytes / 1e6 / dCpu, dCpu / tCpu));
-            } finally {
-                Files.deleteIfExists(csv);
             }
+        } finally {
+            Files.delete(work);
         }
         System.out.printf(Locale.ROOT, "%nmedians of %d runs, %d threads, %,d rows; speeds are bytes of CSV per second%n",
                 runs, threads, rows);
@@ -177,7 +185,8 @@ public final class ImportBenchmark {
         SplittableRandom random = new SplittableRandom(42);
         long ts = 1_700_000_000_000L;
         byte[] line = new byte[64];
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv), 1 << 20)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(csv, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 20)) {
             out.write("series,timestamp,value\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             int[] civil = null;
             long civilDay = Long.MIN_VALUE;

@@ -14,7 +14,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * A row count whose batch {@code batch} blocks until the file {@code gate} exists: a batch that
- * hangs for exactly as long as a test wants, in a worker thread or a worker JVM alike. Public, so
+ * hangs for exactly as long as a test wants, in a worker thread or a worker JVM alike. As it
+ * begins to wait it makes the file {@code <gate>.reached}, so a test knows the batch is under way. Public, so
  * the CLI (and its worker JVMs) can load it by name.
  */
 public final class GateJob implements Job<long[], Long>, PartialCodec<long[]> {
@@ -36,6 +37,13 @@ public final class GateJob implements Job<long[], Long>, PartialCodec<long[]> {
     @Override
     public long[] map(BatchView batch) {
         if (batch.batchIndex() == gated) {
+            try {
+                Files.createFile(gate.resolveSibling(gate.getFileName() + ".reached"));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // a retried batch
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             while (!Files.exists(gate)) {
                 try {
                     Thread.sleep(5); // a file is the one latch a worker JVM and the test share

@@ -12,6 +12,7 @@ import dev.tsproc.observe.RunListener;
 import dev.tsproc.observe.RunMonitor;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;
+import dev.tsproc.plan.Batch;
 import dev.tsproc.store.AtomicFile;
 import picocli.CommandLine.Option;
 
@@ -103,6 +104,17 @@ final class ObserveOptions {
         @Override
         public void finished(BatchTimes times) {
             progress.advanceTo(rowsDone.addAndGet(times.batch().rowCount()));
+        }
+
+        /**
+         * A batch run again because its worker was lost says so in one line even without
+         * {@code --log}: the answer stays exact, but a crashing worker is worth knowing about.
+         */
+        @Override
+        public void retried(Batch batch, String worker, int attempt, long atNanos, String error) {
+            if (eventLog == null) {
+                progress.message("tsproc: " + batch + " runs again on a fresh worker: " + worker + " was lost (" + error + ")");
+            }
         }
 
         /** Writes the timeline and the report of a finished run. */

@@ -89,6 +89,12 @@ public final class Progress implements AutoCloseable {
         err.flush();
     }
 
+    /** Prints {@code line} on a line of its own; on a terminal, over the bar, which the next tick draws again below it. */
+    public synchronized void message(String line) {
+        err.println((mode == Mode.BAR ? "\r\033[K" : "") + line);
+        err.flush();
+    }
+
     /** One status text: bar, percentage, rows, rate, elapsed and remaining time. */
     String status(long rows, double seconds) {
         boolean known = total > 0;

@@ -48,15 +48,32 @@ class ImportExportCommandTest {
         assertThat(Files.readString(exported)).isEqualTo(export.out());
     }
 
+    /** Issue 14.4: each epoch unit is told from the integers' magnitude; where it cannot be, a note names --ts-format. */
     @Test
-    void epochMillisecondsReadAsNanosecondsGetANoteNamingTheFix() throws Exception {
-        Path csv = Files.writeString(dir.resolve("ms.csv"), "ts,value\n1700000000000,1\n1700000000001,2\n");
-        Run auto = tsproc("import", csv.toString(), "--out", dir.resolve("auto.tsp").toString());
-        assertThat(auto.exitCode()).as(auto.err()).isZero();
-        assertThat(auto.err()).contains("note: every timestamp is before 1973", "import again with --ts-format epoch-s or epoch-ms");
-        Run ms = tsproc("import", csv.toString(), "--out", dir.resolve("ms.tsp").toString(), "--ts-format", "epoch-ms");
+    void epochSecondsMillisecondsAndMicrosecondsAreToldFromTheirMagnitude() throws Exception {
+        long nanos = 1_700_000_000_000_000_000L; // 2023-11-14T22:13:20Z
+        String[][] units = {{"epoch-s", "1700000000"}, {"epoch-ms", "1700000000000"}, {"epoch-us", "1700000000000000"}};
+        for (String[] unit : units) {
+            Path csv = Files.writeString(dir.resolve(unit[0] + ".csv"), "ts,value\n" + unit[1] + ",1\n"
+                    + (Long.parseLong(unit[1]) + 1) + ",2\n");
+            Path store = dir.resolve(unit[0] + ".tsp");
+            Run auto = tsproc("import", csv.toString(), "--out", store.toString());
+            assertThat(auto.exitCode()).as(auto.err()).isZero();
+            assertThat(auto.err()).contains("timestamps read as " + unit[0] + ", as their magnitude tells; --ts-format says otherwise")
+                    .doesNotContain("note:");
+            Run info = tsproc("info", store.toString());
+            assertThat(info.out()).as(unit[0]).contains("2023-11-14T22:13:20");
+        }
+        Path ns = Files.writeString(dir.resolve("ns.csv"), "ts,value\n" + nanos + ",1\n");
+        Run asIs = tsproc("import", ns.toString(), "--out", dir.resolve("ns.tsp").toString());
+        assertThat(asIs.err()).doesNotContain("timestamps read as").doesNotContain("note:");
+        Path unclear = Files.writeString(dir.resolve("unclear.csv"), "ts,value\n20000000000,1\n20000000001,2\n");
+        Run note = tsproc("import", unclear.toString(), "--out", dir.resolve("unclear.tsp").toString());
+        assertThat(note.exitCode()).as(note.err()).isZero();
+        assertThat(note.err()).contains("note: every timestamp is before 1973", "import again with --ts-format epoch-s or epoch-ms");
+        Run ms = tsproc("import", unclear.toString(), "--out", dir.resolve("ms.tsp").toString(), "--ts-format", "epoch-ms");
         assertThat(ms.exitCode()).as(ms.err()).isZero();
-        assertThat(ms.err()).doesNotContain("note:");
+        assertThat(ms.err()).doesNotContain("note:").doesNotContain("timestamps read as");
     }
 
     @Test

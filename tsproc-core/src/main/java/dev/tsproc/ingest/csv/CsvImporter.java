@@ -93,7 +93,8 @@ public final class CsvImporter {
 
     private final Path source;
     private final Path target;
-    private final CsvOptions options;
+    /** As given, except that {@code auto} becomes the epoch unit the first data line tells, if any. */
+    private CsvOptions options;
     private final boolean failFast;
     private final AtomicInteger firstFailedChunk = new AtomicInteger(Integer.MAX_VALUE);
     private final List<ParsedChunk> chunks = new ArrayList<>(); // guarded by itself
@@ -387,12 +388,45 @@ public final class CsvImporter {
                     + " is empty; nothing was imported", List.of(), 0);
         }
         layout = CsvLayout.resolve(options, options.header() ? fields : null, fields.size());
+        long dataStart = options.header() ? Math.min(end, lineEnd + 1) : begin;
+        if (options.timestampFormat() == TimestampFormat.AUTO) {
+            TimestampFormat unit = epochUnitOfFirstLine(data, dataStart, Math.min(end, dataStart + options.maxLineBytes()));
+            if (unit != null) {
+                options = options.withTimestampFormat(unit);
+            }
+        }
         long firstLine = options.header() ? 2 : 1;
         errorLog = new ErrorLog(layout, firstLine, options.errorsOut());
         int kept = failFast ? 1 : options.errorsOut() != null ? Integer.MAX_VALUE : REPORTED_ERRORS;
         CsvLayout fixed = layout;
-        parsers = ThreadLocal.withInitial(() -> new ChunkParser(fixed, options, kept));
-        return options.header() ? Math.min(end, lineEnd + 1) : begin;
+        CsvOptions told = options;
+        parsers = ThreadLocal.withInitial(() -> new ChunkParser(fixed, told, kept));
+        return dataStart;
+    }
+
+    /**
+     * The epoch unit the timestamp of the line at {@code from} tells ({@link TimestampFormat#epochUnitOf}),
+     * or null if it tells none or the line is not whole in {@code [from, end)} or not well formed
+     * (its parser reports it).
+     */
+    private TimestampFormat epochUnitOfFirstLine(MemorySegment data, long from, long end) {
+        long lineEnd = from;
+        while (lineEnd < end && data.get(BYTE, lineEnd) != '\n') {
+            lineEnd++;
+        }
+        long contentEnd = lineEnd > from && data.get(BYTE, lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        try {
+            List<String> fields = HeaderLine.split(data, from, contentEnd, options.delimiter(),
+                    (reason, offset, detail) -> new CsvFormatException(source, detail, List.of(), 0));
+            for (int i = 0; i < fields.size() && i < layout.fieldCount(); i++) {
+                if (layout.roles()[i] == CsvLayout.TS) {
+                    return TimestampFormat.epochUnitOf(fields.get(i));
+                }
+            }
+        } catch (CsvFormatException notWellFormed) {
+            // the parser reports the line with its number
+        }
+        return null;
     }
 
     private CsvFormatException lineOneError(CsvError.Reason reason, long offset, String detail) {
@@ -600,7 +634,7 @@ public final class CsvImporter {
             }
         }
         return new ImportResult(target, rows, dictionary.size(), lines, errorCount, first, inputBytes, !inOrder,
-                System.nanoTime() - start);
+                options.timestampFormat(), System.nanoTime() - start);
     }
 
     /**

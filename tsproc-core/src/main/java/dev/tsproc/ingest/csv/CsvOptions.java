@@ -66,6 +66,15 @@ public final class CsvOptions {
         this.maxSeries = b.maxSeries;
     }
 
+    /** These options with timestamps read in {@code format}. */
+    CsvOptions withTimestampFormat(TimestampFormat format) {
+        Builder b = builder().tsColumn(tsColumn).valueColumn(valueColumn).seriesColumn(seriesColumn).noSeries(noSeries)
+                .header(header).timestampFormat(format).missing(missing).onError(onError).errorsOut(errorsOut)
+                .maxLineBytes(maxLineBytes).threads(threads).chunkBytes(chunkBytes).maxSeries(maxSeries);
+        b.delimiter = delimiter;
+        return new CsvOptions(b);
+    }
+
     /** A builder holding the defaults. */
     public static Builder builder() {
         return new Builder();

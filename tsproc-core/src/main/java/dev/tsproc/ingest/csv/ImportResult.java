@@ -14,10 +14,13 @@ import java.util.List;
  * @param firstErrors  the first bad lines, at most {@link CsvImporter#REPORTED_ERRORS}
  * @param inputBytes   bytes of CSV text read (decompressed, for gzip input)
  * @param sorted       whether rows had to be sorted because they were not in time order
+ * @param timestampFormat the format timestamps were read in: as asked, or for {@code auto} the
+ *                     epoch unit its first data line told
  * @param elapsedNanos wall-clock time of the whole import
  */
 public record ImportResult(Path store, long rows, int series, long lines, long badLines, List<CsvError> firstErrors,
-                           long inputBytes, boolean sorted, long elapsedNanos) {
+                           long inputBytes, boolean sorted,
+                           TimestampFormat timestampFormat, long elapsedNanos) {
     public ImportResult {
         firstErrors = List.copyOf(firstErrors);
     }

@@ -13,8 +13,9 @@ import java.util.Objects;
  * <table>
  * <caption>Formats, by the name {@link #parse} accepts</caption>
  * <tr><th>name</th><th>reads</th></tr>
- * <tr><td>{@code auto}</td><td>an integer as epoch nanoseconds (what {@code tsproc export}
- *     writes), anything starting {@code dddd-} as ISO-8601; the default</td></tr>
+ * <tr><td>{@code auto}</td><td>integers as epoch seconds, milliseconds, microseconds or
+ *     nanoseconds, the unit told by the first data line's magnitude ({@link #epochUnitOf});
+ *     anything starting {@code dddd-} as ISO-8601; the default</td></tr>
  * <tr><td>{@code epoch-s}, {@code epoch-ms}, {@code epoch-us}, {@code epoch-ns}</td>
  *     <td>an integer count of seconds, milliseconds, microseconds or nanoseconds since
  *     1970-01-01T00:00Z, optionally with a decimal fraction down to the nanosecond
@@ -91,6 +92,29 @@ public final class TimestampFormat {
         }
         throw new IllegalArgumentException("unknown timestamp format '" + spec
                 + "'; choose auto, iso, epoch-s, epoch-ms, epoch-us, epoch-ns or pattern:<DateTimeFormatter pattern>");
+    }
+
+    /**
+     * The epoch unit in which {@code timestamp}, an unsigned decimal (a fraction allowed), is a
+     * time from 1973-03-03 to 2286-11-20: seconds below 10^10 (from 10^8), milliseconds below
+     * 10^13 (from 10^11), microseconds below 10^16 (from 10^14). Otherwise null, and integers
+     * stay nanoseconds, as {@code tsproc export} writes them: from 10^17 they are, and between
+     * the ranges or below 10^8 (small counters, as in tests) the unit cannot be told. How {@link #AUTO} reads a
+     * file's integers, judged from its first data line as DuckDB's sniffer judges from a
+     * sample, because an import in milliseconds read as nanoseconds lands in 1970 without a
+     * bad line (issue 14.4).
+     */
+    static TimestampFormat epochUnitOf(String timestamp) {
+        if (!timestamp.matches("[0-9]{1,19}(\\.[0-9]+)?")) {
+            return null;
+        }
+        int digits = timestamp.indexOf('.') < 0 ? timestamp.length() : timestamp.indexOf('.');
+        return switch (digits) {
+            case 9, 10 -> epoch(1_000_000_000L);
+            case 12, 13 -> epoch(1_000_000L);
+            case 15, 16 -> epoch(1_000L);
+            default -> null; // nanoseconds among them: auto reads those, and ISO lines too
+        };
     }
 
     /** The kind of format. */

@@ -77,6 +77,33 @@ class QueryCommandTest {
         return all;
     }
 
+    /** Issue 14.2: a series whose name has a comma is chosen by quoting it as in CSV, or with a repeated --series. */
+    @Test
+    void aSeriesWhoseNameHasACommaCanBeChosen() throws Exception {
+        Path csv = java.nio.file.Files.writeString(dir.resolve("boilers.csv"), """
+                series,ts,value
+                "boiler, north",2023-11-14T22:13:20Z,1
+                "boiler, south",2023-11-14T22:13:21Z,10
+                pump,2023-11-14T22:13:22Z,100
+                "say ""hi""\",2023-11-14T22:13:23Z,1000
+                """);
+        Path store = dir.resolve("boilers.tsp");
+        assertThat(run("import", csv.toString(), "--out", store.toString()).exit()).isZero();
+        Outcome quoted = run("run", store.toString(), "--agg", "sum", "--series", "\"boiler, north\",pump", "--format", "csv");
+        assertThat(quoted.exit()).as(quoted.err()).isZero();
+        assertThat(quoted.out()).isEqualTo("sum\n101.0\n");
+        Outcome repeated = run("run", store.toString(), "--agg", "sum", "--series", "\"boiler, south\"",
+                "--series", "\"say \"\"hi\"\"\"", "--format", "csv");
+        assertThat(repeated.exit()).as(repeated.err()).isZero();
+        assertThat(repeated.out()).isEqualTo("sum\n1010.0\n");
+        Outcome unquoted = run("run", store.toString(), "--agg", "sum", "--series", "boiler, north");
+        assertThat(unquoted.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unquoted.err()).contains("no series 'boiler'");
+        Outcome open = run("run", store.toString(), "--agg", "sum", "--series", "\"boiler, north");
+        assertThat(open.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(open.err()).contains("--series: the quote at 1 in '\"boiler, north' is not closed");
+    }
+
     @Test
     void badQueryOptionsAreUsageErrors() throws Exception {
         Path path = store();

@@ -40,7 +40,9 @@ final class QueryOptions {
     @Option(names = "--to", paramLabel = "T", description = "Keep rows with ts < T; same forms as --from.")
     String to;
 
-    @Option(names = "--series", paramLabel = "NAME", split = ",", description = "Keep only these series (comma-separated).")
+    @Option(names = "--series", paramLabel = "NAMES",
+            description = "Keep only these series: comma-separated, a name with a comma or quote in double quotes as in CSV "
+                    + "('\"boiler, north\",pump'); may be repeated.")
     List<String> series;
 
     @Option(names = "--exact-percentiles",
@@ -71,7 +73,54 @@ final class QueryOptions {
         long bucket = every == null ? 0 : option("--every", () -> parseWidth(every));
         long fromNanos = from == null ? Long.MIN_VALUE : option("--from", () -> parseTime(from));
         long toNanos = to == null ? Long.MAX_VALUE : option("--to", () -> parseTime(to));
-        return new QuerySpec(aggs, bySeries, bucket, fromNanos, toNanos, series == null ? List.of() : series, exactPercentiles);
+        List<String> names = series == null ? List.of() : option("--series", () -> seriesNames(series));
+        return new QuerySpec(aggs, bySeries, bucket, fromNanos, toNanos, names, exactPercentiles);
+    }
+
+    /**
+     * The names in {@code --series} values, each split at commas by CSV's quoting rules (RFC 4180):
+     * a field in double quotes may hold commas, and a doubled quote stands for one; so a series
+     * whose name has a comma, as an import of quoted names gives, can be chosen (issue 14.2).
+     */
+    static List<String> seriesNames(List<String> values) {
+        List<String> names = new java.util.ArrayList<>();
+        for (String value : values) {
+            StringBuilder name = new StringBuilder();
+            int i = 0;
+            while (true) {
+                if (i < value.length() && value.charAt(i) == '"') {
+                    int start = i;
+                    for (i++; ; i++) {
+                        if (i >= value.length()) {
+                            throw new IllegalArgumentException("the quote at " + (start + 1) + " in '" + value + "' is not closed");
+                        }
+                        if (value.charAt(i) == '"') {
+                            if (i + 1 < value.length() && value.charAt(i + 1) == '"') {
+                                i++;
+                            } else {
+                                i++;
+                                break;
+                            }
+                        }
+                        name.append(value.charAt(i));
+                    }
+                    if (i < value.length() && value.charAt(i) != ',') {
+                        throw new IllegalArgumentException("text after the closing quote in '" + value + "'");
+                    }
+                } else {
+                    for (; i < value.length() && value.charAt(i) != ','; i++) {
+                        name.append(value.charAt(i));
+                    }
+                }
+                names.add(name.toString());
+                name.setLength(0);
+                if (i >= value.length()) {
+                    break;
+                }
+                i++; // the comma
+            }
+        }
+        return names;
     }
 
     private static <T> T option(String name, java.util.function.Supplier<T> parse) {

@@ -2,11 +2,26 @@ package dev.tsproc.cli.command;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The times and widths {@code --from}, {@code --to} and {@code --every} take. */
+/** The times and widths {@code --from}, {@code --to} and {@code --every} take, and the names {@code --series} takes. */
 class QueryOptionsTest {
+    @Test
+    void seriesNamesAreSplitByCsvQuotingAndMayBeRepeated() {
+        assertThat(QueryOptions.seriesNames(List.of("s1,s2"))).containsExactly("s1", "s2");
+        assertThat(QueryOptions.seriesNames(List.of("\"boiler, north\",pump", "a \"b\""))).containsExactly(
+                "boiler, north", "pump", "a \"b\""); // a quote inside an unquoted field is kept as typed
+        assertThat(QueryOptions.seriesNames(List.of("\"say \"\"hi\"\"\"", "x,,\"\""))).containsExactly(
+                "say \"hi\"", "x", "", "");
+        assertThatThrownBy(() -> QueryOptions.seriesNames(List.of("\"boiler, north"))).hasMessage(
+                "the quote at 1 in '\"boiler, north' is not closed");
+        assertThatThrownBy(() -> QueryOptions.seriesNames(List.of("\"a\"b"))).hasMessage(
+                "text after the closing quote in '\"a\"b'");
+    }
+
     @Test
     void parsesTimesAndWidths() {
         assertThat(QueryOptions.parseTime("2023-11-14T22:13:20Z")).isEqualTo(1_700_000_000_000_000_000L);

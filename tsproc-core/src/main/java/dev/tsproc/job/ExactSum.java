@@ -96,6 +96,39 @@ public final class ExactSum {
         deposits += count - 1;
     }
 
+    /**
+     * Adds {@code a · 2^exponent} exactly: a fixed-point window's integer sum, which may exceed
+     * what a double holds. Needs {@code exponent >= -1074} and {@code |a| < 2^63}; counts as one
+     * deposit towards {@link #normalize()}, not as a value (see {@link #countValues}).
+     */
+    void addScaled(long a, int exponent) {
+        if (a == 0) {
+            return;
+        }
+        int shift = exponent - MIN_EXPONENT;
+        int index = shift >>> 5;
+        int offset = shift & 31;
+        long magnitude = Math.abs(a);
+        long low = magnitude << offset;
+        long high = offset == 0 ? 0 : magnitude >>> (64 - offset);
+        long sign = a >> 63;
+        chunks[index] += ((low & LOW_MASK) ^ sign) - sign;
+        chunks[index + 1] += ((low >>> CHUNK_BITS) ^ sign) - sign;
+        chunks[index + 2] += (high ^ sign) - sign;
+        if (++pending == DEPOSITS_BEFORE_NORMALIZE) {
+            normalize();
+        }
+    }
+
+    /**
+     * Records {@code count} values whose sum entered through {@link #addScaled}; {@code
+     * nonNegativeZero} if any of them was not -0.0 (the sign rule of zero sums).
+     */
+    void countValues(long count, boolean nonNegativeZero) {
+        deposits += count;
+        sawNonNegativeZero |= nonNegativeZero;
+    }
+
     /** Adds everything {@code other} holds; {@code other} is left unchanged. */
     public void addAll(ExactSum other) {
         for (int i = 0; i < CHUNKS; i++) {

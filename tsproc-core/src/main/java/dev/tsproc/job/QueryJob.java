@@ -39,8 +39,9 @@ import java.util.concurrent.CancellationException;
  *     at random would mispredict a third of the time). Sums in the slot are exact while every
  *     value of a 2048-row block is an integer of magnitude at most 2^16 (each square then is at
  *     most 2^32 and a slot's sums stay below 2^53 over 2^20 rows; longer runs are folded into an
- *     {@link ExactSum} every 2^20 rows); any other block deposits its values into per-slot
- *     {@link ExactSum}s. A block whose values are all integers in [-8, 7] or NaN (flags, states,
+ *     {@link ExactSum} every 2^20 rows); any other block's values are queued and, slot by slot
+ *     (a counting sort), summed exactly in {@linkplain FixedPointWindows fixed-point windows}
+ *     into per-slot {@link ExactSum}s. A block whose values are all integers in [-8, 7] or NaN (flags, states,
  *     small counts, the talk's 0/1) instead increments one cell per row of its slot's histogram
  *     of those 17 values, unless first/last are asked; counts, exact sums, squares, extremes and
  *     the sketch's counts follow from the histogram. After the run, the slots that saw rows
@@ -363,7 +364,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                 }
             } else {
                 SlotKernels.extremesBlock(acc, v, slot, len);
-                SlotKernels.exactSums(slots, v, slot, len, squares);
+                slots.deferSums(v, slot, len, squares);
             }
             if (percentiles && !slots.domainBlock) {
                 sketchBlock(slots, v, slot, len);

@@ -180,7 +180,7 @@ final class SlotKernels {
         }
     }
 
-    /** As {@link #fullBlock} without the sums, for a block whose sums {@link #exactSums} takes. */
+    /** As {@link #fullBlock} without the sums, for a block whose sums {@link SlotTable#deferSums} takes. */
     static void extremesBlock(long[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
             int o = slot[i] * STRIDE;
@@ -196,30 +196,6 @@ final class SlotKernels {
             long unset = nanMask(first);
             acc[o + FIRST] = (first & ~unset) | (bits & unset);
             acc[o + LAST] = (acc[o + LAST] & m) | keep;
-        }
-    }
-
-    /**
-     * Deposits the block's values and squares into exact per-slot sums: the block had a fraction,
-     * a large value or an infinity, for which plain double sums are not exact. Squares only when
-     * a standard deviation needs them: they cost two of the three deposits.
-     */
-    static void exactSums(SlotTable slots, double[] v, int[] slot, int len, boolean withSquares) {
-        for (int i = 0; i < len; i++) {
-            double x = v[i];
-            if (x == x) {
-                int s = slot[i];
-                slots.bigSum(s).add(x);
-                if (!withSquares) {
-                    continue;
-                }
-                ExactSum q = slots.bigSquares(s);
-                double square = x * x;
-                q.add(square);
-                if (Double.isFinite(square)) {
-                    q.add(Math.fma(x, x, -square));
-                }
-            }
         }
     }
 }

@@ -36,30 +36,30 @@ final class SlotTable {
     final double[] blockValues = new double[BlockKernels.BLOCK];
     final int[] blockSlots = new int[BlockKernels.BLOCK];
 
+    /** Values waiting to enter their slot's sketch ({@link SlotQueue}); {@code null} without sketches or in exact mode. */
+    private final SlotQueue sketchQueue;
     /**
-     * Values waiting to enter their slot's sketch, and their slots. Feeding 1,000 sketches in row
-     * order would miss the cache on almost every value; {@link #flushDeferred} sorts them by slot
-     * first (a counting sort), then feeds one sketch at a time. A sketch's contents do not depend
-     * on the order of its values, so nothing changes but the speed.
+     * Values of blocks that the plain double sums cannot take, waiting to be summed exactly per
+     * slot in {@link FixedPointWindows}; made on first use.
      */
-    private double[] deferredValues;
-    private int[] deferredSlots;
-    private int deferred;
-    private final int[] slotStarts;
-    private double[] sortedValues;
+    private SlotQueue sumQueue;
+    /** Whether the queued sums need their squares too. */
+    private boolean sumQueueSquares;
     /**
-     * Most values queued before a flush (20 MB of queue): enough for a whole run of a default
-     * 2^20-row batch, so each sketch's stores are sized once per run — every extra flush may
-     * widen a store again, and widening moves all its counts.
+     * Most values queued for the sketches before a flush (20 MB of queue): enough for a whole run
+     * of a default 2^20-row batch, so each sketch's stores are sized once per run — every extra
+     * flush may widen a store again, and widening moves all its counts.
      */
-    private static final int DEFERRED_MAX = 1 << 20;
+    private static final int SKETCH_QUEUE_MAX = 1 << 20;
+    /**
+     * Most values queued for exact sums before they are summed (3 MB of queue): with a thousand
+     * slots, a few hundred values a slot, so the windows' fixed cost per slot (a scan for the
+     * largest value, four deposits) is spread thin.
+     */
+    private static final int SUM_QUEUE_MAX = 1 << 18;
 
     SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain) {
-        boolean defer = percentiles && !exactPercentiles;
-        this.deferredValues = defer ? new double[1 << 12] : null;
-        this.deferredSlots = defer ? new int[1 << 12] : null;
-        this.sortedValues = defer ? new double[1 << 12] : null;
-        this.slotStarts = defer ? new int[count + 1] : null;
+        this.sketchQueue = percentiles && !exactPercentiles ? new SlotQueue(count, SKETCH_QUEUE_MAX) : null;
         this.domain = domain ? new long[count * Percentiles.SMALL_SLOTS] : null;
         this.touched = new byte[count];
         acc = new long[count * STRIDE];
@@ -149,78 +149,78 @@ final class SlotTable {
 
     /** Queues {@code x} (not NaN, not a small integer) for slot {@code s}'s sketch. */
     void defer(int s, double x) {
-        if (deferred == deferredValues.length) {
-            if (deferred < DEFERRED_MAX) {
-                deferredValues = java.util.Arrays.copyOf(deferredValues, 2 * deferred);
-                deferredSlots = java.util.Arrays.copyOf(deferredSlots, 2 * deferred);
-                sortedValues = new double[2 * deferred];
-            } else {
-                flushDeferred();
-            }
+        if (!sketchQueue.fits(1)) {
+            flushDeferred();
         }
-        deferredValues[deferred] = x;
-        deferredSlots[deferred] = s;
-        deferred++;
+        sketchQueue.add(s, x);
     }
 
     /** Feeds every queued value to its slot's sketch, slot by slot. */
-    void flushDeferred() {
-        if (deferred == 0) {
-            return;
-        }
-        int[] starts = slotStarts;
-        java.util.Arrays.fill(starts, 0);
-        for (int i = 0; i < deferred; i++) {
-            starts[deferredSlots[i] + 1]++;
-        }
-        for (int s = 1; s < starts.length; s++) {
-            starts[s] += starts[s - 1];
-        }
-        for (int i = 0; i < deferred; i++) {
-            sortedValues[starts[deferredSlots[i]]++] = deferredValues[i];
-        }
-        // starts[s] is now the end of slot s's values, and the start of slot s + 1's
-        int from = 0;
-        for (int s = 0; s < starts.length - 1; s++) {
-            int to = starts[s];
-            if (to > from) {
-                // The sketch keeps positive and negative magnitudes in two dense stores, each an array
-                // over a range of bins. Give each store its smallest and largest magnitude first:
-                // it then takes its whole range at once, instead of re-centring its counts every time
-                // a value falls outside (on spread-out data, nearly every value early on).
-                int[] first = {-1, -1, -1, -1}; // smallest and largest positive, smallest and largest negative magnitude
-                for (int j = from; j < to; j++) {
-                    double x = sortedValues[j];
-                    if (x > 0 && x < Double.POSITIVE_INFINITY) {
-                        first[0] = first[0] < 0 || x < sortedValues[first[0]] ? j : first[0];
-                        first[1] = first[1] < 0 || x > sortedValues[first[1]] ? j : first[1];
-                    } else if (x < 0 && x > Double.NEGATIVE_INFINITY) {
-                        first[2] = first[2] < 0 || x > sortedValues[first[2]] ? j : first[2];
-                        first[3] = first[3] < 0 || x < sortedValues[first[3]] ? j : first[3];
-                    }
-                }
-                Percentiles p = sketch(s);
-                for (int k = 0; k < first.length; k++) {
-                    int j = first[k];
-                    if (j >= 0 && (k % 2 == 0 || j != first[k - 1])) {
-                        p.accept(sortedValues[j]);
-                    }
-                }
-                for (int j = from; j < to; j++) {
-                    if (j != first[0] && j != first[1] && j != first[2] && j != first[3]) {
-                        p.accept(sortedValues[j]);
-                    }
+    private void flushDeferred() {
+        sketchQueue.drain((s, values, from, to) -> {
+            // The sketch keeps positive and negative magnitudes in two dense stores, each an array
+            // over a range of bins. Give each store its smallest and largest magnitude first:
+            // it then takes its whole range at once, instead of re-centring its counts every time
+            // a value falls outside (on spread-out data, nearly every value early on).
+            int[] first = {-1, -1, -1, -1}; // smallest and largest positive, smallest and largest negative magnitude
+            for (int j = from; j < to; j++) {
+                double x = values[j];
+                if (x > 0 && x < Double.POSITIVE_INFINITY) {
+                    first[0] = first[0] < 0 || x < values[first[0]] ? j : first[0];
+                    first[1] = first[1] < 0 || x > values[first[1]] ? j : first[1];
+                } else if (x < 0 && x > Double.NEGATIVE_INFINITY) {
+                    first[2] = first[2] < 0 || x > values[first[2]] ? j : first[2];
+                    first[3] = first[3] < 0 || x < values[first[3]] ? j : first[3];
                 }
             }
-            from = to;
+            Percentiles p = sketch(s);
+            for (int k = 0; k < first.length; k++) {
+                int j = first[k];
+                if (j >= 0 && (k % 2 == 0 || j != first[k - 1])) {
+                    p.accept(values[j]);
+                }
+            }
+            for (int j = from; j < to; j++) {
+                if (j != first[0] && j != first[1] && j != first[2] && j != first[3]) {
+                    p.accept(values[j]);
+                }
+            }
+        });
+    }
+
+    /**
+     * Queues a block's values (NaN among them: the windows skip it) for exact sums per slot, and
+     * their squares' if {@code withSquares}: the block had a fraction, a large value or an
+     * infinity, for which plain double sums are not exact.
+     */
+    void deferSums(double[] v, int[] slot, int len, boolean withSquares) {
+        if (sumQueue == null) {
+            sumQueue = new SlotQueue(bigSum.length, SUM_QUEUE_MAX);
         }
-        deferred = 0;
+        sumQueueSquares = withSquares;
+        if (!sumQueue.fits(len)) {
+            flushSums();
+        }
+        sumQueue.addAll(v, slot, len);
+    }
+
+    /** Sums every queued value into its slot's exact sums, slot by slot. */
+    private void flushSums() {
+        sumQueue.drain((s, values, from, to) -> {
+            ExactSum squares = sumQueueSquares ? bigSquares(s) : null;
+            for (int start = from; start < to; start += FixedPointWindows.MAX_VALUES) {
+                FixedPointWindows.add(values, start, Math.min(to - start, FixedPointWindows.MAX_VALUES), bigSum(s), squares);
+            }
+        });
     }
 
     /** Turns every slot that saw rows into a group of {@code out} in bucket {@code bucket}, and resets it. */
     void emit(QueryPartial out, long bucket, int[] seriesOfSlot) {
-        if (deferredValues != null) {
+        if (sketchQueue != null) {
             flushDeferred();
+        }
+        if (sumQueue != null) {
+            flushSums();
         }
         for (int s = 0; s < seriesOfSlot.length; s++) {
             int o = s * STRIDE;

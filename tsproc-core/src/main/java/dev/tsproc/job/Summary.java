@@ -17,7 +17,8 @@ import java.util.concurrent.CancellationException;
  * {@code 2048 × 2^40 = 2^51}: all below 2^53, so every addition is exact whatever the order
  * and however the additions are spread over accumulators or SIMD lanes. The block's sums then
  * enter the {@link ExactSum}s as one deposit each. Any other block (fractions, huge values,
- * infinities) is summed again value by value into the {@link ExactSum}s. Both paths yield the
+ * infinities) is summed again exactly in {@linkplain FixedPointWindows fixed-point windows}, and
+ * value by value into the {@link ExactSum}s where the windows cannot hold it. Both paths yield the
  * same exact sums, so the answer does not depend on which path a block took, on how a kernel
  * cut its rows into blocks, or on where the batches were cut. Missing values enter the fast
  * path as -0.0, which changes no sum and keeps the sign rule of IEEE sums of zeros: an exact
@@ -50,6 +51,8 @@ final class Summary {
     final ExactSum squares = new ExactSum();
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
+    /** The slow path's copy of a block on the heap, made on first use. */
+    private double[] block;
 
     /** The kernels a query needs; a count needs no sums, a sum no squares or extremes. */
     enum Kernel { COUNT, SUM, FULL }
@@ -113,26 +116,12 @@ final class Summary {
     }
 
     /**
-     * The slow path: adds a block's missing count and its present values one by one, and their
-     * squares too if {@code withSquares}.
+     * The slow path: adds a block's missing count and the exact sums of its present values, and
+     * of their squares too if {@code withSquares}, through {@link FixedPointWindows}.
      */
     void depositValues(MemorySegment values, long from, int len, boolean withSquares) {
-        long missed = 0;
-        for (int j = 0; j < len; j++) {
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, from + j);
-            if (v != v) {
-                missed++;
-                continue;
-            }
-            sum.add(v);
-            if (withSquares) {
-                double square = v * v;
-                squares.add(square);
-                if (Double.isFinite(square)) {
-                    squares.add(Math.fma(v, v, -square));
-                }
-            }
-        }
-        missing += missed;
+        double[] copy = block != null ? block : (block = new double[BlockKernels.BLOCK]);
+        MemorySegment.copy(values, Column.VALUE_LAYOUT, from * Double.BYTES, copy, 0, len);
+        missing += FixedPointWindows.add(copy, 0, len, sum, withSquares ? squares : null);
     }
 }

@@ -1,0 +1,233 @@
+package dev.tsproc.job;
+
+/**
+ * Exact sums of a block of doubles, and of their squares, in a few instructions a value and
+ * without a branch on the data: each value is scaled by a power of two and split into 50-bit
+ * fixed-point windows held in {@code long}s, whose integer sums enter an {@link ExactSum} once
+ * per block.
+ *
+ * <p><b>Why it is exact.</b> Let {@code 2^E} be the binade of the block's largest magnitude and
+ * {@code u = E − 49} the unit of the first window. A value {@code x} with
+ * {@code |x| >= 2^(E−47)} has its lowest significand bit at or above {@code 2^(u−50)}, the
+ * second window's unit. So {@code y = x·2^-u} (exact: a power of two, no overflow or underflow)
+ * lies below {@code 2^50} in magnitude with its lowest bit at or above {@code 2^-50}. Adding
+ * {@code 1.5·2^52} rounds it to the integer {@code a} (the sum's bits minus the constant's are
+ * {@code a}: no conversion instruction), {@code y − a} is exact and at most 1/2, and
+ * {@code (y − a)·2^50} is an integer {@code b}: {@code x = (a + b·2^-50)·2^u} with nothing left
+ * over. At most {@value #MAX_VALUES} integers of at most {@code 2^50} sum below {@code 2^63} in a
+ * {@code long}, so every addition is exact, in any order. Values below {@code 2^(E−47)} (rare in
+ * measured data: a factor of 2^47 below the block's largest) and subnormals are masked out of the
+ * windows and deposited one by one; so are whole blocks with an infinity or whose largest
+ * magnitude is below {@code 2^-900} (the lowest window would fall below the accumulator's
+ * {@code 2^-1074}).
+ *
+ * <p><b>Squares</b> are what {@link Summary}'s slow path always deposited: the rounded square
+ * {@code p = x·x} and its error {@code e = fma(x, x, −p)}, exact unless the square underflows.
+ * With {@code 2^Q} the binade of the largest {@code p}, {@code p} takes two windows as values do,
+ * and {@code e} (at most half an ulp of {@code p}, so below {@code 2^(Q−53)}) the second and a
+ * third: a square whose {@code p} is below {@code 2^(Q−47)} or whose nonzero {@code e} is below
+ * {@code 2^(Q−97)} goes one by one instead.
+ *
+ * <p>NaN (missing) and out-of-window values are masked to +0.0 with integer masks, so randomly
+ * placed missing values cost no mispredicted branches. Neal (2015) and Demmel & Nguyen's binned
+ * sums (ReproBLAS, 2015) use the same idea: a shared exponent per block turns floating-point
+ * addition into exact integer addition.
+ */
+final class FixedPointWindows {
+    private FixedPointWindows() {}
+
+    /** Most values per call: 2^11 windows of at most 2^50 sum below 2^63. */
+    static final int MAX_VALUES = BlockKernels.BLOCK;
+    private static final int WINDOW_BITS = 50;
+    private static final double WINDOW = 0x1p50;
+    /** A block's largest binade, 2^E, lies this many bits above its first window's unit. */
+    private static final int HEADROOM = 49;
+    /** Adding 1.5·2^52 rounds any |y| below 2^51 to an integer, whose bits minus these are that integer. */
+    private static final double ROUNDER = 0x1.8p52;
+    private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
+    /** The lowest largest value a block may have: its third window's unit, 2^(E−149), stays above 2^-1074. */
+    private static final long MIN_TOP_BITS = Double.doubleToRawLongBits(0x1p-900);
+    private static final long MAGNITUDE = 0x7FFF_FFFF_FFFF_FFFFL;
+    private static final long INFINITY_BITS = 0x7FF0_0000_0000_0000L;
+    private static final long NEGATIVE_ZERO_BITS = Long.MIN_VALUE;
+    private static final int EXPONENT_BIAS = 1023;
+
+    /**
+     * Adds the present values of {@code v[from, from + len)} to {@code sum} and, unless {@code squares} is
+     * {@code null}, their squares (as above) to {@code squares}; NaN is missing.
+     *
+     * @return the number of missing values
+     */
+    static long add(double[] v, int from, int len, ExactSum sum, ExactSum squares) {
+        if (len > MAX_VALUES) {
+            throw new IllegalArgumentException("len=" + len + " is above " + MAX_VALUES);
+        }
+        int to = from + len;
+        long top = 0;
+        long present = 0;
+        long nonNegativeZero = 0;
+        for (int i = from; i < to; i++) {
+            long bits = Double.doubleToRawLongBits(v[i]);
+            long keep = ~nanMask(bits);
+            top = Math.max(top, bits & MAGNITUDE & keep);
+            present -= keep;
+            nonNegativeZero |= (bits ^ NEGATIVE_ZERO_BITS) & keep;
+        }
+        if (top >= INFINITY_BITS || top < MIN_TOP_BITS) {
+            oneByOne(v, from, to, sum, squares, 0, 0);
+            return len - present;
+        }
+        long oneByOne = sumValues(v, from, to, sum, exponentOf(top));
+        sum.countValues(present - oneByOne, nonNegativeZero != 0);
+        if (squares != null) {
+            double largest = Double.longBitsToDouble(top);
+            long squareTop = Double.doubleToRawLongBits(largest * largest);
+            if (squareTop >= INFINITY_BITS || squareTop < MIN_TOP_BITS) {
+                oneByOne(v, from, to, null, squares, 0, 0);
+            } else {
+                sumSquares(v, from, to, squares, exponentOf(squareTop));
+                squares.countValues(present, present > 0);
+            }
+        }
+        return len - present;
+    }
+
+    /** Sums into the windows; returns how many values went one by one instead. */
+    private static long sumValues(double[] v, int from, int to, ExactSum sum, int top) {
+        int unit = top - HEADROOM;
+        long low = powerBits(lowestInWindows(unit, 2));
+        double scale = Double.longBitsToDouble(powerBits(-unit));
+        long w1 = 0, w2 = 0;
+        long below = 0;
+        for (int i = from; i < to; i++) {
+            long bits = Double.doubleToRawLongBits(v[i]);
+            long magnitude = bits & MAGNITUDE;
+            long present = ~nanMask(bits);
+            long inWindows = present & atLeast(magnitude, low);
+            below |= magnitude & present & ~inWindows;
+            double y = Double.longBitsToDouble(bits & inWindows) * scale;
+            w1 += integerPart(y);
+            w2 += fractionPart(y);
+        }
+        long rounders = (to - from) * ROUNDER_BITS;
+        sum.addScaled(w1 - rounders, unit);
+        sum.addScaled(w2 - rounders, unit - WINDOW_BITS);
+        return below == 0 ? 0 : oneByOne(v, from, to, sum, null, low, 0);
+    }
+
+    private static void sumSquares(double[] v, int from, int to, ExactSum squares, int top) {
+        int unit = top - HEADROOM;
+        long lowSquare = powerBits(lowestInWindows(unit, 2));
+        long lowError = powerBits(lowestInWindows(unit, 3));
+        double scale = Double.longBitsToDouble(powerBits(-unit));
+        double errorScale = Double.longBitsToDouble(powerBits(WINDOW_BITS - unit));
+        long w1 = 0, w2 = 0, e2 = 0, e3 = 0;
+        long below = 0;
+        for (int i = from; i < to; i++) {
+            long bits = Double.doubleToRawLongBits(v[i]);
+            double x = Double.longBitsToDouble(bits & ~nanMask(bits));
+            double p = x * x;
+            double e = Math.fma(x, x, -p);
+            long pBits = Double.doubleToRawLongBits(p);
+            long eBits = Double.doubleToRawLongBits(e);
+            long eMagnitude = eBits & MAGNITUDE;
+            long inWindows = atLeast(pBits, lowSquare) & (atLeast(eMagnitude, lowError) | ~atLeast(eMagnitude, 1));
+            below |= pBits & ~inWindows;
+            double y = Double.longBitsToDouble(pBits & inWindows) * scale;
+            w1 += integerPart(y);
+            w2 += fractionPart(y);
+            double z = Double.longBitsToDouble(eBits & inWindows) * errorScale;
+            e2 += integerPart(z);
+            e3 += fractionPart(z);
+        }
+        long rounders = (to - from) * ROUNDER_BITS;
+        squares.addScaled(w1 - rounders, unit);
+        squares.addScaled(w2 - rounders, unit - WINDOW_BITS);
+        squares.addScaled(e2 - rounders, unit - WINDOW_BITS);
+        squares.addScaled(e3 - rounders, unit - 2 * WINDOW_BITS);
+        if (below != 0) {
+            oneByOne(v, from, to, null, squares, 0, lowSquare);
+        }
+    }
+
+    /**
+     * The per-value path: deposits, into {@code sum} the present values of magnitude below the
+     * bits {@code lowValue}, and into {@code squares} the squares of those whose rounded square
+     * is below {@code lowSquare} or whose error is not in the windows; with both limits 0 (the
+     * whole block) every present value and square. Non-null targets only.
+     *
+     * @return how many values went into {@code sum}
+     */
+    private static long oneByOne(double[] v, int from, int to, ExactSum sum, ExactSum squares, long lowValue, long lowSquare) {
+        boolean whole = lowValue == 0 && lowSquare == 0;
+        long lowError = lowSquare == 0 ? 0 : powerBits(exponentOf(lowSquare) - WINDOW_BITS); // one window further down
+        long summed = 0;
+        for (int i = from; i < to; i++) {
+            double x = v[i];
+            if (x != x) {
+                continue;
+            }
+            long magnitude = Double.doubleToRawLongBits(x) & MAGNITUDE;
+            if (sum != null && (whole || (magnitude != 0 && magnitude < lowValue))) {
+                sum.add(x);
+                summed++;
+            }
+            if (squares != null) {
+                double p = x * x;
+                double e = Math.fma(x, x, -p);
+                long pBits = Double.doubleToRawLongBits(p);
+                long eMagnitude = Double.doubleToRawLongBits(e) & MAGNITUDE;
+                boolean inWindows = pBits >= lowSquare && (eMagnitude == 0 || eMagnitude >= lowError);
+                if (whole || (pBits != 0 && !inWindows)) {
+                    squares.add(p);
+                    if (Double.isFinite(p)) {
+                        squares.add(e);
+                    }
+                }
+            }
+        }
+        return summed;
+    }
+
+    /** {@code y} (below 2^50 in magnitude) rounded to an integer, plus {@link #ROUNDER_BITS}. */
+    private static long integerPart(double y) {
+        return Double.doubleToRawLongBits(y + ROUNDER);
+    }
+
+    /**
+     * What {@link #integerPart} left of {@code y} (at most 1/2, exact), times 2^50 — an integer
+     * when {@code y}'s lowest bit is at or above 2^-50 — plus {@link #ROUNDER_BITS}.
+     */
+    private static long fractionPart(double y) {
+        return Double.doubleToRawLongBits((y - ((y + ROUNDER) - ROUNDER)) * WINDOW + ROUNDER);
+    }
+
+    /**
+     * The binade of the smallest value whose lowest significand bit (52 below its leading one)
+     * is at or above the unit of window {@code windows}, counting from the first, of unit
+     * {@code 2^unit}: smaller values do not fit.
+     */
+    private static int lowestInWindows(int unit, int windows) {
+        return unit - (windows - 1) * WINDOW_BITS + 52;
+    }
+
+    /** All ones if {@code magnitude >= low} (both non-negative), else zero. */
+    private static long atLeast(long magnitude, long low) {
+        return ~((magnitude - low) >> 63);
+    }
+
+    /** All ones if {@code bits} is a NaN, else zero. */
+    private static long nanMask(long bits) {
+        return (INFINITY_BITS - (bits & MAGNITUDE)) >> 63;
+    }
+
+    /** The unbiased binade of a normal double's bits. */
+    private static int exponentOf(long bits) {
+        return (int) (bits >>> 52) - EXPONENT_BIAS;
+    }
+
+    /** The bits of {@code 2^exponent}, a normal double. */
+    private static long powerBits(int exponent) {
+        return (long) (exponent + EXPONENT_BIAS) << 52;
+    }
+}

@@ -8,10 +8,17 @@ import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.exec.ThreadExecutor;
+import dev.tsproc.ingest.BadInputException;
+import dev.tsproc.ingest.ColumnarFormat;
+import dev.tsproc.ingest.arrow.ArrowImporter;
+import dev.tsproc.ingest.parquet.ParquetImporter;
+import dev.tsproc.ingest.parquet.ParquetOptions;
+import dev.tsproc.ingest.parquet.ParquetSources;
 import dev.tsproc.job.Job;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.plan.Plan;
 import dev.tsproc.plan.Planner;
+import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
@@ -36,18 +43,24 @@ import java.util.Objects;
  * {@link RunOptions#listener()} each event as it happens.
  *
  * <p>A {@code Tsproc} opened from a path owns its {@link Store} and unmaps it on {@link #close()};
- * results returned before that hold no reference to the store. Runs may go from several threads
- * at once on one {@code Tsproc}; each run has its own workers.
+ * results returned before that hold no reference to the store. One {@linkplain #load loaded} from
+ * Parquet or Arrow files also owns the copy in shared memory, and removes it on close. Runs may
+ * go from several threads at once on one {@code Tsproc}; each run has its own workers.
  */
 public final class Tsproc implements AutoCloseable {
     private final Store store;
     private final boolean owned;
     private final ProcessExecutor.Config processes;
+    /** The run directory in shared memory holding a loaded store, or null. */
+    private final SharedSegments loadedInto;
+    private final long loadNanos;
 
-    private Tsproc(Store store, boolean owned, ProcessExecutor.Config processes) {
+    private Tsproc(Store store, boolean owned, ProcessExecutor.Config processes, SharedSegments loadedInto, long loadNanos) {
         this.store = store;
         this.owned = owned;
         this.processes = processes;
+        this.loadedInto = loadedInto;
+        this.loadNanos = loadNanos;
     }
 
     /**
@@ -66,17 +79,63 @@ public final class Tsproc implements AutoCloseable {
      * @throws IOException if the file cannot be read or is not a valid store
      */
     public static Tsproc open(Path path, ProcessExecutor.Config processes) throws IOException {
-        return new Tsproc(Store.open(path), true, Objects.requireNonNull(processes, "processes"));
+        return new Tsproc(Store.open(path), true, Objects.requireNonNull(processes, "processes"), null, 0);
+    }
+
+    /**
+     * Queries files where they lie: loads the columns of the Parquet file, directory or glob, or
+     * the Arrow IPC file, that {@code source} names (see {@link ColumnarFormat}) once into a store
+     * in a run directory of its own in shared memory, which every worker maps instead of reading
+     * the files again. {@link #close()} removes it; so does {@code tsproc clean} if this process
+     * dies first. Each run's timeline carries the load time ({@link dev.tsproc.observe.Timeline#loadNanos()}).
+     *
+     * @param columns which columns hold timestamps, values and series, as for an import
+     * @throws BadInputException                   if {@code source} is neither Parquet nor Arrow,
+     *                                             or cannot be read as such; nothing is left behind
+     * @throws IOException                         on an I/O error; nothing is left behind
+     * @throws InterruptedException                if interrupted; nothing is left behind
+     */
+    public static Tsproc load(Path source, ParquetOptions columns, ProcessExecutor.Config processes)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(processes, "processes");
+        ColumnarFormat format = ColumnarFormat.of(source);
+        if (format == ColumnarFormat.NONE) {
+            throw new BadInputException(source, "it is neither a Parquet file, directory or glob nor an Arrow file");
+        }
+        SharedSegments shm = SharedSegments.create();
+        try {
+            Path path = shm.newStorePath();
+            long start = System.nanoTime();
+            if (format == ColumnarFormat.ARROW) {
+                ArrowImporter.importFile(source, path, columns);
+            } else {
+                ParquetImporter.importFiles(source, ParquetSources.resolve(source.toString()), path, columns, _ -> { });
+            }
+            long nanos = System.nanoTime() - start;
+            return new Tsproc(Store.open(path), true, processes, shm, nanos);
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            try {
+                shm.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /** Wraps an open store; {@link #close()} then leaves it open. */
     public static Tsproc of(Store store) {
-        return new Tsproc(Objects.requireNonNull(store, "store"), false, ProcessExecutor.Config.defaults());
+        return new Tsproc(Objects.requireNonNull(store, "store"), false, ProcessExecutor.Config.defaults(), null, 0);
     }
 
     /** The store. */
     public Store store() {
         return store;
+    }
+
+    /** How long {@link #load} took to write the store, in nanoseconds; 0 for a store opened as it was. */
+    public long loadNanos() {
+        return loadNanos;
     }
 
     /** A new query over this store: every row, no grouping, until told otherwise. */
@@ -171,13 +230,17 @@ public final class Tsproc implements AutoCloseable {
         Plan plan = request == null ? Planner.everyRow(store, options.batchRows())
                 : Planner.plan(store, request, options.batchRows());
         try {
+            RunResult<R> result;
             if (given != null) {
-                return Coordinator.run(store, plan, job, request, options, given);
+                result = Coordinator.run(store, plan, job, request, options, given);
+            } else {
+                Coordinator.requireRunnable(job, request, options.executor()); // before any worker JVM starts
+                try (Executor executor = executorFor(options, plan)) {
+                    result = Coordinator.run(store, plan, job, request, options, executor);
+                }
             }
-            Coordinator.requireRunnable(job, request, options.executor()); // before any worker JVM starts
-            try (Executor executor = executorFor(options, plan)) {
-                return Coordinator.run(store, plan, job, request, options, executor);
-            }
+            result.timeline().load(loadNanos);
+            return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -196,11 +259,18 @@ public final class Tsproc implements AutoCloseable {
         };
     }
 
-    /** Unmaps the store if this {@code Tsproc} opened it. */
+    /** Unmaps the store if this {@code Tsproc} opened it, and removes it if {@link #load} wrote it. */
     @Override
     public void close() {
         if (owned) {
             store.close();
+        }
+        if (loadedInto != null) {
+            try {
+                loadedInto.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ public final class Timeline {
     private final Map<String, String> configuration;
     private final List<BatchTimes> batches = new ArrayList<>();
     private volatile long wallNanos;
+    private volatile long loadNanos;
 
     /**
      * @param label            a name for the run in reports, e.g. {@code processes/shared ×4}
@@ -68,6 +69,16 @@ public final class Timeline {
 
     public long wallNanos() {
         return wallNanos;
+    }
+
+    /** Sets how long writing the run's store took before the run, when the run loaded its files itself. */
+    public void load(long loadNanos) {
+        this.loadNanos = loadNanos;
+    }
+
+    /** The load time before the run, apart from {@link #wallNanos()}; 0 if the store was there already. */
+    public long loadNanos() {
+        return loadNanos;
     }
 
     /** Every recorded batch, ordered by batch index then attempt. */

@@ -18,11 +18,15 @@ import java.util.Map;
  *
  * <pre>
  * {"format": "tsproc-timeline", "version": 1, "label": "...", "startEpochMillis": 0, "wallNanos": 0,
+ *  "loadNanos": 0,
  *  "configuration": {"workers": "2", ...},
  *  "batches": [{"batch": 0, "rowOffset": 0, "rows": 1048576, "worker": "worker-1", "attempt": 1,
  *               "queued": 0, "received": 0, "computeStart": 0, "computeEnd": 0, "resultReceived": 0,
  *               "heapBytes": 0, "rssBytes": 0, "privateBytes": 0}, ...]}
  * </pre>
+ *
+ * <p>{@code loadNanos}, the time a run took to load the files it was given into a store before
+ * computing, is written only when not 0; timelines without it read as 0.
  */
 public final class TimelineJson {
     private TimelineJson() {}
@@ -40,6 +44,9 @@ public final class TimelineJson {
             json.writeStringField("label", timeline.label());
             json.writeNumberField("startEpochMillis", timeline.startEpochMillis());
             json.writeNumberField("wallNanos", timeline.wallNanos());
+            if (timeline.loadNanos() != 0) {
+                json.writeNumberField("loadNanos", timeline.loadNanos());
+            }
             json.writeObjectFieldStart("configuration");
             for (var e : timeline.configuration().entrySet()) {
                 json.writeStringField(e.getKey(), e.getValue());
@@ -77,7 +84,7 @@ public final class TimelineJson {
         try (JsonParser json = JSON.createParser(in)) {
             expect(json.nextToken() == JsonToken.START_OBJECT, source, "it is not a JSON object");
             String format = null, label = "";
-            long version = -1, start = 0, wall = 0;
+            long version = -1, start = 0, wall = 0, load = 0;
             Map<String, String> configuration = new LinkedHashMap<>();
             java.util.List<BatchTimes> batches = new java.util.ArrayList<>();
             while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -89,6 +96,7 @@ public final class TimelineJson {
                     case "label" -> label = json.getValueAsString("");
                     case "startEpochMillis" -> start = json.getValueAsLong();
                     case "wallNanos" -> wall = json.getValueAsLong();
+                    case "loadNanos" -> load = json.getValueAsLong();
                     case "configuration" -> {
                         expect(json.currentToken() == JsonToken.START_OBJECT, source, "configuration is not an object");
                         while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -111,6 +119,7 @@ public final class TimelineJson {
             Timeline timeline = new Timeline(label, start, configuration);
             batches.forEach(timeline::record);
             timeline.finish(wall);
+            timeline.load(load);
             return timeline;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + " is not a tsproc timeline: " + e.getOriginalMessage());

@@ -2,6 +2,7 @@ package dev.tsproc.cli.command;
 
 import dev.tsproc.cli.output.Progress;
 import dev.tsproc.data.Column;
+import dev.tsproc.ingest.ColumnarFormat;
 import dev.tsproc.ingest.csv.CsvError;
 import dev.tsproc.ingest.csv.CsvImporter;
 import dev.tsproc.ingest.csv.CsvOptions;
@@ -130,11 +131,12 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (startsWith(ARROW_MAGIC)) {
+        ColumnarFormat format = ColumnarFormat.of(file);
+        if (format == ColumnarFormat.ARROW) {
             ParquetOptions options = parquetOptions();
             return ShutdownGuard.run(spec.commandLine().getErr(), () -> importArrow(options));
         }
-        if (isParquet()) {
+        if (format == ColumnarFormat.PARQUET) {
             ParquetOptions options = parquetOptions();
             return ShutdownGuard.run(spec.commandLine().getErr(), () -> importParquet(options));
         }
@@ -179,30 +181,6 @@ public final class ImportCommand implements Callable<Integer> {
         }
         err.flush();
         return ExitCodes.OK;
-    }
-
-    /** Whether {@link #file} names Parquet input: a directory, a glob, or a file starting with the Parquet magic. */
-    private boolean isParquet() throws IOException {
-        if (Files.isDirectory(file)) {
-            return true;
-        }
-        if (!Files.isRegularFile(file)) {
-            return !Files.exists(file) && file.toString().matches(".*[*?\\[{].*");
-        }
-        return startsWith(PARQUET_MAGIC);
-    }
-
-    private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
-    private static final byte[] ARROW_MAGIC = {'A', 'R', 'R', 'O', 'W', '1'};
-
-    /** Whether {@link #file} is a regular file starting with {@code magic}. */
-    private boolean startsWith(byte[] magic) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        try (var in = Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
-        }
     }
 
     private int importArrow(ParquetOptions options) throws Exception {

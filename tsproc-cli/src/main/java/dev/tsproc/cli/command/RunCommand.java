@@ -11,8 +11,11 @@ import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.exec.WorkerReport;
+import dev.tsproc.ingest.ColumnarFormat;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.ingest.csv.TimestampFormat;
+import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
@@ -34,18 +37,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
- * {@code tsproc run}: runs a job over a store. Without a file, the built-in default: the talk's
+ * {@code tsproc run}: runs a job over a store, or over Parquet or Arrow files loaded for the run
+ * into shared memory ({@link Tsproc#load}). Without a file, the built-in default: the talk's
  * workload generated in shared memory, summarised, and removed.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a job over a store on every core, in worker threads or worker JVMs.",
+                "FILE may also be Parquet (a file, a directory or a quoted glob) or an Arrow file: its columns are"
+                        + " loaded once into shared memory for the run, and removed after it.",
                 "Without FILE: generate the talk's workload (" + RunCommand.DEFAULT_ROWS_TEXT
                         + " rows) in shared memory, run it, and remove it."})
 public final class RunCommand implements Callable<Integer> {
     static final long DEFAULT_ROWS = 50_000_000L;
     static final String DEFAULT_ROWS_TEXT = "50 million";
+
+    /**
+     * Names of files taken for CSV, to which {@code run} says to import them first: loading them
+     * for a run would bring the import's error policies and bad-line reports into run's options.
+     */
+    private static final Pattern CSV_NAME = Pattern.compile("(?i).*\\.(csv|tsv)(\\.gz)?");
 
     @Spec
     CommandSpec spec;
@@ -56,8 +69,29 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     QuietOption quiet;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "The store. Omit for the built-in default dataset.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "The store, or Parquet or Arrow files to load for the run. Omit for the built-in default dataset.")
     Path file;
+
+    @Option(names = "--ts-col", paramLabel = "COLUMN",
+            description = "Parquet or Arrow FILE: the timestamp column, by name or 1-based position. Default: ts, timestamp or time.")
+    String tsColumn;
+
+    @Option(names = "--value-col", paramLabel = "COLUMN",
+            description = "Parquet or Arrow FILE: the value column, by name or 1-based position. Default: value.")
+    String valueColumn;
+
+    @Option(names = "--series-col", paramLabel = "COLUMN",
+            description = "Parquet or Arrow FILE: the series column, by name or 1-based position. Default: series, if any.")
+    String seriesColumn;
+
+    @Option(names = "--no-series", description = "Parquet or Arrow FILE: load no series column even if there is one named series.")
+    boolean noSeries;
+
+    @Option(names = "--ts-format", paramLabel = "FORMAT",
+            description = "Parquet or Arrow FILE: how timestamps without a timestamp type are read: auto (integers are epoch ns,"
+                    + " text is ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns or pattern:<java.time pattern>. Default: auto.")
+    String tsFormat;
 
     @Option(names = "--job", defaultValue = "stats",
             description = {"stats, count, missing, sum, mean, min, max or stddev; or the class name of your own job "
@@ -154,9 +188,24 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runGuarded(RunOptions options, int workerCount, JobRequest request) throws Exception {
-        Sweep.atStartup(spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        Sweep.atStartup(err);
         if (file != null) {
-            return runOn(file, false, request, options);
+            if (ColumnarFormat.of(file) == ColumnarFormat.NONE) {
+                refuseColumnOptions();
+                if (CSV_NAME.matcher(file.getFileName().toString()).matches()) {
+                    throw new IllegalArgumentException(file + " looks like CSV, which run does not read; import it first:"
+                            + " tsproc import " + file + " --out STORE");
+                }
+                try (Tsproc ts = Tsproc.open(file, processes())) {
+                    return runOn(ts, false, request, options);
+                }
+            }
+            try (Tsproc ts = Tsproc.load(file, columns(workerCount), processes())) {
+                err.printf(Locale.ROOT, "loaded %,d rows of %s into shared memory in %.3f s%n",
+                        ts.store().rowCount(), file, ts.loadNanos() / 1e9);
+                return runOn(ts, true, request, options);
+            }
         }
         long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
         Checks.atLeast(spec, "--rows", rows, 0);
@@ -166,9 +215,35 @@ public final class RunCommand implements Callable<Integer> {
             try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
                 Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
             }
-            spec.commandLine().getErr().printf(Locale.ROOT,
-                    "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
-            return runOn(store, true, request, options);
+            err.printf(Locale.ROOT, "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
+            try (Tsproc ts = Tsproc.open(store, processes())) {
+                return runOn(ts, true, request, options);
+            }
+        }
+    }
+
+    /** Worker processes' settings: their messages go to standard error. */
+    private ProcessExecutor.Config processes() {
+        return ProcessExecutor.Config.defaults().withWorkerLog(spec.commandLine().getErr()::println);
+    }
+
+    /** The column options, for Parquet or Arrow files read on {@code threads} threads. */
+    private ParquetOptions columns(int threads) {
+        try {
+            return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries,
+                    TimestampFormat.parse(tsFormat == null ? "auto" : tsFormat), threads);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The column options read files; a store has its columns already, so naming them is a mistake, not a no-op. */
+    private void refuseColumnOptions() {
+        String given = tsColumn != null ? "--ts-col" : valueColumn != null ? "--value-col"
+                : seriesColumn != null ? "--series-col" : noSeries ? "--no-series" : tsFormat != null ? "--ts-format" : null;
+        if (given != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    given + " applies to Parquet and Arrow files only; " + file + " is neither");
         }
     }
 
@@ -204,49 +279,51 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs {@code request} over the store at {@code path} through the library's front door,
-     * observed as {@link ObserveOptions} say, and prints the answer. A store this run did not
-     * write itself ({@code generated} false) is verified first unless it was since it last changed.
+     * Runs {@code request} over {@code ts}'s store through the library's front door, observed as
+     * {@link ObserveOptions} say, and prints the answer. A store this run did not write itself
+     * ({@code written} false) is verified first unless it was since it last changed.
      */
-    private int runOn(Path path, boolean generated, JobRequest request, RunOptions options) throws Exception {
+    private int runOn(Tsproc ts, boolean written, JobRequest request, RunOptions options) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Tsproc ts = Tsproc.open(path, ProcessExecutor.Config.defaults().withWorkerLog(err::println))) {
-            if (verify) {
-                ts.store().verify();
-            } else if (!generated) {
-                VerifiedMarks.ofUser().verifyOnce(ts.store()); // a damaged store must never answer
-            }
-            if (request instanceof JobRequest.Query) {
-                try {
-                    Tsproc.check(request, ts.store(), options.executor()); // a series the store lacks is a usage error
-                } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-                }
-            }
-            try (ObserveOptions.Session observed = observe.new Session(request.describe(), ts.store().fileSize(), quiet.quiet,
-                    err)) {
-                RunResult<?> run = ts.run(request, observed.options(options));
-                observed.finished(run, QueryPrinter.asText(run.result()));
-                QueryPrinter.printResult(run.job(), run.result(), format, out);
-                report(run, options, request instanceof JobRequest.Query && run.result() instanceof QueryResult rows
-                        ? String.format(Locale.ROOT, "%,d groups, ", rows.rows().size()) : "");
-            }
-            return ExitCodes.OK;
+        if (verify) {
+            ts.store().verify();
+        } else if (!written) {
+            VerifiedMarks.ofUser().verifyOnce(ts.store()); // a damaged store must never answer
         }
+        if (request instanceof JobRequest.Query) {
+            try {
+                Tsproc.check(request, ts.store(), options.executor()); // a series the store lacks is a usage error
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        try (ObserveOptions.Session observed = observe.new Session(request.describe(), ts.store().fileSize(), quiet.quiet,
+                err)) {
+            RunResult<?> run = ts.run(request, observed.options(options));
+            observed.finished(run, QueryPrinter.asText(run.result()));
+            QueryPrinter.printResult(run.job(), run.result(), format, out);
+            report(run, options, request instanceof JobRequest.Query && run.result() instanceof QueryResult rows
+                    ? String.format(Locale.ROOT, "%,d groups, ", rows.rows().size()) : "");
+        }
+        return ExitCodes.OK;
     }
 
-    /** The closing line on standard error: how much, how fast, on what, and how long worker JVMs took to start. */
+    /**
+     * The closing line on standard error: how much, how fast, on what, how long worker JVMs took
+     * to start, and how long loading files took before the run (not part of its time).
+     */
     private void report(RunResult<?> run, RunOptions options, String groups) {
         double seconds = run.elapsed().toNanos() / 1e9;
         String startup = options.executor() == Executor.Kind.THREADS ? "" : String.format(Locale.ROOT,
                 "; worker JVMs started in %.3f s", run.workerReports().stream().map(WorkerReport::startup)
                         .max(Duration::compareTo).orElse(Duration.ZERO).toNanos() / 1e9);
         spec.commandLine().getErr().printf(Locale.ROOT,
-                "%s over %,d rows in %.3f s: %s%d batches on %d worker %s, %s transfer, %.1f M rows/s%s%n",
+                "%s over %,d rows in %.3f s: %s%d batches on %d worker %s, %s transfer, %.1f M rows/s%s%s%n",
                 run.job(), run.rows(), seconds, groups, run.batches(), run.workers(),
                 options.executor() == Executor.Kind.THREADS ? "threads" : "JVMs", options.transfer().label(),
-                seconds == 0 ? 0 : run.rows() / seconds / 1e6, startup);
+                seconds == 0 ? 0 : run.rows() / seconds / 1e6, startup, run.timeline().loadNanos() == 0 ? ""
+                        : String.format(Locale.ROOT, "; files loaded before in %.3f s", run.timeline().loadNanos() / 1e9));
     }
 
     private static double seconds(long startNanos) {

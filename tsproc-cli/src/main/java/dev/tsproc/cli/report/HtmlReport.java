@@ -43,6 +43,7 @@ public final class HtmlReport {
         for (Timeline run : runs) {
             html.append("<h2>").append(escape(run.label())).append("</h2>\n");
             html.append("<p>started ").append(Instant.ofEpochMilli(run.startEpochMillis()))
+                    .append(run.loadNanos() == 0 ? "" : String.format(Locale.ROOT, ", files loaded in %.3f s", run.loadNanos() / 1e9))
                     .append(String.format(Locale.ROOT, ", wall time %.3f s, %d batches</p>\n", run.wallNanos() / 1e9, run.batches().size()));
             html.append("<table class=\"summary\"><tr><th>worker</th><th>batches</th><th>rows</th><th>waiting for data (s)</th>"
                     + "<th>computing (s)</th><th>idle (s)</th><th>wall (s)</th></tr>\n");

@@ -3,7 +3,7 @@ package dev.tsproc.exec;
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.concurrent.TaskGroupException;
-import dev.tsproc.exec.process.MemorySample;
+import dev.tsproc.observe.MemorySample;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.observe.BatchTimes;

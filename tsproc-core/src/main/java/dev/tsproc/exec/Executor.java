@@ -1,6 +1,6 @@
 package dev.tsproc.exec;
 
-import dev.tsproc.exec.process.MemorySample;
+import dev.tsproc.observe.MemorySample;
 import dev.tsproc.job.Job;
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;

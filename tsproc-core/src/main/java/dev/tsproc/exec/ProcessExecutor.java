@@ -177,8 +177,13 @@ public final class ProcessExecutor implements Executor {
         return startup;
     }
 
-    /** The worker processes now, for monitoring; their pids are in {@link WorkerProcess#pid()}. */
-    public List<WorkerProcess> processes() {
+    /** Wall time each worker JVM took to start and answer READY, in worker order. */
+    public List<Duration> workerStartups() {
+        return processes().stream().map(WorkerProcess::startup).toList();
+    }
+
+    /** The worker processes now, for monitoring and tests; their pids are in {@link WorkerProcess#pid()}. */
+    List<WorkerProcess> processes() {
         return List.copyOf(processes);
     }
 

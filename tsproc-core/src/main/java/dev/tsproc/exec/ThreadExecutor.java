@@ -2,7 +2,7 @@ package dev.tsproc.exec;
 
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.BatchView;
-import dev.tsproc.exec.process.MemorySample;
+import dev.tsproc.observe.MemorySample;
 import dev.tsproc.job.Job;
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;

@@ -45,6 +45,9 @@ public final class ExactSum {
     /** Whether anything but -0.0 was added: an IEEE sum of only -0.0 values is -0.0. */
     private boolean sawNonNegativeZero;
 
+    /** An exact sum of no values yet: zero. */
+    public ExactSum() {}
+
     /** Adds {@code x}, which must not be NaN. */
     public void add(double x) {
         long bits = Double.doubleToRawLongBits(x);

@@ -15,6 +15,8 @@ public final class TestJobs {
 
     /** Base for jobs whose partial is a count. */
     public abstract static class CountingJob implements Job<long[], Long>, PartialCodec<long[]> {
+        protected CountingJob() {}
+
         @Override public long[] empty() { return new long[1]; }
         @Override public long[] combine(long[] earlier, long[] later) { earlier[0] += later[0]; return earlier; }
         @Override public Long finish(long[] partial) { return partial[0]; }
@@ -30,6 +32,8 @@ public final class TestJobs {
 
     /** Reads one row past the end of its batch: must fail, whatever the executor. */
     public static final class PeekPastEnd extends CountingJob {
+        public PeekPastEnd() {}
+
         @Override public String name() { return "peek-past-end"; }
         @Override public long[] map(BatchView batch) {
             double beyond = batch.value(batch.rowCount());

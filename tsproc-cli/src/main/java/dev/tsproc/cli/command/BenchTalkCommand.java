@@ -14,7 +14,7 @@ import dev.tsproc.exec.RunResult;
 import dev.tsproc.exec.ThreadExecutor;
 import dev.tsproc.exec.Transfer;
 import dev.tsproc.exec.WorkerReport;
-import dev.tsproc.exec.process.ProcessMemory;
+import dev.tsproc.observe.ProcessMemory;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.observe.BatchTimes;
@@ -249,7 +249,7 @@ final class BenchTalkCommand implements Callable<Integer> {
         ProcessExecutor pool = ProcessExecutor.start(workers, ProcessExecutor.Config.defaults()
                 .withAllowedStores(List.of(path)).withWorkerLog(err::println));
         startups.add(new Startup(workers, pool.startup(),
-                pool.processes().stream().map(dev.tsproc.exec.process.WorkerProcess::startup).toList()));
+                pool.workerStartups()));
         return pool;
     }
 

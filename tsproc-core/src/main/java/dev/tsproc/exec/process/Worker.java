@@ -6,6 +6,8 @@ import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.PartialCodec;
+import dev.tsproc.observe.MemorySample;
+import dev.tsproc.observe.ProcessMemory;
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;

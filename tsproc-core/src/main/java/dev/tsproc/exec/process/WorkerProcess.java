@@ -2,6 +2,7 @@ package dev.tsproc.exec.process;
 
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.Column;
+import dev.tsproc.observe.MemorySample;
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;

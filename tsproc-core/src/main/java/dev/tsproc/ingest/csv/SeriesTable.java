@@ -50,6 +50,9 @@ public final class SeriesTable {
     private long lastSecond;
     private long lastLengthAndId; // length << 32 | id + 1, 0 before the first lookup
 
+    /** An empty table. */
+    public SeriesTable() {}
+
     /**
      * One dictionary for the names of several tables, and each table's ids in it.
      *

@@ -1,5 +1,6 @@
 package dev.tsproc.exec.process;
 
+import dev.tsproc.observe.MemorySample;
 import dev.tsproc.plan.Batch;
 import dev.tsproc.plan.JobRequest;
 import net.jqwik.api.ForAll;

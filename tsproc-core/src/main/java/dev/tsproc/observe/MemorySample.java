@@ -1,4 +1,4 @@
-package dev.tsproc.exec.process;
+package dev.tsproc.observe;
 
 /**
  * A process's memory at one moment, as a worker reports it with each batch.

@@ -1,4 +1,4 @@
-package dev.tsproc.exec.process;
+package dev.tsproc.observe;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 /**
  * The {@code tsproc} command line: {@link dev.tsproc.cli.Main} builds the picocli command tree
- * from {@code command} and runs it; the benchmarks that drive the CLI as a user would
- * ({@code ObserveBenchmark}, {@code ImportBenchmark}) sit beside it. The module depends on
- * tsproc-core and on nothing that depends on it.
+ * from {@code command} and runs it; {@code AotTraining}, the run {@code bin/tsproc} records its
+ * start-up cache from, sits beside it. The module depends on tsproc-core and on nothing that
+ * depends on it.
  *
  * <p>Its packages depend in one direction (an ArchUnit test says so):
  * {@code cli} → {@code cli.command} → {@code cli.output}, {@code cli.report},

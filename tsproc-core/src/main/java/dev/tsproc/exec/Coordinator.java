@@ -56,7 +56,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Retries.</b> A batch whose worker process was lost (died, hung, missed the batch
  * deadline) is run again on a fresh worker, up to {@link RunOptions#retries()} times; every
- * other failure is final. The decision is made in one place, {@code Work.runWithRetries}.
+ * other failure is final. The decision is made in one place, {@code Work.runWithRetries}. A
+ * worker already lost when its task takes the next batch (died while idle, or lost on a batch
+ * not run again) is replaced first without spending a retry, so under COLLECT every batch runs
+ * and each failure is its own.
  * Partials depend on the batch only, so a retried run's answer is bit-identical.
  *
  * <p><b>Events.</b> Each run has one {@link Run}, which is told each batch's events as they
@@ -339,6 +342,12 @@ public final class Coordinator {
          * {@link RunOptions#retries()} times. The one place where tsproc decides to retry.
          */
         private Executor.Ran<P> runWithRetries(Executor.BatchRunner<P> runner, Batch batch) throws InterruptedException {
+            if (runner.workerLost()) {
+                // It died while idle, or was lost on an earlier batch that was not run again (no
+                // retries left, or COLLECT going on): this batch lost nothing, so no retry is spent,
+                // and it runs — it must not fail with the error of another batch.
+                replaceWorker(runner, batch, 1, null);
+            }
             for (int attempt = 1; ; attempt++) {
                 String worker = runner.worker();
                 int thisAttempt = attempt;
@@ -362,19 +371,34 @@ public final class Coordinator {
                     }
                     // The worker was lost (crashed, killed, hung): run the batch again on a fresh one.
                     run.retried(batch, worker, attempt, BatchFailedException.describe(t));
-                    try {
-                        runner.replaceWorker();
-                    } catch (StoreChangedException e) {
-                        e.addSuppressed(t);
-                        throw failed(batch, runner.worker(), e, attempt);
-                    } catch (IOException | RuntimeException e) {
-                        e.addSuppressed(t);
-                        throw failed(batch, runner.worker(),
-                                new IOException("its worker was lost and no fresh worker could be started: " + e.getMessage(), e),
-                                attempt);
-                    }
+                    replaceWorker(runner, batch, attempt, t);
                 }
             }
+        }
+
+        /**
+         * Has {@code runner} replace its lost worker before {@code attempt} at {@code batch};
+         * if it cannot, the batch fails with why, and with {@code lost} (how the worker was lost,
+         * {@code null} if that was not during this batch) suppressed.
+         */
+        private void replaceWorker(Executor.BatchRunner<P> runner, Batch batch, int attempt, Throwable lost)
+                throws InterruptedException {
+            try {
+                runner.replaceWorker();
+            } catch (StoreChangedException e) {
+                throw failed(batch, runner.worker(), withSuppressed(e, lost), attempt);
+            } catch (IOException | RuntimeException e) {
+                throw failed(batch, runner.worker(), withSuppressed(
+                        new IOException("its worker was lost and no fresh worker could be started: " + e.getMessage(), e), lost),
+                        attempt);
+            }
+        }
+
+        private static <T extends Throwable> T withSuppressed(T error, Throwable suppressed) {
+            if (suppressed != null) {
+                error.addSuppressed(suppressed);
+            }
+            return error;
         }
 
         private BatchFailedException failed(Batch batch, String worker, Throwable cause, int attempt) {

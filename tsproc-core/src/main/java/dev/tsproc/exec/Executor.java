@@ -115,6 +115,16 @@ public interface Executor extends AutoCloseable {
         }
 
         /**
+         * Whether the worker is already lost before it is given a batch: it died while idle, or
+         * was lost on an earlier batch that was not run again (no retries left, or
+         * {@code --on-failure collect} going on). Such a worker is {@linkplain #replaceWorker()
+         * replaced} before the batch, which is no retry: no work of the batch was lost.
+         */
+        default boolean workerLost() {
+            return false;
+        }
+
+        /**
          * Replaces a lost worker with a fresh one that has the job open; this runner then runs
          * batches there.
          *

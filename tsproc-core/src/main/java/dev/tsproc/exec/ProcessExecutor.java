@@ -49,8 +49,10 @@ import java.util.function.Consumer;
  * <p><b>Failures.</b> A worker that dies, stops sending heartbeats while it computes (hung,
  * stopped) or misses its batch deadline is killed and {@linkplain BatchRunner#lostWorker lost}:
  * the {@link Coordinator} may {@linkplain BatchRunner#replaceWorker() replace} it with a fresh
- * worker and run the batch again. A worker that breaks the protocol fails its batch and is not
- * used again; a job's own exception fails only its batch.
+ * worker and run the batch again. A worker that breaks the protocol fails its batch. A worker
+ * {@linkplain BatchRunner#workerLost() found lost} before a batch — died while idle, or lost on
+ * a batch that was not run again — is replaced before it is given the batch. A job's own
+ * exception fails only its batch.
  *
  * <p>Thread safety: one job at a time; a session's runners are used by one task each.
  */
@@ -326,6 +328,13 @@ public final class ProcessExecutor implements Executor {
         @Override
         public boolean lostWorker(Throwable error) {
             return error instanceof WorkerDiedException;
+        }
+
+        /** Dead, or its handle broken (killed at a deadline, crashed, broke the protocol): it can run no batch. */
+        @Override
+        public boolean workerLost() {
+            WorkerProcess process = this.process;
+            return process.broken() != null || !process.isAlive();
         }
 
         /** Kills the lost worker (if it still runs), starts a fresh one in its slot and opens the job there. */

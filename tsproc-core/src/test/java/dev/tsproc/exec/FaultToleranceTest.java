@@ -5,6 +5,8 @@ import dev.tsproc.exec.TestJobs.Faulty;
 import dev.tsproc.exec.process.RemoteBatchFailure;
 import dev.tsproc.exec.process.WorkerDiedException;
 import dev.tsproc.exec.process.WorkerProcess;
+import dev.tsproc.observe.BatchTimes;
+import dev.tsproc.observe.RunListener;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.plan.Planner;
 import dev.tsproc.store.Store;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +31,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -245,6 +252,87 @@ class FaultToleranceTest {
             assertThat(p.isAlive()).isTrue();
             assertThat(p.pid()).isNotIn(before).isNotEqualTo(spinner.pid());
         });
+    }
+
+    /**
+     * Issue 13.5: under COLLECT with no retries, a crashed worker fails its own batch only — it
+     * is replaced before its runner's next batch, so every other batch really runs (each makes a
+     * mark as it starts) rather than failing with the crash of batch 3.
+     */
+    @Test
+    void collectWithoutRetriesRunsEveryBatchAfterAWorkerCrashes() throws Exception {
+        Path marks = Files.createTempDirectory(dir, "marks");
+        JobFailedException e = failure(() -> run(faults("halt", "3", "marks", marks.toString()),
+                options(Executor.Kind.PROCESSES).withOnFailure(TaskGroup.Policy.COLLECT).withRetries(0), pool));
+        assertThat(e.failures()).singleElement().satisfies(b -> {
+            assertThat(b.batch().index()).isEqualTo(3);
+            assertThat(b.attempts()).isEqualTo(1);
+            assertThat(b.getCause()).isInstanceOf(WorkerDiedException.class);
+            assertThat(b.getMessage()).contains("exited with status 9");
+        });
+        assertThat(ranBatches(marks)).isEqualTo(allBatches());
+    }
+
+    /**
+     * Issue 13.5 with a batch deadline, on {@link #timed}: its one worker spins in batch 3 and is
+     * killed at the deadline; the batch fails with its own deadline, and every later batch runs
+     * on a replacement instead of failing with batch 3's error.
+     */
+    @Test
+    void collectWithoutRetriesReportsEachBatchWithItsOwnDeadline() throws Exception {
+        Path once = Files.createTempDirectory(dir, "once");
+        Path marks = Files.createTempDirectory(dir, "marks");
+        CompletableFuture<JobFailedException> run = CompletableFuture.supplyAsync(() -> failure(() -> run(
+                faults("spin", "3", "once", once.toString(), "marks", marks.toString()),
+                options(Executor.Kind.PROCESSES).withOnFailure(TaskGroup.Policy.COLLECT).withRetries(0)
+                        .withBatchTimeout(Duration.ofSeconds(1)), timed)));
+        Await.file(once.resolve("batch-3"));
+        advanceUntilEnded(ProcessHandle.of(timed.processes().getFirst().pid()).orElseThrow(), Duration.ofSeconds(1));
+        JobFailedException e = run.get();
+        assertThat(e.failures()).singleElement().satisfies(b -> {
+            assertThat(b.batch().index()).isEqualTo(3);
+            assertThat(b.getMessage()).contains("exceeded the batch deadline of 1 s on batch 3");
+        });
+        assertThat(ranBatches(marks)).isEqualTo(allBatches());
+    }
+
+    /**
+     * Issue 13.12: with no retries, a worker killed between two batches (here as the coordinator
+     * takes batch 0's partial, before its task claims another) lost no work: it is replaced
+     * before its next batch, and the job succeeds.
+     */
+    @Test
+    void aWorkerThatDiesWhileIdleIsReplacedWithoutSpendingARetry() throws Exception {
+        AtomicBoolean killed = new AtomicBoolean();
+        RunListener killAfterBatch0 = new RunListener() {
+            @Override
+            public void finished(BatchTimes times) {
+                if (times.batch().index() == 0 && !killed.getAndSet(true)) {
+                    WorkerProcess idle = pool.processes().stream().filter(p -> p.name().equals(times.worker()))
+                            .findFirst().orElseThrow();
+                    ProcessHandle.of(idle.pid()).ifPresent(h -> {
+                        h.destroyForcibly();
+                        h.onExit().join();
+                    });
+                    while (idle.isAlive()) {
+                        Thread.onSpinWait(); // until its handle has seen the exit too
+                    }
+                }
+            }
+        };
+        Object answer = run(Map.of(), options(Executor.Kind.PROCESSES).withRetries(0).withListener(killAfterBatch0), pool);
+        assertThat(killed).isTrue();
+        assertThat(answer).isEqualTo((long) ROWS);
+    }
+
+    private static Set<String> ranBatches(Path marks) throws IOException {
+        try (Stream<Path> files = Files.list(marks)) {
+            return files.map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+
+    private static Set<String> allBatches() {
+        return LongStream.range(0, ROWS / BATCH_ROWS).mapToObj(i -> "ran-" + i).collect(Collectors.toSet());
     }
 
     @Test

@@ -130,7 +130,9 @@ public final class TestJobs {
      * {@code halt} — done when a worker JVM creates the job (never in the coordinator, which
      * creates it too) or encodes any partial: the protocol phases around the batch. With {@code once} naming a
      * directory, each fault happens only on the first attempt at its batch (a marker file per
-     * batch remembers it across worker JVMs), so a retried batch succeeds. With
+     * batch remembers it across worker JVMs), so a retried batch succeeds. With {@code marks}
+     * naming a directory, every batch makes a file {@code ran-N} there as it starts, so a test
+     * can tell which batches really ran. With
      * {@code checksum=true} the partial is not the row count but a sum of a hash of every row's
      * index and value bits, so that a batch lost, run twice or read at the wrong rows shows.
      */
@@ -139,6 +141,7 @@ public final class TestJobs {
         private final long millis;
         private final long spinMillis;
         private final java.nio.file.Path once;
+        private final java.nio.file.Path marks;
         private final boolean checksum;
         private final String encodeFault;
 
@@ -156,6 +159,7 @@ public final class TestJobs {
             this.millis = Long.parseLong(parameters.getOrDefault("millis", "0"));
             this.spinMillis = Long.parseLong(parameters.getOrDefault("spinMillis", "3600000"));
             this.once = parameters.containsKey("once") ? java.nio.file.Path.of(parameters.get("once")) : null;
+            this.marks = parameters.containsKey("marks") ? java.nio.file.Path.of(parameters.get("marks")) : null;
             this.checksum = Boolean.parseBoolean(parameters.getOrDefault("checksum", "false"));
             this.encodeFault = parameters.get("encode");
             String openFault = parameters.get("open");
@@ -224,6 +228,15 @@ public final class TestJobs {
 
         @Override public long[] map(BatchView batch) {
             long i = batch.batchIndex();
+            if (marks != null) {
+                try {
+                    java.nio.file.Files.createFile(marks.resolve("ran-" + i));
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // a retried batch
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             if (millis > 0) {
                 sleep(millis);
             }

@@ -76,6 +76,29 @@ class ImportExportCommandTest {
         assertThat(ms.err()).doesNotContain("note:").doesNotContain("timestamps read as");
     }
 
+    /** Issue 14.5: a semicolon- (or tab-, or bar-) separated file is read by the delimiter its header shows. */
+    @Test
+    void theDelimiterIsSniffedFromTheHeader() throws Exception {
+        String[][] cases = {{";", ";"}, {"\t", "tab"}, {"|", "|"}};
+        for (String[] c : cases) {
+            Path csv = Files.writeString(dir.resolve("d" + c[1].hashCode() + ".csv"),
+                    ("series;ts;value\n\"a;b\";2023-11-14T22:13:20Z;1,5\n").replace(";", c[0]).replace("1,5", "1.5"));
+            Run run = tsproc("import", csv.toString(), "--out", dir.resolve("d" + c[1].hashCode() + ".tsp").toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.err()).contains("imported 1 rows of 1 series",
+                    "fields separated by '" + c[1] + "', as the header shows; --delimiter says otherwise");
+        }
+        Path comma = Files.writeString(dir.resolve("comma.csv"), "ts,value;note\n1,2\n");
+        Run asked = tsproc("import", comma.toString(), "--out", dir.resolve("comma.tsp").toString(), "--value-col", "2");
+        assertThat(asked.exitCode()).as(asked.err()).isZero();
+        assertThat(asked.err()).doesNotContain("fields separated by");
+        Path mixed = Files.writeString(dir.resolve("mixed.csv"), "ts;value|x\n1;2|3\n");
+        Run unclear = tsproc("import", mixed.toString(), "--out", dir.resolve("mixed.tsp").toString());
+        assertThat(unclear.exitCode()).isEqualTo(1);
+        assertThat(unclear.err()).contains("the header [ts;value|x] has no timestamp column named ts, timestamp or time;"
+                + " say which with --ts-col, or with --delimiter how its fields are separated");
+    }
+
     @Test
     void aBadLineIsOneSentenceExitOneAndNothingLeftBehind() throws Exception {
         Path csv = Files.writeString(dir.resolve("in.csv"), "ts,value\n1,2\n2,1.5f\n");

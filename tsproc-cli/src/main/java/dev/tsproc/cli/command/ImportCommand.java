@@ -161,6 +161,10 @@ public final class ImportCommand implements Callable<Integer> {
                 result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
                 file, result.inputBytes() / 1e6, seconds, seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
+        if (result.delimiter() != (char) options.delimiter()) {
+            err.println("fields separated by '" + (result.delimiter() == '\t' ? "tab" : String.valueOf(result.delimiter()))
+                    + "', as the header shows; --delimiter says otherwise");
+        }
         if (result.timestampFormat() != options.timestampFormat()) {
             err.println("timestamps read as " + result.timestampFormat() + ", as their magnitude tells; --ts-format says otherwise");
         } else if (options.timestampFormat() == TimestampFormat.AUTO && lastTimestamp(path, result.rows()) < EARLY_1973) {

@@ -93,7 +93,10 @@ public final class CsvImporter {
 
     private final Path source;
     private final Path target;
-    /** As given, except that {@code auto} becomes the epoch unit the first data line tells, if any. */
+    /**
+     * As given, except that {@code auto} becomes the epoch unit the first data line tells, if
+     * any, and the delimiter the one the header shows ({@link #delimiterOf}).
+     */
     private CsvOptions options;
     private final boolean failFast;
     private final AtomicInteger firstFailedChunk = new AtomicInteger(Integer.MAX_VALUE);
@@ -381,6 +384,10 @@ public final class CsvImporter {
                     "the line is longer than the limit of " + options.maxLineBytes() + " bytes");
         }
         long contentEnd = lineEnd > begin && data.get(BYTE, lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        byte delimiter = delimiterOf(data, begin, contentEnd);
+        if (delimiter != options.delimiter()) {
+            options = options.toBuilder().delimiter((char) delimiter).build();
+        }
         List<String> fields = HeaderLine.split(data, begin, contentEnd, options.delimiter(),
                 (reason, offset, detail) -> lineOneError(reason, offset, detail));
         if (contentEnd == begin) {
@@ -392,7 +399,7 @@ public final class CsvImporter {
         if (options.timestampFormat() == TimestampFormat.AUTO) {
             TimestampFormat unit = epochUnitOfFirstLine(data, dataStart, Math.min(end, dataStart + options.maxLineBytes()));
             if (unit != null) {
-                options = options.withTimestampFormat(unit);
+                options = options.toBuilder().timestampFormat(unit).build();
             }
         }
         long firstLine = options.header() ? 2 : 1;
@@ -402,6 +409,41 @@ public final class CsvImporter {
         CsvOptions told = options;
         parsers = ThreadLocal.withInitial(() -> new ChunkParser(fixed, told, kept));
         return dataStart;
+    }
+
+    /** Delimiters {@link #delimiterOf} looks for, as DuckDB's and Python's CSV sniffers do. */
+    private static final byte[] SNIFFED_DELIMITERS = {',', ';', '\t', '|'};
+
+    /**
+     * The delimiter of the first line {@code s[from, to)}: the one asked for if the line holds it
+     * outside quotes, else the only one of {@link #SNIFFED_DELIMITERS} that it holds (issue 14.5).
+     * Without its delimiter a line is one field, which no import can use, so this changes only
+     * files that would fail.
+     */
+    private byte delimiterOf(MemorySegment s, long from, long to) {
+        int[] counts = new int[SNIFFED_DELIMITERS.length];
+        boolean quoted = false;
+        boolean asked = false;
+        for (long p = from; p < to; p++) {
+            byte b = s.get(BYTE, p);
+            if (b == '"') {
+                quoted = !quoted;
+            } else if (!quoted) {
+                asked |= b == options.delimiter();
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] += b == SNIFFED_DELIMITERS[i] ? 1 : 0;
+                }
+            }
+        }
+        byte found = options.delimiter();
+        int kinds = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                found = SNIFFED_DELIMITERS[i];
+                kinds++;
+            }
+        }
+        return asked || kinds != 1 ? options.delimiter() : found;
     }
 
     /**
@@ -634,7 +676,7 @@ public final class CsvImporter {
             }
         }
         return new ImportResult(target, rows, dictionary.size(), lines, errorCount, first, inputBytes, !inOrder,
-                options.timestampFormat(), System.nanoTime() - start);
+                options.timestampFormat(), (char) options.delimiter(), System.nanoTime() - start);
     }
 
     /**

@@ -117,6 +117,7 @@ record CsvLayout(int fieldCount, byte[] roles, List<String> names) {
     private static String missing(String what, String option, String defaults, List<String> header, int count) {
         return header != null
                 ? "the header " + header + " has no " + what + " column " + defaults + "; say which with " + option
+                        + (header.size() == 1 ? ", or with --delimiter how its fields are separated" : "")
                 : "without a header, lines of " + count + " fields need " + option + " to say which field holds the " + what;
     }
 }

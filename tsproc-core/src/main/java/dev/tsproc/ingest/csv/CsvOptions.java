@@ -66,13 +66,13 @@ public final class CsvOptions {
         this.maxSeries = b.maxSeries;
     }
 
-    /** These options with timestamps read in {@code format}. */
-    CsvOptions withTimestampFormat(TimestampFormat format) {
+    /** A builder holding these options, to change one of them. */
+    Builder toBuilder() {
         Builder b = builder().tsColumn(tsColumn).valueColumn(valueColumn).seriesColumn(seriesColumn).noSeries(noSeries)
-                .header(header).timestampFormat(format).missing(missing).onError(onError).errorsOut(errorsOut)
+                .header(header).timestampFormat(timestampFormat).missing(missing).onError(onError).errorsOut(errorsOut)
                 .maxLineBytes(maxLineBytes).threads(threads).chunkBytes(chunkBytes).maxSeries(maxSeries);
         b.delimiter = delimiter;
-        return new CsvOptions(b);
+        return b;
     }
 
     /** A builder holding the defaults. */

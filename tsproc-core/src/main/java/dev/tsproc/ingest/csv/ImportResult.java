@@ -16,11 +16,12 @@ import java.util.List;
  * @param sorted       whether rows had to be sorted because they were not in time order
  * @param timestampFormat the format timestamps were read in: as asked, or for {@code auto} the
  *                     epoch unit its first data line told
+ * @param delimiter    the field delimiter: as asked, or the one the header showed
  * @param elapsedNanos wall-clock time of the whole import
  */
 public record ImportResult(Path store, long rows, int series, long lines, long badLines, List<CsvError> firstErrors,
                            long inputBytes, boolean sorted,
-                           TimestampFormat timestampFormat, long elapsedNanos) {
+                           TimestampFormat timestampFormat, char delimiter, long elapsedNanos) {
     public ImportResult {
         firstErrors = List.copyOf(firstErrors);
     }

@@ -176,8 +176,9 @@ class ImportExportCommandTest {
                 {"export", csv.toString(), "--format", "parquet"}}) {
             Run run = tsproc(args);
             assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isEqualTo(2);
-            assertThat(run.err()).startsWith("tsproc: ");
+            assertThat(run.err()).startsWith("tsproc: ").doesNotContain("Error:"); // issue 14.10: picocli's prefix dropped
         }
+        assertThat(tsproc("import", csv.toString()).err()).startsWith("tsproc: Missing required argument");
         Run column = tsproc("import", csv.toString(), "--out", out, "--value-col", "price");
         assertThat(column.exitCode()).isEqualTo(1);
         assertThat(column.err()).startsWith("tsproc: --value-col 'price' is not a column of the header [ts, value].");

@@ -99,7 +99,9 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
     public static int usage(ParameterException e, String[] args) {
         CommandLine cli = e.getCommandLine();
         PrintWriter err = cli.getErr();
-        err.println("tsproc: " + e.getMessage() + " (see 'tsproc " + commandPath(cli) + "--help')");
+        // picocli starts some messages (a missing argument of a group) with its own "Error: "
+        String message = e.getMessage().startsWith("Error: ") ? e.getMessage().substring("Error: ".length()) : e.getMessage();
+        err.println("tsproc: " + message + " (see 'tsproc " + commandPath(cli) + "--help')");
         err.flush();
         return ExitCodes.USAGE;
     }

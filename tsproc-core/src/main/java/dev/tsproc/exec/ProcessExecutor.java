@@ -136,10 +136,12 @@ public final class ProcessExecutor implements Executor {
     }
 
     /**
-     * Starts {@code workers} worker JVMs at once and waits until every one is ready.
+     * Starts {@code workers} worker JVMs at once and waits until every one is ready. A worker
+     * that dies (or is killed) while it starts is started once more: a pool's start is a run's
+     * first step, and one lost JVM should not end the run when a lost worker mid-run would not.
      *
-     * @throws IOException if a worker fails to start; its stderr is in the message, and every
-     *                     worker started is ended before this is thrown
+     * @throws IOException if a worker fails to start twice; its stderr is in the message, and
+     *                     every worker started is ended before this is thrown
      */
     public static ProcessExecutor start(int workers, Config config) throws IOException, InterruptedException {
         if (workers < 1) {
@@ -152,8 +154,24 @@ public final class ProcessExecutor implements Executor {
             for (int w = 1; w <= workers; w++) {
                 started.add(startOne("worker-" + w, command, config));
             }
-            for (WorkerProcess p : started) {
-                p.awaitReady(config.startTimeout());
+            for (int slot = 0; slot < started.size(); slot++) {
+                WorkerProcess p = started.get(slot);
+                try {
+                    p.awaitReady(config.startTimeout());
+                } catch (WorkerDiedException lost) {
+                    config.workerLog().accept("[" + p.name() + "] was lost while starting (" + lost.getMessage()
+                            + "); starting it once more");
+                    p.kill();
+                    p.close();
+                    WorkerProcess again = startOne(p.name(), command, config);
+                    started.set(slot, again);
+                    try {
+                        again.awaitReady(config.startTimeout());
+                    } catch (IOException e) {
+                        e.addSuppressed(lost);
+                        throw e;
+                    }
+                }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             // Killed, not asked: a worker still warming up would read SHUTDOWN only when done.

@@ -173,6 +173,52 @@ class ProcessLifecycleTest {
         }
     }
 
+    /**
+     * Issue 13.12: a worker killed while the pool starts is started once more, and the pool
+     * starts. Every JVM of this pool stops at start-up until the test removes a gate file, so the
+     * first worker is killed exactly while it starts.
+     */
+    @Test
+    void aWorkerKilledWhileThePoolStartsIsStartedOnceMore(@TempDir Path gates) throws Exception {
+        Path gate = gates.resolve("paused");
+        List<String> paused = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
+                "-XX:PauseAtStartupFile=" + gate);
+        CompletableFuture<Long> victim = new CompletableFuture<>();
+        Thread gatekeeper = Thread.ofPlatform().start(() -> {
+            try {
+                Await.file(gate);
+                ProcessHandle first = ProcessHandle.current().children().filter(h -> h.info().arguments()
+                        .map(a -> List.of(a).contains("-XX:PauseAtStartupFile=" + gate)).orElse(false))
+                        .findFirst().orElseThrow();
+                first.destroyForcibly();
+                first.onExit().join();
+                victim.complete(first.pid());
+                // The replacement may have made the gate already (then this lets it go on) or not yet.
+                Files.deleteIfExists(gate);
+                while (!Thread.currentThread().isInterrupted()) { // until the pool has started
+                    open(gate);
+                }
+            } catch (IOException | RuntimeException e) {
+                victim.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                // the pool has started
+            }
+        });
+        try (ProcessExecutor pool = ProcessExecutor.start(1, ProcessExecutor.Config.defaults()
+                .withAllowedStores(List.of(store)).withWorkerLog(line -> {}).withJvmOptions(paused))) {
+            gatekeeper.interrupt();
+            gatekeeper.join();
+            assertThat(pool.processes()).singleElement().satisfies(p -> {
+                assertThat(p.pid()).isNotEqualTo(victim.join());
+                assertThat(p.isAlive()).isTrue();
+            });
+            assertThat(runFaulty(pool, Map.of(), 0)).as("a job on the pool").isEqualTo(50_000L);
+        } finally {
+            gatekeeper.interrupt();
+            gatekeeper.join();
+        }
+    }
+
     /** Lets one paused worker JVM go on: waits until it has made {@code gate}, then removes it. */
     private static void open(Path gate) {
         try {

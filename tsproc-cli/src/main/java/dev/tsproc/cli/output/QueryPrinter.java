@@ -24,7 +24,9 @@ import java.util.Map;
  * the job's name: a number as such, anything else as its text.
  *
  * <p>Doubles print in their shortest round-trip form ({@link Double#toString}), so a printed
- * answer parses back to the same bits; counts print as integers. JSON has no NaN or infinities:
+ * answer parses back to the same bits, and as plain decimals from 10^-7 to 10^21 (as JavaScript
+ * prints them: {@code 66035218.968}, not {@code 6.6035218968E7}, issue 14.10); counts print as
+ * integers. JSON has no NaN or infinities:
  * NaN (no value) prints as {@code null}, infinities as the strings {@code "Infinity"} and
  * {@code "-Infinity"}. Text cells in CSV that a spreadsheet would run as a formula are made
  * inert with a leading {@code '}.
@@ -208,8 +210,18 @@ public final class QueryPrinter {
         return quote ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell;
     }
 
-    private static String text(Number n) {
-        return n instanceof Double d ? Double.toString(d) : n.toString();
+    static String text(Number n) {
+        if (!(n instanceof Double d)) {
+            return n.toString();
+        }
+        double magnitude = Math.abs(d);
+        boolean plain = magnitude >= 1e-7 && magnitude < 1e21;
+        // the shortest digits that round-trip, without the exponent: the same number, the same bits
+        if (!plain) {
+            return Double.toString(d);
+        }
+        String text = new java.math.BigDecimal(Double.toString(d)).toPlainString();
+        return text.indexOf('.') < 0 ? text + ".0" : text; // 16751914.0, as 2.0 prints: a double, not a count
     }
 
     private static void writeNumber(JsonGenerator json, Number n) throws IOException {

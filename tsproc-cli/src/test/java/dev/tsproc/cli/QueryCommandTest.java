@@ -107,7 +107,8 @@ class QueryCommandTest {
     @Test
     void badQueryOptionsAreUsageErrors() throws Exception {
         Path path = store();
-        assertThat(run("run", path.toString(), "--agg", "median").err()).contains("unknown aggregate 'median'");
+        assertThat(run("run", path.toString(), "--agg", "median").err()).contains("unknown aggregate 'median' (the median is p50); choose");
+        assertThat(run("run", path.toString(), "--agg", "avg").err()).contains("unknown aggregate 'avg' (the average is mean); choose");
         assertThat(run("run", path.toString(), "--agg", "median").exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(run("run", path.toString(), "--every", "soon").err()).contains("--every: 'soon' is not a width");
         assertThat(run("run", path.toString(), "--by", "hour").err()).contains("--by takes 'series'");

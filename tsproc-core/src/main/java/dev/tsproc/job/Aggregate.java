@@ -84,7 +84,8 @@ public record Aggregate(Kind kind, double quantile) {
             }
         }
         throw new IllegalArgumentException("unknown aggregate '" + name
-                + "'; choose from count, missing, sum, mean, min, max, stddev, first, last, pNN (e.g. p50, p99)");
+                + (key.equals("median") ? "' (the median is p50)" : key.equals("avg") || key.equals("average") ? "' (the average is mean)" : "'")
+                + "; choose from count, missing, sum, mean, min, max, stddev, first, last, pNN (e.g. p50, p99)");
     }
 
     /** Parses a comma-separated list such as {@code "count,mean,p99"}; {@code stats} stands for {@link #STATS}. */

@@ -1,5 +1,6 @@
 package dev.tsproc.bench;
 
+import dev.tsproc.data.Batch;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
@@ -55,7 +56,7 @@ public final class KernelBenchmark {
                 names.add("s" + s);
             }
             SeriesDictionary dictionary = SeriesDictionary.of(names);
-            BatchView batch = new BatchView(0, 0, ROWS, ts, values, series, dictionary);
+            BatchView batch = new BatchView(new Batch(0, 0, ROWS), ts, values, series, dictionary);
             long all = Long.MIN_VALUE;
             long none = Long.MAX_VALUE;
             Map<String, QuerySpec> specs = new LinkedHashMap<>();
@@ -76,7 +77,7 @@ public final class KernelBenchmark {
             for (int i = 0; i < ROWS; i++) {
                 gauss.setAtIndex(Column.VALUE_LAYOUT, i, random.nextInt(3) == 2 ? Double.NaN : random.nextGaussian());
             }
-            BatchView normal = new BatchView(0, 0, ROWS, ts, gauss, series, dictionary);
+            BatchView normal = new BatchView(new Batch(0, 0, ROWS), ts, gauss, series, dictionary);
             time("gaussian: count", QueryJob.of(new QuerySpec(List.of(Aggregate.COUNT), false, 0, all, none, List.of(), false),
                     dictionary, true), normal);
             time("gaussian: sum", QueryJob.of(new QuerySpec(List.of(Aggregate.SUM), false, 0, all, none, List.of(), false),

@@ -14,7 +14,7 @@ import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.PartialCodec;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;

@@ -22,6 +22,7 @@ record Timing(double wallSeconds, double cpuSeconds) {
     private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
     private static final MethodHandle CLOCK_GETTIME = clockGettime();
 
+    @SuppressWarnings("restricted") // a benchmark, run with --enable-native-access
     private static MethodHandle clockGettime() {
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
             return null;

@@ -4,7 +4,7 @@ import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

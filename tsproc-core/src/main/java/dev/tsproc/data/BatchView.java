@@ -13,9 +13,7 @@ import java.util.Objects;
  * store. Accessors are bounds-checked by the segments themselves, so a job can read only its
  * own slice.
  *
- * @param batchIndex index of the batch in the plan
- * @param rowOffset  index of the batch's first row in the store
- * @param rowCount   number of rows in the batch
+ * @param batch      which rows: the plan's one record of the batch
  * @param ts         {@code rowCount} int64 timestamps
  * @param values     {@code rowCount} float64 values
  * @param series     {@code rowCount} int32 series ids, or {@link MemorySegment#NULL} if the
@@ -23,27 +21,42 @@ import java.util.Objects;
  * @param dictionary names of the series ids
  */
 public record BatchView(
-        long batchIndex,
-        long rowOffset,
-        long rowCount,
+        Batch batch,
         MemorySegment ts,
         MemorySegment values,
         MemorySegment series,
         SeriesDictionary dictionary) {
 
     public BatchView {
+        Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(ts, "ts");
         Objects.requireNonNull(values, "values");
         Objects.requireNonNull(series, "series");
         Objects.requireNonNull(dictionary, "dictionary");
-        if (rowCount < 0 || rowOffset < 0) {
-            throw new IllegalArgumentException("rowOffset=" + rowOffset + " rowCount=" + rowCount);
+        long rowCount = batch.rowCount();
+        if (rowCount < 0 || batch.rowOffset() < 0) {
+            throw new IllegalArgumentException("rowOffset=" + batch.rowOffset() + " rowCount=" + rowCount);
         }
         if (ts.byteSize() != Column.TS.byteSize(rowCount)
                 || values.byteSize() != Column.VALUE.byteSize(rowCount)
                 || (series != MemorySegment.NULL && series.byteSize() != Column.SERIES.byteSize(rowCount))) {
             throw new IllegalArgumentException("column slices do not hold rowCount=" + rowCount + " rows");
         }
+    }
+
+    /** Index of the batch in the plan. */
+    public long batchIndex() {
+        return batch.index();
+    }
+
+    /** Index of the batch's first row in the store. */
+    public long rowOffset() {
+        return batch.rowOffset();
+    }
+
+    /** Number of rows in the batch. */
+    public long rowCount() {
+        return batch.rowCount();
     }
 
     /** Whether the batch has a series column. */

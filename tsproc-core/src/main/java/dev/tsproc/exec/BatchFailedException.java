@@ -1,7 +1,7 @@
 package dev.tsproc.exec;
 
 import dev.tsproc.exec.process.RemoteBatchFailure;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 
 /**
  * A batch failed: which batch, which rows, which worker, and the original error as cause.

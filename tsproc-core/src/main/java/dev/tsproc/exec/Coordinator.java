@@ -9,7 +9,7 @@ import dev.tsproc.job.PartialCodec;
 import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.observe.Run;
 import dev.tsproc.observe.Timeline;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.plan.Plan;
 import dev.tsproc.store.Store;
@@ -95,6 +95,7 @@ public final class Coordinator {
      *                              every task has ended and every worker has stopped its batch
      * @throws IOException          if the workers could not open the job
      */
+    @SuppressWarnings("try") // the session is closed as soon as the result is ready; the try closes it again (a no-op) on failure
     public static <P, R> RunResult<R> run(Store store, Plan plan, Job<P, R> job, JobRequest request, RunOptions options,
                                           Executor executor)
             throws JobFailedException, JobTimedOutException, InterruptedException, IOException {

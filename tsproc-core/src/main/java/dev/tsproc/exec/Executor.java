@@ -2,7 +2,7 @@ package dev.tsproc.exec;
 
 import dev.tsproc.observe.MemorySample;
 import dev.tsproc.job.Job;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 

@@ -9,7 +9,7 @@ import dev.tsproc.exec.process.WorkerDiedException;
 import dev.tsproc.exec.process.WorkerProcess;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.PartialCodec;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 import dev.tsproc.store.StoreChangedException;
@@ -376,7 +376,7 @@ public final class ProcessExecutor implements Executor {
 
         /** The batch's slice of every column of the store: the bytes copy transfer sends. */
         private Map<Column, MemorySegment> columns(Batch batch) {
-            BatchView view = store.view(batch.index(), batch.rowOffset(), batch.rowCount());
+            BatchView view = store.view(batch);
             Map<Column, MemorySegment> columns = new EnumMap<>(Column.class);
             columns.put(Column.TS, view.ts());
             columns.put(Column.VALUE, view.values());

@@ -4,7 +4,7 @@ import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.observe.MemorySample;
 import dev.tsproc.job.Job;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 
@@ -140,10 +140,10 @@ public final class ThreadExecutor implements Executor {
 
         private Ran<P> run(Batch batch, Runnable computing) {
             if (transfer == Transfer.SHARED) {
-                return compute(store.view(batch.index(), batch.rowOffset(), batch.rowCount()), computing);
+                return compute(store.view(batch), computing);
             }
             try (Arena copy = Arena.ofConfined()) {
-                return compute(copyOf(store.view(batch.index(), batch.rowOffset(), batch.rowCount()), copy), computing);
+                return compute(copyOf(store.view(batch), copy), computing);
             }
         }
 
@@ -158,7 +158,7 @@ public final class ThreadExecutor implements Executor {
         /** The batch's columns copied into {@code arena}: what a worker holds once a batch is copied to it. */
         private static BatchView copyOf(BatchView shared, Arena arena) {
             MemorySegment series = shared.hasSeries() ? copy(shared.series(), arena) : MemorySegment.NULL;
-            return new BatchView(shared.batchIndex(), shared.rowOffset(), shared.rowCount(),
+            return new BatchView(shared.batch(),
                     copy(shared.ts(), arena), copy(shared.values(), arena), series, shared.dictionary());
         }
 

@@ -1,6 +1,6 @@
 package dev.tsproc.observe;
 
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 
 /**
  * When one attempt at a batch went through each step, in nanoseconds since the run started, and

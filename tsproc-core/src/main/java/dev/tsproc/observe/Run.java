@@ -1,7 +1,7 @@
 package dev.tsproc.observe;
 
 import dev.tsproc.concurrent.NanoClock;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.Plan;
 
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.tsproc.observe;
 
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 
 /**
  * Told a run's events as they happen, one method per event (as Caffeine's {@code StatsCounter}):

@@ -1,6 +1,6 @@
 package dev.tsproc.observe;
 
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.Plan;
 
 import java.util.ArrayList;

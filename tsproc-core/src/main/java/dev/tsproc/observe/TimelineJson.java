@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,5 +1,7 @@
 package dev.tsproc.plan;
 
+import dev.tsproc.data.Batch;
+
 /**
  * Fixed-size batches covering rows {@code [firstRow, firstRow + rowCount)} of a store (all of it,
  * or the rows a query's time range selects): every batch has {@code batchRows} rows but the last,

@@ -1,5 +1,6 @@
 package dev.tsproc.store;
 
+import dev.tsproc.data.Batch;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
@@ -156,15 +157,17 @@ public final class Store implements AutoCloseable {
         return segment;
     }
 
-    /** A zero-copy view of rows {@code [rowOffset, rowOffset + rowCount)}. */
-    public BatchView view(long batchIndex, long rowOffset, long rowCount) {
+    /** A zero-copy view of {@code batch}'s rows. */
+    public BatchView view(Batch batch) {
+        long rowOffset = batch.rowOffset();
+        long rowCount = batch.rowCount();
         if (rowOffset < 0 || rowCount < 0 || rowOffset > this.rowCount - rowCount) {
             throw new IndexOutOfBoundsException("rows [" + rowOffset + ", +" + rowCount + ") outside [0, " + this.rowCount + ")");
         }
         MemorySegment series = hasSeries()
                 ? slice(Column.SERIES, rowOffset, rowCount)
                 : MemorySegment.NULL;
-        return new BatchView(batchIndex, rowOffset, rowCount,
+        return new BatchView(batch,
                 slice(Column.TS, rowOffset, rowCount), slice(Column.VALUE, rowOffset, rowCount), series, dictionary);
     }
 

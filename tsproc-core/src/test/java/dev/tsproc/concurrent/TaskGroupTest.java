@@ -92,6 +92,7 @@ class TaskGroupTest {
         assertThat(e.getSuppressed()).extracting(Throwable::getMessage).containsExactly("task 2", "task 4");
     }
 
+    @SuppressWarnings("try") // closing inside the try is what is tested
     @Test
     void cancellingEightBusyTasksClosesTheGroupPromptly() {
         CountDownLatch running = new CountDownLatch(8);
@@ -151,6 +152,7 @@ class TaskGroupTest {
         }
     }
 
+    @SuppressWarnings("try") // closing inside the try is what is tested
     @Test
     void nestedGroupsCloseWhenTheOuterOneIsCancelled() throws Exception {
         List<Thread> inner = new ArrayList<>();

@@ -98,7 +98,7 @@ class ExecutorContractTest {
     @SuppressWarnings("unchecked")
     private static <P, R> RunResult<R> runCaptured(Store store, Job<P, ?> job, JobRequest spec, RunOptions options,
                                                    Executor executor) throws Exception {
-        return (RunResult<R>) Coordinator.run(store, Planner.plan(store, spec, options.batchRows()), (Job<P, R>) job, spec,
+        return Coordinator.run(store, Planner.plan(store, spec, options.batchRows()), (Job<P, R>) job, spec,
                 options, executor);
     }
 

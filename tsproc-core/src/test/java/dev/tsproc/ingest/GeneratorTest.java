@@ -1,5 +1,6 @@
 package dev.tsproc.ingest;
 
+import dev.tsproc.data.Batch;
 import dev.tsproc.data.Column;
 import dev.tsproc.store.Store;
 import net.jqwik.api.ForAll;
@@ -229,8 +230,8 @@ class GeneratorTest {
             }
             try (Store one = Store.open(generate(new GeneratorSpec(1, 0, 0, distribution, 1), distribution + "-1.tsp", 4))) {
                 assertThat(one.rowCount()).isOne();
-                assertThat(one.view(0, 0, 1).ts(0)).isEqualTo(GeneratorSpec.START_NANOS);
-                assertThat(one.view(0, 0, 1).value(0)).isNotNaN();
+                assertThat(one.view(new Batch(0, 0, 1)).ts(0)).isEqualTo(GeneratorSpec.START_NANOS);
+                assertThat(one.view(new Batch(0, 0, 1)).value(0)).isNotNaN();
             }
         }
     }

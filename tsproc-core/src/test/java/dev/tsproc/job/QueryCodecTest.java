@@ -1,5 +1,6 @@
 package dev.tsproc.job;
 
+import dev.tsproc.data.Batch;
 import dev.tsproc.Tsproc;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.SeriesDictionary;
@@ -105,7 +106,7 @@ class QueryCodecTest {
         try (Store store = Store.open(file)) {
             forgeryJob = QueryJob.on(store, new QuerySpec(List.of(Aggregate.SUM, Aggregate.STDDEV, Aggregate.P50), true, 0,
                     Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false));
-            return encode(forgeryJob, forgeryJob.map(store.view(0, 0, 4)));
+            return encode(forgeryJob, forgeryJob.map(store.view(new Batch(0, 0, 4))));
         }
     }
 
@@ -189,7 +190,7 @@ class QueryCodecTest {
     private static BatchView view(double[] values) {
         long[] ts = new long[values.length];
         Arrays.setAll(ts, i -> i * 1_000_000L);
-        return new BatchView(0, 0, values.length, MemorySegment.ofArray(ts), MemorySegment.ofArray(values),
+        return new BatchView(new Batch(0, 0, values.length), MemorySegment.ofArray(ts), MemorySegment.ofArray(values),
                 MemorySegment.NULL, SeriesDictionary.empty());
     }
 

@@ -1,5 +1,6 @@
 package dev.tsproc.plan;
 
+import dev.tsproc.data.Batch;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;

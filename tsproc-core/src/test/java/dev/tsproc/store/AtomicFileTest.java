@@ -38,6 +38,7 @@ class AtomicFileTest {
         assertThat(listing()).isEmpty();
     }
 
+    @SuppressWarnings("try") // two open temporary files are the point
     @Test
     void temporaryNamesAreHiddenAndUnpredictable() throws IOException {
         try (AtomicFile a = AtomicFile.create(dir.resolve("out.txt")); AtomicFile b = AtomicFile.create(dir.resolve("out.txt"))) {

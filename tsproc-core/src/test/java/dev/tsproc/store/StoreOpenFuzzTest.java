@@ -1,5 +1,6 @@
 package dev.tsproc.store;
 
+import dev.tsproc.data.Batch;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
 import net.jqwik.api.ForAll;
@@ -55,7 +56,7 @@ class StoreOpenFuzzTest {
             } catch (CorruptStoreException expected) {
                 // data damage found by the checksums: documented
             }
-            BatchView view = store.view(0, 0, store.rowCount());
+            BatchView view = store.view(new Batch(0, 0, store.rowCount()));
             double sum = 0;
             for (long i = 0; i < view.rowCount(); i++) {
                 sum += view.ts(i) + view.value(i) + view.seriesId(i);

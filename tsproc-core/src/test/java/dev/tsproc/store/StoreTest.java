@@ -1,5 +1,6 @@
 package dev.tsproc.store;
 
+import dev.tsproc.data.Batch;
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
@@ -102,14 +103,14 @@ class StoreTest {
     @Test
     void viewsSliceTheRequestedRows(@TempDir Path dir) throws IOException {
         try (Store store = Store.open(small(dir))) {
-            BatchView view = store.view(7, 1, 2);
+            BatchView view = store.view(new Batch(7, 1, 2));
             assertThat(view.batchIndex()).isEqualTo(7);
             assertThat(view.rowOffset()).isEqualTo(1);
             assertThat(view.ts(0)).isEqualTo(20);
             assertThat(view.value(0)).isNaN();
             assertThat(view.value(1)).isEqualTo(-2);
             assertThat(view.dictionary().name(view.seriesId(1))).isEqualTo("b");
-            assertThat(store.view(0, 3, 0).rowCount()).isZero();
+            assertThat(store.view(new Batch(0, 3, 0)).rowCount()).isZero();
         }
     }
 
@@ -117,7 +118,7 @@ class StoreTest {
     void refusesViewsOutsideTheRows(@TempDir Path dir) throws IOException {
         try (Store store = Store.open(small(dir))) {
             for (long[] rows : new long[][] {{2, 2}, {-1, 1}, {0, -1}, {Long.MAX_VALUE, 2}, {1, Long.MAX_VALUE}}) {
-                assertThatThrownBy(() -> store.view(0, rows[0], rows[1]))
+                assertThatThrownBy(() -> store.view(new Batch(0, rows[0], rows[1])))
                         .as("rows %s", Arrays.toString(rows))
                         .isInstanceOf(IndexOutOfBoundsException.class);
             }
@@ -130,7 +131,7 @@ class StoreTest {
         try (Store store = Store.open(StoreFiles.write(dir.resolve("s.tsp"), contents))) {
             assertThat(store.hasSeries()).isFalse();
             assertThat(store.dictionary().size()).isZero();
-            assertThat(store.view(0, 0, 5).seriesId(4)).isZero();
+            assertThat(store.view(new Batch(0, 0, 5)).seriesId(4)).isZero();
             assertThatThrownBy(() -> store.column(Column.SERIES))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no SERIES column");

@@ -128,6 +128,7 @@ final class BenchTalkCommand implements Callable<Integer> {
     /** One worker's memory for one batch size and transfer. */
     record Memory(long batchRows, Transfer transfer, long peakPrivateBytes, long peakRssBytes) {}
 
+    @SuppressWarnings("try") // the shutdown guard holds the JVM open for its scope and is never referenced
     @Override
     public Integer call() throws Exception {
         Checks.atLeast(spec, "--rows", rows, 1);

@@ -12,7 +12,7 @@ import dev.tsproc.observe.RunListener;
 import dev.tsproc.observe.RunMonitor;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.store.AtomicFile;
 import picocli.CommandLine.Option;
 

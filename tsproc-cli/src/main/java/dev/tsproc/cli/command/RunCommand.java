@@ -157,6 +157,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ObserveOptions observe;
 
+    @SuppressWarnings("try") // the shutdown guard holds the JVM open for its scope and is never referenced
     @Override
     public Integer call() throws Exception {
         QueryRun.check(spec.commandLine(), query);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.observe.RunListener;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -8,7 +8,7 @@ import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.observe.Run;
 import dev.tsproc.observe.RunListener;
 import dev.tsproc.observe.RunMonitor;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.Plan;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import dev.tsproc.job.Job;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.observe.MemorySample;
 import dev.tsproc.observe.ProcessMemory;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
@@ -254,7 +254,7 @@ public final class Worker {
                 throw e;
             }
         } else {
-            view = store.view(batch.index(), batch.rowOffset(), batch.rowCount());
+            view = store.view(batch);
         }
         long received = System.nanoTime();
         synchronized (computeLock) {
@@ -300,7 +300,7 @@ public final class Worker {
             columns[column.ordinal()] = target;
         }
         MemorySegment series = store.hasSeries() ? columns[Column.SERIES.ordinal()] : MemorySegment.NULL;
-        return new BatchView(r.batch().index(), r.batch().rowOffset(), r.batch().rowCount(), columns[Column.TS.ordinal()],
+        return new BatchView(r.batch(), columns[Column.TS.ordinal()],
                 columns[Column.VALUE.ordinal()], series, store.dictionary());
     }
 
@@ -420,7 +420,7 @@ public final class Worker {
                 ts.setAtIndex(Column.TS_LAYOUT, i, i);
                 values.setAtIndex(Column.VALUE_LAYOUT, i, i % 3 == 2 ? Double.NaN : i % 3);
             }
-            BatchView view = new BatchView(0, 0, rows, ts, values, MemorySegment.NULL, SeriesDictionary.empty());
+            BatchView view = new BatchView(new Batch(0, 0, rows), ts, values, MemorySegment.NULL, SeriesDictionary.empty());
             for (String name : List.of("count", "sum", "stats")) {
                 var job = BuiltinJob.named(name);
                 for (int i = 0; i < 20; i++) {

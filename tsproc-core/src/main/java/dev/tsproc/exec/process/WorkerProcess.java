@@ -3,7 +3,7 @@ package dev.tsproc.exec.process;
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.data.Column;
 import dev.tsproc.observe.MemorySample;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 

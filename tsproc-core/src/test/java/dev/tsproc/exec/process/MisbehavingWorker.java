@@ -1,7 +1,7 @@
 package dev.tsproc.exec.process;
 
 import dev.tsproc.observe.MemorySample;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 
 import java.io.BufferedInputStream;
 import java.io.FileDescriptor;

@@ -4,7 +4,7 @@ import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QueryResult;
-import dev.tsproc.plan.Batch;
+import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.testkit.TestStores;
@@ -130,7 +130,7 @@ class WorkerTest {
         Message.BatchDone shared = (Message.BatchDone) send(new Message.RunBatch(new Batch(0, 100, 5_000), false));
         toWorker.write(new Message.RunBatch(new Batch(1, 100, 5_000), true));
         try (var store = dev.tsproc.store.Store.open(allowed)) {
-            var view = store.view(1, 100, 5_000);
+            var view = store.view(new Batch(1, 100, 5_000));
             toWorker.writeColumn(1, 1, view.ts());
             toWorker.writeColumn(1, 2, view.values());
         }

@@ -1,4 +1,4 @@
-package dev.tsproc.plan;
+package dev.tsproc.data;
 
 /**
  * One batch of a plan: rows {@code [rowOffset, rowOffset + rowCount)} of the store. The one

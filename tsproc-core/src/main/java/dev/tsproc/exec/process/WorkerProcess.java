@@ -91,8 +91,11 @@ public final class WorkerProcess implements AutoCloseable {
         this.process = process;
         this.startNanos = startNanos;
         this.writer = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
-        this.readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(this::readLoop);
+        // The stderr thread first: a JVM that died at once (a bad flag) sends the reader to died(),
+        // which joins it. Started the other way round, the reader found it null under load, died
+        // of that, and the worker's end never reached the inbox: its start hung until the deadline.
         this.stderrThread = Thread.ofPlatform().daemon().name(name + "-stderr").start(() -> drainStderr(log));
+        this.readerThread = Thread.ofPlatform().daemon().name(name + "-reader").start(this::readLoop);
     }
 
     /** Starts a worker JVM as {@link #start(String, WorkerCommand, List, Consumer, NanoClock)} does, on the system clock. */
@@ -555,6 +558,11 @@ public final class WorkerProcess implements AutoCloseable {
             inbox.add(new Inbound(null, new ProtocolException(name + " sent a malformed message: " + e.getMessage())));
         } catch (IOException e) {
             inbox.add(new Inbound(null, died("broke its channel", e)));
+        } catch (RuntimeException | Error e) {
+            // Whatever ends this thread must still end the worker for whoever waits on the inbox.
+            process.destroyForcibly();
+            inbox.add(new Inbound(null, new IOException(name + "'s reader failed: " + e, e)));
+            throw e;
         }
     }
 

@@ -157,7 +157,6 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ObserveOptions observe;
 
-    @SuppressWarnings("try") // the shutdown guard holds the JVM open for its scope and is never referenced
     @Override
     public Integer call() throws Exception {
         QueryRun.check(spec.commandLine(), query);
@@ -178,14 +177,7 @@ public final class RunCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(workerCount, batchRows, policy, executorKind(),
                 Checks.transfer(spec, "--transfer", transfer),
                 duration("--timeout", timeout), duration("--batch-timeout", batchTimeout), retries);
-        try (ShutdownGuard guard = new ShutdownGuard()) {
-            try {
-                return runGuarded(options, workerCount, request);
-            } catch (InterruptedException e) {
-                // Report while the guard still holds the JVM open: once it closes, a signal's exit follows at once.
-                return Errors.interrupted(e, spec.commandLine().getErr());
-            }
-        }
+        return ShutdownGuard.run(spec.commandLine().getErr(), () -> runGuarded(options, workerCount, request));
     }
 
     private int runGuarded(RunOptions options, int workerCount, JobRequest request) throws Exception {

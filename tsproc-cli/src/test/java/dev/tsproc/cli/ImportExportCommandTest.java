@@ -15,7 +15,12 @@ class ImportExportCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {}
+    record Run(int exitCode, String out, String err) {
+        /** Whether stderr is one line without a stack trace. */
+        boolean oneLine() {
+            return err.strip().lines().count() == 1 && !err.contains("\tat ");
+        }
+    }
 
     static Run tsproc(String... args) {
         StringWriter out = new StringWriter();
@@ -67,13 +72,32 @@ class ImportExportCommandTest {
         Path ns = Files.writeString(dir.resolve("ns.csv"), "ts,value\n" + nanos + ",1\n");
         Run asIs = tsproc("import", ns.toString(), "--out", dir.resolve("ns.tsp").toString());
         assertThat(asIs.err()).doesNotContain("timestamps read as").doesNotContain("note:");
-        Path unclear = Files.writeString(dir.resolve("unclear.csv"), "ts,value\n20000000000,1\n20000000001,2\n");
-        Run note = tsproc("import", unclear.toString(), "--out", dir.resolve("unclear.tsp").toString());
+        Path counters = Files.writeString(dir.resolve("counters.csv"), "ts,value\n20000000,1\n20000001,2\n");
+        Run note = tsproc("import", counters.toString(), "--out", dir.resolve("counters.tsp").toString());
         assertThat(note.exitCode()).as(note.err()).isZero();
         assertThat(note.err()).contains("note: every timestamp is before 1973", "import again with --ts-format epoch-s or epoch-ms");
-        Run ms = tsproc("import", unclear.toString(), "--out", dir.resolve("ms.tsp").toString(), "--ts-format", "epoch-ms");
-        assertThat(ms.exitCode()).as(ms.err()).isZero();
-        assertThat(ms.err()).doesNotContain("note:").doesNotContain("timestamps read as");
+    }
+
+    /** Integers of 11, 14 and 17 digits are a time since 1973 in no unit: refused in one sentence naming --ts-format. */
+    @Test
+    void anEpochOfNoPlausibleUnitIsRefusedNamingTsFormat() throws Exception {
+        String[][] cases = {{"20000000000.5", "epoch-ms"}, {"20000000000000", "epoch-us"}, {"20000000000000000", "epoch-ns"}};
+        for (String[] c : cases) {
+            String unclear = c[0];
+            Path csv = Files.writeString(dir.resolve("unclear.csv"), "series,ts,value\na," + unclear + ",1\nb,1,2\n");
+            Path store = dir.resolve("unclear.tsp");
+            Run refused = tsproc("import", csv.toString(), "--out", store.toString());
+            assertThat(refused.exitCode()).as(unclear).isEqualTo(1);
+            assertThat(refused.oneLine()).as(refused.err()).isTrue();
+            assertThat(refused.err()).startsWith("tsproc: " + csv + ": line 2: the timestamp " + unclear + " has "
+                    + unclear.split("\\.")[0].length() + " digits, which is a time from 1973 to 2286 in no epoch unit;"
+                    + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns; nothing was imported.");
+            assertOnlyFiles("unclear.csv");
+            Run told = tsproc("import", csv.toString(), "--out", store.toString(), "--ts-format", c[1]);
+            assertThat(told.exitCode()).as(told.err()).isZero();
+            assertThat(told.err()).doesNotContain("timestamps read as");
+            Files.delete(store);
+        }
     }
 
     /** Issue 14.5: a semicolon- (or tab-, or bar-) separated file is read by the delimiter its header shows. */

@@ -87,7 +87,7 @@ public final class ImportCommand implements Callable<Integer> {
     String delimiter;
 
     @Option(names = "--ts-format", paramLabel = "FORMAT", defaultValue = "auto",
-            description = "auto (integers are epoch ns, text is ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns,"
+            description = "auto (integers in the epoch unit their magnitude tells, text as ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns,"
                     + " or pattern:<java.time pattern> (UTC unless it has an offset). Default: ${DEFAULT-VALUE}.")
     String tsFormat;
 

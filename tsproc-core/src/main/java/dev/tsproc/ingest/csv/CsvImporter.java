@@ -396,13 +396,20 @@ public final class CsvImporter {
         }
         layout = CsvLayout.resolve(options, options.header() ? fields : null, fields.size());
         long dataStart = options.header() ? Math.min(end, lineEnd + 1) : begin;
+        long firstLine = options.header() ? 2 : 1;
         if (options.timestampFormat() == TimestampFormat.AUTO) {
-            TimestampFormat unit = epochUnitOfFirstLine(data, dataStart, Math.min(end, dataStart + options.maxLineBytes()));
+            String timestamp = firstTimestamp(data, dataStart, Math.min(end, dataStart + options.maxLineBytes()));
+            if (timestamp != null && TimestampFormat.epochUnitUnclear(timestamp)) {
+                throw new CsvFormatException(source, "line " + firstLine + ": the timestamp " + timestamp + " has "
+                        + timestamp.split("\\.")[0].length() + " digits, which is a time from 1973 to 2286 in no epoch unit;"
+                        + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns; nothing was imported",
+                        List.of(), 0);
+            }
+            TimestampFormat unit = timestamp == null ? null : TimestampFormat.epochUnitOf(timestamp);
             if (unit != null) {
                 options = options.toBuilder().timestampFormat(unit).build();
             }
         }
-        long firstLine = options.header() ? 2 : 1;
         errorLog = new ErrorLog(layout, firstLine, options.errorsOut());
         int kept = failFast ? 1 : options.errorsOut() != null ? Integer.MAX_VALUE : REPORTED_ERRORS;
         CsvLayout fixed = layout;
@@ -447,11 +454,11 @@ public final class CsvImporter {
     }
 
     /**
-     * The epoch unit the timestamp of the line at {@code from} tells ({@link TimestampFormat#epochUnitOf}),
-     * or null if it tells none or the line is not whole in {@code [from, end)} or not well formed
-     * (its parser reports it).
+     * The timestamp field of the line at {@code from}, for {@link TimestampFormat#epochUnitOf},
+     * or null if the line is not whole in {@code [from, end)} or not well formed (its parser
+     * reports it).
      */
-    private TimestampFormat epochUnitOfFirstLine(MemorySegment data, long from, long end) {
+    private String firstTimestamp(MemorySegment data, long from, long end) {
         long lineEnd = from;
         while (lineEnd < end && data.get(BYTE, lineEnd) != '\n') {
             lineEnd++;
@@ -462,7 +469,7 @@ public final class CsvImporter {
                     (reason, offset, detail) -> new CsvFormatException(source, detail, List.of(), 0));
             for (int i = 0; i < fields.size() && i < layout.fieldCount(); i++) {
                 if (layout.roles()[i] == CsvLayout.TS) {
-                    return TimestampFormat.epochUnitOf(fields.get(i));
+                    return fields.get(i);
                 }
             }
         } catch (CsvFormatException notWellFormed) {

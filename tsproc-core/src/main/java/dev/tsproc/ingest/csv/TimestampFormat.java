@@ -98,23 +98,38 @@ public final class TimestampFormat {
      * The epoch unit in which {@code timestamp}, an unsigned decimal (a fraction allowed), is a
      * time from 1973-03-03 to 2286-11-20: seconds below 10^10 (from 10^8), milliseconds below
      * 10^13 (from 10^11), microseconds below 10^16 (from 10^14). Otherwise null, and integers
-     * stay nanoseconds, as {@code tsproc export} writes them: from 10^17 they are, and between
-     * the ranges or below 10^8 (small counters, as in tests) the unit cannot be told. How {@link #AUTO} reads a
-     * file's integers, judged from its first data line as DuckDB's sniffer judges from a
-     * sample, because an import in milliseconds read as nanoseconds lands in 1970 without a
-     * bad line (issue 14.4).
+     * stay nanoseconds, as {@code tsproc export} writes them: from 10^17 they are, below 10^8
+     * (small counters, as in tests) no unit is a date since 1973, and between the ranges
+     * ({@link #epochUnitUnclear}) the import is refused. How {@link #AUTO} reads a file's
+     * integers, judged from its first data line as DuckDB's sniffer judges from a sample,
+     * because an import in milliseconds read as nanoseconds lands in 1970 without a bad line
+     * (issue 14.4).
      */
     static TimestampFormat epochUnitOf(String timestamp) {
-        if (!timestamp.matches("[0-9]{1,19}(\\.[0-9]+)?")) {
-            return null;
-        }
-        int digits = timestamp.indexOf('.') < 0 ? timestamp.length() : timestamp.indexOf('.');
-        return switch (digits) {
+        return switch (integerDigits(timestamp)) {
             case 9, 10 -> epoch(1_000_000_000L);
             case 12, 13 -> epoch(1_000_000L);
             case 15, 16 -> epoch(1_000L);
             default -> null; // nanoseconds among them: auto reads those, and ISO lines too
         };
+    }
+
+    /**
+     * Whether {@code timestamp} is an unsigned decimal of 11, 14 or 17 integer digits: in every
+     * unit a time before 1973 or after 2286 — seconds after 2286 or milliseconds before 1973, and
+     * so on — so that no unit can be told from it, and {@link #AUTO} refuses rather than guess.
+     */
+    static boolean epochUnitUnclear(String timestamp) {
+        int digits = integerDigits(timestamp);
+        return digits == 11 || digits == 14 || digits == 17;
+    }
+
+    /** The digits before the fraction of an unsigned decimal of at most 19 of them, or 0 if it is not one. */
+    private static int integerDigits(String timestamp) {
+        if (!timestamp.matches("[0-9]{1,19}(\\.[0-9]+)?")) {
+            return 0;
+        }
+        return timestamp.indexOf('.') < 0 ? timestamp.length() : timestamp.indexOf('.');
     }
 
     /** The kind of format. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 
 import static dev.tsproc.ingest.csv.CsvFiles.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Issue 14.4: {@code auto} tells an epoch unit from the first data line's magnitude, and only where it can. */
 class EpochUnitTest {
@@ -26,7 +27,10 @@ class EpochUnitTest {
         for (String none : new String[] {"1", "99999999", "17000000000", "17000000000000", "17000000000000000",
                 String.valueOf(NANOS), "-1700000000", "2023-11-14", "1e9", "", " 1700000000"}) {
             assertThat(TimestampFormat.epochUnitOf(none)).as(none).isNull();
+            assertThat(TimestampFormat.epochUnitUnclear(none)).as(none).isEqualTo(none.matches("1700+") && none.length() % 3 == 2); // 11, 14, 17 digits
         }
+        assertThat(TimestampFormat.epochUnitUnclear("99999999999.5")).isTrue();
+        assertThat(TimestampFormat.epochUnitUnclear("10000000000")).isTrue(); // 2286-11-20 in s, 1970-04-26 in ms
     }
 
     @Test
@@ -44,6 +48,10 @@ class EpochUnitTest {
                         .containsExactly(NANOS, NANOS + step[u] + step[u] / 2, NANOS + 2 * step[u]);
                 assertThat(result.timestampFormat()).hasToString(u < 3 ? "epoch-" + new String[] {"s", "ms", "us"}[u] : "auto");
             }
+        }
+        for (String unclear : new String[] {"17000000000", "17000000000000", "17000000000000000"}) {
+            assertThatThrownBy(() -> CsvImporter.importFile(f.write("ts,value\n" + unclear + ",1\n"), f.target(), options().build()))
+                    .isInstanceOf(CsvFormatException.class).hasMessageContaining("--ts-format epoch-s, epoch-ms");
         }
         ImportResult counters = CsvImporter.importFile(f.write("ts,value\n1,1\n2,2\n"), f.target(), options().build());
         assertThat(counters.timestampFormat()).isEqualTo(TimestampFormat.AUTO);

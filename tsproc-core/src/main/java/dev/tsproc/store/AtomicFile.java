@@ -42,6 +42,11 @@ import java.util.regex.Pattern;
  * the user removes it or chooses another path. {@link #close()} without a commit deletes the
  * temporary file, so a failed or interrupted write leaves nothing behind.
  *
+ * <p>Where the user asked for an overwrite ({@code --force}), or a file is rewritten whole,
+ * {@link #replace} writes the same way and its commit renames the file over the target in one
+ * step: a reader sees the old file or the new one, never a mix, and a link at the target is
+ * replaced itself, never followed.
+ *
  * <p>A writer killed with SIGKILL runs no {@code close()}. So the writer holds an exclusive
  * lock on its temporary file from creation until the file is published or deleted, and
  * {@link #sweepAbandoned} (what {@code tsproc clean} runs) deletes exactly the temporary files
@@ -64,14 +69,16 @@ public final class AtomicFile implements AutoCloseable {
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
+    private final boolean replacing;
     private OutputStream out;
     private BufferedWriter writer;
     private boolean committed;
 
-    private AtomicFile(Path target, Path temp, FileChannel channel) {
+    private AtomicFile(Path target, Path temp, FileChannel channel, boolean replacing) {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
+        this.replacing = replacing;
     }
 
     /** The name of the temporary file for {@code target}, in the real path of its directory. */
@@ -87,6 +94,25 @@ public final class AtomicFile implements AutoCloseable {
      */
     public static AtomicFile create(Path target) throws IOException {
         requireAbsent(target);
+        return open(target, false);
+    }
+
+    /**
+     * Starts writing a file that replaces {@code target} when committed, if there is one then.
+     *
+     * @throws FileSystemException if {@code target} is a directory, or another process is
+     *                             writing it
+     * @throws IOException         if its directory does not exist
+     */
+    public static AtomicFile replace(Path target) throws IOException {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileSystemException(target.toString(), null, "is a directory");
+        }
+        requireNoOtherWriter(target);
+        return open(target, true);
+    }
+
+    private static AtomicFile open(Path target, boolean replacing) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -105,7 +131,7 @@ public final class AtomicFile implements AutoCloseable {
             if (channel.tryLock() == null) {
                 throw new IOException("cannot lock " + temp + ", a file just created");
             }
-            return new AtomicFile(absolute, temp, channel);
+            return new AtomicFile(absolute, temp, channel, replacing);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -129,6 +155,11 @@ public final class AtomicFile implements AutoCloseable {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "already exists");
         }
+        requireNoOtherWriter(target);
+    }
+
+    /** Fails if another process of this user is writing {@code target} (its temporary file is locked). */
+    private static void requireNoOtherWriter(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (dir != null && Files.isDirectory(dir)) {
             String prefix = "." + target.getFileName() + PARTIAL;
@@ -212,9 +243,11 @@ public final class AtomicFile implements AutoCloseable {
 
     /**
      * Flushes, forces the content to the device (not for shared memory, which has none) and
-     * publishes the file under the target's name.
+     * publishes the file under the target's name; a file started with {@link #replace} is
+     * renamed over whatever is there.
      *
-     * @throws FileAlreadyExistsException if something appeared at the target meanwhile; the
+     * @throws FileAlreadyExistsException if something appeared at the target meanwhile (not for
+     *                                    {@link #replace}); the
      *                                    temporary file is then deleted by {@link #close}
      */
     public void commit() throws IOException {
@@ -226,6 +259,12 @@ public final class AtomicFile implements AutoCloseable {
         }
         if (!SharedSegments.isShared(temp)) {
             channel.force(true);
+        }
+        if (replacing) {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            committed = true;
+            close();
+            return;
         }
         try {
             Files.createLink(target, temp);

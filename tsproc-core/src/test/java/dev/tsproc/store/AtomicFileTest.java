@@ -61,6 +61,36 @@ class AtomicFileTest {
     }
 
     @Test
+    void aReplacementSwapsTheWholeFileAndReplacesALinkWithoutFollowingIt() throws IOException {
+        Path target = Files.writeString(dir.resolve("out.txt"), "old");
+        try (AtomicFile file = AtomicFile.replace(target)) {
+            file.writer().append("new").flush();
+            assertThat(Files.readString(target)).isEqualTo("old");
+            file.commit();
+        }
+        assertThat(Files.readString(target)).isEqualTo("new");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+
+        Path canary = Files.writeString(dir.resolve("canary"), "keep");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), canary);
+        try (AtomicFile file = AtomicFile.replace(link)) {
+            file.writer().append("mine").flush();
+            file.commit();
+        }
+        assertThat(Files.isSymbolicLink(link)).isFalse();
+        assertThat(Files.readString(link)).isEqualTo("mine");
+        assertThat(Files.readString(canary)).isEqualTo("keep");
+
+        try (AtomicFile file = AtomicFile.replace(dir.resolve("absent"))) {
+            file.writer().append("first").flush();
+            file.commit();
+        }
+        assertThat(Files.readString(dir.resolve("absent"))).isEqualTo("first");
+        assertThat(listing()).containsExactlyInAnyOrder("out.txt", "canary", "link", "absent");
+        assertThatThrownBy(() -> AtomicFile.replace(dir)).isInstanceOf(IOException.class).hasMessageContaining("is a directory");
+    }
+
+    @Test
     void refusesAnExistingTargetAndAMissingDirectory() throws IOException {
         Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
         assertThatThrownBy(() -> AtomicFile.create(dir.resolve("dangling"))).isInstanceOf(FileAlreadyExistsException.class);

@@ -105,11 +105,21 @@ public final class AtomicFile implements AutoCloseable {
      * @throws IOException         if its directory does not exist
      */
     public static AtomicFile replace(Path target) throws IOException {
+        requireReplaceable(target);
+        return open(target, true);
+    }
+
+    /**
+     * Fails unless {@link #replace} may write {@code target}: a command that replaces its output
+     * checks it before it starts work whose result it could not publish.
+     *
+     * @throws FileSystemException if {@code target} is a directory, or another process is writing it
+     */
+    public static void requireReplaceable(Path target) throws IOException {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileSystemException(target.toString(), null, "is a directory");
         }
         requireNoOtherWriter(target);
-        return open(target, true);
     }
 
     private static AtomicFile open(Path target, boolean replacing) throws IOException {

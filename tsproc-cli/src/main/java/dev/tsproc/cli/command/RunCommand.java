@@ -18,6 +18,7 @@ import dev.tsproc.ingest.csv.TimestampFormat;
 import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.plan.JobRequest;
+import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.VerifiedMarks;
 import picocli.CommandLine;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,8 +145,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "cancel (the first failed batch stops the job) or collect (run all, report every failure). Default: ${DEFAULT-VALUE}.")
     String onFailure;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", description = "table, csv or json. Default: table, or what --out's extension says.")
     OutputFormat format;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the result to FILE instead of standard output, as --format says or else as its extension does"
+                    + " (.csv, .json, .txt: a table). FILE must not exist, unless --force.")
+    Path out;
+
+    @Option(names = "--force", description = "With --out: replace FILE if it exists (atomically: readers see the old file or the new one).")
+    boolean force;
 
     @Option(names = "--verify", description = "Verify the store's checksums and time order before running, even if verified before (reads all data once more).")
     boolean verify;
@@ -167,6 +178,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rows applies only to the default dataset, not to a FILE");
         }
         Checks.atLeast(spec, "--retries", retries, 0);
+        OutputFormat resultFormat = resultFormat();
         JobRequest request = request();
         TaskGroup.Policy policy = switch (onFailure.toLowerCase(Locale.ROOT)) {
             case "cancel" -> TaskGroup.Policy.CANCEL;
@@ -177,10 +189,38 @@ public final class RunCommand implements Callable<Integer> {
         RunOptions options = new RunOptions(workerCount, batchRows, policy, executorKind(),
                 Checks.transfer(spec, "--transfer", transfer),
                 duration("--timeout", timeout), duration("--batch-timeout", batchTimeout), retries);
-        return ShutdownGuard.run(spec.commandLine().getErr(), () -> runGuarded(options, workerCount, request));
+        return ShutdownGuard.run(spec.commandLine().getErr(), () -> runGuarded(options, workerCount, request, resultFormat));
     }
 
-    private int runGuarded(RunOptions options, int workerCount, JobRequest request) throws Exception {
+    /**
+     * The format of the result: {@code --format}, else what {@code --out}'s extension says, else a
+     * table. Fails before any work if {@code --out} names a file that exists without {@code --force},
+     * or one whose format is not known.
+     */
+    private OutputFormat resultFormat() throws IOException {
+        if (out == null) {
+            if (force) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--force applies only with --out FILE");
+            }
+            return format == null ? OutputFormat.table : format;
+        }
+        if (force) {
+            AtomicFile.requireReplaceable(out);
+        } else {
+            try {
+                AtomicFile.requireAbsent(out);
+            } catch (FileAlreadyExistsException e) {
+                throw new IllegalArgumentException(out + " already exists; add --force to replace it, or choose another path");
+            }
+        }
+        if (format != null) {
+            return format;
+        }
+        return OutputFormat.ofFileName(out).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                "cannot tell the format of " + out + " from its name; name it .csv, .json or .txt, or say --format"));
+    }
+
+    private int runGuarded(RunOptions options, int workerCount, JobRequest request, OutputFormat resultFormat) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         Sweep.atStartup(err);
         if (file != null) {
@@ -191,13 +231,13 @@ public final class RunCommand implements Callable<Integer> {
                             + " tsproc import " + file + " --out STORE");
                 }
                 try (Tsproc ts = Tsproc.open(file, processes())) {
-                    return runOn(ts, false, request, options);
+                    return runOn(ts, false, request, options, resultFormat);
                 }
             }
             try (Tsproc ts = Tsproc.load(file, columns(workerCount), processes())) {
                 err.printf(Locale.ROOT, "loaded %,d rows of %s into shared memory in %.3f s%n",
                         ts.store().rowCount(), file, ts.loadNanos() / 1e9);
-                return runOn(ts, true, request, options);
+                return runOn(ts, true, request, options, resultFormat);
             }
         }
         long rows = defaultRows == null ? DEFAULT_ROWS : defaultRows;
@@ -210,7 +250,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             err.printf(Locale.ROOT, "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
             try (Tsproc ts = Tsproc.open(store, processes())) {
-                return runOn(ts, true, request, options);
+                return runOn(ts, true, request, options, resultFormat);
             }
         }
     }
@@ -276,8 +316,8 @@ public final class RunCommand implements Callable<Integer> {
      * {@link ObserveOptions} say, and prints the answer. A store this run did not write itself
      * ({@code written} false) is verified first unless it was since it last changed.
      */
-    private int runOn(Tsproc ts, boolean written, JobRequest request, RunOptions options) throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+    private int runOn(Tsproc ts, boolean written, JobRequest request, RunOptions options, OutputFormat resultFormat)
+            throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (verify) {
             ts.store().verify();
@@ -295,11 +335,24 @@ public final class RunCommand implements Callable<Integer> {
                 err)) {
             RunResult<?> run = ts.run(request, observed.options(options));
             observed.finished(run, QueryPrinter.asText(run.result()));
-            QueryPrinter.printResult(run.job(), run.result(), format, out);
+            publish(run, resultFormat);
             report(run, options, request instanceof JobRequest.Query && run.result() instanceof QueryResult rows
                     ? String.format(Locale.ROOT, "%,d groups, ", rows.rows().size()) : "");
         }
         return ExitCodes.OK;
+    }
+
+    /** Prints the result on standard output, or writes it to {@code --out}'s file and publishes it whole. */
+    private void publish(RunResult<?> run, OutputFormat resultFormat) throws IOException {
+        if (out == null) {
+            QueryPrinter.printResult(run.job(), run.result(), resultFormat, spec.commandLine().getOut());
+            spec.commandLine().getOut().flush();
+            return;
+        }
+        try (AtomicFile file = force ? AtomicFile.replace(out) : AtomicFile.create(out)) {
+            QueryPrinter.printResult(run.job(), run.result(), resultFormat, file.writer());
+            file.commit();
+        }
     }
 
     /**

@@ -6,8 +6,7 @@ import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.QueryResult;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,18 +33,22 @@ import java.util.Map;
 public final class QueryPrinter {
     private QueryPrinter() {}
 
-    /** Prints the result of the job called {@code job}: a query's rows, or a custom job's one value. */
-    public static void printResult(String job, Object result, OutputFormat format, PrintWriter out) {
+    /**
+     * Prints the result of the job called {@code job}: a query's rows, or a custom job's one value.
+     *
+     * @throws IOException if {@code out} fails: a file being written is then not published
+     */
+    public static void printResult(String job, Object result, OutputFormat format, Writer out) throws IOException {
         if (result instanceof QueryResult rows) {
             print(rows, format, out);
             return;
         }
         String text = result instanceof Number n ? text(n) : String.valueOf(result);
         switch (format) {
-            case table -> out.println(job + "  " + text);
+            case table -> line(out, job + "  " + text);
             case csv -> {
-                out.println("job,result");
-                out.println(csvCell(job) + "," + (result instanceof Number ? text : csvCell(text)));
+                line(out, "job,result");
+                line(out, csvCell(job) + "," + (result instanceof Number ? text : csvCell(text)));
             }
             case json -> json(out, json -> {
                 json.writeStartObject();
@@ -63,7 +66,7 @@ public final class QueryPrinter {
     }
 
     /** Prints a query's rows. */
-    static void print(QueryResult result, OutputFormat format, PrintWriter out) {
+    static void print(QueryResult result, OutputFormat format, Writer out) throws IOException {
         List<String> header = new ArrayList<>();
         if (result.bySeries()) {
             header.add("series");
@@ -77,9 +80,9 @@ public final class QueryPrinter {
         switch (format) {
             case table -> table(result, header, out);
             case csv -> {
-                out.println(String.join(",", header));
+                line(out, String.join(",", header));
                 for (QueryResult.Row row : result.rows()) {
-                    out.println(String.join(",", cells(result, row, QueryPrinter::csvCell)));
+                    line(out, String.join(",", cells(result, row, QueryPrinter::csvCell)));
                 }
             }
             case json -> json(out, json -> {
@@ -139,7 +142,7 @@ public final class QueryPrinter {
         return cells;
     }
 
-    private static void table(QueryResult result, List<String> header, PrintWriter out) {
+    private static void table(QueryResult result, List<String> header, Writer out) throws IOException {
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
         for (QueryResult.Row row : result.rows()) {
@@ -162,7 +165,7 @@ public final class QueryPrinter {
                 String pad = " ".repeat(width[c] - cell.length());
                 line.append(c < labels ? cell + pad : pad + cell);
             }
-            out.println(line.toString().stripTrailing());
+            line(out, line.toString().stripTrailing());
         }
     }
 
@@ -193,14 +196,17 @@ public final class QueryPrinter {
     }
 
     /** Writes one JSON document and a line break, leaving {@code out} open. */
-    private static void json(PrintWriter out, JsonBody body) {
+    private static void json(Writer out, JsonBody body) throws IOException {
         try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             body.write(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        out.println();
+        out.write('\n');
+    }
+
+    private static void line(Writer out, String text) throws IOException {
+        out.write(text);
+        out.write('\n');
     }
 
     /** A CSV cell: quoted when needed, and text a spreadsheet would run as a formula made inert. */

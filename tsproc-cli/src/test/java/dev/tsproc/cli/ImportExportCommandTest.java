@@ -208,6 +208,18 @@ class ImportExportCommandTest {
         assertThat(column.err()).startsWith("tsproc: --value-col 'price' is not a column of the header [ts, value].");
     }
 
+    /** Issue 14.10: a bad line's text shows valid UTF-8 as text, and only bytes a terminal would obey as \\xNN. */
+    @Test
+    void badLinesShowTheirTextAsTextAndControlBytesEscaped() throws Exception {
+        Path csv = Files.writeString(dir.resolve("in.csv"),
+                "ts,value\n1,2°C\n2,\u001b[31m3\n3,4\u202e5\n4,日本\\\n5,1\n");
+        Run run = tsproc("import", csv.toString(), "--out", dir.resolve("s.tsp").toString(), "--on-error", "skip");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("line 2 (byte 11), field 2 'value': '2°C' is not a number")
+                .contains("'\\x1B[31m3' is not a number").contains("'4\\xE2\\x80\\xAE5' is not a number")
+                .contains("'日本\\x5C' is not a number").doesNotContain("\u001b").doesNotContain("\u202e");
+    }
+
     @Test
     void exportOfAStoreWithFormulaNamesIsInert() throws Exception {
         Path csv = Files.writeString(dir.resolve("in.csv"), "series,ts,value\n\"=HYPERLINK(\"\"http://x\"\")\",1,-2\n");

@@ -76,6 +76,11 @@ class RunCommandExecutorsTest {
         assertUsage(Cli.run("run", store.toString(), "--executor", "fibers"), "unknown --executor 'fibers'; choose threads or processes");
         assertUsage(Cli.run("run", store.toString(), "--transfer", "pickle"), "unknown --transfer 'pickle'; choose shared or copy");
         assertUsage(Cli.run("run", store.toString(), "--job", "no.such.Job"), "job class no.such.Job was not found in the class path");
+        assertUsage(Cli.run("run", store.toString(), "--job", "median"), "unknown job 'median': not built in, nor a class in the class path;"
+                + " the built-in jobs are stats, count, missing, sum, mean, min, max, stddev; the median is the query aggregate p50: --agg p50");
+        assertUsage(Cli.run("run", store.toString(), "--job", "avg"), "the built-in jobs are stats, count, missing, sum, mean, min, max,"
+                + " stddev (the average is --job mean)");
+        assertUsage(Cli.run("run", store.toString(), "--job", "p99"), "stddev; p99 is a query aggregate: --agg p99");
         assertUsage(Cli.run("run", store.toString(), "--job", "sum", "--jar", "x.jar"), "--jar is for your own job classes");
         assertUsage(Cli.run("run", store.toString(), "--job", TestJobs.Above.class.getName()),
                 "rejected its parameters {}: takes exactly one parameter, threshold");

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One statistic a query computes per group: a {@link Kind} and, for percentiles, the quantile.
@@ -83,9 +84,21 @@ public record Aggregate(Kind kind, double quantile) {
                 return new Aggregate(k, Double.NaN);
             }
         }
-        throw new IllegalArgumentException("unknown aggregate '" + name
-                + (key.equals("median") ? "' (the median is p50)" : key.equals("avg") || key.equals("average") ? "' (the average is mean)" : "'")
+        throw new IllegalArgumentException("unknown aggregate '" + name + "'"
+                + synonym(key).map(ours -> " (the " + key.replace("avg", "average") + " is " + ours + ")").orElse("")
                 + "; choose from count, missing, sum, mean, min, max, stddev, first, last, pNN (e.g. p50, p99)");
+    }
+
+    /**
+     * tsproc's name for an aggregate that other tools name {@code name}: {@code p50} for the
+     * median, {@code mean} for avg and average; empty for any other name.
+     */
+    public static Optional<String> synonym(String name) {
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case "median" -> Optional.of("p50");
+            case "avg", "average" -> Optional.of("mean");
+            default -> Optional.empty();
+        };
     }
 
     /** Parses a comma-separated list such as {@code "count,mean,p99"}; {@code stats} stands for {@link #STATS}. */

@@ -33,4 +33,25 @@ public final class BuiltinJob {
         }
         return QueryJob.builtin(key, QuerySpec.of(Aggregate.parseList(key)));
     }
+
+    /**
+     * What a user who named the job {@code name}, which is neither built in nor a class, likely
+     * meant, as a clause to end the message with: the built-in jobs, and the job or query
+     * aggregate the name or another tool's word stands for ({@code median} is {@code --agg p50}).
+     */
+    public static String hint(String name) {
+        String key = name.strip().toLowerCase(Locale.ROOT);
+        String meant = Aggregate.synonym(key).orElse(key);
+        String known = "; the built-in jobs are " + String.join(", ", NAMES);
+        if (NAMES.contains(meant)) {
+            return known + " (the " + key.replace("avg", "average") + " is --job " + meant + ")";
+        }
+        try {
+            Aggregate.parse(meant);
+            return known + (meant.equals(key) ? "; " + key + " is a query aggregate" : "; the " + key + " is the query aggregate " + meant)
+                    + ": --agg " + meant;
+        } catch (IllegalArgumentException notAnAggregate) {
+            return known;
+        }
+    }
 }

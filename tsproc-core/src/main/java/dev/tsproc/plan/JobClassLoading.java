@@ -1,5 +1,6 @@
 package dev.tsproc.plan;
 
+import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
 
 import java.io.IOException;
@@ -63,9 +64,11 @@ final class JobClassLoading {
         try {
             type = Class.forName(name, true, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new IllegalArgumentException("job class " + name + " was not found in "
-                    + (request.jars().isEmpty() ? "the class path" : "the jars " + request.jars() + " or the class path")
-                    + (e instanceof LinkageError ? " (" + e + ")" : ""), e);
+            String where = request.jars().isEmpty() ? "the class path" : "the jars " + request.jars() + " or the class path";
+            // a name without a package was more likely meant as a built-in job than as a class
+            throw new IllegalArgumentException(e instanceof LinkageError ? "job class " + name + " was not found in " + where + " (" + e + ")"
+                    : name.indexOf('.') < 0 ? "unknown job '" + name + "': not built in, nor a class in " + where + BuiltinJob.hint(name)
+                    : "job class " + name + " was not found in " + where, e);
         }
         if (!Job.class.isAssignableFrom(type)) {
             throw new IllegalArgumentException("class " + name + " does not implement " + Job.class.getName());

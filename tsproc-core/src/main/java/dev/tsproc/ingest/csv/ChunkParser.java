@@ -4,6 +4,10 @@ import dev.tsproc.store.StoreLayout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
@@ -741,22 +745,46 @@ final class ChunkParser {
         return false;
     }
 
-    /** {@code '1.5f'}: the text quoted, shortened, with unprintable bytes as \xNN. */
+    /**
+     * {@code '2°C'}: the text quoted and shortened, as a terminal can show it without obeying it.
+     * Valid UTF-8 shows as text; bytes that are not (Latin-1 text, a cut sequence) and the bytes
+     * of control and format characters (ESC, CR, a right-to-left override) and of the backslash
+     * show as {@code \xNN}, so the excerpt says exactly which bytes are in the file.
+     */
     static String excerpt(MemorySegment s, long from, long to) {
-        StringBuilder out = new StringBuilder("'");
         long end = Math.min(to, from + EXCERPT_BYTES);
-        for (long q = from; q < end; q++) {
-            byte b = s.get(BYTE, q);
-            if (b >= 0x20 && b < 0x7F && b != '\\') {
-                out.append((char) b);
-            } else {
-                out.append("\\x").append(hex(b));
+        while (end < to && end < from + EXCERPT_BYTES + 3 && (s.get(BYTE, end) & 0xC0) == 0x80) {
+            end++; // finish a character cut at the limit
+        }
+        ByteBuffer in = ByteBuffer.wrap(s.asSlice(from, end - from).toArray(ValueLayout.JAVA_BYTE));
+        CharBuffer text = CharBuffer.allocate(in.capacity());
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input rather than replacing it
+        StringBuilder out = new StringBuilder("'");
+        while (in.hasRemaining()) {
+            CoderResult result = utf8.decode(in, text, true);
+            text.flip().codePoints().forEach(c -> appendShown(out, c));
+            text.clear();
+            for (int i = 0; result.isError() && i < result.length(); i++) {
+                out.append("\\x").append(hex(in.get()));
             }
         }
         if (end < to) {
             out.append("...");
         }
         return out.append('\'').toString();
+    }
+
+    /** Appends {@code c} as text, or its UTF-8 bytes as {@code \xNN} if a terminal would obey it or it is the backslash. */
+    private static void appendShown(StringBuilder out, int c) {
+        int type = Character.getType(c);
+        if (c == '\\' || Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR) {
+            for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8)) {
+                out.append("\\x").append(hex(b));
+            }
+        } else {
+            out.appendCodePoint(c);
+        }
     }
 
     private static String hex(byte b) {

@@ -89,7 +89,11 @@ public final class Tsproc implements AutoCloseable {
      * the files again. {@link #close()} removes it; so does {@code tsproc clean} if this process
      * dies first. Each run's timeline carries the load time ({@link dev.tsproc.observe.Timeline#loadNanos()}).
      *
-     * @param columns which columns hold timestamps, values and series, as for an import
+     * @param columns which columns hold timestamps, values and series, as for an import, and
+     *                whether to read the series at all: {@link ParquetOptions#readingSeries}
+     *                {@code (request.readsSeries())} loads only what a run of {@code request}
+     *                needs ({@link JobRequest#readsSeries()}); a run that needs series then
+     *                fails in one sentence on a store loaded without them
      * @throws BadInputException                   if {@code source} is neither Parquet nor Arrow,
      *                                             or cannot be read as such; nothing is left behind
      * @throws IOException                         on an I/O error; nothing is left behind

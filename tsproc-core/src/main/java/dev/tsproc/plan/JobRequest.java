@@ -110,6 +110,13 @@ public sealed interface JobRequest {
      */
     Resolved resolve(Store store);
 
+    /**
+     * Whether the job reads the series column, so that files loaded for one run
+     * ({@code Tsproc.load}) need not decode it when it does not. Every job reads timestamps
+     * and values.
+     */
+    boolean readsSeries();
+
     /** A built-in job over the value column. */
     record Builtin(String name) implements JobRequest {
         public Builtin {
@@ -119,6 +126,11 @@ public sealed interface JobRequest {
         @Override
         public String describe() {
             return name;
+        }
+
+        @Override
+        public boolean readsSeries() {
+            return false;
         }
 
         @Override
@@ -158,6 +170,11 @@ public sealed interface JobRequest {
         @Override
         public Resolved resolve(Store store) {
             return new Resolved(QueryJob.on(store, spec), null);
+        }
+
+        @Override
+        public boolean readsSeries() {
+            return spec.bySeries() || !spec.series().isEmpty();
         }
     }
 
@@ -224,6 +241,12 @@ public sealed interface JobRequest {
         @Override
         public Resolved resolve(Store store) {
             return JobClassLoading.load(this);
+        }
+
+        /** A job of the user's may read any column. */
+        @Override
+        public boolean readsSeries() {
+            return true;
         }
     }
 

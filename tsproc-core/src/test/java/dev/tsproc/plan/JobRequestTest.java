@@ -158,6 +158,17 @@ class JobRequestTest {
     }
 
     @Test
+    void onlyQueriesBySeriesOrOfSomeSeriesAndUsersJobsReadTheSeriesColumn() {
+        assertThat(JobRequest.builtin("stats").readsSeries()).isFalse();
+        assertThat(JobRequest.query(QuerySpec.of(Aggregate.STATS)).readsSeries()).isFalse();
+        assertThat(JobRequest.query(new QuerySpec(List.of(Aggregate.SUM), true, 0, Long.MIN_VALUE, Long.MAX_VALUE,
+                List.of(), false)).readsSeries()).isTrue();
+        assertThat(JobRequest.query(new QuerySpec(List.of(Aggregate.SUM), false, 0, Long.MIN_VALUE, Long.MAX_VALUE,
+                List.of("a"), false)).readsSeries()).isTrue();
+        assertThat(JobRequest.custom("com.example.Job", Map.of(), List.of()).readsSeries()).isTrue();
+    }
+
+    @Test
     void describesItselfInTheCommandLinesWords() {
         assertThat(JobRequest.builtin("SUM").describe()).isEqualTo("sum");
         assertThat(JobRequest.query(new QuerySpec(List.of(Aggregate.COUNT, Aggregate.P99), true, 60_000_000_000L,

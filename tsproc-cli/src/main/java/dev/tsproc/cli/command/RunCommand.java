@@ -234,7 +234,8 @@ public final class RunCommand implements Callable<Integer> {
                     return runOn(ts, false, request, options, resultFormat);
                 }
             }
-            try (Tsproc ts = Tsproc.load(file, columns(workerCount), processes())) {
+            // Only the columns the run reads are loaded: a series column not grouped or filtered by is not decoded.
+            try (Tsproc ts = Tsproc.load(file, columns(workerCount).readingSeries(request.readsSeries()), processes())) {
                 err.printf(Locale.ROOT, "loaded %,d rows of %s into shared memory in %.3f s%n",
                         ts.store().rowCount(), file, ts.loadNanos() / 1e9);
                 return runOn(ts, true, request, options, resultFormat);

@@ -140,6 +140,9 @@ public final class ArrowImporter {
             } else if (!options.noSeries() && fields.stream().anyMatch(f -> "series".equals(f.name()))) {
                 series = choose(fields, "series", List.of(), "--series-col", "series");
             }
+            if (!options.readSeries()) {
+                series = null; // chosen all the same, so that a --series-col the file lacks is an error
+            }
             for (int d = 0; d < footer.dictionariesLength(); d++) {
                 readDictionary(footer.dictionaries(d));
             }

@@ -136,7 +136,10 @@ public final class ParquetImporter {
             throw new BadInputException(file, "it is not a Parquet file, or it is damaged or cut short (" + e.getMessage() + ")", e);
         }
         if (withSeries == null) {
-            withSeries = layout.series() != null;
+            withSeries = layout.series() != null && options.readSeries();
+        }
+        if (!withSeries) {
+            layout = layout.withoutSeries();
         }
         List<RowGroup> rowGroups = metadata.rowGroups();
         for (int g = 0; g < rowGroups.size(); g++) {

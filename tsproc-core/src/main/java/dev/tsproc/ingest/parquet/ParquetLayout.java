@@ -48,6 +48,11 @@ record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGue
 
     private static final long NANOS_PER_DAY = 86_400_000_000_000L;
 
+    /** This layout without its series column, which is then not read. */
+    ParquetLayout withoutSeries() {
+        return new ParquetLayout(ts, value, null, unitGuessed);
+    }
+
     /** The names of the columns read, for the reader's projection. */
     List<String> columnNames() {
         List<String> names = new ArrayList<>(List.of(ts.column.name(), value.column.name()));

@@ -16,9 +16,13 @@ import java.util.Objects;
  * @param timestampFormat how integers without a timestamp type (and text) are read; a
  *                        Parquet timestamp type always says its own unit
  * @param threads         threads reading row groups
+ * @param readSeries      whether the series column is read at all: false when files are loaded
+ *                        for a query that does not use it, which then costs nothing; a series
+ *                        column named by {@code seriesColumn} must exist all the same, so that a
+ *                        misspelt option is an error whatever the query
  */
 public record ParquetOptions(String tsColumn, String valueColumn, String seriesColumn, boolean noSeries,
-                             TimestampFormat timestampFormat, int threads) {
+                             TimestampFormat timestampFormat, int threads, boolean readSeries) {
     public ParquetOptions {
         Objects.requireNonNull(timestampFormat, "timestampFormat");
         if (threads < 1) {
@@ -29,6 +33,12 @@ public record ParquetOptions(String tsColumn, String valueColumn, String seriesC
         }
     }
 
+    /** Options that read the series column, if there is one. */
+    public ParquetOptions(String tsColumn, String valueColumn, String seriesColumn, boolean noSeries,
+                          TimestampFormat timestampFormat, int threads) {
+        this(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, true);
+    }
+
     /** Columns by their default names, timestamps as {@code auto}, on every core. */
     public static ParquetOptions defaults() {
         return new ParquetOptions(null, null, null, false, TimestampFormat.AUTO, Runtime.getRuntime().availableProcessors());
@@ -36,6 +46,11 @@ public record ParquetOptions(String tsColumn, String valueColumn, String seriesC
 
     /** These options on {@code threads} threads. */
     public ParquetOptions withThreads(int threads) {
-        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads);
+        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, readSeries);
+    }
+
+    /** These options, reading the series column only if {@code read}. */
+    public ParquetOptions readingSeries(boolean read) {
+        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, read);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tsproc.ingest.arrow;
 
+import dev.tsproc.data.Column;
 import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.Distribution;
 import dev.tsproc.ingest.Generator;
@@ -119,6 +120,14 @@ class ArrowTest {
             assertThat(StoreRows.of(work.resolve("x.tsp"))).as(which).isEqualTo(expected);
             assertThat(result.batches()).as(which).isGreaterThan(2);
             assertThat(result.sorted()).isTrue();
+            // Loaded for a run that reads no series: the same times and values, no series column.
+            ArrowImporter.importFile(work.resolve("x.arrow"), work.resolve("some.tsp"), ParquetOptions.defaults().readingSeries(false));
+            try (Store all = Store.open(work.resolve("x.tsp")); Store some = Store.open(work.resolve("some.tsp"))) {
+                assertThat(some.hasSeries()).isFalse();
+                for (Column column : List.of(Column.TS, Column.VALUE)) {
+                    assertThat(some.column(column).mismatch(all.column(column))).as(which + " " + column).isEqualTo(-1);
+                }
+            }
         }
     }
 

@@ -146,6 +146,24 @@ class ParquetImportTest {
         }
     }
 
+    /** A load for a run that reads no series (15.2) leaves the column out but still checks a named one. */
+    @Test
+    void withoutReadingSeriesTheStoreHasTimesAndValuesAlone() throws Exception {
+        Files.createDirectory(dir.resolve("data"));
+        Python.run(dir, INTERLEAVED);
+        importFrom(dir.resolve("data"), dir.resolve("all.tsp"), ParquetOptions.defaults());
+        importFrom(dir.resolve("data"), dir.resolve("some.tsp"), ParquetOptions.defaults().readingSeries(false));
+        try (Store all = Store.open(dir.resolve("all.tsp")); Store some = Store.open(dir.resolve("some.tsp"))) {
+            assertThat(all.hasSeries()).isTrue();
+            assertThat(some.hasSeries()).isFalse();
+            for (Column column : List.of(Column.TS, Column.VALUE)) {
+                assertThat(some.column(column).mismatch(all.column(column))).as(column.name()).isEqualTo(-1);
+            }
+        }
+        assertFails(dir.resolve("data"), new ParquetOptions(null, null, "sensor", false, TimestampFormat.AUTO, 2)
+                .readingSeries(false), "a.parquet: --series-col 'sensor' is not a column of the file");
+    }
+
     private static final String SIMPLE = """
             import pyarrow as pa, pyarrow.parquet as pq, sys
             ts = [None if sys.argv[1] == "null-ts" and i == 1500 else 1_000 * i for i in range(3000)]

@@ -11,7 +11,8 @@ public final class JobCancelledException extends InterruptedException {
 
     private final transient RunProgress progress;
 
-    JobCancelledException(String job, RunProgress progress) {
+    /** Job {@code job} was interrupted after {@code progress}; public for executors outside this package (tsproc-spark). */
+    public JobCancelledException(String job, RunProgress progress) {
         super("job " + job + " was interrupted after " + progress.describe());
         this.progress = progress;
     }

@@ -18,7 +18,8 @@ public final class JobFailedException extends Exception {
             .comparing((BatchFailedException f) -> !f.isResourceExhaustion())
             .thenComparingLong(f -> f.batch().index());
 
-    JobFailedException(String job, List<BatchFailedException> failures) {
+    /** Job {@code job} failed with {@code failures}, at least one; public for executors outside this package (tsproc-spark). */
+    public JobFailedException(String job, List<BatchFailedException> failures) {
         this(job, failures.stream().sorted(ORDER).toList(), true);
     }
 

@@ -13,7 +13,8 @@ public final class JobTimedOutException extends Exception {
     private final Duration timeout;
     private final transient RunProgress progress;
 
-    JobTimedOutException(String job, Duration timeout, RunProgress progress) {
+    /** Job {@code job} missed {@code timeout} after {@code progress}; public for executors outside this package (tsproc-spark). */
+    public JobTimedOutException(String job, Duration timeout, RunProgress progress) {
         super("job " + job + " exceeded its timeout of " + Durations.format(timeout) + ": " + progress.describe());
         this.timeout = timeout;
         this.progress = progress;

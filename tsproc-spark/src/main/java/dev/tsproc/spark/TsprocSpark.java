@@ -1,0 +1,378 @@
+package dev.tsproc.spark;
+
+import dev.tsproc.concurrent.NanoClock;
+import dev.tsproc.data.Batch;
+import dev.tsproc.exec.BatchFailedException;
+import dev.tsproc.exec.JobCancelledException;
+import dev.tsproc.exec.JobFailedException;
+import dev.tsproc.exec.JobTimedOutException;
+import dev.tsproc.exec.RunProgress;
+import dev.tsproc.exec.RunResult;
+import dev.tsproc.job.Job;
+import dev.tsproc.job.PartialCodec;
+import dev.tsproc.observe.Timeline;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Plan;
+import dev.tsproc.plan.Planner;
+import dev.tsproc.store.Store;
+import org.apache.spark.SimpleFutureAction;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import scala.Function1;
+import scala.Option;
+import scala.collection.immutable.Seq;
+import scala.concurrent.ExecutionContext$;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.BoxedUnit;
+import scala.util.Try;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs tsproc's job requests on Apache Spark and gives the answer {@link dev.tsproc.Tsproc}
+ * gives on one machine, bit for bit, whatever the cluster, the partitioning or the retries.
+ *
+ * {@snippet :
+ * try (SparkSession spark = SparkSession.builder().master("spark://10.0.0.1:7077").getOrCreate()) {
+ *     RunResult<?> run = TsprocSpark.run(spark, Path.of("/shared/walk.tsp"),
+ *             JobRequest.query(new QuerySpec(Aggregate.parseList("mean,p99"), true, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false)));
+ * }
+ * }
+ *
+ * <p><b>How a job travels.</b> The driver opens the store, resolves the request (so a bad one
+ * fails before Spark does anything) and {@linkplain Planner plans} the same fixed batches as on
+ * one machine. Consecutive batches are grouped into Spark partitions, one task each. Each task
+ * gets the store's path and identity, the request's bytes and the plan, never a
+ * serialized {@link Job}: the executor opens the store (a path every executor can reach: a
+ * shared file system, or the same file on each machine), rebuilds the job, maps each batch from
+ * a zero-copy view, and sends back each batch's partial in the job's {@link PartialCodec} with
+ * its index. The driver decodes the partials as partitions finish and combines them strictly in
+ * batch order — not with Spark's {@code reduce} or {@code treeAggregate}, which combine in any
+ * order — so the combine sequence is exactly the one-machine coordinator's.
+ *
+ * <p><b>Failures and retries</b> are Spark's: a failed task or a lost executor is retried up
+ * to {@code spark.task.maxFailures} times; a batch's partial depends on the batch only, so a
+ * retried run gives the same bits. A batch that fails every attempt fails the job with a
+ * {@link JobFailedException} naming the batch, its rows and the executor.
+ *
+ * <p><b>Deadlines and cancellation.</b> Each run is one Spark job group. At
+ * {@link SparkRunOptions#timeout()}, or when the calling thread is interrupted, the group is
+ * cancelled (tasks are interrupted), and the run returns only once Spark has ended the job and
+ * reports none of its tasks running, or after {@value #STOP_GRACE_SECONDS} s if an executor
+ * never reports back.
+ */
+public final class TsprocSpark {
+    /** How long a cancelled run waits for Spark to report its tasks ended. */
+    static final int STOP_GRACE_SECONDS = 30;
+
+    private TsprocSpark() {}
+
+    /** Runs {@code request} over the store at {@code store} with {@link SparkRunOptions#defaults()}. */
+    public static RunResult<?> run(SparkSession spark, Path store, JobRequest request)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        return run(spark, store, request, SparkRunOptions.defaults());
+    }
+
+    /**
+     * Runs {@code request} — a built-in job, a query, or a job class of yours whose jars every
+     * executor can read at the same paths — over the store at {@code store}, which every
+     * executor must reach at that path.
+     *
+     * @return the result, with rows and batches covered, the executors that computed batches as
+     *         its workers, and the wall time; its timeline holds the run's settings, not per-batch times
+     * @throws IllegalArgumentException in one sentence, if the job cannot be created or its
+     *                                  partials cannot travel (no {@link PartialCodec})
+     * @throws JobFailedException       if a batch failed on every attempt Spark made
+     * @throws JobTimedOutException     if the run missed its deadline; the job group was cancelled
+     * @throws JobCancelledException    if the calling thread was interrupted; the job group was cancelled
+     * @throws IOException              if the store cannot be read here, or Spark failed the job
+     *                                  for another reason (an executor could not read the store,
+     *                                  executors lost more often than Spark retries)
+     */
+    public static RunResult<?> run(SparkSession spark, Path store, JobRequest request, SparkRunOptions options)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        try (Store opened = Store.open(store)) {
+            return run(spark, opened, request, options);
+        }
+    }
+
+    /**
+     * As {@link #run(SparkSession, Path, JobRequest, SparkRunOptions)} over {@code store}, open
+     * here (and left open); executors open {@link Store#path()} and check it is the same store.
+     */
+    public static RunResult<?> run(SparkSession spark, Store store, JobRequest request, SparkRunOptions options)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        try (JobRequest.Resolved resolved = request.resolve(store)) {
+            return execute(spark.sparkContext(), store, resolved.job(), request, options);
+        }
+    }
+
+    private static <P, R> RunResult<R> execute(SparkContext sc, Store store, Job<P, R> job, JobRequest request,
+                                               SparkRunOptions options)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        PartialCodec<P> codec = PartialCodec.of(job);
+        Plan plan = Planner.plan(store, request, options.batchRows());
+        NanoClock clock = options.clock();
+        long start = clock.nanoTime();
+        List<BatchRange> ranges = ranges(plan.batchCount(),
+                options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions());
+        Timeline timeline = new Timeline("spark " + sc.master() + " ×" + ranges.size(), System.currentTimeMillis(),
+                configuration(sc, store, request, options, ranges.size()));
+        Set<String> executors = new TreeSet<>();
+        P combined = ranges.isEmpty() ? job.empty() : combineAll(sc, store, job, codec, request, plan, ranges, options, start,
+                executors);
+        R result = job.finish(combined);
+        Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
+        timeline.finish(elapsed.toNanos());
+        return new RunResult<>(result, job.name(), plan.rowCount(), plan.batchCount(), executors.size(), elapsed, timeline,
+                List.of(), -1);
+    }
+
+    /** What arrives at the driver: a finished partition's partials, or the end of the Spark job. */
+    private sealed interface Arrival {}
+    private record PartitionDone(int partition, List<EncodedPartial> partials) implements Arrival {}
+    private record JobEnded(Try<BoxedUnit> outcome) implements Arrival {}
+
+    /**
+     * Submits one Spark job of {@code ranges.size()} tasks in a job group of its own and combines
+     * the partials in batch order as partitions finish; the calling thread waits with the time
+     * left until the deadline.
+     */
+    private static <P> P combineAll(SparkContext sc, Store store, Job<P, ?> job, PartialCodec<P> codec, JobRequest request,
+                                    Plan plan, List<BatchRange> ranges, SparkRunOptions options, long start,
+                                    Set<String> executors)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        String group = "tsproc-" + UUID.randomUUID();
+        LinkedBlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+        SimpleFutureAction<BoxedUnit> future;
+        sc.setJobGroup(group, "tsproc " + request.describe(), true); // interrupt tasks when cancelled
+        try {
+            JavaRDD<EncodedPartial> partials = JavaSparkContext.fromSparkContext(sc)
+                    .parallelize(ranges, ranges.size())
+                    .mapPartitions(new MapBatches(store, request, plan));
+            future = sc.submitJob(partials.rdd(), new ToList(), partitionIndexes(ranges.size()),
+                    (partition, list) -> {
+                        arrivals.add(new PartitionDone((Integer) partition, list));
+                        return BoxedUnit.UNIT;
+                    },
+                    () -> BoxedUnit.UNIT);
+        } finally {
+            sc.clearJobGroup();
+        }
+        // Spark calls the result handler for every partition before it completes the future.
+        future.onComplete(outcome -> arrivals.add(new JobEnded(outcome)), ExecutionContext$.MODULE$.fromExecutor(Runnable::run));
+
+        NanoClock clock = options.clock();
+        long deadline = options.timeout() == null ? Long.MAX_VALUE : start + options.timeout().toNanos();
+        Map<Long, EncodedPartial> waiting = new HashMap<>();
+        P combined = job.empty();
+        long frontier = 0;
+        long batchesDone = 0;
+        long rowsDone = 0;
+        while (true) {
+            Arrival arrival;
+            try {
+                arrival = deadline == Long.MAX_VALUE ? arrivals.take() : next(arrivals, deadline, clock);
+            } catch (InterruptedException e) {
+                stop(sc, group, arrivals, "the run was interrupted");
+                throw new JobCancelledException(job.name(), progress(plan, batchesDone, rowsDone));
+            }
+            if (arrival == null) {
+                stop(sc, group, arrivals, "the run missed its deadline");
+                throw new JobTimedOutException(job.name(), options.timeout(), progress(plan, batchesDone, rowsDone));
+            }
+            if (arrival instanceof PartitionDone(int partition, List<EncodedPartial> list)) {
+                BatchRange range = ranges.get(partition);
+                if (list.size() != range.endBatch() - range.firstBatch()) {
+                    throw new IllegalStateException("partition " + partition + " returned " + list.size() + " partials for "
+                            + (range.endBatch() - range.firstBatch()) + " batches");
+                }
+                for (EncodedPartial partial : list) {
+                    if (partial.batchIndex() < range.firstBatch() || partial.batchIndex() >= range.endBatch()
+                            || waiting.put(partial.batchIndex(), partial) != null) {
+                        throw new IllegalStateException("partition " + partition + " returned batch " + partial.batchIndex()
+                                + " out of its range or twice");
+                    }
+                    executors.add(partial.executor());
+                    batchesDone++;
+                    rowsDone += partial.rowCount();
+                }
+                while (waiting.containsKey(frontier)) {
+                    combined = job.combine(combined, decode(codec, waiting.remove(frontier++)));
+                }
+            } else if (arrival instanceof JobEnded(Try<BoxedUnit> outcome)) {
+                if (outcome.isFailure()) {
+                    throwFailure(job, outcome.failed().get());
+                }
+                break;
+            }
+        }
+        if (frontier != plan.batchCount()) {
+            throw new IllegalStateException("combined " + frontier + " of " + plan.batchCount() + " batches");
+        }
+        return combined;
+    }
+
+    /** Partitions {@code 0 .. count - 1}, as Spark's job submission takes them. */
+    private static Seq<Object> partitionIndexes(int count) {
+        List<Object> indexes = new ArrayList<>(count);
+        for (int p = 0; p < count; p++) {
+            indexes.add(p);
+        }
+        return CollectionConverters.asScala(indexes).toList();
+    }
+
+    /** Consecutive batches grouped into at most {@code partitions} ranges that differ by one batch at most. */
+    static List<BatchRange> ranges(long batchCount, int partitions) {
+        int count = (int) Math.min(batchCount, partitions);
+        List<BatchRange> ranges = new ArrayList<>(count);
+        for (int p = 0; p < count; p++) {
+            ranges.add(new BatchRange(p, batchCount * p / count, batchCount * (p + 1) / count));
+        }
+        return ranges;
+    }
+
+    private static <P> P decode(PartialCodec<P> codec, EncodedPartial partial) throws IOException {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(partial.bytes());
+        P decoded = codec.readPartial(new DataInputStream(bytes));
+        if (bytes.available() != 0) {
+            throw new IOException("the partial of batch " + partial.batchIndex() + " has " + bytes.available()
+                    + " bytes left over: executor and driver must run the same tsproc");
+        }
+        return decoded;
+    }
+
+    /** The next arrival, or {@code null} once {@code clock} has passed {@code deadline} without one. */
+    private static Arrival next(LinkedBlockingQueue<Arrival> arrivals, long deadline, NanoClock clock)
+            throws InterruptedException {
+        for (long left; (left = deadline - clock.nanoTime()) > 0; ) {
+            Arrival arrival = arrivals.poll(clock.realWaitNanos(left), TimeUnit.NANOSECONDS);
+            if (arrival != null) {
+                return arrival;
+            }
+        }
+        return arrivals.poll();
+    }
+
+    /**
+     * Cancels the job group and waits, uninterruptibly, until Spark has ended the job and reports
+     * none of its tasks running (or {@value #STOP_GRACE_SECONDS} s have passed).
+     */
+    private static void stop(SparkContext sc, String group, LinkedBlockingQueue<Arrival> arrivals, String reason) {
+        sc.cancelJobGroup(group, reason);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (arrivals.take() instanceof JobEnded) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
+            while (tasksRunning(sc, group) && System.nanoTime() < giveUp) {
+                try {
+                    Thread.sleep(20); // Spark's status store has no notification to wait on
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether Spark's status store still counts a running task in a stage of {@code group}'s jobs. */
+    static boolean tasksRunning(SparkContext sc, String group) {
+        for (int jobId : sc.statusTracker().getJobIdsForGroup(group)) {
+            Option<SparkJobInfo> info = sc.statusTracker().getJobInfo(jobId);
+            if (info.isEmpty()) {
+                continue;
+            }
+            for (int stageId : info.get().stageIds()) {
+                Option<SparkStageInfo> stage = sc.statusTracker().getStageInfo(stageId);
+                if (stage.isDefined() && stage.get().numActiveTasks() > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** How far a stopped run got; Spark does not say which batches were running. */
+    private static RunProgress progress(Plan plan, long batchesDone, long rowsDone) {
+        return new RunProgress(plan.batchCount(), plan.rowCount(), batchesDone, rowsDone, List.of(), 0);
+    }
+
+    /**
+     * Why Spark failed the job: a batch that failed on its executor (every attempt) becomes the
+     * {@link JobFailedException} it would be on one machine; anything else (the store unreadable
+     * on an executor, executors lost too often) an {@link IOException} with Spark's reason.
+     */
+    private static void throwFailure(Job<?, ?> job, Throwable error) throws IOException, JobFailedException {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof MapBatches.BatchFailure f) {
+                Batch batch = new Batch(f.batchIndex, f.rowOffset, f.rows);
+                throw new JobFailedException(job.name(), List.of(new BatchFailedException(batch, f.executor, f.getCause())));
+            }
+            if (t instanceof IOException io && t != error) {
+                throw new IOException(io.getMessage(), error);
+            }
+        }
+        String reason = String.valueOf(error.getMessage()).lines().findFirst().orElse("");
+        throw new IOException("Spark failed job " + job.name() + ": " + reason, error);
+    }
+
+    /** A run's settings as reports show them. */
+    private static Map<String, String> configuration(SparkContext sc, Store store, JobRequest request, SparkRunOptions options,
+                                                     int partitions) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("store", String.valueOf(store.path()));
+        c.put("job", request.describe());
+        c.put("executor", "spark");
+        c.put("master", sc.master());
+        c.put("partitions", Integer.toString(partitions));
+        c.put("batch rows", Long.toString(options.batchRows()));
+        c.put("spark", sc.version());
+        c.put("java", Runtime.version().toString());
+        return c;
+    }
+
+    /** The partition's partials as a list: what a task sends back to the driver. */
+    private static final class ToList
+            implements Function1<scala.collection.Iterator<EncodedPartial>, List<EncodedPartial>>, Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public List<EncodedPartial> apply(scala.collection.Iterator<EncodedPartial> partials) {
+            List<EncodedPartial> list = new ArrayList<>();
+            CollectionConverters.asJava(partials).forEachRemaining(list::add);
+            return list;
+        }
+    }
+}

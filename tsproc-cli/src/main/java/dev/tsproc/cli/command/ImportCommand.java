@@ -23,8 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +49,8 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     QuietOption quiet;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The CSV file (gzip is recognised by its content), or a"
+    @Parameters(index = "0", paramLabel = "FILE", description = "The CSV file (gzip is recognised by its content; - or"
+            + " /dev/stdin reads standard input, as it comes), or a"
             + " Parquet file, a directory of them or a quoted glob such as 'data/*.parquet'.")
     Path file;
 
@@ -131,6 +135,10 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (readsStdin()) {
+            CsvOptions options = options();
+            return ShutdownGuard.run(spec.commandLine().getErr(), () -> importFile(options));
+        }
         ColumnarFormat format = ColumnarFormat.of(file);
         if (format == ColumnarFormat.ARROW) {
             ParquetOptions options = parquetOptions();
@@ -144,13 +152,23 @@ public final class ImportCommand implements Callable<Integer> {
         return ShutdownGuard.run(spec.commandLine().getErr(), () -> importFile(options));
     }
 
+    /** Whether {@link #file} names this process's standard input: {@code -} or {@code /dev/stdin}. */
+    private boolean readsStdin() {
+        return file.toString().equals("-") || file.toString().equals("/dev/stdin");
+    }
+
     private int importFile(CsvOptions options) throws Exception {
         Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
         ImportResult result;
-        boolean gzip = file.getFileName().toString().endsWith(".gz");
-        try (Progress progress = new Progress("import", gzip ? 0 : Files.size(file), "bytes",
+        boolean stdin = readsStdin();
+        boolean sizeUnknown = stdin || file.getFileName().toString().endsWith(".gz");
+        try (Progress progress = new Progress("import", sizeUnknown ? 0 : Files.size(file), "bytes",
                 Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
-            result = CsvImporter.importFile(file, path, options, progress::advanceTo);
+            result = stdin
+                    // A channel, unlike System.in, wakes a read blocked on a pipe when Ctrl-C interrupts the import.
+                    ? CsvImporter.importStream(Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel()),
+                            Path.of(file.toString().equals("-") ? "stdin" : file.toString()), path, options, progress::advanceTo)
+                    : CsvImporter.importFile(file, path, options, progress::advanceTo);
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -159,7 +177,7 @@ public final class ImportCommand implements Callable<Integer> {
         double seconds = result.elapsedNanos() / 1e9;
         err.printf(Locale.ROOT, "imported %,d rows%s from %s: %,.1f MB in %.3f s, %,.0f MB/s%s%n", result.rows(),
                 result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
-                file, result.inputBytes() / 1e6, seconds, seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
+                stdin ? "stdin" : file, result.inputBytes() / 1e6, seconds, seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
         if (result.delimiter() != (char) options.delimiter()) {
             err.println("fields separated by '" + (result.delimiter() == '\t' ? "tab" : String.valueOf(result.delimiter()))

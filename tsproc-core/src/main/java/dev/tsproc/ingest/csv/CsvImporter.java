@@ -9,8 +9,10 @@ import dev.tsproc.store.FileKind;
 import dev.tsproc.store.StoreLayout;
 import dev.tsproc.store.StoreWriter;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,6 +26,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -92,6 +95,8 @@ public final class CsvImporter {
     private static final long READ_SLACK_BYTES = 64 << 10;
 
     private final Path source;
+    /** The text to read instead of {@link #source}'s file (a pipe, stdin), or null: then {@code source} is read. */
+    private final InputStream stream;
     private final Path target;
     /**
      * As given, except that {@code auto} becomes the epoch unit the first data line tells, if
@@ -115,9 +120,10 @@ public final class CsvImporter {
     private final LongConsumer progress;
     private final AtomicLong parsedBytes = new AtomicLong();
 
-    private CsvImporter(Path source, Path target, CsvOptions options, LongConsumer progress) {
+    private CsvImporter(Path source, InputStream stream, Path target, CsvOptions options, LongConsumer progress) {
         this.progress = progress;
         this.source = source;
+        this.stream = stream;
         this.target = target;
         this.options = options;
         this.failFast = options.onError() == CsvOptions.OnError.FAIL;
@@ -154,30 +160,61 @@ public final class CsvImporter {
         if (kind != null) {
             throw new CsvFormatException(source, "it is " + kind + ", not a CSV file", List.of(), 0);
         }
+        return new CsvImporter(source, null, target, options, progress).importAll(start);
+    }
+
+    /**
+     * Imports CSV text, plain or gzip (told by its first two bytes), read from {@code in} — a
+     * pipe, stdin — as it comes, into a new store at {@code target}. As the text's size is not
+     * known beforehand, it takes the route of a gzip file: parsed in chunks of a few MiB as they
+     * are read, rows kept off-heap (about 20 bytes a row) until the end. Plain text cut short at
+     * a line end cannot be told from shorter text; gzip can, and is refused.
+     *
+     * @param name what messages call the input, such as {@code stdin}
+     * @param progress told the bytes of CSV text parsed so far (decompressed), from parser threads
+     * @throws CsvFormatException as {@link #importFile}, and if the text is empty, or Parquet or Arrow
+     * @throws IOException        as {@link #importFile}; reading {@code in} is not retried
+     * @throws InterruptedException if interrupted; a thread blocked reading {@code in} wakes only
+     *                              if {@code in} reads an interruptible channel
+     */
+    public static ImportResult importStream(InputStream in, Path name, Path target, CsvOptions options,
+                                            LongConsumer progress) throws IOException, InterruptedException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(options, "options");
+        return new CsvImporter(name, in, target, options, progress).importAll(System.nanoTime());
+    }
+
+    private ImportResult importAll(long start) throws IOException, InterruptedException {
         AtomicFile.requireAbsent(target); // also fails if another import is writing it
         Path directory = target.toAbsolutePath().getParent();
         if (directory == null || !Files.isDirectory(directory)) {
             throw new NoSuchFileException(String.valueOf(directory), null, "the directory for the store does not exist");
         }
-        CsvImporter importer = new CsvImporter(source, target, options, progress);
         ImportResult result;
         try {
-            result = importer.run(start);
+            result = run(start);
         } catch (ClosedByInterruptException e) {
             // An interrupt during a read or write of this thread closed its channel: the interrupt is what happened.
             Thread.interrupted();
             InterruptedException interrupted = new InterruptedException("interrupted while importing " + source);
             interrupted.initCause(e);
-            throw importer.releaseAfter(interrupted);
+            throw releaseAfter(interrupted);
         } catch (Throwable t) {
-            importer.releaseAfter(t);
+            releaseAfter(t);
             throw t;
         }
-        importer.release();
+        release();
         return result;
     }
 
     private ImportResult run(long start) throws IOException, InterruptedException {
+        if (stream != null) {
+            readStream();
+            errorLog.publish();
+            return write(start);
+        }
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ); Arena arena = Arena.ofShared()) {
             long size = channel.size();
             if (size == 0) {
@@ -185,7 +222,7 @@ public final class CsvImporter {
             }
             if (isGzip(channel, size)) {
                 try {
-                    parseGzip(channel);
+                    parseStream(new StrictGzipInputStream(Channels.newInputStream(channel)));
                 } catch (ZipException | java.io.EOFException e) {
                     throw damagedGzip(e);
                 }
@@ -489,13 +526,39 @@ public final class CsvImporter {
 
     private static final Work END = new Work(-1, null, 0, 0, 0, false);
 
-    private void parseGzip(FileChannel channel) throws IOException, InterruptedException {
+    /** Reads {@link #stream}: plain text, or gzip as its first two bytes tell; refuses columnar formats. */
+    private void readStream() throws IOException, InterruptedException {
+        byte[] head = stream.readNBytes(ARROW_MAGIC.length);
+        if (head.length == 0) {
+            throw new CsvFormatException(source, "the input is empty; there is nothing to import", List.of(), 0);
+        }
+        if (Arrays.equals(head, ARROW_MAGIC) || Arrays.equals(Arrays.copyOf(head, PARQUET_MAGIC.length), PARQUET_MAGIC)) {
+            throw new CsvFormatException(source, "it is Parquet or Arrow, which is read from a file, not a pipe"
+                    + " (the file's end says where its rows are); save it to a file and import that", List.of(), 0);
+        }
+        InputStream text = new SequenceInputStream(new ByteArrayInputStream(head), stream);
+        boolean gzip = head.length >= 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
+        try {
+            parseStream(gzip ? new StrictGzipInputStream(text) : text);
+        } catch (ZipException | java.io.EOFException e) {
+            throw damagedGzip(e);
+        }
+    }
+
+    private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
+    private static final byte[] ARROW_MAGIC = {'A', 'R', 'R', 'O', 'W', '1'};
+
+    /**
+     * Parses text whose size is not known beforehand (gzip, a pipe): one thread reads it and cuts
+     * it at line ends into chunks for the parser threads; the chunks keep their rows.
+     */
+    private void parseStream(InputStream stream) throws IOException, InterruptedException {
         int bufferBytes = (int) Math.max(options.chunkBytes() > 0 ? options.chunkBytes() : GZIP_CHUNK_BYTES,
                 options.maxLineBytes() + 1L);
         int threads = options.threads();
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(threads + 2);
         BlockingQueue<Work> work = new ArrayBlockingQueue<>(threads + 1);
-        try (InputStream in = new StrictGzipInputStream(Channels.newInputStream(channel))) {
+        try (InputStream in = stream) {
             byte[] buffer = new byte[bufferBytes];
             int filled = readFully(in, buffer, 0);
             MemorySegment first = MemorySegment.ofArray(buffer);

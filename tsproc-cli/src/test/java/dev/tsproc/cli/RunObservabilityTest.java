@@ -75,7 +75,14 @@ class RunObservabilityTest {
         for (Timeline.WorkerSummary w : t.summarize()) {
             assertThat(w.waitingNanos() + w.computingNanos() + w.idleNanos()).isCloseTo(t.wallNanos(), org.assertj.core.data.Offset.offset(tolerance));
         }
-        assertThat(Files.readString(report)).contains("id=\"chart\"", "sum").doesNotContainPattern("(src|href)=\"https?:");
+        long firstStart = t.batches().stream().mapToLong(b -> b.computeStart()).min().orElseThrow();
+        long lastReceived = t.batches().stream().mapToLong(b -> b.resultReceived()).max().orElseThrow();
+        assertThat(t.openedNanos()).as("the job was open before any batch began").isBetween(0L, firstStart);
+        assertThat(t.combinedNanos()).as("every partial was combined after the last arrived, before the end")
+                .isBetween(lastReceived, t.wallNanos());
+        assertThat(Files.readString(report)).contains("id=\"chart\"", "<tr><th>sum</th></tr>",
+                        "opening the job in the workers", "finishing the result")
+                .doesNotContainPattern("(src|href)=\"https?:");
     }
 
     /**

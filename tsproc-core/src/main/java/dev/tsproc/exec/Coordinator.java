@@ -112,8 +112,11 @@ public final class Coordinator {
                 plan, clock, options.listener());
         AtomicLong coordinatorPeak = new AtomicLong(-1);
         try (Executor.Session<P> session = executor.open(store, job, request, options.transfer(), workers)) {
+            run.opened();
             boolean workersElsewhere = executor.kind() != Executor.Kind.THREADS;
-            R result = job.finish(combineAll(session, job, run, options, coordinatorPeak, workersElsewhere, start));
+            P combined = combineAll(session, job, run, options, coordinatorPeak, workersElsewhere, start);
+            run.combined();
+            R result = job.finish(combined);
             Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
             run.finish(elapsed.toNanos());
             session.close(); // the result is ready; ending the job in the workers is clean-up

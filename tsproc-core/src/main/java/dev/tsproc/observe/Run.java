@@ -113,6 +113,16 @@ public final class Run {
         listener.failed(batch, worker, attempt, at, error);
     }
 
+    /** The job is open in every worker now: batches can start. */
+    public void opened() {
+        timeline.opened(now());
+    }
+
+    /** Every partial is combined now; what remains is finishing the result. */
+    public void combined() {
+        timeline.combined(now());
+    }
+
     /** The run has its result after {@code wallNanos}. */
     public void finish(long wallNanos) {
         timeline.finish(wallNanos);

@@ -30,6 +30,8 @@ public final class Timeline {
     private final List<BatchTimes> batches = new ArrayList<>();
     private volatile long wallNanos;
     private volatile long loadNanos;
+    private volatile long openedNanos = -1;
+    private volatile long combinedNanos = -1;
 
     /**
      * @param label            a name for the run in reports, e.g. {@code processes/shared ×4}
@@ -69,6 +71,33 @@ public final class Timeline {
 
     public long wallNanos() {
         return wallNanos;
+    }
+
+    /** Marks when the job was open in every worker (batches could start), since the run started. */
+    public void opened(long sinceStartNanos) {
+        this.openedNanos = sinceStartNanos;
+    }
+
+    /**
+     * When the job was open in every worker, since the run started; -1 if not recorded (a
+     * timeline saved before this was). Before it the workers were opening the job.
+     */
+    public long openedNanos() {
+        return openedNanos;
+    }
+
+    /** Marks when the last partial was combined, since the run started. */
+    public void combined(long sinceStartNanos) {
+        this.combinedNanos = sinceStartNanos;
+    }
+
+    /**
+     * When every partial had been combined, since the run started; -1 if not recorded. From
+     * here to {@link #wallNanos()} the coordinator finished the result (e.g. merged percentile
+     * sketches, sorted the groups).
+     */
+    public long combinedNanos() {
+        return combinedNanos;
     }
 
     /** Sets how long writing the run's store took before the run, when the run loaded its files itself. */

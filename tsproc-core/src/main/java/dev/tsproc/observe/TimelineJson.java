@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>
  * {"format": "tsproc-timeline", "version": 1, "label": "...", "startEpochMillis": 0, "wallNanos": 0,
- *  "loadNanos": 0,
+ *  "loadNanos": 0, "openedNanos": 0, "combinedNanos": 0,
  *  "configuration": {"workers": "2", ...},
  *  "batches": [{"batch": 0, "rowOffset": 0, "rows": 1048576, "worker": "worker-1", "attempt": 1,
  *               "queued": 0, "received": 0, "computeStart": 0, "computeEnd": 0, "resultReceived": 0,
@@ -26,7 +26,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>{@code loadNanos}, the time a run took to load the files it was given into a store before
- * computing, is written only when not 0; timelines without it read as 0.
+ * computing, is written only when not 0; timelines without it read as 0. {@code openedNanos}
+ * and {@code combinedNanos} (when the job was open in every worker, when the last partial was
+ * combined) are written when recorded; timelines without them read as -1, not recorded.
  */
 public final class TimelineJson {
     private TimelineJson() {}
@@ -46,6 +48,12 @@ public final class TimelineJson {
             json.writeNumberField("wallNanos", timeline.wallNanos());
             if (timeline.loadNanos() != 0) {
                 json.writeNumberField("loadNanos", timeline.loadNanos());
+            }
+            if (timeline.openedNanos() >= 0) {
+                json.writeNumberField("openedNanos", timeline.openedNanos());
+            }
+            if (timeline.combinedNanos() >= 0) {
+                json.writeNumberField("combinedNanos", timeline.combinedNanos());
             }
             json.writeObjectFieldStart("configuration");
             for (var e : timeline.configuration().entrySet()) {
@@ -78,13 +86,14 @@ public final class TimelineJson {
     /**
      * Reads a timeline written by {@link #write}.
      *
-     * @throws IOException with a message naming the problem if the text is not such a timeline
+     * @throws TimelineFormatException naming the problem if the text is not such a timeline
+     * @throws IOException              if reading fails
      */
     public static Timeline read(Reader in, String source) throws IOException {
         try (JsonParser json = JSON.createParser(in)) {
             expect(json.nextToken() == JsonToken.START_OBJECT, source, "it is not a JSON object");
             String format = null, label = "";
-            long version = -1, start = 0, wall = 0, load = 0;
+            long version = -1, start = 0, wall = 0, load = 0, opened = -1, combined = -1;
             Map<String, String> configuration = new LinkedHashMap<>();
             java.util.List<BatchTimes> batches = new java.util.ArrayList<>();
             while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -97,6 +106,8 @@ public final class TimelineJson {
                     case "startEpochMillis" -> start = json.getValueAsLong();
                     case "wallNanos" -> wall = json.getValueAsLong();
                     case "loadNanos" -> load = json.getValueAsLong();
+                    case "openedNanos" -> opened = json.getValueAsLong(-1);
+                    case "combinedNanos" -> combined = json.getValueAsLong(-1);
                     case "configuration" -> {
                         expect(json.currentToken() == JsonToken.START_OBJECT, source, "configuration is not an object");
                         while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -120,9 +131,13 @@ public final class TimelineJson {
             batches.forEach(timeline::record);
             timeline.finish(wall);
             timeline.load(load);
+            timeline.opened(opened);
+            timeline.combined(combined);
             return timeline;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(source + " is not a tsproc timeline: " + e.getOriginalMessage());
+            var at = e.getLocation();
+            throw new TimelineFormatException(source + " is not a tsproc timeline: it is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
     }
 
@@ -156,7 +171,7 @@ public final class TimelineJson {
 
     private static void expect(boolean ok, String source, String problem) throws IOException {
         if (!ok) {
-            throw new IOException(source + " is not a tsproc timeline: " + problem);
+            throw new TimelineFormatException(source + " is not a tsproc timeline: " + problem);
         }
     }
 }

@@ -7,6 +7,8 @@ import dev.tsproc.ingest.csv.CsvError;
 import dev.tsproc.ingest.csv.CsvFormatException;
 import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.exec.JobTimedOutException;
+import dev.tsproc.observe.TimelineFormatException;
+import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.CorruptStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -19,6 +21,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -114,6 +117,26 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
         return path.toString();
     }
 
+    /** The reason of a {@link FileAlreadyExistsException} that {@code --force} would avoid. */
+    private static final String FORCE_REPLACES = "--force replaces it";
+
+    /**
+     * Fails, before any work, unless a command with {@code --force} may write {@code target}:
+     * nothing may be there unless {@code force} (and then not a directory); a file that is there
+     * is refused in a sentence that names {@code --force}.
+     */
+    static void requireOutput(Path target, boolean force) throws IOException {
+        if (force) {
+            AtomicFile.requireReplaceable(target);
+            return;
+        }
+        try {
+            AtomicFile.requireAbsent(target);
+        } catch (FileAlreadyExistsException e) {
+            throw new FileAlreadyExistsException(e.getFile(), null, FORCE_REPLACES);
+        }
+    }
+
     /** The message of ENOSPC, as the JDK reports it from a write. */
     private static final String NO_SPACE = "No space left on device";
 
@@ -122,10 +145,13 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
         return switch (t) {
             case CorruptStoreException c -> c.getMessage() + ".";
+            case TimelineFormatException f -> f.getMessage() + "; give a file saved with 'tsproc run --timeline'.";
             case CsvFormatException c -> c.getMessage() + ".";
             case BadInputException b -> b.getMessage() + "; nothing was imported.";
             case NoSuchFileException n -> n.getFile() + " does not exist; check the path.";
-            case FileAlreadyExistsException x -> x.getFile() + " already exists; remove it or choose another path.";
+            case FileAlreadyExistsException x -> x.getFile() + (FORCE_REPLACES.equals(x.getReason())
+                    ? " already exists; add --force to replace it, or choose another path."
+                    : " already exists; remove it or choose another path.");
             case AccessDeniedException a -> "permission denied for " + a.getFile() + ".";
             case FileSystemException f -> f.getFile() + ": " + f.getReason() + ".";
             case IOException io when NO_SPACE.equals(io.getMessage()) ->

@@ -2,6 +2,7 @@ package dev.tsproc.cli.command;
 
 import dev.tsproc.cli.output.EventLog;
 import dev.tsproc.cli.output.Progress;
+import dev.tsproc.cli.output.QueryPrinter;
 import dev.tsproc.cli.report.HtmlReport;
 import dev.tsproc.cli.status.StatusServer;
 import dev.tsproc.exec.RunOptions;
@@ -22,7 +23,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * timeline and HTML report, and the live status endpoint. All of them follow the run's events.
  */
 final class ObserveOptions {
+    /** The result rows a report shows; the run prints them all. */
+    private static final int REPORT_ROWS = 100;
+
     @Option(names = "--log", description = "Print one line per batch event: worker (coloured), seconds, event, batch, rows, memory.")
     boolean log;
 
@@ -118,7 +121,7 @@ final class ObserveOptions {
         }
 
         /** Writes the timeline and the report of a finished run. */
-        void finished(RunResult<?> result, Map<String, String> answer) throws IOException {
+        void finished(RunResult<?> result) throws IOException {
             Timeline t = result.timeline();
             if (timeline != null) {
                 try (AtomicFile file = AtomicFile.create(timeline)) {
@@ -127,7 +130,9 @@ final class ObserveOptions {
                 }
             }
             if (report != null) {
-                HtmlReport.write(List.of(t), answer, report);
+                List<List<String>> rows = QueryPrinter.asRows(result.job(), result.result());
+                HtmlReport.write(List.of(t), new HtmlReport.Result(rows.getFirst(),
+                        rows.subList(1, Math.min(rows.size(), 1 + REPORT_ROWS)), rows.size() - 1), report, false);
             }
         }
 

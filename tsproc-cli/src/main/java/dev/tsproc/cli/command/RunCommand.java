@@ -31,7 +31,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -204,15 +203,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             return format == null ? OutputFormat.table : format;
         }
-        if (force) {
-            AtomicFile.requireReplaceable(out);
-        } else {
-            try {
-                AtomicFile.requireAbsent(out);
-            } catch (FileAlreadyExistsException e) {
-                throw new IllegalArgumentException(out + " already exists; add --force to replace it, or choose another path");
-            }
-        }
+        Errors.requireOutput(out, force);
         if (format != null) {
             return format;
         }
@@ -335,7 +326,7 @@ public final class RunCommand implements Callable<Integer> {
         try (ObserveOptions.Session observed = observe.new Session(request.describe(), ts.store().fileSize(), quiet.quiet,
                 err)) {
             RunResult<?> run = ts.run(request, observed.options(options));
-            observed.finished(run, QueryPrinter.asText(run.result()));
+            observed.finished(run);
             publish(run, resultFormat);
             report(run, options, request instanceof JobRequest.Query && run.result() instanceof QueryResult rows
                     ? String.format(Locale.ROOT, "%,d groups, ", rows.rows().size()) : "");

@@ -67,16 +67,7 @@ public final class QueryPrinter {
 
     /** Prints a query's rows. */
     static void print(QueryResult result, OutputFormat format, Writer out) throws IOException {
-        List<String> header = new ArrayList<>();
-        if (result.bySeries()) {
-            header.add("series");
-        }
-        if (result.bucketNanos() > 0) {
-            header.add("bucket");
-        }
-        for (Aggregate a : result.aggregates()) {
-            header.add(a.label());
-        }
+        List<String> header = header(result);
         switch (format) {
             case table -> table(result, header, out);
             case csv -> {
@@ -105,6 +96,40 @@ public final class QueryPrinter {
             });
         }
         out.flush();
+    }
+
+    /** A query's column names: series, bucket, then the aggregates. */
+    private static List<String> header(QueryResult result) {
+        List<String> header = new ArrayList<>();
+        if (result.bySeries()) {
+            header.add("series");
+        }
+        if (result.bucketNanos() > 0) {
+            header.add("bucket");
+        }
+        for (Aggregate a : result.aggregates()) {
+            header.add(a.label());
+        }
+        return header;
+    }
+
+    /**
+     * The result of the job called {@code job} as text rows, for reports: the column names, then
+     * each row's cells as the table prints them; a custom job's result is one row of its name
+     * and value.
+     */
+    public static List<List<String>> asRows(String job, Object result) {
+        List<List<String>> rows = new ArrayList<>();
+        if (!(result instanceof QueryResult query)) {
+            rows.add(List.of("job", "result"));
+            rows.add(List.of(job, result instanceof Number n ? text(n) : String.valueOf(result)));
+            return rows;
+        }
+        rows.add(header(query));
+        for (QueryResult.Row row : query.rows()) {
+            rows.add(cells(query, row, QueryPrinter::printable));
+        }
+        return rows;
     }
 
     /**

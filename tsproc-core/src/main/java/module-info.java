@@ -9,12 +9,14 @@
  */
 module dev.tsproc.core {
     requires com.fasterxml.jackson.core;
+    requires com.github.luben.zstd_jni;
     requires dev.hardwood.core;
     requires flatbuffers.java;
     requires java.management;
     requires jdk.incubator.vector;
     requires org.apache.arrow.format;
     requires sketches.java;
+    requires snappy.java;
 
     exports dev.tsproc;
     exports dev.tsproc.concurrent;

@@ -42,8 +42,11 @@ public final class StoreRows {
         }
     }
 
-    /** {@code float.hex()} of Python: {@code 0x1.8000000000000p+1}, {@code -0x0.0p+0}. */
+    /** {@code float.hex()} of Python: {@code 0x1.8000000000000p+1}, {@code -0x0.0p+0}, {@code -inf}. */
     static String pythonHex(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
         if (v == 0) {
             return (1 / v < 0 ? "-" : "") + "0x0.0p+0";
         }

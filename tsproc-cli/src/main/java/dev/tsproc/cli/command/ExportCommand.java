@@ -2,6 +2,8 @@ package dev.tsproc.cli.command;
 
 import dev.tsproc.ingest.arrow.ArrowExporter;
 import dev.tsproc.ingest.csv.CsvExporter;
+import dev.tsproc.ingest.parquet.ParquetCodec;
+import dev.tsproc.ingest.parquet.ParquetExporter;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,12 +17,14 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code tsproc export}: a store as CSV that {@code tsproc import} reads back to the same store, or as Arrow. */
+/** {@code tsproc export}: a store as CSV, Arrow or Parquet that {@code tsproc import} reads back to the same store. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Export a store as CSV: series,ts,value (or ts,value), in store order; or as an Arrow IPC file (--format arrow).",
+        description = {"Export a store as CSV: series,ts,value (or ts,value), in store order; or as an Arrow IPC file (--format arrow)"
+                + " or a Parquet file (--format parquet).",
                 "Values in shortest round-trip form, missing values empty, formula-like series names defused with an apostrophe.",
                 "'tsproc import' of the result gives back the same store."})
 public final class ExportCommand implements Callable<Integer> {
@@ -36,9 +40,13 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write to this file (it must not exist). Default: standard output.")
     Path out;
 
-    @Option(names = "--format", defaultValue = "csv", description = "Output format: csv, or arrow (an Arrow IPC file, needs --out:"
-            + " ts timestamp[ns, UTC], value double with missing values null, series dictionary<int32, utf8>). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", defaultValue = "csv", description = "Output format: csv; arrow (an Arrow IPC file, needs --out:"
+            + " ts timestamp[ns, UTC], value double with missing values null, series dictionary<int32, utf8>); or parquet (needs"
+            + " --out: the same columns, series dictionary-encoded). Default: ${DEFAULT-VALUE}.")
     String format;
+
+    @Option(names = "--codec", paramLabel = "CODEC", description = "Parquet page compression: none, snappy or zstd. Default: snappy.")
+    String codec;
 
     @Option(names = "--ts-format", paramLabel = "FORMAT", defaultValue = "epoch-ns",
             description = "epoch-ns (integers, what import reads by default) or iso (ISO-8601 UTC). Default: ${DEFAULT-VALUE}.")
@@ -47,19 +55,36 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-header", description = "Leave out the header line.")
     boolean noHeader;
 
-    @Option(names = "--threads", description = "Formatting threads. Default: all cores.")
+    @Option(names = "--threads", description = "Formatting (CSV) or encoding (Parquet) threads. Default: all cores.")
     Integer threads;
 
     @Override
     public Integer call() throws Exception {
-        if (format.equalsIgnoreCase("arrow")) {
-            if (out == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--format arrow needs --out FILE");
-            }
-            return ShutdownGuard.run(spec.commandLine().getErr(), this::exportArrow);
+        String chosen = format.toLowerCase(Locale.ROOT);
+        if (!List.of("csv", "arrow", "parquet").contains(chosen)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --format '" + format + "'; choose csv, arrow or parquet");
         }
-        if (!format.equalsIgnoreCase("csv")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --format '" + format + "'; choose csv or arrow");
+        if (codec != null && !chosen.equals("parquet")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--codec applies to --format parquet only");
+        }
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        Checks.atLeast(spec, "--threads", threadCount, 1);
+        if (!chosen.equals("csv") && out == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format " + chosen + " needs --out FILE");
+        }
+        if (chosen.equals("arrow")) {
+            return ShutdownGuard.run(spec.commandLine().getErr(), () -> exportBinary(ArrowExporter::export));
+        }
+        if (chosen.equals("parquet")) {
+            ParquetExporter.Options options;
+            try {
+                options = new ParquetExporter.Options(codec == null ? ParquetCodec.SNAPPY : ParquetCodec.named(codec), threadCount);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage().replace("codec", "--codec"));
+            }
+            return ShutdownGuard.run(spec.commandLine().getErr(),
+                    () -> exportBinary((opened, target) -> ParquetExporter.export(opened, target, options)));
         }
         CsvExporter.TimestampStyle style = switch (tsFormat.toLowerCase(Locale.ROOT)) {
             case "epoch-ns" -> CsvExporter.TimestampStyle.EPOCH_NS;
@@ -67,8 +92,6 @@ public final class ExportCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown --ts-format '" + tsFormat + "'; choose epoch-ns or iso");
         };
-        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        Checks.atLeast(spec, "--threads", threadCount, 1);
         CsvExporter.Options options = new CsvExporter.Options(style, !noHeader, threadCount);
         return ShutdownGuard.run(spec.commandLine().getErr(), () -> export(options));
     }
@@ -92,11 +115,16 @@ public final class ExportCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int exportArrow() throws Exception {
+    /** How a file format other than CSV writes a store to a new file; returns the rows written. */
+    private interface FileExport {
+        long export(Store store, Path target) throws Exception;
+    }
+
+    private int exportBinary(FileExport format) throws Exception {
         long start = System.nanoTime();
         long rows;
         try (Store opened = Store.open(store)) {
-            rows = ArrowExporter.export(opened, out);
+            rows = format.export(opened, out);
         }
         spec.commandLine().getErr().printf(Locale.ROOT, "exported %,d rows to %s in %.3f s%n", rows, out,
                 (System.nanoTime() - start) / 1e9);

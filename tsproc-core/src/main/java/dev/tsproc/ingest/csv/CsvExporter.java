@@ -1,6 +1,6 @@
 package dev.tsproc.ingest.csv;
 
-import dev.tsproc.concurrent.TaskGroup;
+import dev.tsproc.concurrent.OrderedPipeline;
 import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
@@ -13,14 +13,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a store as CSV that {@link CsvImporter} reads back to the same store:
@@ -48,9 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A name holding a line break or a NUL byte cannot be read back by import, so export refuses
  * it.
  *
- * <p>Rows are formatted in blocks on several threads and written in order by one more, all in
- * one {@link TaskGroup}: an interrupt or the first failure stops them all. At most two blocks
- * per formatting thread are in flight, so memory stays bounded however far the writer lags.
+ * <p>Rows are formatted in blocks on several threads and written in order by one more
+ * ({@link OrderedPipeline}): an interrupt or the first failure stops them all, and memory stays
+ * bounded however far the writer lags.
  */
 public final class CsvExporter {
     /** How timestamps are written. */
@@ -114,38 +108,11 @@ public final class CsvExporter {
         }
         long rows = store.rowCount();
         long blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        int window = options.threads() * 2;
-        // Block b goes to slot b % window; a permit per block between taken and written keeps the
-        // blocks in flight within [written, written + window), so no two share a slot.
-        Semaphore inFlight = new Semaphore(window);
-        List<BlockingQueue<byte[]>> slots = new ArrayList<>(window);
-        for (int i = 0; i < window; i++) {
-            slots.add(new ArrayBlockingQueue<>(1));
-        }
-        AtomicLong next = new AtomicLong();
-        try (TaskGroup group = new TaskGroup("export", TaskGroup.Policy.CANCEL, Thread.ofPlatform().factory())) {
-            for (int t = 0; t < Math.min(options.threads(), blocks); t++) {
-                group.fork("tsproc-export-" + t, () -> {
-                    while (true) {
-                        inFlight.acquire();
-                        long block = next.getAndIncrement();
-                        if (block >= blocks) {
-                            return null;
-                        }
-                        long first = block * BLOCK_ROWS;
-                        int count = (int) Math.min(BLOCK_ROWS, rows - first);
-                        slots.get((int) (block % window)).put(format(store, names, first, count, options.timestamps()));
-                    }
-                });
-            }
-            group.fork("tsproc-export-writer", () -> {
-                for (long block = 0; block < blocks; block++) {
-                    out.write(slots.get((int) (block % window)).take());
-                    inFlight.release();
-                }
-                return null;
-            });
-            group.join();
+        try {
+            OrderedPipeline.run("export", blocks, options.threads(), block -> {
+                long first = block * BLOCK_ROWS;
+                return format(store, names, first, (int) Math.min(BLOCK_ROWS, rows - first), options.timestamps());
+            }, (block, bytes) -> out.write(bytes));
         } catch (TaskGroupException e) {
             throw e.rethrowFirst(IOException.class);
         }

@@ -18,10 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchTalkCommandTest {
     @Test
     void printsEveryCombinationWithReceiveComputeMemoryAndRatios() {
-        Cli bench = Cli.run("bench", "talk", "--rows", "300000", "--workers", "1,2", "--repeat", "2", "--batch-rows", "50000",
+        Cli bench = Cli.run("bench", "talk", "--rows", "300000", "--workers", "1,2", "--repeat", "1", "--batch-rows", "50000",
                 "--memory-batch-rows", "10000,100000");
         assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.err()).contains("bench talk: warm-up round 1, threads").doesNotContain("no warm-up");
         assertThat(bench.out()).contains("The talk's experiment: 300,000 rows, job sum")
+                .contains("median of 1 run(s) after 1 warm-up round(s)")
                 .contains("receive s per worker").contains("compute s per worker")
                 .contains("worker peak RSS MiB").contains("worker private MiB")
                 .contains("copy/shared, threads").contains("copy/shared, processes")
@@ -32,10 +34,13 @@ class BenchTalkCommandTest {
     }
 
     @Test
-    void jsonHasEveryRunWithItsWorkers() throws Exception {
-        Cli bench = Cli.run("bench", "talk", "--rows", "200000", "--workers", "2", "--repeat", "1", "--batch-rows", "50000",
-                "--memory-batch-rows", "0", "--format", "json");
+    void jsonHasEveryRunWithItsWorkersAndAColdRunIsCalledSo() throws Exception {
+        Cli bench = Cli.run("bench", "talk", "--rows", "200000", "--workers", "2", "--repeat", "1", "--warmup", "0",
+                "--batch-rows", "50000", "--memory-batch-rows", "0", "--format", "json");
         assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.err()).contains("bench talk: no warm-up round: each combination's first run includes compiling the job")
+                .doesNotContain("warm-up round 1");
+        assertThat(bench.out()).containsPattern("\"warmup\" : 0\\b");
         List<String> fields = new ArrayList<>();
         try (JsonParser json = new JsonFactory().createParser(bench.out())) {
             for (JsonToken t; (t = json.nextToken()) != null; ) {

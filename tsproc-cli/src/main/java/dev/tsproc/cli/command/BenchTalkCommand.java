@@ -85,6 +85,11 @@ final class BenchTalkCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "Runs per combination; the median is reported. Default: ${DEFAULT-VALUE}.")
     int repeat;
 
+    @Option(names = "--warmup", defaultValue = "1",
+            description = {"Rounds of every combination run first and not reported, so that the job is compiled in the "
+                    + "coordinator and in every worker JVM, as it is in the talk's steady state. Default: ${DEFAULT-VALUE}."})
+    int warmup;
+
     @Option(names = "--batch-rows", defaultValue = "" + RunOptions.DEFAULT_BATCH_ROWS,
             description = "Rows per batch. Default: ${DEFAULT-VALUE}.")
     long batchRows;
@@ -133,6 +138,7 @@ final class BenchTalkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checks.atLeast(spec, "--rows", rows, 1);
         Checks.atLeast(spec, "--repeat", repeat, 1);
+        Checks.atLeast(spec, "--warmup", warmup, 0);
         Checks.atLeast(spec, "--batch-rows", batchRows, 1);
         for (int w : workerCounts) {
             Checks.atLeast(spec, "--workers", w, 1);
@@ -149,6 +155,10 @@ final class BenchTalkCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
+        if (warmup == 0) {
+            err.println("bench talk: no warm-up round: each combination's first run includes compiling the job, in every "
+                    + "worker JVM apart; with few --repeat runs that can reverse the talk's comparisons.");
+        }
         try (ShutdownGuard guard = new ShutdownGuard()) {
             Sweep.atStartup(err);
             try (SharedSegments shm = SharedSegments.create()) {
@@ -178,10 +188,15 @@ final class BenchTalkCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs every combination {@code repeat} times. The repeats are interleaved — round after
-     * round of every combination — so that a slow drift of the machine's load spreads over all
-     * combinations instead of falling on some. Every pool of worker JVMs is started first, one
-     * after the other, each timed alone, and kept until the end.
+     * Runs every combination {@code repeat} times, after {@code warmup} rounds that are not
+     * kept. The repeats are interleaved — round after round of every combination — so that a
+     * slow drift of the machine's load spreads over all combinations instead of falling on some.
+     * Every pool of worker JVMs is started first, one after the other, each timed alone, and
+     * kept until the end.
+     *
+     * <p>Without a warm-up, the first round is the JIT's: threads compile the job once in the
+     * coordinator, each worker JVM compiles it again, so a single cold round can show processes
+     * and copies in an order the warm runs of the talk do not (issue 14.8).
      */
     private List<Combination> measure(Path path, JobRequest request, List<Executor.Kind> kinds,
                                       List<Transfer> modes, List<Startup> startups, PrintWriter err) throws Exception {
@@ -193,14 +208,17 @@ final class BenchTalkCommand implements Callable<Integer> {
                 }
             }
             Map<String, List<Run>> runs = new LinkedHashMap<>();
-            for (int r = 0; r < repeat; r++) {
+            for (int r = -warmup; r < repeat; r++) {
+                String round = r < 0 ? "warm-up round " + (r + warmup + 1) : "round " + (r + 1);
                 for (int workers : workerCounts) {
                     for (Executor.Kind kind : kinds) {
                         for (Transfer transfer : modes) {
                             RunOptions options = new RunOptions(workers, batchRows, TaskGroup.Policy.CANCEL, kind, transfer);
                             Run run = runOnce(path, request, options, executors.get(kind + "/" + workers));
-                            runs.computeIfAbsent(kind + "/" + transfer + "/" + workers, k -> new ArrayList<>()).add(run);
-                            err.printf(Locale.ROOT, "bench talk: round %d, %-9s %-6s %d worker(s): %.3f s%n", r + 1,
+                            if (r >= 0) {
+                                runs.computeIfAbsent(kind + "/" + transfer + "/" + workers, k -> new ArrayList<>()).add(run);
+                            }
+                            err.printf(Locale.ROOT, "bench talk: %s, %-9s %-6s %d worker(s): %.3f s%n", round,
                                     kind.label(), transfer.label(), workers, run.elapsedNanos() / 1e9);
                         }
                     }
@@ -308,8 +326,9 @@ final class BenchTalkCommand implements Callable<Integer> {
     private void printTables(PrintWriter out, List<Combination> results, List<Startup> startups, List<Memory> memory,
                              long generateNanos) {
         Run any = results.getFirst().median();
-        out.printf(Locale.ROOT, "The talk's experiment: %,d rows, job %s, %,d rows per batch, median of %d run(s); %d cores, Java %s%n",
-                rows, job, batchRows, repeat, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        out.printf(Locale.ROOT, "The talk's experiment: %,d rows, job %s, %,d rows per batch, median of %d run(s) after %d warm-up"
+                        + " round(s); %d cores, Java %s%n",
+                rows, job, batchRows, repeat, warmup, Runtime.getRuntime().availableProcessors(), Runtime.version());
         out.printf(Locale.ROOT, "answer: %s%n%n", QueryPrinter.asText(any.answer()));
         List<String[]> rowsOut = new ArrayList<>();
         rowsOut.add(new String[] {"executor", "transfer", "workers", "total s", "best s", "M rows/s", "receive s per worker",
@@ -402,6 +421,7 @@ final class BenchTalkCommand implements Callable<Integer> {
             json.writeStringField("job", job);
             json.writeNumberField("batchRows", batchRows);
             json.writeNumberField("repeat", repeat);
+            json.writeNumberField("warmup", warmup);
             json.writeNumberField("cores", Runtime.getRuntime().availableProcessors());
             json.writeStringField("java", Runtime.version().toString());
             json.writeNumberField("generateSeconds", generateNanos / 1e9);

@@ -15,6 +15,7 @@ import dev.tsproc.plan.JobRequest;
 import dev.tsproc.plan.Plan;
 import dev.tsproc.plan.Planner;
 import dev.tsproc.store.Store;
+import org.apache.spark.JobExecutionStatus;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkJobInfo;
@@ -276,7 +277,7 @@ public final class TsprocSpark {
 
     /**
      * Cancels the job group and waits, uninterruptibly, until Spark has ended the job and reports
-     * none of its tasks running (or {@value #STOP_GRACE_SECONDS} s have passed).
+     * neither it nor any of its tasks running (or {@value #STOP_GRACE_SECONDS} s have passed).
      */
     private static void stop(SparkContext sc, String group, LinkedBlockingQueue<Arrival> arrivals, String reason) {
         sc.cancelJobGroup(group, reason);
@@ -306,12 +307,15 @@ public final class TsprocSpark {
         }
     }
 
-    /** Whether Spark's status store still counts a running task in a stage of {@code group}'s jobs. */
+    /** Whether Spark's status store still counts a job of {@code group} running, or a running task in one of its stages. */
     static boolean tasksRunning(SparkContext sc, String group) {
         for (int jobId : sc.statusTracker().getJobIdsForGroup(group)) {
             Option<SparkJobInfo> info = sc.statusTracker().getJobInfo(jobId);
             if (info.isEmpty()) {
                 continue;
+            }
+            if (info.get().status() == JobExecutionStatus.RUNNING) {
+                return true;
             }
             for (int stageId : info.get().stageIds()) {
                 Option<SparkStageInfo> stage = sc.statusTracker().getStageInfo(stageId);

@@ -6,10 +6,9 @@ import dev.tsproc.exec.TestJobs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 
@@ -34,13 +33,14 @@ public final class GatedJob extends TestJobs.CountingJob {
     @Override
     public long[] map(BatchView batch) {
         if (batch.batchIndex() == at) {
-            try {
-                Files.writeString(arrived, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII,
-                        StandardOpenOption.CREATE_NEW);
-            } catch (FileAlreadyExistsException e) {
-                // a retry: the first attempt arrived before
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if (!Files.exists(arrived)) { // a retry finds it there
+                try {
+                    Path aside = arrived.resolveSibling(arrived.getFileName() + "." + ProcessHandle.current().pid());
+                    Files.writeString(aside, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+                    Files.move(aside, arrived, StandardCopyOption.ATOMIC_MOVE); // whole, for the test that reads it
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             while (!Files.exists(gate)) {
                 try {

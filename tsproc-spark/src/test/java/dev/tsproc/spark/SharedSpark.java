@@ -12,12 +12,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * What the Spark tests share, made once per test run and removed when it ends: a
- * {@code local[2]} session, the stores they query, and a directory for Spark's scratch files
- * (under {@code target/}, so nothing is left in /tmp). Test classes register it with
+ * What the Spark tests share, made once per test run and removed when it ends: one Spark
+ * session (a JVM has one Spark context: {@code local[2]}, or on the test's standalone cluster),
+ * the cluster, the stores they query, and a directory for Spark's scratch files and the
+ * cluster's work directories (under {@code target/}, so nothing is left in /tmp). Test classes register it with
  * {@code @ExtendWith(SharedSpark.class)} and call {@link #get()}.
  */
 public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
@@ -31,7 +33,8 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
     private final Path dir;
     private final Path talk;
     private final Path walk;
-    private SparkSession local;
+    private SparkSession session;
+    private SparkCluster cluster;
 
     private SharedSpark(Path dir) throws IOException, InterruptedException {
         this.dir = dir;
@@ -91,12 +94,45 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
         return dir;
     }
 
-    /** The {@code local[2]} session, started on first use. */
+    /** The {@code local[2]} session, started on first use (stopping the cluster's: a JVM has one Spark context). */
     synchronized SparkSession local() throws IOException {
-        if (local == null) {
-            local = builder("local[2]").getOrCreate();
+        return session("local[2]");
+    }
+
+    /**
+     * A session on the test's standalone cluster of two one-core workers ({@link SparkCluster}),
+     * started on first use, with both executors registered.
+     */
+    synchronized SparkSession cluster() throws IOException, InterruptedException {
+        if (cluster == null) {
+            cluster = new SparkCluster(dir, 2);
         }
-        return local;
+        SparkSession spark = session(cluster.masterUrl());
+        while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) { // the driver and two executors
+            Thread.sleep(50); // Spark's status tracker has no notification to wait on; the test's timeout bounds this
+        }
+        return spark;
+    }
+
+    /** The executor JVMs the cluster's workers are running. */
+    synchronized List<ProcessHandle> executors() {
+        return cluster == null ? List.of() : cluster.executors();
+    }
+
+    private SparkSession session(String master) throws IOException {
+        if (session != null && !session.sparkContext().master().equals(master)) {
+            session.stop();
+            session = null;
+        }
+        if (session == null) {
+            session = builder(master)
+                    .config("spark.executor.memory", "512m")
+                    .config("spark.executor.cores", "1")
+                    .config("spark.cores.max", "2")
+                    .config("spark.executor.extraJavaOptions", SparkCluster.TEST_JVM_FLAGS)
+                    .getOrCreate();
+        }
+        return session;
     }
 
     /** A session builder bound to loopback, without UI, its scratch files in this run's directory. */
@@ -112,9 +148,13 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        if (local != null) {
-            local.stop();
-            local = null;
+        if (session != null) {
+            session.stop();
+            session = null;
+        }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {

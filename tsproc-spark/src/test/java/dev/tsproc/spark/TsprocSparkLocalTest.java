@@ -12,6 +12,7 @@ import dev.tsproc.job.QuerySpec;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.testkit.JobJars;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** TsprocSpark in {@code local[2]}: the same bits as the threads executor, failures named, deadlines kept. */
 @ExtendWith(SharedSpark.class)
+@Order(1)
 class TsprocSparkLocalTest {
     private static final long MINUTE = 60_000_000_000L;
 

@@ -87,7 +87,7 @@ class RunOutFileTest {
     void wrongCombinationsAreUsageErrorsBeforeAnyWork() throws Exception {
         Cli unknown = query("--out", dir.resolve("r.dat").toString());
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(unknown.err()).contains("name it .csv, .json or .txt, or say --format");
+        assertThat(unknown.err()).contains("name it .csv, .json, .txt, .arrow or .parquet, or say --format");
         Cli forceAlone = query("--force");
         assertThat(forceAlone.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(forceAlone.err()).contains("--force applies only with --out FILE");

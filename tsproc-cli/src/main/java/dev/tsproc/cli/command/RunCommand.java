@@ -12,11 +12,16 @@ import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.exec.WorkerReport;
 import dev.tsproc.ingest.ColumnarFormat;
+import dev.tsproc.ingest.ExportTable;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.ingest.arrow.ArrowExporter;
 import dev.tsproc.ingest.csv.TimestampFormat;
+import dev.tsproc.ingest.parquet.ParquetCodec;
+import dev.tsproc.ingest.parquet.ParquetExporter;
 import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.job.QueryResult;
+import dev.tsproc.job.ResultTable;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.SharedSegments;
@@ -144,12 +149,13 @@ public final class RunCommand implements Callable<Integer> {
             description = "cancel (the first failed batch stops the job) or collect (run all, report every failure). Default: ${DEFAULT-VALUE}.")
     String onFailure;
 
-    @Option(names = "--format", description = "table, csv or json. Default: table, or what --out's extension says.")
+    @Option(names = "--format", description = "table, csv or json; or arrow or parquet, a file for pyarrow, Polars and DuckDB"
+            + " (needs --out; a query's answer only). Default: table, or what --out's extension says.")
     OutputFormat format;
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Write the result to FILE instead of standard output, as --format says or else as its extension does"
-                    + " (.csv, .json, .txt: a table). FILE must not exist, unless --force.")
+                    + " (.csv, .json, .txt: a table, .arrow, .parquet). FILE must not exist, unless --force.")
     Path out;
 
     @Option(names = "--force", description = "With --out: replace FILE if it exists (atomically: readers see the old file or the new one).")
@@ -179,6 +185,10 @@ public final class RunCommand implements Callable<Integer> {
         Checks.atLeast(spec, "--retries", retries, 0);
         OutputFormat resultFormat = resultFormat();
         JobRequest request = request();
+        if (resultFormat.isBinary() && request instanceof JobRequest.Custom) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format " + resultFormat
+                    + " writes a query's answer, and " + job + " is a job of your own; choose table, csv or json");
+        }
         TaskGroup.Policy policy = switch (onFailure.toLowerCase(Locale.ROOT)) {
             case "cancel" -> TaskGroup.Policy.CANCEL;
             case "collect" -> TaskGroup.Policy.COLLECT;
@@ -201,6 +211,10 @@ public final class RunCommand implements Callable<Integer> {
             if (force) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--force applies only with --out FILE");
             }
+            if (format != null && format.isBinary()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format
+                        + " writes a binary file, of no use on a terminal; add --out FILE");
+            }
             return format == null ? OutputFormat.table : format;
         }
         Errors.requireOutput(out, force);
@@ -208,7 +222,7 @@ public final class RunCommand implements Callable<Integer> {
             return format;
         }
         return OutputFormat.ofFileName(out).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                "cannot tell the format of " + out + " from its name; name it .csv, .json or .txt, or say --format"));
+                "cannot tell the format of " + out + " from its name; name it .csv, .json, .txt, .arrow or .parquet, or say --format"));
     }
 
     private int runGuarded(RunOptions options, int workerCount, JobRequest request, OutputFormat resultFormat) throws Exception {
@@ -335,14 +349,24 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Prints the result on standard output, or writes it to {@code --out}'s file and publishes it whole. */
-    private void publish(RunResult<?> run, OutputFormat resultFormat) throws IOException {
+    private void publish(RunResult<?> run, OutputFormat resultFormat) throws IOException, InterruptedException {
         if (out == null) {
             QueryPrinter.printResult(run.job(), run.result(), resultFormat, spec.commandLine().getOut());
             spec.commandLine().getOut().flush();
             return;
         }
         try (AtomicFile file = force ? AtomicFile.replace(out) : AtomicFile.create(out)) {
-            QueryPrinter.printResult(run.job(), run.result(), resultFormat, file.writer());
+            if (resultFormat.isBinary()) {
+                // only queries get here (call() refuses a custom job), and a built-in job is a query
+                ExportTable table = ResultTable.of((QueryResult) run.result());
+                if (resultFormat == OutputFormat.arrow) {
+                    ArrowExporter.write(table, file.channel());
+                } else {
+                    ParquetExporter.write(table, file.outputStream(), new ParquetExporter.Options(ParquetCodec.SNAPPY, 1));
+                }
+            } else {
+                QueryPrinter.printResult(run.job(), run.result(), resultFormat, file.writer());
+            }
             file.commit();
         }
     }

@@ -6,9 +6,21 @@ import java.util.Optional;
 
 /** How results are printed on stdout or written to a file. */
 public enum OutputFormat {
-    table, csv, json;
+    table, csv, json,
+    /** An Arrow IPC file: a file only, as binary output to a terminal is of no use. */
+    arrow,
+    /** A Parquet file: a file only. */
+    parquet;
 
-    /** The format a file's name asks for: {@code .txt} a table, {@code .csv}, {@code .json}; empty for any other name. */
+    /** Whether the format is a binary file for other tools (pyarrow, Polars, DuckDB), written only to a file. */
+    public boolean isBinary() {
+        return this == arrow || this == parquet;
+    }
+
+    /**
+     * The format a file's name asks for: {@code .txt} a table, {@code .csv}, {@code .json},
+     * {@code .arrow} (or {@code .feather}), {@code .parquet}; empty for any other name.
+     */
     public static Optional<OutputFormat> ofFileName(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
         String extension = name.substring(name.lastIndexOf('.') + 1);
@@ -16,6 +28,8 @@ public enum OutputFormat {
             case "txt" -> Optional.of(table);
             case "csv" -> Optional.of(csv);
             case "json" -> Optional.of(json);
+            case "arrow", "feather" -> Optional.of(arrow);
+            case "parquet" -> Optional.of(parquet);
             default -> Optional.empty();
         };
     }

@@ -1,8 +1,7 @@
 package dev.tsproc.ingest.arrow;
 
 import com.google.flatbuffers.FlatBufferBuilder;
-import dev.tsproc.data.Column;
-import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.ingest.ExportTable;
 import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.Store;
 import org.apache.arrow.flatbuf.Block;
@@ -27,6 +26,7 @@ import org.apache.arrow.flatbuf.Utf8;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -36,34 +36,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a store as an Arrow IPC file that pyarrow, Polars and DuckDB read as they are:
- * {@code ts timestamp[ns, tz=UTC]} (not null), {@code value double} (a missing value is null),
- * and {@code series dictionary<int32, utf8>} (not null) when the store has series — the store's
- * own ids and dictionary, so series cost four bytes a row here as in the store.
+ * Writes a store, or any {@link ExportTable}, as an Arrow IPC file that pyarrow, Polars and
+ * DuckDB read as they are. A store's columns are {@code ts timestamp[ns, tz=UTC]} (not null),
+ * {@code value double} (a missing value is null), and {@code series dictionary<int32, utf8>}
+ * (not null) when the store has series — the store's own ids and dictionary, so series cost four
+ * bytes a row here as in the store. Other tables (a query's answer) add {@code int64} columns.
  *
- * <p>The timestamp, value and series buffers are the store's columns, written from its mapping
- * with no copy (both are little-endian, 8-byte aligned); only the validity bitmap of the values
- * is computed. Rows go in record batches of {@link #BATCH_ROWS}. The file is written beside the
- * target and published whole ({@link AtomicFile}), so a failed export leaves nothing.
+ * <p>The fields' buffers are written from their memory — a store's mapping — with no copy (both
+ * are little-endian, 8-byte aligned); only the validity bitmaps of double fields are computed.
+ * Rows go in record batches of {@link #BATCH_ROWS}. {@link #export} writes the file beside the
+ * target and publishes it whole ({@link AtomicFile}), so a failed export leaves nothing.
  *
  * <p>Written by hand over {@code arrow-format}'s flatbuffer classes rather than with
  * {@code arrow-vector}, which needs {@code --add-opens=java.base/java.nio} and would copy every
  * column into its own buffers first.
  */
 public final class ArrowExporter {
+    private static final ValueLayout.OfDouble VALUE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Rows per record batch: large enough that per-batch costs vanish, small enough for readers that load a batch at once. */
     public static final int BATCH_ROWS = 1 << 20;
 
-    private final Store store;
+    private final ExportTable table;
     private final FileChannel out;
-    private final boolean withSeries;
     private final long batchRows;
     private long position;
 
-    private ArrowExporter(Store store, FileChannel out, long batchRows) {
-        this.store = store;
+    private ArrowExporter(ExportTable table, FileChannel out, long batchRows) {
+        this.table = table;
         this.out = out;
-        this.withSeries = store.hasSeries();
         this.batchRows = batchRows;
     }
 
@@ -75,10 +75,19 @@ public final class ArrowExporter {
     /** As {@link #export(Store, Path)}, in record batches of {@code batchRows} rows. */
     static long export(Store store, Path target, long batchRows) throws IOException {
         try (AtomicFile file = AtomicFile.create(target)) {
-            new ArrowExporter(store, file.channel(), batchRows).write();
+            write(ExportTable.of(store), file.channel(), batchRows);
             file.commit();
         }
         return store.rowCount();
+    }
+
+    /** Writes {@code table} as a whole Arrow IPC file into {@code out}, from position 0. */
+    public static void write(ExportTable table, FileChannel out) throws IOException {
+        write(table, out, BATCH_ROWS);
+    }
+
+    private static void write(ExportTable table, FileChannel out, long batchRows) throws IOException {
+        new ArrowExporter(table, out, batchRows).write();
     }
 
     private void write() throws IOException {
@@ -88,12 +97,15 @@ public final class ArrowExporter {
         schema.finish(Message.createMessage(schema, MetadataVersion.V5, MessageHeader.Schema, schema(schema), 0, 0));
         writeMessage(schema, List.of());
         List<long[]> dictionaries = new ArrayList<>();
-        if (withSeries) {
-            dictionaries.add(writeDictionary(store.dictionary()));
+        int dictionaryId = 0;
+        for (ExportTable.Field f : table.fields()) {
+            if (f.type() == ExportTable.Type.DICTIONARY_STRING) {
+                dictionaries.add(writeDictionary(dictionaryId++, f.dictionary()));
+            }
         }
         List<long[]> batches = new ArrayList<>();
-        for (long first = 0; first < store.rowCount(); first += batchRows) {
-            batches.add(writeBatch(first, Math.min(batchRows, store.rowCount() - first)));
+        for (long first = 0; first < table.rowCount(); first += batchRows) {
+            batches.add(writeBatch(first, Math.min(batchRows, table.rowCount() - first)));
         }
         FlatBufferBuilder footer = new FlatBufferBuilder();
         int schemaAt = schema(footer);
@@ -109,20 +121,28 @@ public final class ArrowExporter {
     }
 
     private int schema(FlatBufferBuilder b) {
-        int[] fields = new int[withSeries ? 3 : 2];
-        int tz = b.createString("UTC");
-        Timestamp.startTimestamp(b);
-        Timestamp.addUnit(b, TimeUnit.NANOSECOND);
-        Timestamp.addTimezone(b, tz);
-        int timestamp = Timestamp.endTimestamp(b);
-        fields[0] = field(b, "ts", false, Type.Timestamp, timestamp, 0);
-        fields[1] = field(b, "value", true, Type.FloatingPoint, FloatingPoint.createFloatingPoint(b, Precision.DOUBLE), 0);
-        if (withSeries) {
-            Utf8.startUtf8(b);
-            int utf8 = Utf8.endUtf8(b);
-            int indexType = Int.createInt(b, 32, true);
-            int encoding = DictionaryEncoding.createDictionaryEncoding(b, 0, indexType, false, (short) 0);
-            fields[2] = field(b, "series", false, Type.Utf8, utf8, encoding);
+        int[] fields = new int[table.fields().size()];
+        int dictionaryId = 0;
+        for (int i = 0; i < fields.length; i++) {
+            ExportTable.Field f = table.fields().get(i);
+            fields[i] = switch (f.type()) {
+                case TIMESTAMP -> {
+                    int tz = b.createString("UTC");
+                    Timestamp.startTimestamp(b);
+                    Timestamp.addUnit(b, TimeUnit.NANOSECOND);
+                    Timestamp.addTimezone(b, tz);
+                    yield field(b, f.name(), false, Type.Timestamp, Timestamp.endTimestamp(b), 0);
+                }
+                case INT64 -> field(b, f.name(), false, Type.Int, Int.createInt(b, 64, true), 0);
+                case DOUBLE -> field(b, f.name(), true, Type.FloatingPoint, FloatingPoint.createFloatingPoint(b, Precision.DOUBLE), 0);
+                case DICTIONARY_STRING -> {
+                    Utf8.startUtf8(b);
+                    int utf8 = Utf8.endUtf8(b);
+                    int indexType = Int.createInt(b, 32, true);
+                    int encoding = DictionaryEncoding.createDictionaryEncoding(b, dictionaryId++, indexType, false, (short) 0);
+                    yield field(b, f.name(), false, Type.Utf8, utf8, encoding);
+                }
+            };
         }
         return Schema.createSchema(b, (short) 0, Schema.createFieldsVector(b, fields), 0, 0);
     }
@@ -133,50 +153,56 @@ public final class ArrowExporter {
         return Field.createField(b, nameAt, nullable, type, typeAt, dictionary, children, 0);
     }
 
-    /** Writes the series names as dictionary batch 0; returns its block. */
-    private long[] writeDictionary(SeriesDictionary dictionary) throws IOException {
-        int n = dictionary.size();
+    /** Writes {@code names} as dictionary batch {@code id}; returns its block. */
+    private long[] writeDictionary(int id, List<String> names) throws IOException {
+        int n = names.size();
         ByteBuffer offsets = ByteBuffer.allocate(Math.toIntExact(4L * (n + 1))).order(ByteOrder.LITTLE_ENDIAN);
-        List<byte[]> names = new ArrayList<>(n);
+        List<byte[]> encoded = new ArrayList<>(n);
         int at = 0;
         offsets.putInt(0);
-        for (String name : dictionary.names()) {
+        for (String name : names) {
             byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-            names.add(utf8);
+            encoded.add(utf8);
             at = Math.addExact(at, utf8.length);
             offsets.putInt(at);
         }
         ByteBuffer data = ByteBuffer.allocate(at);
-        names.forEach(data::put);
+        encoded.forEach(data::put);
         List<ByteBuffer> body = List.of(ByteBuffer.allocate(0), offsets.flip(), data.flip());
         FlatBufferBuilder b = new FlatBufferBuilder();
         int batch = recordBatch(b, n, new long[][] {{n, 0}}, body);
-        int dictionaryBatch = DictionaryBatch.createDictionaryBatch(b, 0, batch, false);
+        int dictionaryBatch = DictionaryBatch.createDictionaryBatch(b, id, batch, false);
         b.finish(Message.createMessage(b, MetadataVersion.V5, MessageHeader.DictionaryBatch, dictionaryBatch, bodyLength(body), 0));
         return writeMessage(b, body);
     }
 
     /** Writes rows {@code [first, first + rows)} as one record batch; returns its block. */
     private long[] writeBatch(long first, long rows) throws IOException {
-        MemorySegment ts = store.column(Column.TS).asSlice(Column.TS.byteSize(first), Column.TS.byteSize(rows));
-        MemorySegment values = store.column(Column.VALUE).asSlice(Column.VALUE.byteSize(first), Column.VALUE.byteSize(rows));
-        ByteBuffer validity = ByteBuffer.allocate(Math.toIntExact((rows + 7) / 8));
-        long nulls = 0;
-        for (long i = 0; i < rows; i++) {
-            double v = values.getAtIndex(Column.VALUE_LAYOUT, i);
-            if (v == v) {
-                int byteIndex = (int) (i >>> 3);
-                validity.put(byteIndex, (byte) (validity.get(byteIndex) | 1 << (i & 7)));
-            } else {
-                nulls++;
+        List<ExportTable.Field> fields = table.fields();
+        long[][] nodes = new long[fields.size()][];
+        List<ByteBuffer> body = new ArrayList<>(2 * fields.size());
+        for (int i = 0; i < nodes.length; i++) {
+            ExportTable.Field f = fields.get(i);
+            int width = f.type().byteWidth();
+            MemorySegment data = f.data().asSlice(first * width, rows * width);
+            long nulls = 0;
+            ByteBuffer validity = ByteBuffer.allocate(0);
+            if (f.type() == ExportTable.Type.DOUBLE) {
+                ByteBuffer bitmap = ByteBuffer.allocate(Math.toIntExact((rows + 7) / 8));
+                for (long r = 0; r < rows; r++) {
+                    double v = data.getAtIndex(VALUE, r);
+                    if (v == v) {
+                        int byteIndex = (int) (r >>> 3);
+                        bitmap.put(byteIndex, (byte) (bitmap.get(byteIndex) | 1 << (r & 7)));
+                    } else {
+                        nulls++;
+                    }
+                }
+                validity = nulls == 0 ? validity : bitmap;
             }
-        }
-        List<ByteBuffer> body = new ArrayList<>(List.of(ByteBuffer.allocate(0), ts.asByteBuffer(),
-                nulls == 0 ? ByteBuffer.allocate(0) : validity, values.asByteBuffer()));
-        long[][] nodes = withSeries ? new long[][] {{rows, 0}, {rows, nulls}, {rows, 0}} : new long[][] {{rows, 0}, {rows, nulls}};
-        if (withSeries) {
-            body.add(ByteBuffer.allocate(0));
-            body.add(store.column(Column.SERIES).asSlice(Column.SERIES.byteSize(first), Column.SERIES.byteSize(rows)).asByteBuffer());
+            nodes[i] = new long[] {rows, nulls};
+            body.add(validity);
+            body.add(data.asByteBuffer());
         }
         FlatBufferBuilder b = new FlatBufferBuilder();
         int batch = recordBatch(b, rows, nodes, body);

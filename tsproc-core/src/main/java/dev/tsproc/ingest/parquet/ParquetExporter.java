@@ -88,6 +88,20 @@ public final class ParquetExporter {
     /** As {@link #export(ExportTable, Path, Options)}, with row groups and pages of the given sizes. */
     static long export(ExportTable table, Path target, Options options, long rowGroupRows, int pageRows)
             throws IOException, InterruptedException {
+        try (AtomicFile file = AtomicFile.create(target)) {
+            write(table, file.outputStream(), options, rowGroupRows, pageRows);
+            file.commit();
+        }
+        return table.rowCount();
+    }
+
+    /** Writes {@code table} as a whole Parquet file to {@code out} (not closed). */
+    public static void write(ExportTable table, OutputStream out, Options options) throws IOException, InterruptedException {
+        write(table, out, options, ROW_GROUP_ROWS, PAGE_ROWS);
+    }
+
+    private static void write(ExportTable table, OutputStream out, Options options, long rowGroupRows, int pageRows)
+            throws IOException, InterruptedException {
         List<ColumnChunkEncoder.Dictionary> dictionaries = new ArrayList<>();
         for (ExportTable.Field f : table.fields()) {
             dictionaries.add(f.type() == ExportTable.Type.DICTIONARY_STRING
@@ -95,11 +109,10 @@ public final class ParquetExporter {
         }
         long rows = table.rowCount();
         long groups = (rows + rowGroupRows - 1) / rowGroupRows;
-        try (AtomicFile file = AtomicFile.create(target)) {
-            OutputStream out = file.outputStream();
-            out.write(MAGIC);
-            List<ParquetFooter.RowGroup> written = new ArrayList<>();
-            long[] position = {MAGIC.length};
+        out.write(MAGIC);
+        List<ParquetFooter.RowGroup> written = new ArrayList<>();
+        long[] position = {MAGIC.length};
+        try {
             OrderedPipeline.run("parquet-export", groups, options.threads(), group -> {
                 long first = group * rowGroupRows;
                 int count = (int) Math.min(rowGroupRows, rows - first);
@@ -118,14 +131,13 @@ public final class ParquetExporter {
                 }
                 written.add(new ParquetFooter.RowGroup(Math.min(rowGroupRows, rows - group * rowGroupRows), placed));
             });
-            ByteSink footer = ParquetFooter.fileMetaData(table, written, options.codec());
-            footer.putInt(footer.size());
-            footer.put(MAGIC, 0, MAGIC.length);
-            out.write(footer.array(), 0, footer.size());
-            file.commit();
         } catch (TaskGroupException e) {
             throw e.rethrowFirst(IOException.class);
         }
-        return rows;
+        ByteSink footer = ParquetFooter.fileMetaData(table, written, options.codec());
+        footer.putInt(footer.size());
+        footer.put(MAGIC, 0, MAGIC.length);
+        out.write(footer.array(), 0, footer.size());
+        out.flush();
     }
 }

@@ -3,6 +3,8 @@ package dev.tsproc.cli.command;
 import dev.tsproc.cli.output.Progress;
 import dev.tsproc.data.Column;
 import dev.tsproc.ingest.ColumnarFormat;
+import dev.tsproc.ingest.ColumnarImport;
+import dev.tsproc.ingest.StoreMerge;
 import dev.tsproc.ingest.csv.CsvError;
 import dev.tsproc.ingest.csv.CsvImporter;
 import dev.tsproc.ingest.csv.CsvOptions;
@@ -12,6 +14,7 @@ import dev.tsproc.ingest.arrow.ArrowImporter;
 import dev.tsproc.ingest.parquet.ParquetImporter;
 import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.ingest.parquet.ParquetSources;
+import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
@@ -30,13 +33,18 @@ import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
-/** {@code tsproc import}: a CSV file (plain or gzip), or Parquet files, into a store. */
+/** {@code tsproc import}: CSV files (plain or gzip, or stdin), Parquet or Arrow files, into a new store or appended to one. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Import a CSV file (plain or .gz), or Parquet files (a file, a directory or a glob), into a store, on every core.",
+        description = {"Import CSV files (plain or .gz, or standard input), Parquet files (files, directories or globs)"
+                + " or Arrow files into a store, or append them to one, on every core.",
                 "Rows out of time order are sorted; series names become a dictionary sorted by name.",
                 "Bad lines are reported with line number, byte offset and reason; a failed import leaves nothing behind."})
 public final class ImportCommand implements Callable<Integer> {
@@ -49,10 +57,11 @@ public final class ImportCommand implements Callable<Integer> {
     @Mixin
     QuietOption quiet;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The CSV file (gzip is recognised by its content; - or"
-            + " /dev/stdin reads standard input, as it comes), or a"
-            + " Parquet file, a directory of them or a quoted glob such as 'data/*.parquet'.")
-    Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = {"CSV files (gzip is recognised by its content; - or"
+            + " /dev/stdin reads standard input, as it comes), or Parquet files, directories of them, or Arrow files;"
+            + " a quoted glob such as 'logs/*.csv.gz' is expanded by tsproc.",
+            "Several files become one store, merged in time order; they must be of one kind (CSV, Parquet or Arrow)."})
+    List<String> files;
 
     @ArgGroup(multiplicity = "1")
     Target target;
@@ -63,6 +72,10 @@ public final class ImportCommand implements Callable<Integer> {
 
         @Option(names = "--shm", description = "Write the store to shared memory (/dev/shm) and print its path.")
         boolean shm;
+
+        @Option(names = "--append-to", paramLabel = "STORE", description = "Add the rows to this store: the old and new"
+                + " rows, merged in time order, are written as a new store that replaces it in one step.")
+        Path appendTo;
     }
 
     @Option(names = "--ts-col", paramLabel = "COLUMN",
@@ -133,34 +146,158 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
+    /** One kind of input: what its files are, by their content. */
+    private enum Kind {
+        CSV("CSV"), PARQUET("Parquet"), ARROW("Arrow");
+
+        final String title;
+
+        Kind(String title) {
+            this.title = title;
+        }
+    }
+
+    /** Whether several sources are imported, so that what is said of one names it. */
+    private boolean several;
+
+    /** Whether each source is read into a store of its own first, to be merged into the one asked for. */
+    private boolean merging() {
+        return several || target.appendTo != null;
+    }
+
+    /** An input file, or standard input ({@code -}, {@code /dev/stdin}), and its kind. */
+    private record Input(Path path, Kind kind) {
+        boolean stdin() {
+            return path.toString().equals("-") || path.toString().equals("/dev/stdin");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (readsStdin()) {
+        List<Input> inputs = inputs();
+        Kind kind = inputs.getFirst().kind();
+        for (Input input : inputs) {
+            if (input.kind() != kind) {
+                throw new CommandLine.ParameterException(spec.commandLine(), inputs.getFirst().path() + " is "
+                        + kind.title + " and " + input.path() + " is " + input.kind().title + "; one import takes files of"
+                        + " one kind: import the others with --append-to");
+            }
+        }
+        if (kind == Kind.CSV) {
             CsvOptions options = options();
-            return ShutdownGuard.run(spec.commandLine().getErr(), () -> importFile(options));
+            return ShutdownGuard.run(spec.commandLine().getErr(), () -> importAll(inputs, options, null));
         }
-        ColumnarFormat format = ColumnarFormat.of(file);
-        if (format == ColumnarFormat.ARROW) {
-            ParquetOptions options = parquetOptions();
-            return ShutdownGuard.run(spec.commandLine().getErr(), () -> importArrow(options));
-        }
-        if (format == ColumnarFormat.PARQUET) {
-            ParquetOptions options = parquetOptions();
-            return ShutdownGuard.run(spec.commandLine().getErr(), () -> importParquet(options));
-        }
-        CsvOptions options = options();
-        return ShutdownGuard.run(spec.commandLine().getErr(), () -> importFile(options));
+        ParquetOptions options = parquetOptions(inputs.getFirst().path());
+        return ShutdownGuard.run(spec.commandLine().getErr(), () -> importAll(inputs, null, options));
     }
 
-    /** Whether {@link #file} names this process's standard input: {@code -} or {@code /dev/stdin}. */
-    private boolean readsStdin() {
-        return file.toString().equals("-") || file.toString().equals("/dev/stdin");
+    /**
+     * The files the arguments name, in their order: each file itself, each directory its Parquet
+     * files, each glob the files it matches (in path order, for shells that leave it as it is).
+     */
+    private List<Input> inputs() throws IOException {
+        List<Input> inputs = new ArrayList<>();
+        for (String spec : files) {
+            Input stdin = new Input(Path.of(spec), Kind.CSV);
+            if (stdin.stdin()) {
+                inputs.add(stdin);
+                continue;
+            }
+            Path named = Path.of(spec);
+            // Anything there but a directory is itself an input: a FIFO or device is refused by the importer, unopened.
+            boolean one = Files.exists(named) && !Files.isDirectory(named);
+            for (Path file : one ? List.of(named) : ParquetSources.resolve(spec)) {
+                ColumnarFormat format = ColumnarFormat.of(file);
+                inputs.add(new Input(file, format == ColumnarFormat.ARROW ? Kind.ARROW
+                        : format == ColumnarFormat.PARQUET ? Kind.PARQUET : Kind.CSV));
+            }
+        }
+        if (inputs.stream().filter(Input::stdin).count() > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "standard input can be read only once");
+        }
+        if (inputs.size() > 1 && errorsOut != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--errors-out lists the bad lines of one input file;"
+                    + " import the files one by one, or leave it out: the first bad lines of each are shown");
+        }
+        return inputs;
     }
 
-    private int importFile(CsvOptions options) throws Exception {
-        Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
+    /**
+     * Imports {@code inputs} into the store asked for: one source straight into it; several, or
+     * an append, each into a store of its own in a scratch directory beside the target, then
+     * merged ({@link StoreMerge}). Parquet files are one source, read together.
+     */
+    private int importAll(List<Input> inputs, CsvOptions csv, ParquetOptions columnar) throws Exception {
+        Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out != null ? target.out : target.appendTo;
+        List<List<Input>> sources = inputs.getFirst().kind() == Kind.PARQUET ? List.of(inputs)
+                : inputs.stream().map(List::of).toList();
+        several = sources.size() > 1;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (sources.size() == 1 && target.appendTo == null) {
+            importSource(sources.getFirst(), csv, columnar, path);
+        } else {
+            mergeSources(sources, csv, columnar, path);
+        }
+        out.println(path);
+        out.flush();
+        if (target.shm) {
+            err.println("remove the store with 'rm' or 'tsproc clean --stores' when done");
+        }
+        err.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Imports each source into a store of its own in a scratch directory, then merges them into {@code path}. */
+    private void mergeSources(List<List<Input>> sources, CsvOptions csv, ParquetOptions columnar, Path path) throws Exception {
+        int threads = csv != null ? csv.threads() : columnar.threads();
+        long start = System.nanoTime();
+        try (StoreMerge.Append append = target.appendTo != null ? StoreMerge.Append.begin(path) : null) {
+            if (append == null) {
+                AtomicFile.requireAbsent(path); // before any work whose result could not be published
+            }
+            Path scratch = Files.createTempDirectory(path.toAbsolutePath().getParent(), "." + path.getFileName() + ".import-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            try {
+                List<Path> stores = new ArrayList<>();
+                for (List<Input> source : sources) {
+                    Path store = scratch.resolve(stores.size() + ".tsp");
+                    importSource(source, csv, columnar, store);
+                    stores.add(store);
+                }
+                ColumnarImport.Result merged = append != null ? append.commit(stores, scratch, threads)
+                        : StoreMerge.write(stores, path, threads);
+                spec.commandLine().getErr().printf(Locale.ROOT, "%s %,d rows%s in %s in %.3f s%s%n",
+                        append != null ? "appended: the store now holds" : "merged", merged.rows(),
+                        merged.series() > 0 ? String.format(Locale.ROOT, " of %,d series", merged.series()) : "",
+                        path, (System.nanoTime() - start) / 1e9, merged.sorted() ? "; rows were merged into time order" : "");
+            } finally {
+                deleteTree(scratch);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Imports one source — a CSV file or stdin, an Arrow file, or Parquet files — into a new store at {@code path}. */
+    private void importSource(List<Input> source, CsvOptions csv, ParquetOptions columnar, Path path) throws Exception {
+        switch (source.getFirst().kind()) {
+            case CSV -> importCsv(source.getFirst(), csv, path);
+            case ARROW -> importArrow(source.getFirst().path(), columnar, path);
+            case PARQUET -> importParquet(source.stream().map(Input::path).toList(), columnar, path);
+        }
+    }
+
+    private void importCsv(Input input, CsvOptions options, Path path) throws Exception {
+        Path file = input.path();
         ImportResult result;
-        boolean stdin = readsStdin();
+        boolean stdin = input.stdin();
         boolean sizeUnknown = stdin || file.getFileName().toString().endsWith(".gz");
         try (Progress progress = new Progress("import", sizeUnknown ? 0 : Files.size(file), "bytes",
                 Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
@@ -170,26 +307,26 @@ public final class ImportCommand implements Callable<Integer> {
                             Path.of(file.toString().equals("-") ? "stdin" : file.toString()), path, options, progress::advanceTo)
                     : CsvImporter.importFile(file, path, options, progress::advanceTo);
         }
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        out.println(path);
-        out.flush();
         double seconds = result.elapsedNanos() / 1e9;
-        err.printf(Locale.ROOT, "imported %,d rows%s from %s: %,.1f MB in %.3f s, %,.0f MB/s%s%n", result.rows(),
+        err.printf(Locale.ROOT, "%s %,d rows%s from %s: %,.1f MB in %.3f s, %,.0f MB/s%s%n", merging() ? "read" : "imported",
+                result.rows(),
                 result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
-                stdin ? "stdin" : file, result.inputBytes() / 1e6, seconds, seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
+                stdin && file.toString().equals("-") ? "stdin" : file, result.inputBytes() / 1e6, seconds,
+                seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
+        String of = several ? file + ": " : "";
         if (result.delimiter() != (char) options.delimiter()) {
-            err.println("fields separated by '" + (result.delimiter() == '\t' ? "tab" : String.valueOf(result.delimiter()))
+            err.println(of + "fields separated by '" + (result.delimiter() == '\t' ? "tab" : String.valueOf(result.delimiter()))
                     + "', as the header shows; --delimiter says otherwise");
         }
         if (result.timestampFormat() != options.timestampFormat()) {
-            err.println("timestamps read as " + result.timestampFormat() + ", as their magnitude tells; --ts-format says otherwise");
+            err.println(of + "timestamps read as " + result.timestampFormat() + ", as their magnitude tells; --ts-format says otherwise");
         } else if (options.timestampFormat() == TimestampFormat.AUTO && lastTimestamp(path, result.rows()) < EARLY_1973) {
-            err.println(EARLY_NOTE);
+            err.println(of + EARLY_NOTE);
         }
         if (result.badLines() > 0) {
-            err.printf(Locale.ROOT, "skipped %,d bad line%s%s:%n", result.badLines(), result.badLines() == 1 ? "" : "s",
+            err.printf(Locale.ROOT, "%sskipped %,d bad line%s%s:%n", of, result.badLines(), result.badLines() == 1 ? "" : "s",
                     result.badLines() > result.firstErrors().size() ? ", the first " + result.firstErrors().size() : "");
             for (CsvError e : result.firstErrors()) {
                 err.println("  " + e.message());
@@ -198,64 +335,43 @@ public final class ImportCommand implements Callable<Integer> {
                 err.println("all bad lines are listed in " + errorsOut);
             }
         }
-        if (target.shm) {
-            err.println("remove the store with 'rm' or 'tsproc clean --stores' when done");
-        }
         err.flush();
-        return ExitCodes.OK;
     }
 
-    private int importArrow(ParquetOptions options) throws Exception {
-        Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
+    private void importArrow(Path file, ParquetOptions options, Path path) throws Exception {
         ArrowImporter.Result result = ArrowImporter.importFile(file, path, options);
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        out.println(path);
-        out.flush();
         double seconds = result.elapsedNanos() / 1e9;
-        err.printf(Locale.ROOT, "imported %,d rows%s from an Arrow file (%,d record batch%s): %,.1f MB in %.3f s%s%n",
-                result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
-                result.batches(), result.batches() == 1 ? "" : "es", result.inputBytes() / 1e6, seconds, result.sorted() ? "; rows were sorted into time order" : "");
-        if (target.shm) {
-            err.println("remove the store with 'rm' or 'tsproc clean --stores' when done");
-        }
+        err.printf(Locale.ROOT, "%s %,d rows%s from %s (%,d record batch%s): %,.1f MB in %.3f s%s%n",
+                merging() ? "read" : "imported", result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
+                several ? file : "an Arrow file", result.batches(), result.batches() == 1 ? "" : "es", result.inputBytes() / 1e6, seconds, result.sorted() ? "; rows were sorted into time order" : "");
         err.flush();
-        return ExitCodes.OK;
     }
 
-    private int importParquet(ParquetOptions options) throws Exception {
-        List<Path> files = ParquetSources.resolve(file.toString());
-        Path path = target.shm ? SharedSegments.newStandaloneStorePath() : target.out;
+    private void importParquet(List<Path> parquetFiles, ParquetOptions options, Path path) throws Exception {
         ParquetImporter.Result result;
         long bytes = 0;
-        for (Path f : files) {
+        for (Path f : parquetFiles) {
             bytes += Files.size(f);
         }
         try (Progress progress = new Progress("import", bytes, "bytes", Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
-            result = ParquetImporter.importFiles(file, files, path, options, progress::advanceTo);
+            result = ParquetImporter.importFiles(Path.of(files.getFirst()), parquetFiles, path, options, progress::advanceTo);
         }
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        out.println(path);
-        out.flush();
         double seconds = result.elapsedNanos() / 1e9;
-        err.printf(Locale.ROOT, "imported %,d rows%s from %,d Parquet file%s (%,d row groups): %,.1f MB in %.3f s, %,.0f MB/s%s%n",
-                result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
+        err.printf(Locale.ROOT, "%s %,d rows%s from %,d Parquet file%s (%,d row groups): %,.1f MB in %.3f s, %,.0f MB/s%s%n",
+                merging() ? "read" : "imported", result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
                 result.files(), result.files() == 1 ? "" : "s", result.rowGroups(), result.inputBytes() / 1e6, seconds,
                 seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
         if (result.unitGuessed() && lastTimestamp(path, result.rows()) < EARLY_1973) {
             err.println(EARLY_NOTE);
         }
-        if (target.shm) {
-            err.println("remove the store with 'rm' or 'tsproc clean --stores' when done");
-        }
         err.flush();
-        return ExitCodes.OK;
     }
 
     /** The options that apply to Parquet; the CSV-only ones are refused rather than ignored. */
-    private ParquetOptions parquetOptions() {
+    private ParquetOptions parquetOptions(Path file) {
         try {
             String csvOnly = errorsOut != null ? "--errors-out" : !onError.equals("fail") ? "--on-error"
                     : !delimiter.equals(",") ? "--delimiter" : missing != null ? "--missing" : !header ? "--no-header"

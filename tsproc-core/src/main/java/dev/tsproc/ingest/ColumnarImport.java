@@ -73,6 +73,13 @@ public final class ColumnarImport {
         }
     }
 
+    /**
+     * Rows a loop over a column takes at a time through a heap array, copied in bulk: element by
+     * element, a native segment's accesses were a third of an import's CPU (alignment and
+     * liveness checks the JIT did not hoist).
+     */
+    private static final int CHUNK_ROWS = 8192;
+
     private final List<Placed> parts = new ArrayList<>();
     private final boolean withSeries;
     private final int threads;
@@ -179,13 +186,17 @@ public final class ColumnarImport {
     }
 
     private static boolean inTimeOrder(MemorySegment ts) {
+        long[] chunk = new long[CHUNK_ROWS];
         long previous = Long.MIN_VALUE;
-        for (long i = 0, n = ts.byteSize() / Long.BYTES; i < n; i++) {
-            long t = ts.getAtIndex(Column.TS_LAYOUT, i);
-            if (t < previous) {
-                return false;
+        for (long from = 0, n = ts.byteSize() / Long.BYTES; from < n; from += CHUNK_ROWS) {
+            int m = (int) Math.min(CHUNK_ROWS, n - from);
+            MemorySegment.copy(ts, Column.TS_LAYOUT, Column.TS.byteSize(from), chunk, 0, m);
+            for (int i = 0; i < m; i++) {
+                if (chunk[i] < previous) {
+                    return false;
+                }
+                previous = chunk[i];
             }
-            previous = t;
         }
         return true;
     }
@@ -207,8 +218,14 @@ public final class ColumnarImport {
         try {
             MemorySegment ids = buffer.scratch(Column.SERIES, rowCount);
             store.read(Column.SERIES, p.firstRow, ids);
-            for (long i = 0; i < rowCount; i++) {
-                ids.setAtIndex(Column.SERIES_LAYOUT, i, global[ids.getAtIndex(Column.SERIES_LAYOUT, i)]);
+            int[] chunk = new int[CHUNK_ROWS];
+            for (long from = 0; from < rowCount; from += CHUNK_ROWS) {
+                int m = (int) Math.min(CHUNK_ROWS, rowCount - from);
+                MemorySegment.copy(ids, Column.SERIES_LAYOUT, Column.SERIES.byteSize(from), chunk, 0, m);
+                for (int i = 0; i < m; i++) {
+                    chunk[i] = global[chunk[i]];
+                }
+                MemorySegment.copy(chunk, 0, ids, Column.SERIES_LAYOUT, Column.SERIES.byteSize(from), m);
             }
             store.overwrite(Column.SERIES, p.firstRow, ids);
         } finally {

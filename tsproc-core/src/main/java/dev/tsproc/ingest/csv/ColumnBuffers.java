@@ -43,6 +43,22 @@ public final class ColumnBuffers implements AutoCloseable {
         rowCount++;
     }
 
+    /**
+     * Appends the first {@code n} rows of the arrays ({@code seriesIds} is ignored without a
+     * series column), copied in bulk: a columnar reader's batch.
+     */
+    public void append(long[] timestamps, double[] values, int[] seriesIds, int n) {
+        while (capacity - rowCount < n) {
+            grow();
+        }
+        MemorySegment.copy(timestamps, 0, ts, Column.TS_LAYOUT, Column.TS.byteSize(rowCount), n);
+        MemorySegment.copy(values, 0, this.values, Column.VALUE_LAYOUT, Column.VALUE.byteSize(rowCount), n);
+        if (withSeries) {
+            MemorySegment.copy(seriesIds, 0, series, Column.SERIES_LAYOUT, Column.SERIES.byteSize(rowCount), n);
+        }
+        rowCount += n;
+    }
+
     /** Forgets the rows, keeping the memory, to parse the next chunk into it. */
     public void reset() {
         rowCount = 0;

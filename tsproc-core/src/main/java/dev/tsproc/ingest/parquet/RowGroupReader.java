@@ -76,9 +76,7 @@ final class RowGroupReader {
         if (seriesColumn != null) {
             series(seriesColumn, n);
         }
-        for (int i = 0; i < n; i++) {
-            rows.append(ts[i], values[i], ids[i]);
-        }
+        rows.append(ts, values, ids, n);
         rowsBefore += n;
     }
 

@@ -29,6 +29,8 @@ public final class Progress implements AutoCloseable {
     private final Mode mode;
     private final PrintWriter err;
     private final AtomicLong done = new AtomicLong();
+    /** Rows done, shown beside a count of another unit (an import counts bytes); -1 until told. */
+    private final AtomicLong rowsDone = new AtomicLong(-1);
     private final long startNanos = System.nanoTime();
     private final Thread drawer;
     private volatile boolean closed;
@@ -65,6 +67,12 @@ public final class Progress implements AutoCloseable {
         done.accumulateAndGet(rows, Math::max);
     }
 
+    /** Records that {@code count} units and {@code rowCount} rows are done, for work counted in a unit other than rows. */
+    public void advanceTo(long count, long rowCount) {
+        advanceTo(count);
+        rowsDone.accumulateAndGet(rowCount, Math::max);
+    }
+
     private void draw() {
         long period = mode == Mode.BAR ? BAR_PERIOD_MILLIS : LINE_PERIOD_MILLIS;
         while (!closed) {
@@ -95,7 +103,7 @@ public final class Progress implements AutoCloseable {
         err.flush();
     }
 
-    /** One status text: bar, percentage, rows, rate, elapsed and remaining time. */
+    /** One status text: bar, percentage, count (and rows, if told), rate, elapsed and, for a known total, remaining time. */
     String status(long rows, double seconds) {
         boolean known = total > 0;
         double fraction = known ? Math.min(1, (double) rows / total) : 0;
@@ -111,7 +119,14 @@ public final class Progress implements AutoCloseable {
         } else {
             text.append(String.format(Locale.ROOT, "%,d %s, ", rows, unit));
         }
-        text.append(String.format(Locale.ROOT, "%.1f M %s/s, elapsed %s, ETA %s", rate / 1e6, unit, clock(seconds), eta));
+        long rowCount = rowsDone.get();
+        if (rowCount >= 0) {
+            text.append(String.format(Locale.ROOT, "%,d rows, ", rowCount));
+        }
+        text.append(String.format(Locale.ROOT, "%.1f M %s/s, elapsed %s", rate / 1e6, unit, clock(seconds)));
+        if (known) {
+            text.append(", ETA ").append(eta);
+        }
         return text.toString();
     }
 

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -117,10 +116,21 @@ public final class CsvImporter {
     /** For a plain file: buffers its chunks are read into, each used by one thread at a time. */
     private final ConcurrentLinkedQueue<MemorySegment> readBuffers = new ConcurrentLinkedQueue<>();
 
-    private final LongConsumer progress;
-    private final AtomicLong parsedBytes = new AtomicLong();
+    /** Told, from parser threads, how much of the input has been parsed: its text's bytes and the rows read from them. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param bytes bytes of CSV text parsed so far (decompressed, for gzip), the header included
+         * @param rows  rows read so far, without bad lines
+         */
+        void parsed(long bytes, long rows);
+    }
 
-    private CsvImporter(Path source, InputStream stream, Path target, CsvOptions options, LongConsumer progress) {
+    private final Progress progress;
+    private final AtomicLong parsedBytes = new AtomicLong();
+    private final AtomicLong parsedRows = new AtomicLong();
+
+    private CsvImporter(Path source, InputStream stream, Path target, CsvOptions options, Progress progress) {
         this.progress = progress;
         this.source = source;
         this.stream = stream;
@@ -143,14 +153,13 @@ public final class CsvImporter {
      */
     public static ImportResult importFile(Path source, Path target, CsvOptions options)
             throws IOException, InterruptedException {
-        return importFile(source, target, options, bytes -> {});
+        return importFile(source, target, options, (bytes, rows) -> {});
     }
 
     /**
-     * As {@link #importFile(Path, Path, CsvOptions)}, telling {@code progress} the bytes of CSV
-     * text parsed so far (uncompressed bytes for gzip input), from parser threads.
+     * As {@link #importFile(Path, Path, CsvOptions)}, telling {@code progress} how much is parsed.
      */
-    public static ImportResult importFile(Path source, Path target, CsvOptions options, LongConsumer progress)
+    public static ImportResult importFile(Path source, Path target, CsvOptions options, Progress progress)
             throws IOException, InterruptedException {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
@@ -171,14 +180,14 @@ public final class CsvImporter {
      * a line end cannot be told from shorter text; gzip can, and is refused.
      *
      * @param name what messages call the input, such as {@code stdin}
-     * @param progress told the bytes of CSV text parsed so far (decompressed), from parser threads
+     * @param progress told how much is parsed
      * @throws CsvFormatException as {@link #importFile}, and if the text is empty, or Parquet or Arrow
      * @throws IOException        as {@link #importFile}; reading {@code in} is not retried
      * @throws InterruptedException if interrupted; a thread blocked reading {@code in} wakes only
      *                              if {@code in} reads an interruptible channel
      */
     public static ImportResult importStream(InputStream in, Path name, Path target, CsvOptions options,
-                                            LongConsumer progress) throws IOException, InterruptedException {
+                                            Progress progress) throws IOException, InterruptedException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(target, "target");
@@ -379,10 +388,13 @@ public final class CsvImporter {
      */
     private ParsedChunk parseChunk(int k, ColumnBuffers rows, MemorySegment data, long from, long to, long byteBase,
                                    boolean truncatedTail) throws CsvFormatException {
+        ParsedChunk chunk = null;
         try {
-            return parseChunkBody(k, rows, data, from, to, byteBase, truncatedTail);
+            chunk = parseChunkBody(k, rows, data, from, to, byteBase, truncatedTail);
+            return chunk;
         } finally {
-            progress.accept(parsedBytes.addAndGet(to - from));
+            long rowCount = chunk == null ? parsedRows.get() : parsedRows.addAndGet(chunk.rowCount);
+            progress.parsed(parsedBytes.addAndGet(to - from), rowCount);
         }
     }
 

@@ -103,14 +103,19 @@ class CsvDirectWriteTest {
     }
 
     @Test
-    void progressCountsEveryByteOfThePlainFile() throws Exception {
+    void progressCountsEveryByteAndRowOfThePlainFile() throws Exception {
         CsvFiles files = new CsvFiles(dir);
         Path csv = files.write(lines(5_000, Blank.LF, false, false));
         java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
-        CsvImporter.importFile(csv, dir.resolve("out.tsp"), CsvOptions.builder().tsColumn("timestamp").valueColumn("value")
-                .seriesColumn("series").timestampFormat(TimestampFormat.parse("epoch-ms")).threads(2).chunkBytes(4_096).build(),
-                bytes -> last.accumulateAndGet(bytes, Math::max));
+        java.util.concurrent.atomic.AtomicLong lastRows = new java.util.concurrent.atomic.AtomicLong();
+        ImportResult result = CsvImporter.importFile(csv, dir.resolve("out.tsp"), CsvOptions.builder().tsColumn("timestamp")
+                .valueColumn("value").seriesColumn("series").timestampFormat(TimestampFormat.parse("epoch-ms")).threads(2)
+                .chunkBytes(4_096).build(), (bytes, rows) -> {
+                    last.accumulateAndGet(bytes, Math::max);
+                    lastRows.accumulateAndGet(rows, Math::max);
+                });
         assertThat(last.get()).isEqualTo(Files.size(csv));
+        assertThat(lastRows.get()).isEqualTo(result.rows()).isPositive();
     }
 
     @Test
@@ -123,7 +128,7 @@ class CsvDirectWriteTest {
         // After the first chunk is parsed, another program truncates the file to half.
         java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> CsvImporter.importFile(csv, target, options,
-                bytes -> {
+                (bytes, rows) -> {
                     if (cut.compareAndSet(false, true)) {
                         try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(csv,
                                 java.nio.file.StandardOpenOption.WRITE)) {

@@ -39,7 +39,7 @@ class CsvImportCancellationTest {
         CountDownLatch parsing = new CountDownLatch(1);
         Thread importer = Thread.ofPlatform().start(() -> {
             try {
-                CsvImporter.importFile(csv, target, CsvOptions.builder().threads(2).build(), bytes -> parsing.countDown());
+                CsvImporter.importFile(csv, target, CsvOptions.builder().threads(2).build(), (bytes, rows) -> parsing.countDown());
                 outcome.set(new AssertionError("finished before the interrupt"));
             } catch (Throwable t) {
                 outcome.set(t);

@@ -61,14 +61,14 @@ class CsvStreamImportTest {
                 Path target = f.target();
                 ImportResult fromStream = CsvImporter.importStream(new ByteArrayInputStream(input), Path.of("stdin"), target,
                         options().onError(CsvOptions.OnError.SKIP).threads(threads).chunkBytes(chunkBytes).maxLineBytes(48).build(),
-                        bytes -> {});
+                        (bytes, rows) -> {});
                 assertThat(StoreRows.read(target)).as("seed %d", seed).isEqualTo(StoreRows.read(expected));
                 assertThat(fromStream.firstErrors()).isEqualTo(fromFile.firstErrors());
                 assertThat(fromStream.badLines()).isPositive().isEqualTo(fromFile.badLines());
                 assertThat(fromStream.inputBytes()).isEqualTo(text.length);
                 CsvFormatException failed = catchThrowableOfType(CsvFormatException.class, () -> CsvImporter.importStream(
                         new ByteArrayInputStream(input), Path.of("stdin"), f.target(),
-                        options().threads(threads).chunkBytes(chunkBytes).maxLineBytes(48).build(), bytes -> {}));
+                        options().threads(threads).chunkBytes(chunkBytes).maxLineBytes(48).build(), (bytes, rows) -> {}));
                 assertThat(failed.errors()).as("seed %d", seed).containsExactly(fromFile.firstErrors().getFirst());
                 assertThat(failed).hasMessageStartingWith("stdin: line " + fromFile.firstErrors().getFirst().lineNumber() + " ");
             }
@@ -89,7 +89,7 @@ class CsvStreamImportTest {
         for (Case c : cases) {
             Path target = f.target();
             CsvFormatException e = catchThrowableOfType(CsvFormatException.class, () -> CsvImporter.importStream(
-                    new ByteArrayInputStream(c.input()), Path.of("stdin"), target, options().build(), bytes -> {}));
+                    new ByteArrayInputStream(c.input()), Path.of("stdin"), target, options().build(), (bytes, rows) -> {}));
             assertThat(e).isNotNull().hasMessageStartingWith(c.message());
             assertThat(target).doesNotExist();
         }
@@ -107,7 +107,7 @@ class CsvStreamImportTest {
             }
         };
         IOException e = catchThrowableOfType(IOException.class,
-                () -> CsvImporter.importStream(broken, Path.of("stdin"), target, options().build(), bytes -> {}));
+                () -> CsvImporter.importStream(broken, Path.of("stdin"), target, options().build(), (bytes, rows) -> {}));
         assertThat(e).hasMessage("Input/output error");
         assertThat(target).doesNotExist();
         try (var files = Files.list(dir)) {

@@ -73,7 +73,7 @@ class RunCommandExecutorsTest {
 
     @Test
     void wrongChoicesAreUsageErrors() {
-        assertUsage(Cli.run("run", store.toString(), "--executor", "fibers"), "unknown --executor 'fibers'; choose threads or processes");
+        assertUsage(Cli.run("run", store.toString(), "--executor", "fibers"), "unknown --executor 'fibers'; choose threads, processes or spark");
         assertUsage(Cli.run("run", store.toString(), "--transfer", "pickle"), "unknown --transfer 'pickle'; choose shared or copy");
         assertUsage(Cli.run("run", store.toString(), "--job", "no.such.Job"), "job class no.such.Job was not found in the class path");
         assertUsage(Cli.run("run", store.toString(), "--job", "median"), "unknown job 'median': not built in, nor a class in the class path;"
@@ -85,6 +85,31 @@ class RunCommandExecutorsTest {
         assertUsage(Cli.run("run", store.toString(), "--job", TestJobs.Above.class.getName()),
                 "rejected its parameters {}: takes exactly one parameter, threshold");
         assertUsage(Cli.run("run", store.toString(), "--job", "sum", "--param", "a=b"), "the built-in job sum takes no parameters");
+    }
+
+    /** Here the CLI runs alone, as bin/tsproc starts it without --executor spark; runs on Spark are tested in tsproc-spark. */
+    @Test
+    void sparkWithoutSparkOnTheClassPathIsOneSentenceSayingHowToGetIt() {
+        Cli run = Cli.run("run", store.toString(), "--executor", "spark", "--master", "local[2]");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.oneLineError()).as(run.err()).isTrue();
+        assertThat(run.err()).contains("--executor spark needs tsproc-spark and Apache Spark on the class path;"
+                + " run it through bin/tsproc, which adds them");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void optionsOfThreadsAndWorkerJvmsOnSparkAndAMasterWithoutSparkAreUsageErrors() {
+        assertUsage(Cli.run("run", store.toString(), "--executor", "spark", "--workers", "2"),
+                "--workers does not apply to --executor spark");
+        assertUsage(Cli.run("run", store.toString(), "--executor", "spark", "--transfer", "copy"),
+                "--transfer does not apply to --executor spark");
+        assertUsage(Cli.run("run", store.toString(), "--master", "local[2]"), "--master applies only to --executor spark");
+        assertUsage(Cli.run("run", "--executor", "spark"), "--executor spark needs a store FILE");
+        Cli missing = Cli.run("run", dir.resolve("no.tsp").toString(), "--executor", "spark");
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(missing.err()).contains("no.tsp does not exist");
     }
 
     private static void assertUsage(Cli run, String message) {

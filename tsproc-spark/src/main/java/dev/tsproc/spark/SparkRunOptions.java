@@ -4,6 +4,7 @@ import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.exec.RunOptions;
 
 import java.time.Duration;
+import java.util.function.LongConsumer;
 
 /**
  * How {@link TsprocSpark} runs a job: the batch size (the answer does not depend on it), how many
@@ -15,8 +16,9 @@ import java.time.Duration;
  *                   task leaves others work to do
  * @param timeout    cancel the job's Spark job group if it has not finished after this long; {@code null} for none
  * @param clock      what the deadline and the run's time read
+ * @param progress   told the rows of the batches done so far each time a partition's partials arrive
  */
-public record SparkRunOptions(long batchRows, int partitions, Duration timeout, NanoClock clock) {
+public record SparkRunOptions(long batchRows, int partitions, Duration timeout, NanoClock clock, LongConsumer progress) {
     public SparkRunOptions {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows=" + batchRows + " must be at least 1");
@@ -30,26 +32,33 @@ public record SparkRunOptions(long batchRows, int partitions, Duration timeout, 
         if (clock == null) {
             clock = NanoClock.SYSTEM;
         }
+        if (progress == null) {
+            progress = _ -> { };
+        }
     }
 
     /** Default batches, partitions from Spark's parallelism, no deadline. */
     public static SparkRunOptions defaults() {
-        return new SparkRunOptions(RunOptions.DEFAULT_BATCH_ROWS, 0, null, NanoClock.SYSTEM);
+        return new SparkRunOptions(RunOptions.DEFAULT_BATCH_ROWS, 0, null, NanoClock.SYSTEM, null);
     }
 
     public SparkRunOptions withBatchRows(long batchRows) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
     }
 
     public SparkRunOptions withPartitions(int partitions) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
     }
 
     public SparkRunOptions withTimeout(Duration timeout) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
     }
 
     public SparkRunOptions withClock(NanoClock clock) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
+    }
+
+    public SparkRunOptions withProgress(LongConsumer progress) {
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
     }
 }

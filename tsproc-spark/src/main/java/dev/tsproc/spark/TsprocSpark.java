@@ -218,6 +218,7 @@ public final class TsprocSpark {
                     batchesDone++;
                     rowsDone += partial.rowCount();
                 }
+                options.progress().accept(rowsDone);
                 while (waiting.containsKey(frontier)) {
                     combined = job.combine(combined, decode(codec, waiting.remove(frontier++)));
                 }

@@ -117,9 +117,14 @@ public final class RunCommand implements Callable<Integer> {
     Integer workers;
 
     @Option(names = "--executor", defaultValue = "threads",
-            description = "threads (workers are threads of this JVM) or processes (workers are JVMs of their own). "
+            description = "threads (workers are threads of this JVM), processes (workers are JVMs of their own) or spark"
+                    + " (Apache Spark's executors, see --master; bin/tsproc adds Spark to the class path). "
                     + "Default: ${DEFAULT-VALUE}.")
     String executor;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "--executor spark: the Spark master, local[N] or spark://HOST:PORT. Default: spark-submit's, else local[*].")
+    String master;
 
     @Option(names = "--transfer", defaultValue = "shared",
             description = "shared (workers read their batches in the shared, memory-mapped store) or copy (each batch "
@@ -183,12 +188,14 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rows applies only to the default dataset, not to a FILE");
         }
         Checks.atLeast(spec, "--retries", retries, 0);
-        OutputFormat resultFormat = resultFormat();
-        JobRequest request = request();
-        if (resultFormat.isBinary() && request instanceof JobRequest.Custom) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--format " + resultFormat
-                    + " writes a query's answer, and " + job + " is a job of your own; choose table, csv or json");
+        if (ClusterRun.asked(executor)) {
+            return new ClusterRun(this).call();
         }
+        if (master != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--master applies only to --executor spark");
+        }
+        OutputFormat resultFormat = resultFormat();
+        JobRequest request = request(executorKind(), resultFormat);
         TaskGroup.Policy policy = switch (onFailure.toLowerCase(Locale.ROOT)) {
             case "cancel" -> TaskGroup.Policy.CANCEL;
             case "collect" -> TaskGroup.Policy.COLLECT;
@@ -206,7 +213,7 @@ public final class RunCommand implements Callable<Integer> {
      * table. Fails before any work if {@code --out} names a file that exists without {@code --force},
      * or one whose format is not known.
      */
-    private OutputFormat resultFormat() throws IOException {
+    OutputFormat resultFormat() throws IOException {
         if (out == null) {
             if (force) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--force applies only with --out FILE");
@@ -277,7 +284,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The column options read files; a store has its columns already, so naming them is a mistake, not a no-op. */
-    private void refuseColumnOptions() {
+    void refuseColumnOptions() {
         String given = tsColumn != null ? "--ts-col" : valueColumn != null ? "--value-col"
                 : seriesColumn != null ? "--series-col" : noSeries ? "--no-series" : tsFormat != null ? "--ts-format" : null;
         if (given != null) {
@@ -286,7 +293,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Duration duration(String option, String text) {
+    Duration duration(String option, String text) {
         if (text == null) {
             return null;
         }
@@ -297,15 +304,23 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** What the command line asks to run: the query its query options describe, or the job --job, --param and --jar name. */
-    private JobRequest request() {
+    /**
+     * What the command line asks to run: the query its query options describe, or the job --job,
+     * --param and --jar name, checked to be creatable on {@code checkedFor}'s workers and printable in
+     * {@code resultFormat}.
+     */
+    JobRequest request(Executor.Kind checkedFor, OutputFormat resultFormat) {
         try {
             if (query.isQuery()) {
                 return JobRequest.query(query.spec());
             }
             JobRequest request = JobRequest.named(job, params, jars);
+            if (resultFormat.isBinary() && request instanceof JobRequest.Custom) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format " + resultFormat
+                        + " writes a query's answer, and " + job + " is a job of your own; choose table, csv or json");
+            }
             if (request instanceof JobRequest.Custom) {
-                Tsproc.check(request, null, executorKind()); // a class that is not there is a usage error, before any work
+                Tsproc.check(request, null, checkedFor); // a class that is not there is a usage error, before any work
             }
             return request;
         } catch (IllegalArgumentException e) {
@@ -314,7 +329,12 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private Executor.Kind executorKind() {
-        return Checks.executor(spec, "--executor", executor);
+        try {
+            return Checks.executor(spec, "--executor", executor);
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "unknown --executor '" + executor + "'; choose threads, processes or spark");
+        }
     }
 
     /**
@@ -349,7 +369,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Prints the result on standard output, or writes it to {@code --out}'s file and publishes it whole. */
-    private void publish(RunResult<?> run, OutputFormat resultFormat) throws IOException, InterruptedException {
+    void publish(RunResult<?> run, OutputFormat resultFormat) throws IOException, InterruptedException {
         if (out == null) {
             QueryPrinter.printResult(run.job(), run.result(), resultFormat, spec.commandLine().getOut());
             spec.commandLine().getOut().flush();

@@ -1,0 +1,118 @@
+package dev.tsproc.cli.command;
+
+import dev.tsproc.Tsproc;
+import dev.tsproc.cli.output.OutputFormat;
+import dev.tsproc.cli.output.Progress;
+import dev.tsproc.exec.ClusterExecutor;
+import dev.tsproc.exec.Executor;
+import dev.tsproc.exec.RunResult;
+import dev.tsproc.ingest.ColumnarFormat;
+import dev.tsproc.job.QueryResult;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.plan.Planner;
+import dev.tsproc.store.VerifiedMarks;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * {@code tsproc run --executor spark}: the run on a cluster engine the CLI does not carry. The
+ * engine is found with {@link ServiceLoader} as a {@link ClusterExecutor} ({@code tsproc-spark}
+ * provides one), so Spark's jars are on the class path only of the runs that ask for it —
+ * bin/tsproc adds them then — and every other start stays as quick as it was.
+ */
+final class ClusterRun {
+    /** The options of {@code run} that say how threads or worker JVMs work, which a cluster does its own way. */
+    private static final List<String> LOCAL_ONLY = List.of("--workers", "--transfer", "--batch-timeout", "--retries",
+            "--on-failure", "--rows", "--log", "--log-format", "--report", "--timeline", "--status-port");
+    private static final String SPARK = "spark";
+
+    private final RunCommand run;
+
+    ClusterRun(RunCommand run) {
+        this.run = run;
+    }
+
+    /** Whether {@code --executor} names a cluster engine. */
+    static boolean asked(String executor) {
+        return SPARK.equals(executor.strip().toLowerCase(Locale.ROOT));
+    }
+
+    int call() throws Exception {
+        CommandLine cli = run.spec.commandLine();
+        for (String option : LOCAL_ONLY) {
+            if (cli.getParseResult().hasMatchedOption(option)) {
+                throw new CommandLine.ParameterException(cli, option + " does not apply to --executor spark, which runs"
+                        + " on Spark's executors");
+            }
+        }
+        if (run.file == null) {
+            throw new CommandLine.ParameterException(cli, "--executor spark needs a store FILE that every executor can"
+                    + " read at its path");
+        }
+        if (ColumnarFormat.of(run.file) != ColumnarFormat.NONE) {
+            throw new CommandLine.ParameterException(cli, "--executor spark reads stores; import " + run.file
+                    + " first (tsproc import " + run.file + " --out STORE) to a path every executor can read");
+        }
+        run.refuseColumnOptions();
+        OutputFormat resultFormat = run.resultFormat();
+        JobRequest request = run.request(Executor.Kind.PROCESSES, resultFormat); // its partials must travel, as to worker JVMs
+        PrintWriter err = cli.getErr();
+        return ShutdownGuard.run(err, () -> {
+            try (Tsproc ts = Tsproc.open(run.file)) {
+                ClusterExecutor spark = find();
+                if (run.verify) {
+                    ts.store().verify();
+                } else {
+                    VerifiedMarks.ofUser().verifyOnce(ts.store()); // a damaged store must never answer
+                }
+                if (request instanceof JobRequest.Query) {
+                    try {
+                        Tsproc.check(request, ts.store(), Executor.Kind.PROCESSES); // a series the store lacks is a usage error
+                    } catch (IllegalArgumentException e) {
+                        throw new CommandLine.ParameterException(cli, e.getMessage());
+                    }
+                }
+                long rows = Planner.plan(ts.store(), request, run.batchRows).rowCount();
+                RunResult<?> result;
+                try (Progress progress = new Progress(request.describe(), rows, Progress.mode(run.quiet.quiet), err)) {
+                    result = spark.run(ts.store(), request, run.master, run.batchRows, run.duration("--timeout", run.timeout),
+                            progress::advanceTo);
+                }
+                run.publish(result, resultFormat);
+                double seconds = result.elapsed().toNanos() / 1e9;
+                err.printf(Locale.ROOT, "%s over %,d rows in %.3f s: %s%d batches on %d Spark executor%s, %.1f M rows/s%n",
+                        result.job(), result.rows(), seconds,
+                        result.result() instanceof QueryResult q && request instanceof JobRequest.Query
+                                ? String.format(Locale.ROOT, "%,d groups, ", q.rows().size()) : "",
+                        result.batches(), result.workers(), result.workers() == 1 ? "" : "s",
+                        seconds == 0 ? 0 : result.rows() / seconds / 1e6);
+                return ExitCodes.OK;
+            }
+        });
+    }
+
+    /**
+     * The engine {@code --executor spark} names, from the class path.
+     *
+     * @throws IllegalArgumentException in one sentence if it is not there, or Spark is not
+     */
+    private static ClusterExecutor find() {
+        try {
+            for (ClusterExecutor engine : ServiceLoader.load(ClusterExecutor.class)) {
+                if (engine.name().equals(SPARK)) {
+                    Class.forName("org.apache.spark.sql.SparkSession", false, engine.getClass().getClassLoader());
+                    return engine;
+                }
+            }
+        } catch (ServiceConfigurationError | ClassNotFoundException | LinkageError e) {
+            // the module is there but Spark is not: the same answer as neither
+        }
+        throw new IllegalArgumentException("--executor spark needs tsproc-spark and Apache Spark on the class path;"
+                + " run it through bin/tsproc, which adds them");
+    }
+}

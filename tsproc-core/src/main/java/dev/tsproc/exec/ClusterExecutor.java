@@ -1,0 +1,40 @@
+package dev.tsproc.exec;
+
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.store.Store;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+
+/**
+ * An executor that runs a job request on a cluster engine this library does not carry — Apache
+ * Spark, in module {@code tsproc-spark} — and gives the answer the executors here give, bit for
+ * bit. The command line finds one with {@link java.util.ServiceLoader} when {@code --executor}
+ * names it, so the engine's jars are needed only on the class path of runs that use it.
+ *
+ * @implSpec The implementation plans the same batches as {@link dev.tsproc.Tsproc} (the
+ * {@link dev.tsproc.plan.Planner}), creates the job from the request wherever it maps batches,
+ * and combines the partials in batch order.
+ */
+public interface ClusterExecutor {
+    /** The name {@code --executor} gives it: {@code spark}. */
+    String name();
+
+    /**
+     * Runs {@code request} over {@code store}, which every machine of the cluster reads at
+     * {@link Store#path()}.
+     *
+     * @param master    where the cluster is ({@code local[2]}, {@code spark://host:7077}), or
+     *                  {@code null} for the engine's own configuration or else this machine
+     * @param batchRows rows per batch
+     * @param timeout   the run's deadline, or {@code null} for none
+     * @param progress  told the rows of the batches done so far, as they arrive
+     * @throws IllegalArgumentException in one sentence, if the job cannot be created
+     * @throws JobFailedException       if a batch failed on every attempt the engine made
+     * @throws JobTimedOutException     if the run missed its deadline; its work was cancelled
+     * @throws IOException              if the engine failed the run for another reason
+     */
+    RunResult<?> run(Store store, JobRequest request, String master, long batchRows, Duration timeout, LongConsumer progress)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException;
+}

@@ -1,0 +1,51 @@
+package dev.tsproc.spark;
+
+import dev.tsproc.exec.ClusterExecutor;
+import dev.tsproc.exec.JobFailedException;
+import dev.tsproc.exec.JobTimedOutException;
+import dev.tsproc.exec.RunResult;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.store.Store;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+
+/**
+ * {@code tsproc run --executor spark}: {@link TsprocSpark} behind the command line's
+ * {@link ClusterExecutor}. It uses the Spark session already active in this JVM (under
+ * {@code spark-submit}, or a test's), or starts one on {@code master} and stops it after the run.
+ */
+public final class SparkExecutor implements ClusterExecutor {
+    /** The master when neither the command line nor Spark's configuration names one: every core here. */
+    static final String DEFAULT_MASTER = "local[*]";
+
+    @Override
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public RunResult<?> run(Store store, JobRequest request, String master, long batchRows, Duration timeout,
+                            LongConsumer progress)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        SparkRunOptions options = SparkRunOptions.defaults().withBatchRows(batchRows).withTimeout(timeout).withProgress(progress);
+        SparkSession active = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+        if (active != null) {
+            return TsprocSpark.run(active, store, request, options);
+        }
+        SparkSession.Builder builder = SparkSession.builder().appName("tsproc " + request.describe());
+        if (master != null) {
+            builder.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            builder.master(DEFAULT_MASTER);
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            return TsprocSpark.run(spark, store, request, options);
+        } finally {
+            spark.stop();
+        }
+    }
+}

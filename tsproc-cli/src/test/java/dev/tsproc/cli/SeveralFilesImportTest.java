@@ -4,6 +4,7 @@ import dev.tsproc.Tsproc;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.QueryResult;
+import dev.tsproc.store.SharedSegments;
 import dev.tsproc.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +44,12 @@ class SeveralFilesImportTest {
         return file;
     }
 
+    /** What an import leaves beside its target while it runs: partial files, and its scratch directory. */
     private Stream<String> hidden() throws Exception {
-        return Files.list(dir).map(p -> p.getFileName().toString()).filter(name -> name.startsWith(".")).toList().stream();
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith(".") || name.startsWith(SharedSegments.RUN_PREFIX)).toList().stream();
+        }
     }
 
     @Test
@@ -175,6 +180,22 @@ class SeveralFilesImportTest {
             holder.getOutputStream().close();
             holder.waitFor();
             Files.deleteIfExists(claim);
+        }
+        assertThat(hidden()).isEmpty();
+    }
+
+    /** The scratch directory of an import killed with SIGKILL holds no lock: 'tsproc clean DIR' removes it, and only it. */
+    @Test
+    void cleanRemovesTheScratchDirectoryOfAKilledImport() throws Exception {
+        Path csv = Files.writeString(dir.resolve("a.csv"), "ts,value\n1700000000000000000,1\n");
+        Path dead = Files.createDirectory(dir.resolve(SharedSegments.RUN_PREFIX + "0123456789abcdef".repeat(2)));
+        assertThat(Cli.run("import", csv.toString(), "--out", dead.resolve("0.tsp").toString()).exitCode()).isZero();
+        try (SharedSegments live = SharedSegments.create(dir)) {
+            Cli clean = Cli.run("clean", dir.toString());
+            assertThat(clean.exitCode()).as(clean.err()).isZero();
+            assertThat(clean.out()).contains("removed " + dead);
+            assertThat(dead).doesNotExist();
+            assertThat(live.directory()).exists();
         }
         assertThat(hidden()).isEmpty();
     }

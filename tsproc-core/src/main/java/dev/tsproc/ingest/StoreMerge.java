@@ -116,8 +116,8 @@ public final class StoreMerge {
      *
      * {@snippet :
      * try (StoreMerge.Append append = StoreMerge.Append.begin(store)) {
-     *     // import the new rows into stores of their own in scratch, then:
-     *     append.commit(List.of(scratch.resolve("new.tsp")), scratch, threads);
+     *     // import the new rows into stores of their own, then:
+     *     append.commit(List.of(added), beside, threads);
      * }
      * }
      *
@@ -158,14 +158,13 @@ public final class StoreMerge {
         }
 
         /**
-         * Writes the store's rows and those of {@code added}, merged by time, as a new store in
-         * {@code scratch} (a directory on the store's file system) and renames it over the store.
+         * Writes the store's rows and those of the stores {@code added}, merged by time, as a new
+         * store at {@code merged} (a new path on the store's file system) and renames it over the store.
          */
-        public ColumnarImport.Result commit(List<Path> added, Path scratch, int threads)
+        public ColumnarImport.Result commit(List<Path> added, Path merged, int threads)
                 throws IOException, InterruptedException {
             List<Path> all = new ArrayList<>(List.of(store));
             all.addAll(added);
-            Path merged = scratch.resolve("appended.tsp");
             ColumnarImport.Result result = write(all, merged, threads);
             try {
                 Files.move(merged, store, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -34,7 +34,8 @@ public final class CleanCommand implements Callable<Integer> {
     boolean stores;
 
     @Parameters(paramLabel = "DIR", arity = "0..*",
-            description = "Also look here for files half-written by 'generate', 'import' or 'export --out' that were killed.")
+            description = "Also look here for files half-written by 'generate', 'import' or 'export --out' that were killed,"
+                    + " and the scratch directories of imports of several files.")
     List<Path> directories = List.of();
 
     @Override
@@ -44,6 +45,7 @@ public final class CleanCommand implements Callable<Integer> {
         removed.addAll(AtomicFile.sweepAbandoned(SharedSegments.root()));
         for (Path dir : directories) {
             removed.addAll(AtomicFile.sweepAbandoned(dir));
+            removed.addAll(SharedSegments.sweepStale(dir)); // an import of several files keeps its scratch stores there
         }
         if (stores) {
             removed.addAll(SharedSegments.removeStandaloneStores());

@@ -33,13 +33,10 @@ import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code tsproc import}: CSV files (plain or gzip, or stdin), Parquet or Arrow files, into a new store or appended to one. */
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -256,31 +253,20 @@ public final class ImportCommand implements Callable<Integer> {
             if (append == null) {
                 AtomicFile.requireAbsent(path); // before any work whose result could not be published
             }
-            Path scratch = Files.createTempDirectory(path.toAbsolutePath().getParent(), "." + path.getFileName() + ".import-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            try {
+            // A locked run directory beside the target: removed at the end, or by 'tsproc clean DIR' if killed.
+            try (SharedSegments scratch = SharedSegments.create(path.toAbsolutePath().getParent())) {
                 List<Path> stores = new ArrayList<>();
                 for (List<Input> source : sources) {
-                    Path store = scratch.resolve(stores.size() + ".tsp");
+                    Path store = scratch.newStorePath();
                     importSource(source, csv, columnar, store);
                     stores.add(store);
                 }
-                ColumnarImport.Result merged = append != null ? append.commit(stores, scratch, threads)
+                ColumnarImport.Result merged = append != null ? append.commit(stores, scratch.newStorePath(), threads)
                         : StoreMerge.write(stores, path, threads);
                 spec.commandLine().getErr().printf(Locale.ROOT, "%s %,d rows%s in %s in %.3f s%s%n",
                         append != null ? "appended: the store now holds" : "merged", merged.rows(),
                         merged.series() > 0 ? String.format(Locale.ROOT, " of %,d series", merged.series()) : "",
                         path, (System.nanoTime() - start) / 1e9, merged.sorted() ? "; rows were merged into time order" : "");
-            } finally {
-                deleteTree(scratch);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

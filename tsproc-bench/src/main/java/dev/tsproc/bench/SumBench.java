@@ -103,7 +103,7 @@ public final class SumBench {
             QueryResult.Row row = answer.rows().getFirst();
             List<String> values = new ArrayList<>();
             for (Aggregate a : answer.aggregates()) {
-                values.add(a.label() + "=" + answer.value(row, a));
+                values.add(answer.label(a) + "=" + answer.value(row, a));
             }
             out.printf(Locale.ROOT, "# %s (identical in every run)%n", String.join(", ", values));
             out.printf(Locale.ROOT, "| workers | floor median s | %1$s median s | %1$s/floor (medians) | %1$s/floor (median of per-rep ratios)"

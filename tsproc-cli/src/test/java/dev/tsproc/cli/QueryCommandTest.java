@@ -38,7 +38,7 @@ class QueryCommandTest {
                 "--format", "csv", "--workers", "2");
         assertThat(o.exit()).as(o.err()).isZero();
         String[] lines = o.out().split("\n");
-        assertThat(lines[0]).isEqualTo("series,bucket,count,missing,p50");
+        assertThat(lines[0]).isEqualTo("series,bucket,count,missing,p50~"); // 16,667 values a group: sketched, and labelled so
         // 200,000 rows 1 ms apart from 22:13:20 span four minute-buckets, for each of 3 series
         assertThat(lines).hasSize(1 + 3 * 4);
         assertThat(lines[1]).startsWith("s0,2023-11-14T22:13:00Z,");
@@ -102,6 +102,30 @@ class QueryCommandTest {
         Outcome open = run("run", store.toString(), "--agg", "sum", "--series", "\"boiler, north");
         assertThat(open.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(open.err()).contains("--series: the quote at 1 in '\"boiler, north' is not closed");
+    }
+
+    /**
+     * Issue 14.13: groups of at most 512 values answer exactly, as --exact-percentiles does, and
+     * say nothing; a sketched percentile is labelled p99~ in every format.
+     */
+    @Test
+    void smallGroupsAreExactAndSketchedPercentilesSayTheyAreApproximate() throws Exception {
+        Path path = store();
+        // 1,000 rows a second over 3 series: about 333 values a group
+        String[] small = {"run", path.toString(), "--agg", "count,p50,p99", "--by", "series", "--every", "1s", "--format", "csv"};
+        Outcome sorted = run(small);
+        assertThat(sorted.exit()).as(sorted.err()).isZero();
+        assertThat(sorted.out()).startsWith("series,bucket,count,p50,p99\n");
+        String[] exact = java.util.Arrays.copyOf(small, small.length + 1);
+        exact[small.length] = "--exact-percentiles";
+        assertThat(run(exact).out()).isEqualTo(sorted.out());
+
+        String[] whole = {"run", path.toString(), "--agg", "p50,p99", "--format", "csv"};
+        assertThat(run(whole).out()).startsWith("p50~,p99~\n");
+        assertThat(run("run", path.toString(), "--agg", "p99", "--format", "json").out()).startsWith("[{\"p99~\":");
+        assertThat(run("run", path.toString(), "--agg", "mean,p99").out()).contains("mean  ").contains("  p99~\n");
+        assertThat(run("run", path.toString(), "--agg", "p50,p99", "--format", "csv", "--exact-percentiles").out())
+                .startsWith("p50,p99\n");
     }
 
     @Test

@@ -68,7 +68,7 @@ class RunOutFileTest {
 
         Cli forced = query("--out", file.toString(), "--force");
         assertThat(forced.exitCode()).as(forced.err()).isZero();
-        assertThat(Files.readString(file)).startsWith("series,count,mean,p50\ns0,");
+        assertThat(Files.readString(file)).startsWith("series,count,mean,p50~\ns0,");
 
         Path canary = dir.resolve("canary");
         Files.writeString(canary, "untouched");

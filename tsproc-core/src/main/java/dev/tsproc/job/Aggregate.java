@@ -18,8 +18,10 @@ import java.util.Optional;
  * <li>{@code min}, {@code max}; {@code first}, {@code last}: the value of the earliest / latest
  *     row that has one, in timestamp order (ties: the first / last row); NaN without values;
  * <li>{@code pNN}: SQL's {@code percentile_disc(NN/100)}, the value of 0-based rank
- *     {@code max(1, ⌈q·n⌉) − 1} among the group's n sorted values — exact with {@code exactPercentiles}, otherwise within the relative
- *     error documented on {@link Percentiles}. NaN without values.
+ *     {@code max(1, ⌈q·n⌉) − 1} among the group's n sorted values — exact for a group of at most
+ *     {@link Percentiles#EXACT_LIMIT} values or with {@code exactPercentiles}, otherwise within the
+ *     relative error documented on {@link Percentiles} (and labelled so: {@link QueryResult#label}).
+ *     NaN without values.
  * </ul>
  *
  * @param kind     what is computed

@@ -18,8 +18,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The values of one group as percentiles need them: a mergeable DDSketch, or (exact mode) every
- * value.
+ * The values of one group as percentiles need them: every value while the group is small, a
+ * mergeable DDSketch once it is not, or every value whatever the size (exact mode).
  *
  * <p><b>Definition.</b> The percentile at quantile {@code q} of {@code n} values is SQL's
  * {@code percentile_disc(q)}: the smallest value whose cumulative share is at least {@code q},
@@ -54,14 +54,28 @@ import java.util.List;
  * of such data, in a worker JVM's 512 MB heap, ran out of memory). Page lookups make an update
  * about a third slower than a dense store's.
  *
- * <p><b>Exact mode</b> keeps every value (8 bytes each, on the heap) and sorts them once at the
- * end: {@code O(n log n)} time and {@code 8n} bytes per group.
+ * <p><b>Small groups are exact.</b> A group holds its values (8 bytes each) until it has more
+ * than {@value #EXACT_LIMIT} besides the small integers, which are counted anyway; only then do
+ * they go into a sketch, which is created then. Below the limit, holding and sorting the values
+ * costs no more memory than the sketch's pages and less time than its updates (BENCHMARKS.md,
+ * "Exact percentiles for small groups"), and the answer is exact. Whether a group is sketched
+ * depends only on how many values it has — held counts add up across partials, and a partial
+ * that passed the limit stays sketched — so the answer stays independent of batching.
+ * {@link #exact()} says which a group is, so results can label approximate percentiles.
+ *
+ * <p><b>Exact mode</b> ({@code --exact-percentiles}) holds every value however many: {@code
+ * O(n log n)} time and {@code 8n} bytes per group.
  *
  * <p>Not thread-safe: one batch fills its own instances; the coordinator merges them.
  */
 public final class Percentiles {
     /** Relative accuracy of the sketch: a reported percentile is within 0.5% of the exact one. */
     public static final double RELATIVE_ACCURACY = 0.005;
+    /**
+     * Most values (small integers aside) a group holds before it is sketched: 4 KiB of values,
+     * about what a sketch of a group's values takes in pages (BENCHMARKS.md).
+     */
+    public static final int EXACT_LIMIT = 512;
 
     /**
      * The value-to-bin map of every sketch (immutable, shared): bins by exponent and leading
@@ -77,29 +91,41 @@ public final class Percentiles {
     /** Counters per group in a small-count array: the integers -8..7, then NaN (ignored). */
     static final int SMALL_SLOTS = 2 * SMALL_OFFSET + 1;
 
-    private final DDSketch sketch;
-    /** Counts of the integers -8..7 not yet in the sketch (and of NaN, ignored); sketch mode only. */
-    private final long[] small;
-    private double[] values;
+    /** Most values held before the sketch takes over: {@link #EXACT_LIMIT}, or all of them in exact mode. */
+    private final int limit;
+    /** {@code null} while the values are held. */
+    private DDSketch sketch;
+    /** Counts of the integers -8..7 (and of NaN, ignored), not in {@link #values} nor yet in the sketch. */
+    private final long[] small = new long[SMALL_SLOTS];
+    /** The values held (not small integers), {@code values[0, size)}; {@code null} once sketched. */
+    private double[] values = new double[16];
     private int size;
+    /** Infinities counted beside the sketch; while values are held, they are among them. */
     private long positiveInfinities;
     private long negativeInfinities;
 
+    /** @param exact whether every value is held however many (exact mode), not only up to {@link #EXACT_LIMIT} */
     Percentiles(boolean exact) {
-        if (exact) {
-            this.sketch = null;
-            this.small = null;
-            this.values = new double[16];
-        } else {
-            this.sketch = new DDSketch(MAPPING, PaginatedStore::new);
-            this.small = new long[SMALL_SLOTS];
+        this(exact ? Integer.MAX_VALUE : EXACT_LIMIT);
+    }
+
+    /** Holds up to {@code limit} values before sketching them (0: sketches from the start). */
+    Percentiles(int limit) {
+        this.limit = limit;
+        if (limit == 0) {
+            startSketch();
         }
+    }
+
+    /** Whether the percentiles are exact: the values are held, not sketched. */
+    boolean exact() {
+        return sketch == null;
     }
 
     /** Adds {@code v}, which must not be NaN. */
     void accept(double v) {
         int k = smallIndex(v);
-        if (small != null && k >= 0) {
+        if (k >= 0) {
             small[k]++;
             return;
         }
@@ -114,12 +140,32 @@ public final class Percentiles {
     }
 
     private void acceptLarge(double v) {
-        if (sketch == null) {
+        if (sketch == null && size < limit) {
             if (size == values.length) {
-                values = Arrays.copyOf(values, values.length * 2);
+                values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, values.length * 2L));
             }
             values[size++] = v;
-        } else if (v == Double.POSITIVE_INFINITY) {
+            return;
+        }
+        if (sketch == null) {
+            startSketch();
+        }
+        sketchLarge(v);
+    }
+
+    /** Moves the values held into a new sketch: the group has passed the limit. */
+    private void startSketch() {
+        sketch = new DDSketch(MAPPING, PaginatedStore::new);
+        double[] held = values;
+        values = null;
+        for (int i = 0; i < size; i++) {
+            sketchLarge(held[i]);
+        }
+        size = 0;
+    }
+
+    private void sketchLarge(double v) {
+        if (v == Double.POSITIVE_INFINITY) {
             positiveInfinities++;
         } else if (v == Double.NEGATIVE_INFINITY) {
             negativeInfinities++;
@@ -159,26 +205,12 @@ public final class Percentiles {
     /** Adds the small-integer counts {@code counts[from, from + 16)} (as made by {@link #smallIndex}). */
     void addSmallCounts(long[] counts, int from) {
         for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
-            if (small != null) {
-                small[k] += counts[from + k];
-            } else {
-                for (long c = counts[from + k]; c > 0; c--) {
-                    acceptLarge(k - SMALL_OFFSET);
-                }
-            }
+            small[k] += counts[from + k];
         }
     }
 
     /** Adds the values {@code v[0, len)} that are not NaN. */
     void acceptAll(double[] v, int len) {
-        if (small == null) {
-            for (int i = 0; i < len; i++) {
-                if (v[i] == v[i]) {
-                    accept(v[i]);
-                }
-            }
-            return;
-        }
         long[] counts = small;
         for (int i = 0; i < len; i++) {
             int k = smallIndex(v[i]);
@@ -192,16 +224,25 @@ public final class Percentiles {
 
     /** Adds everything {@code later} holds. */
     void addAll(Percentiles later) {
-        if (sketch == null) {
+        for (int k = 0; k < small.length; k++) {
+            small[k] += later.small[k];
+        }
+        if (later.sketch == null && sketch == null && (long) size + later.size <= limit) {
             if (size + later.size > values.length) {
                 values = Arrays.copyOf(values, Math.max(values.length * 2, size + later.size));
             }
             System.arraycopy(later.values, 0, values, size, later.size);
             size += later.size;
-        } else {
-            for (int k = 0; k < small.length; k++) {
-                small[k] += later.small[k];
+            return;
+        }
+        if (sketch == null) {
+            startSketch();
+        }
+        if (later.sketch == null) {
+            for (int i = 0; i < later.size; i++) {
+                sketchLarge(later.values[i]);
             }
+        } else {
             mergeSketch(later.sketch);
             positiveInfinities += later.positiveInfinities;
             negativeInfinities += later.negativeInfinities;
@@ -250,10 +291,42 @@ public final class Percentiles {
         }
         for (int k = 0; k < quantiles.length; k++) {
             long r = rank(quantiles[k], n);
-            double v = sketch == null ? values[(int) r] : sketchValueAt(r);
+            double v = sketch == null ? heldValueAt(r) : sketchValueAt(r);
             out[k] = Math.min(max, Math.max(min, v));
         }
         return out;
+    }
+
+    /**
+     * The value of rank {@code r} among the sorted values held and the small integers counted:
+     * for each small integer in ascending order, first the held values below it (found by binary
+     * search), then its copies.
+     */
+    private double heldValueAt(long r) {
+        long left = r;
+        int from = 0;
+        for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
+            double integer = k - SMALL_OFFSET;
+            int below = from;
+            for (int high = size; below < high; ) { // first held value not below the integer, in Double.compare's order
+                int mid = (below + high) >>> 1;
+                if (Double.compare(values[mid], integer) < 0) {
+                    below = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            if (left < below - from) {
+                return values[from + (int) left];
+            }
+            left -= below - from;
+            from = below;
+            if (left < small[k]) {
+                return integer;
+            }
+            left -= small[k];
+        }
+        return values[from + (int) left];
     }
 
     /** Moves the small-integer counts into the sketch as weighted updates. */
@@ -267,7 +340,14 @@ public final class Percentiles {
     }
 
     private long count() {
-        return sketch == null ? size : (long) sketch.getCount() + positiveInfinities + negativeInfinities;
+        if (sketch != null) {
+            return (long) sketch.getCount() + positiveInfinities + negativeInfinities;
+        }
+        long n = size;
+        for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
+            n += small[k];
+        }
+        return n;
     }
 
     /** The sketch's estimate of the value of rank {@code r}, walking the bins in value order. */
@@ -307,14 +387,17 @@ public final class Percentiles {
     }
 
     /**
-     * Writes the exact state for another process. Sketch mode: the small-integer counts, the
-     * infinity and zero counts, then each store's bins as (index, count) pairs in ascending
-     * index order — the sketch's whole content, so the reader's sketch answers and merges
-     * exactly as this one would. Exact mode: the values held. Written by tsproc itself rather than
-     * with {@code DDSketch.serialize}, whose reader would size its dense store from whatever
-     * indexes the bytes claim.
+     * Writes the exact state for another process: the small-integer counts, then the number of
+     * values held and each of them, or -1 and the sketch: the infinity and zero counts, then each
+     * store's bins as (index, count) pairs in ascending index order — the sketch's whole content,
+     * so the reader's sketch answers and merges exactly as this one would. Written by tsproc
+     * itself rather than with {@code DDSketch.serialize}, whose reader would size its dense store
+     * from whatever indexes the bytes claim.
      */
     void writeTo(DataOutput out) throws IOException {
+        for (long c : small) {
+            out.writeLong(c);
+        }
         if (sketch == null) {
             out.writeInt(size);
             for (int i = 0; i < size; i++) {
@@ -322,9 +405,7 @@ public final class Percentiles {
             }
             return;
         }
-        for (long c : small) {
-            out.writeLong(c);
-        }
+        out.writeInt(-1);
         out.writeLong(positiveInfinities);
         out.writeLong(negativeInfinities);
         double negatives = sketch.getNegativeValueStore().getTotalCount();
@@ -352,11 +433,14 @@ public final class Percentiles {
      */
     static Percentiles readFrom(DataInput in, boolean exact) throws IOException {
         Percentiles p = new Percentiles(exact);
-        if (exact) {
-            int n = in.readInt();
-            if (n < 0) {
-                throw new IOException("percentile values count=" + n + " is negative");
-            }
+        for (int k = 0; k < SMALL_SLOTS; k++) {
+            p.small[k] = count(in.readLong(), "small[" + k + "]");
+        }
+        int n = in.readInt();
+        if (n < -1 || n > p.limit) {
+            throw new IOException("percentile values count=" + n + " is outside [-1, " + p.limit + "]");
+        }
+        if (n >= 0) {
             for (int read = 0; read < n; ) {
                 int step = Math.min(READ_STEP, n - read);
                 p.values = Arrays.copyOf(p.values, Math.max(p.values.length, read + step));
@@ -372,9 +456,8 @@ public final class Percentiles {
             }
             return p;
         }
-        for (int k = 0; k < SMALL_SLOTS; k++) {
-            p.small[k] = count(in.readLong(), "small[" + k + "]");
-        }
+        p.sketch = new DDSketch(MAPPING, PaginatedStore::new);
+        p.values = null;
         p.positiveInfinities = count(in.readLong(), "positiveInfinities");
         p.negativeInfinities = count(in.readLong(), "negativeInfinities");
         long zeros = count(in.readLong(), "zeros");

@@ -19,12 +19,26 @@ import java.util.List;
  * @param bySeries    whether rows are per series ({@link Row#series()} set)
  * @param bucketNanos time-bucket width, 0 when rows are not per bucket
  * @param rows        the rows, sorted by series id, then bucket start
+ * @param approximatePercentiles whether some group's percentiles come from a sketch (within
+ *                    {@link Percentiles#RELATIVE_ACCURACY} of the exact ones) rather than from its
+ *                    values: a group of more than {@link Percentiles#EXACT_LIMIT} values, without
+ *                    {@link QuerySpec#exactPercentiles()}
  */
-public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long bucketNanos, List<Row> rows) {
+public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long bucketNanos, List<Row> rows,
+                          boolean approximatePercentiles) {
 
     public QueryResult {
         aggregates = List.copyOf(aggregates);
         rows = Collections.unmodifiableList(new ArrayList<>(rows));
+    }
+
+    /**
+     * The column name of {@code aggregate}: its {@linkplain Aggregate#label() label}, with a
+     * {@code ~} after a percentile's when the percentiles are {@linkplain #approximatePercentiles()
+     * approximate} ({@code p99~}), so no output passes an estimate off as exact.
+     */
+    public String label(Aggregate aggregate) {
+        return aggregate.label() + (approximatePercentiles && aggregate.kind() == Aggregate.Kind.PERCENTILE ? "~" : "");
     }
 
     /** The time-bucket width, or {@code null} when rows are not per bucket. */
@@ -88,10 +102,12 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
         }
         int[] order = order(p, spec.bySeries() && spec.byTime());
         List<Row> rows = new ArrayList<>(p.size);
+        boolean approximate = false;
         for (int g : order) {
             rows.add(row(spec, dictionary, p, g, quantiles));
+            approximate |= p.sketches != null && !p.sketches[g].exact();
         }
-        return new QueryResult(spec.aggregates(), spec.bySeries(), spec.bucketNanos(), rows);
+        return new QueryResult(spec.aggregates(), spec.bySeries(), spec.bucketNanos(), rows, approximate);
     }
 
     /** Group indexes sorted by (series, bucket); they arrive sorted by (bucket, series). */

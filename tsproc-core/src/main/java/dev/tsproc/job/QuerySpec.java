@@ -21,8 +21,8 @@ import java.util.List;
  * @param fromNanos        first timestamp included (epoch ns); {@link Long#MIN_VALUE} for no bound
  * @param toNanos          first timestamp excluded (epoch ns); {@link Long#MAX_VALUE} for no bound
  * @param series           names of the series to include; empty for all
- * @param exactPercentiles whether percentiles are computed exactly (keeping every value) instead
- *                         of through the sketch
+ * @param exactPercentiles whether every group's percentiles are computed exactly (keeping every
+ *                         value), not only those of groups of at most {@link Percentiles#EXACT_LIMIT}
  */
 public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucketNanos, long fromNanos,
                         long toNanos, List<String> series, boolean exactPercentiles) {

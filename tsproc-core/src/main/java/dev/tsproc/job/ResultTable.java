@@ -16,8 +16,9 @@ import java.util.Map;
  * A query's answer as a table the Arrow and Parquet writers write, one row per group, columns
  * as {@code tsproc run} prints them: {@code series} (dictionary strings) when grouped by series,
  * {@code bucket} (the bucket's start, a UTC timestamp) when grouped by time, then each
- * aggregate under its label — counts as int64, every other aggregate as a double whose NaN
- * (no value: the mean of no values) is written as null, as JSON prints it.
+ * aggregate under its {@linkplain QueryResult#label label} ({@code p99~} when sketched) —
+ * counts as int64, every other aggregate as a double whose NaN (no value: the mean of no values)
+ * is written as null, as JSON prints it.
  */
 public final class ResultTable {
     private static final ValueLayout.OfLong INT64 = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -62,7 +63,7 @@ public final class ResultTable {
                     values.setAtIndex(Column.VALUE_LAYOUT, r, v);
                 }
             }
-            fields.add(new ExportTable.Field(a.label(), a.isCount() ? ExportTable.Type.INT64 : ExportTable.Type.DOUBLE, values));
+            fields.add(new ExportTable.Field(result.label(a), a.isCount() ? ExportTable.Type.INT64 : ExportTable.Type.DOUBLE, values));
         }
         return new ExportTable(n, fields);
     }

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -43,8 +44,8 @@ class PercentilesTest {
 
     @Test
     void preCountedSmallIntegersLeaveTheSameSketchAsOneByOne() {
-        Percentiles batched = new Percentiles(false);
-        Percentiles single = new Percentiles(false);
+        Percentiles batched = new Percentiles(0);
+        Percentiles single = new Percentiles(0);
         double[] v = {0, 1, 1, -3, 7, 2.5, 1e9, -8, Double.NaN, 0, -0.0, Double.POSITIVE_INFINITY};
         batched.acceptAll(v, v.length);
         for (double x : v) {
@@ -76,7 +77,7 @@ class PercentilesTest {
                 default -> -random.nextDouble(1e-3, 1e3);
             };
         }
-        Percentiles whole = new Percentiles(false);
+        Percentiles whole = new Percentiles(0);
         DDSketch dense = new DDSketch(new BitwiseLinearlyInterpolatedMapping(Percentiles.RELATIVE_ACCURACY),
                 UnboundedSizeDenseStore::new);
         for (double v : values) {
@@ -88,7 +89,7 @@ class PercentilesTest {
         List<Percentiles> parts = new ArrayList<>();
         for (int from = 0; from < n || parts.isEmpty(); ) {
             int to = Math.min(n, from + random.nextInt(1, 700));
-            Percentiles part = new Percentiles(false);
+            Percentiles part = new Percentiles(0);
             for (int i = from; i < to; i++) {
                 part.accept(values[i]);
             }
@@ -102,6 +103,56 @@ class PercentilesTest {
         assertThat(bytes(parts.getFirst())).isEqualTo(bytes(whole));
         whole.valuesAt(new double[] {0.5}, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY); // settles the small counts
         assertThat(bins(sketchOf(whole))).isEqualTo(bins(dense));
+    }
+
+    /**
+     * A group of at most {@link Percentiles#EXACT_LIMIT} values (small integers aside) answers
+     * exactly, percentile_disc of the sorted values, and one of more is sketched: however its
+     * values were split into partials and merged.
+     */
+    @Property(tries = 200)
+    void aGroupIsExactUpToTheLimitWhateverItsPartsAndSketchedBeyond(@ForAll long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = random.nextInt(0, 3 * Percentiles.EXACT_LIMIT);
+        double[] values = new double[n];
+        int large = 0;
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (random.nextInt(5)) {
+                case 0 -> random.nextInt(-8, 8);
+                case 1 -> random.nextBoolean() ? Double.NEGATIVE_INFINITY : -0.0;
+                case 2 -> random.nextInt(-20, 20) / 4.0;
+                default -> random.nextGaussian() * 1e3;
+            };
+            large += Percentiles.smallIndex(values[i]) < 0 ? 1 : 0;
+        }
+        Percentiles whole = new Percentiles(false);
+        for (double v : values) {
+            whole.accept(v);
+        }
+        List<Percentiles> parts = new ArrayList<>();
+        for (int from = 0; from < n || parts.isEmpty(); ) {
+            int to = Math.min(n, from + random.nextInt(1, 400));
+            Percentiles part = new Percentiles(false);
+            part.acceptAll(Arrays.copyOfRange(values, from, to), to - from);
+            parts.add(part);
+            from = Math.max(to, from + 1);
+        }
+        while (parts.size() > 1) {
+            int i = random.nextInt(parts.size() - 1);
+            parts.get(i).addAll(parts.remove(i + 1));
+        }
+        Percentiles merged = parts.getFirst();
+        assertThat(merged.exact()).isEqualTo(large <= Percentiles.EXACT_LIMIT).isEqualTo(whole.exact());
+        assertThat(bytes(merged)).isEqualTo(bytes(whole));
+        double[] qs = {0, 0.01, 0.25, 0.5, 0.9, 0.99, 0.999, 1};
+        double[] answer = merged.valuesAt(qs, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        if (merged.exact() && n > 0) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            for (int k = 0; k < qs.length; k++) {
+                assertThat(answer[k]).as("q=" + qs[k]).isEqualTo(sorted[(int) Percentiles.rank(qs[k], n)]);
+            }
+        }
     }
 
     private static byte[] bytes(Percentiles p) throws IOException {

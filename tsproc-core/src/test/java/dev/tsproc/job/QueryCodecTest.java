@@ -117,8 +117,8 @@ class QueryCodecTest {
         // the version byte, the group count, then group 0 from byte 5: bucket i64, series i32, rows i64,
         // missing i64, then six doubles and the flags
         byte[] version = good.clone();
-        version[0] = 2;
-        assertThatThrownBy(() -> decode(forgeryJob, version)).hasMessageStartingWith("query partial version=2 is not 1");
+        version[0] = 1;
+        assertThatThrownBy(() -> decode(forgeryJob, version)).hasMessageStartingWith("query partial version=1 is not 2");
         assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 1, -1))).hasMessage("query partial groups=-1 is negative");
         assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 13, -2))).hasMessage("query partial group[0] series=-2 is negative");
         assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 25, 9))).hasMessage("query partial group[0] rows=2 missing=9 are inconsistent");
@@ -196,7 +196,7 @@ class QueryCodecTest {
 
     @Test
     void refusesForgedSketches() throws IOException {
-        Percentiles p = new Percentiles(false);
+        Percentiles p = new Percentiles(0);
         for (double v : new double[] {-3.5, 0, 0, 2.25, 1e10, Double.POSITIVE_INFINITY, 5}) {
             p.accept(v);
         }
@@ -206,8 +206,10 @@ class QueryCodecTest {
         double[] qs = {0, 0.25, 0.5, 0.75, 1};
         assertThat(readSketch(good).valuesAt(qs, -3.5, Double.POSITIVE_INFINITY))
                 .containsExactly(p.valuesAt(qs, -3.5, Double.POSITIVE_INFINITY));
-        int bins = 8 * (Percentiles.SMALL_SLOTS + 3);
+        int bins = 8 * Percentiles.SMALL_SLOTS + 4 + 8 * 3; // small counts, -1 (sketched), infinities and zeros
         assertThatThrownBy(() -> readSketch(putLong(good, 0, -1))).hasMessage("percentile small[0]=-1 is negative");
+        assertThatThrownBy(() -> readSketch(putInt(good, 8 * Percentiles.SMALL_SLOTS, Percentiles.EXACT_LIMIT + 1)))
+                .hasMessage("percentile values count=" + (Percentiles.EXACT_LIMIT + 1) + " is outside [-1, " + Percentiles.EXACT_LIMIT + "]");
         assertThatThrownBy(() -> readSketch(putInt(good, bins, -1))).hasMessageContaining("negative bins count=-1 is outside");
         assertThatThrownBy(() -> readSketch(putInt(good, bins + 4, Integer.MIN_VALUE)))
                 .hasMessageContaining("negative bin[0] index=-2147483648 is out of order or outside");

@@ -1,6 +1,7 @@
 package dev.tsproc.cli.command;
 
 import dev.tsproc.job.Aggregate;
+import dev.tsproc.job.Percentiles;
 import dev.tsproc.job.QuerySpec;
 import picocli.CommandLine.Option;
 
@@ -46,8 +47,9 @@ final class QueryOptions {
     List<String> series;
 
     @Option(names = "--exact-percentiles",
-            description = "Compute percentiles exactly by keeping and sorting every value (8 bytes per value in memory) "
-                    + "instead of through the sketch (within 0.5%%).")
+            description = "Compute every group's percentiles exactly by keeping and sorting its values (8 bytes per value in"
+                    + " memory). Without it, only groups of up to " + Percentiles.EXACT_LIMIT + " values are exact; larger ones"
+                    + " are sketched (within 0.5%%) and their columns labelled p99~.")
     boolean exactPercentiles;
 
     /** Whether any query option was given. */

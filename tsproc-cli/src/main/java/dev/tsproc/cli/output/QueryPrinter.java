@@ -28,7 +28,8 @@ import java.util.Map;
  * integers. JSON has no NaN or infinities:
  * NaN (no value) prints as {@code null}, infinities as the strings {@code "Infinity"} and
  * {@code "-Infinity"}. Text cells in CSV that a spreadsheet would run as a formula are made
- * inert with a leading {@code '}.
+ * inert with a leading {@code '}. Sketched percentiles say so in every format's column names
+ * ({@code p99~}: {@link QueryResult#label}).
  */
 public final class QueryPrinter {
     private QueryPrinter() {}
@@ -87,7 +88,7 @@ public final class QueryPrinter {
                         json.writeStringField("bucket", row.bucketStart().toString());
                     }
                     for (Aggregate a : result.aggregates()) {
-                        json.writeFieldName(a.label());
+                        json.writeFieldName(result.label(a));
                         writeNumber(json, result.value(row, a));
                     }
                     json.writeEndObject();
@@ -108,7 +109,7 @@ public final class QueryPrinter {
             header.add("bucket");
         }
         for (Aggregate a : result.aggregates()) {
-            header.add(a.label());
+            header.add(result.label(a));
         }
         return header;
     }
@@ -144,7 +145,7 @@ public final class QueryPrinter {
         } else if (query.rows().size() == 1) {
             QueryResult.Row row = query.rows().getFirst();
             for (Aggregate a : query.aggregates()) {
-                text.put(a.label(), text(query.value(row, a)));
+                text.put(query.label(a), text(query.value(row, a)));
             }
         } else {
             text.put("groups", String.format(Locale.ROOT, "%,d", query.rows().size()));

@@ -96,7 +96,7 @@ class SeveralFilesImportTest {
     }
 
     @Test
-    void mixedKindsAndTwoStdinsAreRefusedOnTheCommandLine() throws Exception {
+    void mixedKindsTwoStdinsAndAStoreAreRefusedOnTheCommandLine() throws Exception {
         Path csv = Files.writeString(dir.resolve("a.csv"), "ts,value\n1700000000000000000,1\n");
         Path store = dir.resolve("a.tsp");
         assertThat(Cli.run("import", csv.toString(), "--out", store.toString()).exitCode()).isZero();
@@ -109,6 +109,10 @@ class SeveralFilesImportTest {
         Cli stdins = Cli.run("import", "-", "/dev/stdin", "--out", dir.resolve("m.tsp").toString());
         assertThat(stdins.exitCode()).isEqualTo(2);
         assertThat(stdins.err()).contains("standard input can be read only once");
+        Cli aStore = Cli.run("import", csv.toString(), store.toString(), "--out", dir.resolve("m.tsp").toString());
+        assertThat(aStore.exitCode()).isEqualTo(2);
+        assertThat(aStore.err()).contains(store + " is a tsproc store, which import does not read; to add rows to it,"
+                + " import them with --append-to " + store);
         Cli arrowAppended = Cli.run("import", arrow.toString(), "--append-to", store.toString());
         assertThat(arrowAppended.exitCode()).as(arrowAppended.err()).isZero();
         try (Store s = Store.open(store)) {

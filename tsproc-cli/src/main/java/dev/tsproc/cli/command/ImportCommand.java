@@ -16,6 +16,7 @@ import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.ingest.parquet.ParquetSources;
 import dev.tsproc.store.AtomicFile;
 import dev.tsproc.store.SharedSegments;
+import dev.tsproc.store.StoreLayout;
 import dev.tsproc.store.Store;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -29,11 +30,13 @@ import picocli.CommandLine.Spec;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -194,16 +197,20 @@ public final class ImportCommand implements Callable<Integer> {
      */
     private List<Input> inputs() throws IOException {
         List<Input> inputs = new ArrayList<>();
-        for (String spec : files) {
-            Input stdin = new Input(Path.of(spec), Kind.CSV);
+        for (String argument : files) {
+            Input stdin = new Input(Path.of(argument), Kind.CSV);
             if (stdin.stdin()) {
                 inputs.add(stdin);
                 continue;
             }
-            Path named = Path.of(spec);
+            Path named = Path.of(argument);
             // Anything there but a directory is itself an input: a FIFO or device is refused by the importer, unopened.
             boolean one = Files.exists(named) && !Files.isDirectory(named);
-            for (Path file : one ? List.of(named) : ParquetSources.resolve(spec)) {
+            for (Path file : one ? List.of(named) : ParquetSources.resolve(argument)) {
+                if (isStore(file)) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), file + " is a tsproc store, which import"
+                            + " does not read; to add rows to it, import them with --append-to " + file);
+                }
                 ColumnarFormat format = ColumnarFormat.of(file);
                 inputs.add(new Input(file, format == ColumnarFormat.ARROW ? Kind.ARROW
                         : format == ColumnarFormat.PARQUET ? Kind.PARQUET : Kind.CSV));
@@ -217,6 +224,16 @@ public final class ImportCommand implements Callable<Integer> {
                     + " import the files one by one, or leave it out: the first bad lines of each are shown");
         }
         return inputs;
+    }
+
+    /** Whether {@code file} is a regular file that starts as a store does; nothing else is opened. */
+    private static boolean isStore(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(StoreLayout.MAGIC.length), StoreLayout.MAGIC);
+        }
     }
 
     /**

@@ -29,7 +29,7 @@ class BenchTalkCommandTest {
                 .contains("copy/shared, threads").contains("copy/shared, processes")
                 .contains("processes/threads, shared").contains("processes/threads, copy")
                 .contains("a worker JVM's memory by batch size").containsPattern("100,000 +2 +copy +\\d+ +\\d+")
-                .containsPattern("starting 2 worker JVM\\(s\\), warm-up included: \\d+\\.\\d{3} s for the pool; each \\d+\\.\\d{3} \\d+\\.\\d{3} s");
+                .containsPattern("starting 2 worker JVM\\(s\\): \\d+\\.\\d{3} s for the pool; each \\d+\\.\\d{3} \\d+\\.\\d{3} s");
         assertThat(bench.out().lines().filter(l -> l.matches("(threads|processes) +(shared|copy) +[12] .*"))).hasSize(8);
     }
 

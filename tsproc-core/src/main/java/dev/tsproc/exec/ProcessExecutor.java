@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Workers as JVMs of their own: a pool started once, warmed up, and kept for as many jobs as
- * its owner runs.
+ * Workers as JVMs of their own: a pool started once and kept for as many jobs as its owner
+ * runs.
  *
  * <p>Each worker is started with the coordinator's {@code java}, class path and module flags
  * ({@link WorkerCommand}). For a job, every worker opens the store by its path and maps it
@@ -63,7 +63,7 @@ public final class ProcessExecutor implements Executor {
      * @param jvmOptions    extra JVM options for every worker, after {@link WorkerCommand}'s
      * @param allowedStores stores the workers may open besides those in {@code tsproc-run-*}
      *                      directories
-     * @param startTimeout  how long a worker may take to start and warm up
+     * @param startTimeout  how long a worker may take to start
      * @param workerLog     receives workers' stderr lines, each prefixed with the worker's name
      * @param silenceLimit  how long a worker computing a batch may send no heartbeat before it
      *                      is taken for hung and killed
@@ -174,7 +174,7 @@ public final class ProcessExecutor implements Executor {
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
-            // Killed, not asked: a worker still warming up would read SHUTDOWN only when done.
+            // Killed, not asked: a worker still starting would read SHUTDOWN only when ready.
             started.forEach(WorkerProcess::kill);
             started.forEach(WorkerProcess::close);
             throw e;
@@ -192,7 +192,7 @@ public final class ProcessExecutor implements Executor {
         return processes.size();
     }
 
-    /** Wall time to start the pool: every worker JVM started, warmed up and ready. */
+    /** Wall time to start the pool: every worker JVM started and ready. */
     public Duration startup() {
         return startup;
     }

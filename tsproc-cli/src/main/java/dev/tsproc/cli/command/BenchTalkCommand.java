@@ -382,7 +382,7 @@ final class BenchTalkCommand implements Callable<Integer> {
         out.println();
         out.printf(Locale.ROOT, "generating the data into shared memory, once: %.3f s%n", generateNanos / 1e9);
         for (Startup s : startups) {
-            out.printf(Locale.ROOT, "starting %d worker JVM(s), warm-up included: %.3f s for the pool; each %s s%n", s.workers(),
+            out.printf(Locale.ROOT, "starting %d worker JVM(s): %.3f s for the pool; each %s s%n", s.workers(),
                     s.pool().toNanos() / 1e9, String.join(" ", s.each().stream().map(d -> seconds(d.toNanos())).toList()));
         }
     }

@@ -193,7 +193,7 @@ sealed interface Message {
         }
     }
 
-    /** W→C: started and warmed up. */
+    /** W→C: started. */
     record Ready(long pid, long clockNanos, MemorySample memory) implements Message {
         public int type() {
             return READY;

@@ -2,8 +2,6 @@ package dev.tsproc.exec.process;
 
 import dev.tsproc.data.BatchView;
 import dev.tsproc.data.Column;
-import dev.tsproc.data.SeriesDictionary;
-import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.observe.MemorySample;
@@ -135,7 +133,11 @@ public final class Worker {
         }
     }
 
-    /** Reads HELLO, warms up and answers READY; false if the stream ended first. */
+    /**
+     * Reads HELLO and answers READY; false if the stream ended first. No warm-up: the start-up
+     * cache holds the kernels' classes and profiles, and a one-shot run's own batches are what
+     * the JIT should compile (docs/DESIGN-NOTES.md, "Worker JVMs start warm").
+     */
     private boolean hello() throws IOException {
         Message first = reader.read();
         if (first == null) {
@@ -150,7 +152,6 @@ public final class Worker {
             allowed.add(Path.of(s));
         }
         allowedStores = List.copyOf(allowed);
-        warmUp();
         writer.write(new Message.Ready(ProcessHandle.current().pid(), System.nanoTime(), MemorySample.now()));
         return true;
     }
@@ -403,30 +404,6 @@ public final class Worker {
                 // releasing a jar file failed; nothing depends on it
             }
             loaded = null;
-        }
-    }
-
-    /**
-     * Runs the built-in kernels over a few megabytes of synthetic rows so that the first real
-     * batch does not pay for class loading and JIT compilation: part of start-up, measured
-     * with it.
-     */
-    private static void warmUp() {
-        final int rows = 1 << 16;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ts = arena.allocate(Column.TS.byteSize(rows), 64);
-            MemorySegment values = arena.allocate(Column.VALUE.byteSize(rows), 64);
-            for (int i = 0; i < rows; i++) {
-                ts.setAtIndex(Column.TS_LAYOUT, i, i);
-                values.setAtIndex(Column.VALUE_LAYOUT, i, i % 3 == 2 ? Double.NaN : i % 3);
-            }
-            BatchView view = new BatchView(new Batch(0, 0, rows), ts, values, MemorySegment.NULL, SeriesDictionary.empty());
-            for (String name : List.of("count", "sum", "stats")) {
-                var job = BuiltinJob.named(name);
-                for (int i = 0; i < 20; i++) {
-                    job.map(view);
-                }
-            }
         }
     }
 

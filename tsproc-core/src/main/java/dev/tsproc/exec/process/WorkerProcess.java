@@ -126,7 +126,7 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until the worker has started and warmed up, then measures its clock offset.
+     * Waits until the worker has started, then measures its clock offset.
      *
      * @throws WorkerDiedException if it exits or does not answer within {@code timeout}; the
      *                             message holds its stderr
@@ -181,7 +181,7 @@ public final class WorkerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Time from starting the process until it was ready, warm-up included. */
+    /** Time from starting the process until it was ready. */
     public Duration startup() {
         return Duration.ofNanos(readyNanos - startNanos);
     }

@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  * The query kernels alone: nanoseconds per row of {@link QueryJob#map} on one thread over one
  * batch of 2^20 rows of the talk's workload (values 0, 1 or missing, a third each; 1,000 series
  * drawn at random per row; 1 ms apart), beside its floor, a plain read of the value column;
- * then the same with standard normal values, which take the general paths. Each time is the
+ * then the same with standard normal values, which take the general paths, and with a random
+ * walk per series (5% missing), the float data of issue 12. Each time is the
  * best of 50 runs in the thread's CPU time, which other processes on a shared machine disturb
  * least. Its peer, DuckDB on the same queries, is {@link QueryBenchmark}'s to measure: DuckDB
  * has no kernel to call alone.
@@ -88,6 +89,19 @@ public final class KernelBenchmark {
                     dictionary, true), normal);
             time("gaussian: (e) p99", QueryJob.of(specs.get("(e) p99"), dictionary, true), normal);
             time("gaussian: (e) p99 by series", QueryJob.of(specs.get("(e) p99 by series"), dictionary, true), normal);
+            // a random walk per series (steps of 0.01, as generate --distribution walk), 5% missing: issue 12's data
+            MemorySegment walk = arena.allocate(Column.VALUE.byteSize(ROWS), 64);
+            double[] position = new double[SERIES];
+            for (int i = 0; i < ROWS; i++) {
+                int s = series.getAtIndex(Column.SERIES_LAYOUT, i);
+                position[s] += 0.01 * random.nextGaussian();
+                walk.setAtIndex(Column.VALUE_LAYOUT, i, random.nextInt(20) == 0 ? Double.NaN : position[s]);
+            }
+            BatchView walked = new BatchView(new Batch(0, 0, ROWS), ts, walk, series, dictionary);
+            for (String query : List.of("(a) stats", "(b) stats by series", "(c) stats by 1-minute bucket",
+                    "(d) stats by series, 1-hour bucket", "(e) p99 by series")) {
+                time("walk: " + query, QueryJob.of(specs.get(query), dictionary, true), walked);
+            }
             double best = Double.MAX_VALUE;
             long sink = 0;
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();

@@ -29,7 +29,11 @@ package dev.tsproc.job;
  * {@code 2^(Q−97)} goes one by one instead.
  *
  * <p>NaN (missing) and out-of-window values are masked to +0.0 with integer masks, so randomly
- * placed missing values cost no mispredicted branches. Neal (2015) and Demmel & Nguyen's binned
+ * placed missing values cost no mispredicted branches. Every value takes the same operations
+ * on its own, so the loops are lane-parallel: {@link VectorBlockKernels} runs them lane by lane
+ * over the mapped block (the pieces below it shares: {@link #fits}, {@link #unit}, the scales,
+ * the limits and the deposits), and the block kernels' own pass finds what the windows need
+ * first — the largest magnitude, the count, the sign of zero — as a {@link Scan}. Neal (2015) and Demmel & Nguyen's binned
  * sums (ReproBLAS, 2015) use the same idea: a shared exponent per block turns floating-point
  * addition into exact integer addition.
  */
@@ -39,11 +43,11 @@ final class FixedPointWindows {
     /** Most values per call: 2^11 windows of at most 2^50 sum below 2^63. */
     static final int MAX_VALUES = BlockKernels.BLOCK;
     private static final int WINDOW_BITS = 50;
-    private static final double WINDOW = 0x1p50;
+    static final double WINDOW = 0x1p50;
     /** A block's largest binade, 2^E, lies this many bits above its first window's unit. */
     private static final int HEADROOM = 49;
     /** Adding 1.5·2^52 rounds any |y| below 2^51 to an integer, whose bits minus these are that integer. */
-    private static final double ROUNDER = 0x1.8p52;
+    static final double ROUNDER = 0x1.8p52;
     private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
     /** The lowest largest value a block may have: its third window's unit, 2^(E−149), stays above 2^-1074. */
     private static final long MIN_TOP_BITS = Double.doubleToRawLongBits(0x1p-900);
@@ -62,41 +66,87 @@ final class FixedPointWindows {
         if (len > MAX_VALUES) {
             throw new IllegalArgumentException("len=" + len + " is above " + MAX_VALUES);
         }
-        int to = from + len;
         long top = 0;
         long present = 0;
         long nonNegativeZero = 0;
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < from + len; i++) {
             long bits = Double.doubleToRawLongBits(v[i]);
             long keep = ~nanMask(bits);
             top = Math.max(top, bits & MAGNITUDE & keep);
             present -= keep;
             nonNegativeZero |= (bits ^ NEGATIVE_ZERO_BITS) & keep;
         }
-        if (top >= INFINITY_BITS || top < MIN_TOP_BITS) {
-            oneByOne(v, from, to, sum, squares, 0, 0);
-            return len - present;
-        }
-        long oneByOne = sumValues(v, from, to, sum, exponentOf(top));
-        sum.countValues(present - oneByOne, nonNegativeZero != 0);
-        if (squares != null) {
-            double largest = Double.longBitsToDouble(top);
-            long squareTop = Double.doubleToRawLongBits(largest * largest);
-            if (squareTop >= INFINITY_BITS || squareTop < MIN_TOP_BITS) {
-                oneByOne(v, from, to, null, squares, 0, 0);
-            } else {
-                sumSquares(v, from, to, squares, exponentOf(squareTop));
-                squares.countValues(present, present > 0);
-            }
-        }
+        addScanned(v, from, len, sum, squares, new Scan(top, present, nonNegativeZero != 0));
         return len - present;
     }
 
-    /** Sums into the windows; returns how many values went one by one instead. */
-    private static long sumValues(double[] v, int from, int to, ExactSum sum, int top) {
-        int unit = top - HEADROOM;
-        long low = powerBits(lowestInWindows(unit, 2));
-        double scale = Double.longBitsToDouble(powerBits(-unit));
+    /**
+     * What a pass over a block must find before its values enter the windows; a block kernel
+     * finds it on its way, so the windows need no pass of their own.
+     *
+     * @param top             the bits of the largest magnitude among the present values (0 if none)
+     * @param present         how many values are present (not NaN)
+     * @param nonNegativeZero whether any present value is not -0.0 (the sign rule of zero sums)
+     */
+    record Scan(long top, long present, boolean nonNegativeZero) {
+        /**
+         * The scan of a block whose present values' largest magnitude has the bits {@code top},
+         * and whose double sum {@code sum}, started at -0.0 with missing values as -0.0, a kernel
+         * took on its way: it is -0.0 exactly when every present value is (an IEEE sum is -0.0
+         * only if both terms are, and a nonzero or +0.0 partial sum never returns to -0.0),
+         * whatever its rounding errors.
+         */
+        static Scan of(long top, long present, double sum) {
+            return new Scan(top, present, Double.doubleToRawLongBits(sum) != NEGATIVE_ZERO_BITS);
+        }
+
+        /** As {@link #of(long, long, double)}, for present values ({@code present > 0}) in {@code [lo, hi]}. */
+        static Scan of(double lo, double hi, long present, double sum) {
+            long top = Math.max(Double.doubleToRawLongBits(lo) & MAGNITUDE, Double.doubleToRawLongBits(hi) & MAGNITUDE);
+            return of(top, present, sum);
+        }
+
+        /** Whether the block's values fit the windows: no infinity, and a largest value of at least 2^-900. */
+        boolean fits() {
+            return FixedPointWindows.fits(top);
+        }
+
+        /** The exponent of the unit of the values' first window. */
+        int unit() {
+            return FixedPointWindows.unit(top);
+        }
+
+        /** The bits of the largest rounded square. */
+        long squareTop() {
+            double largest = Double.longBitsToDouble(top);
+            return Double.doubleToRawLongBits(largest * largest);
+        }
+    }
+
+    /** As {@link #add}, for a block whose {@link Scan} its caller made. */
+    static void addScanned(double[] v, int from, int len, ExactSum sum, ExactSum squares, Scan scan) {
+        int to = from + len;
+        if (!scan.fits()) {
+            oneByOne(v, from, to, sum, squares, 0, 0);
+            return;
+        }
+        long oneByOne = sumValues(v, from, to, sum, scan.unit());
+        sum.countValues(scan.present() - oneByOne, scan.nonNegativeZero());
+        if (squares != null) {
+            long squareTop = scan.squareTop();
+            if (!fits(squareTop)) {
+                oneByOne(v, from, to, null, squares, 0, 0);
+            } else {
+                sumSquares(v, from, to, squares, unit(squareTop));
+                squares.countValues(scan.present(), scan.present() > 0);
+            }
+        }
+    }
+
+    /** Sums into the windows of unit {@code 2^unit}; returns how many values went one by one instead. */
+    private static long sumValues(double[] v, int from, int to, ExactSum sum, int unit) {
+        long low = lowValue(unit);
+        double scale = scale(unit);
         long w1 = 0, w2 = 0;
         long below = 0;
         for (int i = from; i < to; i++) {
@@ -109,18 +159,15 @@ final class FixedPointWindows {
             w1 += integerPart(y);
             w2 += fractionPart(y);
         }
-        long rounders = (to - from) * ROUNDER_BITS;
-        sum.addScaled(w1 - rounders, unit);
-        sum.addScaled(w2 - rounders, unit - WINDOW_BITS);
+        depositValues(sum, w1, w2, to - from, unit);
         return below == 0 ? 0 : oneByOne(v, from, to, sum, null, low, 0);
     }
 
-    private static void sumSquares(double[] v, int from, int to, ExactSum squares, int top) {
-        int unit = top - HEADROOM;
-        long lowSquare = powerBits(lowestInWindows(unit, 2));
-        long lowError = powerBits(lowestInWindows(unit, 3));
-        double scale = Double.longBitsToDouble(powerBits(-unit));
-        double errorScale = Double.longBitsToDouble(powerBits(WINDOW_BITS - unit));
+    private static void sumSquares(double[] v, int from, int to, ExactSum squares, int unit) {
+        long lowSquare = lowValue(unit);
+        long lowError = lowError(unit);
+        double scale = scale(unit);
+        double errorScale = errorScale(unit);
         long w1 = 0, w2 = 0, e2 = 0, e3 = 0;
         long below = 0;
         for (int i = from; i < to; i++) {
@@ -140,14 +187,58 @@ final class FixedPointWindows {
             e2 += integerPart(z);
             e3 += fractionPart(z);
         }
-        long rounders = (to - from) * ROUNDER_BITS;
-        squares.addScaled(w1 - rounders, unit);
-        squares.addScaled(w2 - rounders, unit - WINDOW_BITS);
-        squares.addScaled(e2 - rounders, unit - WINDOW_BITS);
-        squares.addScaled(e3 - rounders, unit - 2 * WINDOW_BITS);
+        depositSquares(squares, w1, w2, e2, e3, to - from, unit);
         if (below != 0) {
             oneByOne(v, from, to, null, squares, 0, lowSquare);
         }
+    }
+
+    // The pieces a vector form of the loops above needs: the same operations, lane by lane.
+
+    /** Whether a block whose largest magnitude has the bits {@code top} fits the windows. */
+    static boolean fits(long top) {
+        return top < INFINITY_BITS && top >= MIN_TOP_BITS;
+    }
+
+    /** The exponent {@code E − 49} of the first window's unit, for a largest magnitude (bits {@code top}) in the binade 2^E. */
+    static int unit(long top) {
+        return exponentOf(top) - HEADROOM;
+    }
+
+    /** The bits of the smallest magnitude (a value, or a rounded square) that fits two windows of unit {@code 2^unit}. */
+    static long lowValue(int unit) {
+        return powerBits(lowestInWindows(unit, 2));
+    }
+
+    /** The bits of the smallest nonzero square error that fits the second and third windows. */
+    static long lowError(int unit) {
+        return powerBits(lowestInWindows(unit, 3));
+    }
+
+    /** {@code 2^-unit}: what a value is multiplied by to land in the windows. */
+    static double scale(int unit) {
+        return Double.longBitsToDouble(powerBits(-unit));
+    }
+
+    /** {@code 2^(50−unit)}: what a square's error is multiplied by to land in the second and third windows. */
+    static double errorScale(int unit) {
+        return Double.longBitsToDouble(powerBits(WINDOW_BITS - unit));
+    }
+
+    /**
+     * Deposits two windows' sums of {@code count} {@link #integerPart}s and {@link #fractionPart}s
+     * (each carrying one {@link #ROUNDER_BITS}; the sums may wrap around, the difference does not).
+     */
+    static void depositValues(ExactSum sum, long w1, long w2, long count, int unit) {
+        long rounders = count * ROUNDER_BITS;
+        sum.addScaled(w1 - rounders, unit);
+        sum.addScaled(w2 - rounders, unit - WINDOW_BITS);
+    }
+
+    /** As {@link #depositValues}, for rounded squares in {@code w1, w2} and their errors in {@code e2, e3}. */
+    static void depositSquares(ExactSum squares, long w1, long w2, long e2, long e3, long count, int unit) {
+        depositValues(squares, w1, w2, count, unit);
+        depositValues(squares, e2, e3, count, unit - WINDOW_BITS);
     }
 
     /**
@@ -158,7 +249,7 @@ final class FixedPointWindows {
      *
      * @return how many values went into {@code sum}
      */
-    private static long oneByOne(double[] v, int from, int to, ExactSum sum, ExactSum squares, long lowValue, long lowSquare) {
+    static long oneByOne(double[] v, int from, int to, ExactSum sum, ExactSum squares, long lowValue, long lowSquare) {
         boolean whole = lowValue == 0 && lowSquare == 0;
         long lowError = lowSquare == 0 ? 0 : powerBits(exponentOf(lowSquare) - WINDOW_BITS); // one window further down
         long summed = 0;

@@ -40,8 +40,10 @@ import java.util.concurrent.CancellationException;
  *     value of a 2048-row block is an integer of magnitude at most 2^16 (each square then is at
  *     most 2^32 and a slot's sums stay below 2^53 over 2^20 rows; longer runs are folded into an
  *     {@link ExactSum} every 2^20 rows); any other block's values are queued and, slot by slot
- *     (a counting sort), summed exactly in {@linkplain FixedPointWindows fixed-point windows}
- *     into per-slot {@link ExactSum}s. A block whose values are all integers in [-8, 7] or NaN (flags, states,
+ *     (a counting sort), each slot's run is summarised by the whole-column block kernels — exact
+ *     sums in {@linkplain FixedPointWindows fixed-point windows} into per-slot {@link ExactSum}s,
+ *     and the run's counts and extremes too, so such a block's rows are not scattered one by one
+ *     (unless first/last are asked, which need row order). A block whose values are all integers in [-8, 7] or NaN (flags, states,
  *     small counts, the talk's 0/1) instead increments one cell per row of its slot's histogram
  *     of those 17 values, unless first/last are asked; counts, exact sums, squares, extremes and
  *     the sketch's counts follow from the histogram. After the run, the slots that saw rows
@@ -241,7 +243,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         MemorySegment ts = batch.ts();
         MemorySegment values = batch.values();
         long n = batch.rowCount();
-        SlotTable slots = scatter ? new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain) : null;
+        SlotTable slots = scatter ? new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain,
+                squares || extremes ? Summary.Kernel.FULL : Summary.Kernel.SUM, !ends) : null;
         long width = spec.bucketNanos();
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
@@ -363,8 +366,10 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                     SlotKernels.statsBlock(acc, v, slot, len);
                 }
             } else {
-                SlotKernels.extremesBlock(acc, v, slot, len);
-                slots.deferSums(v, slot, len, squares);
+                if (ends) {
+                    SlotKernels.extremesBlock(acc, v, slot, len);
+                }
+                slots.deferSums(v, slot, len);
             }
             if (percentiles && !slots.domainBlock) {
                 sketchBlock(slots, v, slot, len);

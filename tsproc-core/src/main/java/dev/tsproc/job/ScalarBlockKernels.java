@@ -88,7 +88,7 @@ final class ScalarBlockKernels implements BlockKernels {
         if (notFast == 0) {
             into.addSumBlock(len - present, present, (s0 + s1) + (s2 + s3));
         } else {
-            into.depositValues(values, from, len, false);
+            into.depositValues(values, from, len);
         }
     }
 
@@ -129,11 +129,13 @@ final class ScalarBlockKernels implements BlockKernels {
             s0 += x;
             q0 += x * x;
         }
-        into.addExtremes(Extremes.value(Math.min(lo0, lo1)), Extremes.value(Math.max(hi0, hi1)));
+        double lo = Extremes.value(Math.min(lo0, lo1));
+        double hi = Extremes.value(Math.max(hi0, hi1));
+        into.addExtremes(lo, hi);
         if (notFast == 0) {
             into.addFullBlock(len - present, present, s0 + s1, q0 + q1);
         } else {
-            into.depositValues(values, from, len, true);
+            into.depositValues(values, from, len, FixedPointWindows.Scan.of(lo, hi, present, s0 + s1));
         }
     }
 

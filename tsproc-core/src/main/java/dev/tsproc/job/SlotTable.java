@@ -1,5 +1,10 @@
 package dev.tsproc.job;
 
+import dev.tsproc.data.Column;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 import static dev.tsproc.job.SlotKernels.FIRST;
 import static dev.tsproc.job.SlotKernels.LAST;
 import static dev.tsproc.job.SlotKernels.MAX;
@@ -43,8 +48,25 @@ final class SlotTable {
      * slot in {@link FixedPointWindows}; made on first use.
      */
     private SlotQueue sumQueue;
-    /** Whether the queued sums need their squares too. */
-    private boolean sumQueueSquares;
+    /**
+     * The whole-column kernel each slot's queued run is summarised with ({@link Summary#restart}):
+     * {@code FULL} for squares or extremes, else {@code SUM}.
+     */
+    private final Summary.Kernel runKernel;
+    /**
+     * Whether a queued block's rows were counted, and its extremes taken, only in its queue: then
+     * each slot's run adds them when summed, and no row is scattered to {@link #acc} one by one.
+     * Not when first and last are asked (they follow row order, which the queue does not keep
+     * across slots), nor for blocks the plain double sums take.
+     */
+    private final boolean countsInQueue;
+    /** The summary each slot's run goes through, restarted per run. */
+    private final Summary run = new Summary();
+    /**
+     * Scratch: a block of a slot's run, copied off the heap for the block kernels (the Vector API
+     * reads no heap segment but a {@code byte[]}'s).
+     */
+    private final MemorySegment runBlock = Arena.ofAuto().allocate(Column.VALUE.byteSize(BlockKernels.BLOCK), 64);
     /**
      * Most values queued for the sketches before a flush (20 MB of queue): enough for a whole run
      * of a default 2^20-row batch, so each sketch's stores are sized once per run — every extra
@@ -58,7 +80,15 @@ final class SlotTable {
      */
     private static final int SUM_QUEUE_MAX = 1 << 18;
 
-    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain) {
+    /**
+     * @param runKernel     the kernel for queued runs; {@code FULL} gives squares and extremes
+     * @param countsInQueue whether queued blocks' counts and extremes are taken from the queue
+     *                      ({@link #countsInQueue})
+     */
+    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain, Summary.Kernel runKernel,
+              boolean countsInQueue) {
+        this.runKernel = runKernel;
+        this.countsInQueue = countsInQueue;
         this.sketchQueue = percentiles && !exactPercentiles ? new SlotQueue(count, SKETCH_QUEUE_MAX) : null;
         this.domain = domain ? new long[count * Percentiles.SMALL_SLOTS] : null;
         this.touched = new byte[count];
@@ -189,27 +219,39 @@ final class SlotTable {
     }
 
     /**
-     * Queues a block's values (NaN among them: the windows skip it) for exact sums per slot, and
-     * their squares' if {@code withSquares}: the block had a fraction, a large value or an
-     * infinity, for which plain double sums are not exact.
+     * Queues a block's values (NaN among them) for exact sums per slot, and for their counts and
+     * extremes if {@link #countsInQueue}: the block had a fraction, a large value or an infinity,
+     * for which plain double sums are not exact.
      */
-    void deferSums(double[] v, int[] slot, int len, boolean withSquares) {
+    void deferSums(double[] v, int[] slot, int len) {
         if (sumQueue == null) {
             sumQueue = new SlotQueue(bigSum.length, SUM_QUEUE_MAX);
         }
-        sumQueueSquares = withSquares;
         if (!sumQueue.fits(len)) {
             flushSums();
         }
         sumQueue.addAll(v, slot, len);
     }
 
-    /** Sums every queued value into its slot's exact sums, slot by slot. */
+    /**
+     * Summarises every slot's queued run with the whole-column block kernels (vectorised where the
+     * JVM allows, exact sums in fixed-point windows) into the slot's exact sums, and its counts
+     * and extremes if they were not taken per row.
+     */
     private void flushSums() {
         sumQueue.drain((s, values, from, to) -> {
-            ExactSum squares = sumQueueSquares ? bigSquares(s) : null;
-            for (int start = from; start < to; start += FixedPointWindows.MAX_VALUES) {
-                FixedPointWindows.add(values, start, Math.min(to - start, FixedPointWindows.MAX_VALUES), bigSum(s), squares);
+            run.restart(bigSum(s), runKernel == Summary.Kernel.FULL ? bigSquares(s) : null);
+            for (int start = from; start < to; start += BlockKernels.BLOCK) {
+                int len = Math.min(BlockKernels.BLOCK, to - start);
+                MemorySegment.copy(values, start, runBlock, Column.VALUE_LAYOUT, 0, len);
+                run.add(runBlock.asSlice(0, Column.VALUE.byteSize(len)), runKernel);
+            }
+            if (countsInQueue) {
+                int o = s * STRIDE;
+                acc[o + ROWS] += run.rows;
+                acc[o + MISSING] += run.missing;
+                acc[o + MIN] = Math.min(acc[o + MIN], Extremes.key(Double.doubleToRawLongBits(run.min)));
+                acc[o + MAX] = Math.max(acc[o + MAX], Extremes.key(Double.doubleToRawLongBits(run.max)));
             }
         });
     }

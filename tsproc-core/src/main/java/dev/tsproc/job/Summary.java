@@ -8,7 +8,8 @@ import java.util.concurrent.CancellationException;
 /**
  * Counts, exact sums of values and of their squares, and extremes of a run of consecutive rows
  * that form one group: the fast path of {@link QueryJob} for a query without series grouping or
- * filter (every built-in job is one), which copies the summary into its partial's group.
+ * filter (every built-in job is one), which copies the summary into its partial's group; and of
+ * each slot's queued run of float values in the scatter kernel ({@link SlotTable}).
  *
  * <p>Kernels work in blocks of at most {@value BlockKernels#BLOCK} rows. Each block first takes a fast path
  * that sums in plain doubles and checks on the way that every present value is an integer of
@@ -47,8 +48,8 @@ final class Summary {
 
     long rows;
     long missing;
-    final ExactSum sum = new ExactSum();
-    final ExactSum squares = new ExactSum();
+    ExactSum sum = new ExactSum();
+    ExactSum squares = new ExactSum();
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     /** The slow path's copy of a block on the heap, made on first use. */
@@ -70,15 +71,39 @@ final class Summary {
     /** Summarises {@code values} with the given kernel from the given kernel set; for tests. */
     static Summary of(MemorySegment values, Kernel kernel, BlockKernels kernels) {
         Summary s = new Summary();
+        s.add(values, kernel, kernels);
+        return s;
+    }
+
+    /**
+     * Starts over with no rows, summing into {@code sum} and {@code squares}: a group's exact
+     * sums, which other runs of the group fill too. A scatter kernel sums each slot's queued run
+     * this way ({@link SlotTable}), through one reused summary.
+     */
+    void restart(ExactSum sum, ExactSum squares) {
+        rows = 0;
+        missing = 0;
+        min = Double.POSITIVE_INFINITY;
+        max = Double.NEGATIVE_INFINITY;
+        this.sum = sum;
+        this.squares = squares;
+    }
+
+    /** Adds {@code values}, a segment of float64 values, with the given kernel. */
+    void add(MemorySegment values, Kernel kernel) {
+        add(values, kernel, KERNELS);
+    }
+
+    private void add(MemorySegment values, Kernel kernel, BlockKernels kernels) {
         long n = values.byteSize() / Double.BYTES;
-        s.rows = n;
+        rows += n;
         int blocksSinceCheck = 0;
         for (long from = 0; from < n; from += BlockKernels.BLOCK) {
             int len = (int) Math.min(BlockKernels.BLOCK, n - from);
             switch (kernel) {
-                case COUNT -> s.missing += kernels.countMissing(values, from, len);
-                case SUM -> kernels.sumBlock(s, values, from, len);
-                case FULL -> kernels.fullBlock(s, values, from, len);
+                case COUNT -> missing += kernels.countMissing(values, from, len);
+                case SUM -> kernels.sumBlock(this, values, from, len);
+                case FULL -> kernels.fullBlock(this, values, from, len);
             }
             if (++blocksSinceCheck == BlockKernels.BLOCKS_PER_CHECK) {
                 blocksSinceCheck = 0;
@@ -87,7 +112,6 @@ final class Summary {
                 }
             }
         }
-        return s;
     }
 
     /**
@@ -116,12 +140,27 @@ final class Summary {
     }
 
     /**
-     * The slow path: adds a block's missing count and the exact sums of its present values, and
-     * of their squares too if {@code withSquares}, through {@link FixedPointWindows}.
+     * The slow path: adds a block's missing count and the exact sums of its present values
+     * through {@link FixedPointWindows}.
      */
-    void depositValues(MemorySegment values, long from, int len, boolean withSquares) {
+    void depositValues(MemorySegment values, long from, int len) {
+        missing += FixedPointWindows.add(heapCopy(values, from, len), 0, len, sum, null);
+    }
+
+    /**
+     * The slow path with squares: adds a block's missing count and the exact sums of its present
+     * values and their squares through {@link FixedPointWindows}; the kernel's pass over the
+     * block made its {@code scan}.
+     */
+    void depositValues(MemorySegment values, long from, int len, FixedPointWindows.Scan scan) {
+        missing += len - scan.present();
+        FixedPointWindows.addScanned(heapCopy(values, from, len), 0, len, sum, squares, scan);
+    }
+
+    /** The block's values copied to an array of this summary's, reused from block to block. */
+    double[] heapCopy(MemorySegment values, long from, int len) {
         double[] copy = block != null ? block : (block = new double[BlockKernels.BLOCK]);
         MemorySegment.copy(values, Column.VALUE_LAYOUT, from * Double.BYTES, copy, 0, len);
-        missing += FixedPointWindows.add(copy, 0, len, sum, withSquares ? squares : null);
+        return copy;
     }
 }

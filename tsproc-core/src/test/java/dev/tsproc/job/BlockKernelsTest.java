@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +128,24 @@ class BlockKernelsTest {
     void kernelsAgreeAtTheFastPathsEdges(@ForAll long seed, @ForAll @IntRange(max = 9000) int n,
                                          @ForAll @IntRange(max = 17) int offset) {
         assertKernelsAgree(edgeValues(seed, n), offset);
+    }
+
+    /**
+     * Float data of every shape through both kernel sets' windows (the vector ones lane by lane):
+     * the same bits as each other, the correctly rounded sum, and the value-by-value deposits'
+     * exact sums of values and squares.
+     */
+    @Property(tries = 50)
+    void kernelsAgreeOnFloatData(@ForAll FixedPointWindowsTest.Shape shape, @ForAll long seed,
+                                 @ForAll @IntRange(max = 9000) int n, @ForAll @IntRange(max = 17) int offset) {
+        double[] values = FixedPointWindowsTest.values(shape, seed, n);
+        assertKernelsAgree(values, offset);
+        ExactSum[] expected = FixedPointWindowsTest.oneByOne(values, 0, n);
+        for (BlockKernels kernels : VECTOR == null ? List.of(SCALAR) : List.of(SCALAR, VECTOR)) {
+            Summary full = summarise(values, offset, Summary.Kernel.FULL, kernels);
+            FixedPointWindowsTest.assertSame(full.sum, expected[0], shape + " " + kernels.description() + " sum");
+            FixedPointWindowsTest.assertSame(full.squares, expected[1], shape + " " + kernels.description() + " squares");
+        }
     }
 
     @Test

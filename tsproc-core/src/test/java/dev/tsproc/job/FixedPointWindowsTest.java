@@ -60,7 +60,7 @@ class FixedPointWindowsTest {
     }
 
     /** The per-value deposits the windows replace: values, then rounded squares and their errors. */
-    private static ExactSum[] oneByOne(double[] v, int from, int to) {
+    static ExactSum[] oneByOne(double[] v, int from, int to) {
         ExactSum sum = new ExactSum();
         ExactSum squares = new ExactSum();
         for (int i = from; i < to; i++) {
@@ -90,7 +90,7 @@ class FixedPointWindowsTest {
         return new ExactSum[] {sum, squares};
     }
 
-    private static void assertSame(ExactSum actual, ExactSum expected, String what) {
+    static void assertSame(ExactSum actual, ExactSum expected, String what) {
         assertThat(actual.scaledValue()).as(what + " exact value").isEqualTo(expected.scaledValue());
         assertThat(Double.doubleToRawLongBits(actual.toDouble())).as(what + " " + actual.toDouble() + " vs " + expected.toDouble())
                 .isEqualTo(Double.doubleToRawLongBits(expected.toDouble()));

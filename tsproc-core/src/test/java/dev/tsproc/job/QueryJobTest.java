@@ -42,8 +42,9 @@ class QueryJobTest {
 
     /**
      * Rows with repeated and gapped timestamps (so buckets are empty, or straddle batches), one
-     * to five series (some with a single row), and values from one of three mixes: awkward
-     * (NaN, ±Infinity, -0.0, subnormals, huge), the talk's {0, 1, NaN}, or small integers.
+     * to five series (some with a single row), and values from one of four mixes: awkward
+     * (NaN, ±Infinity, -0.0, subnormals, huge), the talk's {0, 1, NaN}, small integers, or
+     * measured-looking floats (a random walk, a few missing: the fixed-point windows' data).
      */
     static Data randomData(long seed, int n) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -55,7 +56,7 @@ class QueryJobTest {
             t += random.nextInt(4) == 0 ? 0 : random.nextLong(maxStep + 1);
             ts[i] = t;
         }
-        double[] values = switch (random.nextInt(4)) {
+        double[] values = switch (random.nextInt(5)) {
             case 0 -> TestStores.awkwardValues(seed, n, random.nextBoolean());
             case 1 -> random.doubles(n).map(x -> x < 1 / 3.0 ? Double.NaN : x < 2 / 3.0 ? 0 : 1).toArray();
             case 2 -> {
@@ -65,6 +66,15 @@ class QueryJobTest {
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = random.nextInt(1500) == 0 ? odd[i] : random.nextInt(9) == 0 ? Double.NaN : random.nextInt(-8, 8);
+                }
+                yield v;
+            }
+            case 3 -> {
+                double[] v = new double[n];
+                double position = random.nextDouble(-10, 10);
+                for (int i = 0; i < n; i++) {
+                    position += 0.01 * random.nextGaussian();
+                    v[i] = random.nextInt(20) == 0 ? Double.NaN : position;
                 }
                 yield v;
             }

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes a store, or any {@link ExportTable}, as a Parquet file that pyarrow, Polars, DuckDB and
- * Spark read as they are, and that {@code tsproc import} reads back to the same store.
+ * Writes a store, or any {@link ExportTable}, as a Parquet file that pyarrow, Polars and DuckDB
+ * read as they are, and that {@code tsproc import} reads back to the same store.
  *
  * {@snippet :
  * ParquetExporter.export(store, Path.of("walk.parquet"), new ParquetExporter.Options(ParquetCodec.ZSTD, 4));

@@ -98,9 +98,9 @@ final class ObserveOptions {
         public void started(Run run) {
             this.run = run;
             progress = new Progress(job, run.plan().rowCount(), log ? Progress.Mode.QUIET : Progress.mode(quiet), err);
-            if (status != null) {
-                err.printf(Locale.ROOT, "status: http://127.0.0.1:%d/status and /metrics while the job runs%n", status.port());
-                err.flush();
+            if (status != null) { // through the bar, which it must not be written over
+                progress.message(String.format(Locale.ROOT, "status: http://127.0.0.1:%d/status and /metrics while the job runs",
+                        status.port()));
             }
         }
 

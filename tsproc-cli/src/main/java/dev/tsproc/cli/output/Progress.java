@@ -1,16 +1,26 @@
 package dev.tsproc.cli.output;
 
+import dev.tsproc.concurrent.NanoClock;
+
 import java.io.PrintWriter;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Shows the progress of long work on stderr: rows done, rows per second, elapsed time and ETA.
  *
- * <p>On a terminal it redraws one bar in place ten times a second. Anywhere else (a pipe, a CI
- * log) control codes would be noise, so it prints a plain line every few seconds instead.
- * {@code --quiet} silences both. Written here rather than taken from a library because the
- * bar is twenty lines and the one candidate (progressbar) drags in JLine for them.
+ * <p>When standard error is a terminal ({@link Terminal}) — whatever standard output is, since
+ * results are usually redirected to a file — it redraws one bar in place ten times a second.
+ * Anywhere else (a pipe, a CI log) control codes would be noise, so it prints a plain line every
+ * few seconds instead. {@code --quiet} silences both. Written here rather than taken from a
+ * library because the bar is twenty lines and the one candidate (progressbar) drags in JLine for
+ * them.
+ *
+ * <p>The ETA divides what is left by the pace of the last {@value #PACE_WINDOW_SECONDS} seconds,
+ * leaving out the first {@value #WARMUP_SECONDS} second: start-up (opening files, the JIT
+ * compiling the hot loops) runs far slower than the rest, and an estimate from it is minutes off
+ * for work done in seconds. Until a second of settled pace is seen, the ETA shows {@code --:--}.
  *
  * <p>Thread safety: {@link #advanceTo} may be called from any thread; drawing happens on a
  * daemon thread of its own, so a slow terminal never slows the work.
@@ -22,6 +32,12 @@ public final class Progress implements AutoCloseable {
     private static final long BAR_PERIOD_MILLIS = 100;
     private static final long LINE_PERIOD_MILLIS = 5_000;
     private static final int BAR_WIDTH = 30;
+    static final int WARMUP_SECONDS = 1;
+    static final int PACE_WINDOW_SECONDS = 5;
+    private static final long WARMUP_NANOS = WARMUP_SECONDS * 1_000_000_000L;
+    private static final long PACE_WINDOW_NANOS = PACE_WINDOW_SECONDS * 1_000_000_000L;
+    /** Shortest span of settled samples the pace is taken from. */
+    private static final long MIN_PACE_NANOS = 1_000_000_000L;
 
     private final String label;
     private final long total;
@@ -31,7 +47,10 @@ public final class Progress implements AutoCloseable {
     private final AtomicLong done = new AtomicLong();
     /** Rows done, shown beside a count of another unit (an import counts bytes); -1 until told. */
     private final AtomicLong rowsDone = new AtomicLong(-1);
-    private final long startNanos = System.nanoTime();
+    private final NanoClock clock;
+    private final long startNanos;
+    /** Samples (nanoseconds since the start, units done) from the end of the warm-up on, at most a window old. */
+    private final ArrayDeque<long[]> samples = new ArrayDeque<>();
     private final Thread drawer;
     private volatile boolean closed;
 
@@ -44,6 +63,13 @@ public final class Progress implements AutoCloseable {
      *              then no percentage or ETA is shown
      */
     public Progress(String label, long total, String unit, Mode mode, PrintWriter err) {
+        this(label, total, unit, mode, err, NanoClock.SYSTEM);
+    }
+
+    /** As above, timed on {@code clock}: a test's, advanced by hand. */
+    Progress(String label, long total, String unit, Mode mode, PrintWriter err, NanoClock clock) {
+        this.clock = clock;
+        this.startNanos = clock.nanoTime();
         this.label = label;
         this.total = total;
         this.unit = unit;
@@ -52,14 +78,12 @@ public final class Progress implements AutoCloseable {
         this.drawer = mode == Mode.QUIET ? null : Thread.ofPlatform().daemon().name("tsproc-progress").start(this::draw);
     }
 
-    /** The mode for this process: a bar on a terminal, plain lines elsewhere, nothing when quiet. */
+    /** The mode for this process: a bar when standard error is a terminal, plain lines elsewhere, nothing when quiet. */
     public static Mode mode(boolean quiet) {
         if (quiet) {
             return Mode.QUIET;
         }
-        var console = System.console();
-        boolean terminal = console != null && console.isTerminal() && !"dumb".equals(System.getenv("TERM"));
-        return terminal ? Mode.BAR : Mode.LINES;
+        return Terminal.isStandardError() ? Mode.BAR : Mode.LINES;
     }
 
     /** Records that {@code rows} rows are done in total. */
@@ -88,7 +112,7 @@ public final class Progress implements AutoCloseable {
     }
 
     private synchronized void print(boolean last) {
-        String status = status(done.get(), (System.nanoTime() - startNanos) / 1e9);
+        String status = tick();
         if (mode == Mode.BAR) {
             err.print("\r" + status + (last ? "\n" : ""));
         } else if (!last) {
@@ -103,12 +127,43 @@ public final class Progress implements AutoCloseable {
         err.flush();
     }
 
+    /** Samples the work done now and returns the status text: what each redraw prints. */
+    synchronized String tick() {
+        long elapsedNanos = clock.nanoTime() - startNanos;
+        long rows = done.get();
+        if (elapsedNanos >= WARMUP_NANOS) {
+            samples.addLast(new long[] {elapsedNanos, rows});
+            while (elapsedNanos - samples.getFirst()[0] > PACE_WINDOW_NANOS) {
+                samples.removeFirst();
+            }
+        }
+        return status(rows, elapsedNanos / 1e9);
+    }
+
+    /**
+     * The seconds left at the pace of the settled samples, or -1 while there is no such pace:
+     * less than {@link #MIN_PACE_NANOS} of them, or no progress in them.
+     */
+    private double secondsLeft(long rows) {
+        if (samples.size() < 2) {
+            return -1;
+        }
+        long[] first = samples.getFirst();
+        long[] last = samples.getLast();
+        long spanNanos = last[0] - first[0];
+        if (spanNanos < MIN_PACE_NANOS || last[1] <= first[1]) {
+            return -1;
+        }
+        return (total - rows) * (spanNanos / 1e9) / (last[1] - first[1]);
+    }
+
     /** One status text: bar, percentage, count (and rows, if told), rate, elapsed and, for a known total, remaining time. */
-    String status(long rows, double seconds) {
+    private String status(long rows, double seconds) {
         boolean known = total > 0;
         double fraction = known ? Math.min(1, (double) rows / total) : 0;
         double rate = seconds > 0 ? rows / seconds : 0;
-        String eta = known && rate > 0 && rows < total ? clock((total - rows) / rate) : "--:--";
+        double left = known && rows < total ? secondsLeft(rows) : -1;
+        String eta = left >= 0 ? clock(left) : "--:--";
         StringBuilder text = new StringBuilder();
         if (mode == Mode.BAR) {
             int filled = (int) (fraction * BAR_WIDTH);

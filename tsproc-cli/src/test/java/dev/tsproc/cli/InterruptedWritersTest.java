@@ -102,6 +102,36 @@ class InterruptedWritersTest {
         assertThat(listing(out)).isEmpty();
     }
 
+    /** An import of several files writes each into a scratch directory beside the target: Ctrl-C removes it too. */
+    @Test
+    void ctrlCDuringAnImportOfSeveralFilesLeavesNothing() throws Exception {
+        Path csv = csv(dir.resolve("in.csv"));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Process writer = start("import", List.of("import", csv.toString(), csv.toString(), "--out",
+                out.resolve("x.tsp").toString(), "--threads", "1", "--quiet"));
+        Path scratch;
+        while (true) { // the scratch directory, then the first input's store being written in it
+            try (Stream<Path> files = Files.list(out)) {
+                scratch = files.filter(p -> p.getFileName().toString().startsWith(SharedSegments.RUN_PREFIX)).findFirst().orElse(null);
+            }
+            if (scratch != null) {
+                break;
+            }
+            assertThat(writer.isAlive()).as(log("import")).isTrue();
+            Thread.sleep(5); // polling what can be seen, not waiting for a time
+        }
+        awaitPartials(scratch, 1, writer);
+        kill("STOP", writer);
+        kill("INT", writer);
+        kill("CONT", writer);
+        assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(writer.exitValue()).as(log("import")).isEqualTo(130);
+        assertThat(log("import")).contains("tsproc: interrupted; nothing was left behind.");
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     @Test
     void cleanRemovesWhatKilledWritersLeftButNeverALiveWritersFile() throws Exception {
         Path csv = csv(dir.resolve("in.csv"));

@@ -152,6 +152,14 @@ class SeveralFilesImportTest {
         assertThat(Files.readAllBytes(store)).isEqualTo(Files.readAllBytes(dir.resolve("both.tsp")));
         assertThat(hidden()).isEmpty();
 
+        Path noSeries = Files.writeString(dir.resolve("plain.csv"), "ts,value\n1700000000000000000,1\n");
+        Cli mismatch = Cli.run("import", noSeries.toString(), "--append-to", store.toString());
+        assertThat(mismatch.exitCode()).isEqualTo(1);
+        assertThat(mismatch.err()).contains("tsproc: " + noSeries + ": it has no series column and " + store
+                + " has one; a store holds both or neither (--no-series leaves a series column out)");
+        assertThat(Files.readAllBytes(store)).isEqualTo(Files.readAllBytes(dir.resolve("both.tsp")));
+        assertThat(hidden()).isEmpty();
+
         Cli missing = Cli.run("import", added.toString(), "--append-to", dir.resolve("none.tsp").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.oneLineError()).as(missing.err()).isTrue();

@@ -2,6 +2,7 @@ package dev.tsproc.cli.command;
 
 import dev.tsproc.cli.output.Progress;
 import dev.tsproc.data.Column;
+import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.ColumnarFormat;
 import dev.tsproc.ingest.ColumnarImport;
 import dev.tsproc.ingest.StoreMerge;
@@ -226,6 +227,12 @@ public final class ImportCommand implements Callable<Integer> {
         return inputs;
     }
 
+    private static boolean hasSeries(Path store) throws IOException {
+        try (Store s = Store.open(store)) {
+            return s.hasSeries();
+        }
+    }
+
     /** Whether {@code file} is a regular file that starts as a store does; nothing else is opened. */
     private static boolean isStore(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -273,10 +280,22 @@ public final class ImportCommand implements Callable<Integer> {
             // A locked run directory beside the target: removed at the end, or by 'tsproc clean DIR' if killed.
             try (SharedSegments scratch = SharedSegments.create(path.toAbsolutePath().getParent())) {
                 List<Path> stores = new ArrayList<>();
+                // Stores to merge all have a series column or none: said here, before more work, naming the user's files.
+                Path first = append != null ? path : null;
+                boolean firstHasSeries = append != null && hasSeries(path);
                 for (List<Input> source : sources) {
                     Path store = scratch.newStorePath();
                     importSource(source, csv, columnar, store);
                     stores.add(store);
+                    Path named = source.getFirst().path();
+                    boolean has = hasSeries(store);
+                    if (first == null) {
+                        first = named;
+                        firstHasSeries = has;
+                    } else if (has != firstHasSeries) {
+                        throw new BadInputException(has ? first : named, "it has no series column and " + (has ? named : first)
+                                + " has one; a store holds both or neither (--no-series leaves a series column out)");
+                    }
                 }
                 ColumnarImport.Result merged = append != null ? append.commit(stores, scratch.newStorePath(), threads)
                         : StoreMerge.write(stores, path, threads);

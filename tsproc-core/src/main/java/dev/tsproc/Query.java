@@ -9,6 +9,7 @@ import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.job.QuerySpec;
+import dev.tsproc.job.TimeBuckets;
 import dev.tsproc.plan.JobRequest;
 
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A query being built: the Java twin of {@code tsproc run FILE --agg … --by series --every …
@@ -31,7 +33,7 @@ public final class Query {
     private final Tsproc tsproc;
     private final List<Aggregate> aggregates = new ArrayList<>();
     private boolean bySeries;
-    private long bucketNanos;
+    private TimeBuckets buckets;
     private long fromNanos = Long.MIN_VALUE;
     private long toNanos = Long.MAX_VALUE;
     private final List<String> series = new ArrayList<>();
@@ -46,7 +48,7 @@ public final class Query {
     public Query spec(QuerySpec spec) {
         aggregates.addAll(spec.aggregates());
         bySeries = spec.bySeries();
-        bucketNanos = spec.bucketNanos();
+        buckets = spec.buckets();
         fromNanos = spec.fromNanos();
         toNanos = spec.toNanos();
         series.addAll(spec.series());
@@ -77,7 +79,13 @@ public final class Query {
         if (width.isNegative() || width.isZero()) {
             throw new IllegalArgumentException("bucket width " + width + " must be positive");
         }
-        this.bucketNanos = width.toNanos();
+        this.buckets = TimeBuckets.fixed(width.toNanos(), 0);
+        return this;
+    }
+
+    /** Groups by {@code buckets}: e.g. calendar days in a time zone, {@link TimeBuckets#calendar}. */
+    public Query every(TimeBuckets buckets) {
+        this.buckets = Objects.requireNonNull(buckets, "buckets");
         return this;
     }
 
@@ -141,7 +149,7 @@ public final class Query {
 
     /** The query as a plain spec, e.g. to send as a {@link JobRequest#query(QuerySpec)}. */
     public QuerySpec spec() {
-        return new QuerySpec(aggregates.isEmpty() ? Aggregate.STATS : aggregates, bySeries, bucketNanos,
+        return new QuerySpec(aggregates.isEmpty() ? Aggregate.STATS : aggregates, bySeries, buckets,
                 fromNanos, toNanos, series, exactPercentiles);
     }
 

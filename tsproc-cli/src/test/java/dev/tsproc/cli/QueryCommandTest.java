@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +68,7 @@ class QueryCommandTest {
         assertThat(processes.out()).isEqualTo(threads.out()).contains("s2,2023-11-14T22:16:00Z,");
         assertThat(processes.err()).contains("6 groups", "on 2 worker JVMs, copy transfer", "worker JVMs started in");
         assertThat(java.nio.file.Files.readString(timeline))
-                .contains("\"job\":\"query count,missing,sum,mean,min,max,stddev,first,last,p50,p99 by series every PT1M"
+                .contains("\"job\":\"query count,missing,sum,mean,min,max,stddev,first,last,p50,p99 by series every 1m"
                         + " from 2023-11-14T22:14:00Z of 2 series\"", "\"worker\":\"worker-2\"");
     }
 
@@ -126,6 +127,55 @@ class QueryCommandTest {
         assertThat(run("run", path.toString(), "--agg", "mean,p99").out()).contains("mean  ").contains("  p99~\n");
         assertThat(run("run", path.toString(), "--agg", "p50,p99", "--format", "csv", "--exact-percentiles").out())
                 .startsWith("p50,p99\n");
+    }
+
+    /**
+     * Hourly rows from 2024-03-30 to 2024-04-02 UTC: calendar days in Berlin are 23 hours long on
+     * the day summer time begins, and each bucket starts at local midnight, printed with its offset.
+     */
+    @Test
+    void calendarBucketsInATimeZoneFollowItsLocalDays() throws Exception {
+        StringBuilder csv = new StringBuilder("ts,value\n");
+        Instant first = Instant.parse("2024-03-30T00:00:00Z");
+        for (int h = 0; h < 72; h++) {
+            csv.append(first.plusSeconds(3600L * h)).append(',').append(h).append('\n');
+        }
+        Path store = dir.resolve("hours.tsp");
+        Outcome imported = run("import", java.nio.file.Files.writeString(dir.resolve("hours.csv"), csv).toString(), "--out",
+                store.toString(), "--quiet");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+
+        Outcome days = run("run", store.toString(), "--agg", "count,min", "--every", "1d", "--tz", "Europe/Berlin", "--format", "csv");
+        assertThat(days.exit()).as(days.err()).isZero();
+        // 00:00Z on the 30th is 01:00 in Berlin; the 31st has 23 hours; 00:00 on 2 April local is 22:00Z on the 1st
+        assertThat(days.out().lines()).containsExactly("bucket,count,min",
+                "2024-03-30T00:00:00+01:00,23,0.0", "2024-03-31T00:00:00+01:00,23,23.0", "2024-04-01T00:00:00+02:00,24,46.0",
+                "2024-04-02T00:00:00+02:00,2,70.0");
+
+        Outcome quarterPast = run("run", store.toString(), "--agg", "count", "--every", "6h", "--offset", "15m",
+                "--from", "2024-03-30T06:00:00Z", "--to", "2024-03-30T18:00:00Z", "--format", "csv");
+        assertThat(quarterPast.out().lines()).containsExactly("bucket,count", "2024-03-30T00:15:00Z,1", "2024-03-30T06:15:00Z,6",
+                "2024-03-30T12:15:00Z,5");
+
+        Outcome week = run("run", store.toString(), "--agg", "count", "--every", "1w", "--format", "csv");
+        assertThat(week.out().lines()).containsExactly("bucket,count", "2024-03-25T00:00:00Z,48", "2024-04-01T00:00:00Z,24");
+        Outcome month = run("run", store.toString(), "--agg", "count", "--every", "1mo", "--tz", "Europe/Berlin",
+                "--from", "2024-03-31", "--format", "csv"); // --from in Berlin: 2024-03-30T23:00Z
+        assertThat(month.out().lines()).containsExactly("bucket,count", "2024-03-01T00:00:00+01:00,23",
+                "2024-04-01T00:00:00+02:00,26");
+    }
+
+    @Test
+    void calendarOptionsThatMakeNoSenseAreUsageErrors() throws Exception {
+        Path path = store();
+        Outcome hourInZone = run("run", path.toString(), "--every", "1h", "--tz", "Europe/Berlin");
+        assertThat(hourInZone.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(hourInZone.err()).contains("--every: '1h' is not a calendar width; with --tz, --every takes days, weeks");
+        assertThat(run("run", path.toString(), "--tz", "Europe/Berlin").err()).contains("--tz applies to time buckets; add --every");
+        assertThat(run("run", path.toString(), "--every", "1d", "--tz", "Mars/Olympus").err())
+                .contains("--tz: 'Mars/Olympus' is not a time zone");
+        assertThat(run("run", path.toString(), "--every", "1d", "--tz", "Europe/Berlin", "--offset", "25h").err())
+                .contains("must be within a day");
     }
 
     @Test

@@ -245,18 +245,18 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         long n = batch.rowCount();
         SlotTable slots = scatter ? new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain,
                 squares || extremes ? Summary.Kernel.FULL : Summary.Kernel.SUM, !ends) : null;
-        long width = spec.bucketNanos();
+        TimeBuckets buckets = spec.buckets();
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
             long bucket = 0;
             long to = n;
-            if (width > 0) {
-                bucket = Math.floorDiv(ts.getAtIndex(Column.TS_LAYOUT, from), width);
+            if (buckets != null) {
+                bucket = buckets.bucketOf(ts.getAtIndex(Column.TS_LAYOUT, from));
                 if (bucket < previous) {
                     throw new IllegalStateException("timestamps are not ascending at row " + (batch.rowOffset() + from));
                 }
                 previous = bucket;
-                long next = nextBucketStart(bucket, width);
+                long next = buckets.nextStart(bucket);
                 to = next == Long.MAX_VALUE ? n : TimeSearch.gallop(ts, from + 1, n, next);
             }
             if (scatter) {
@@ -271,13 +271,6 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
             }
         }
         return out;
-    }
-
-    /** Start of bucket {@code bucket + 1}, or {@link Long#MAX_VALUE} past the end of time. */
-    private static long nextBucketStart(long bucket, long width) {
-        long high = Math.multiplyHigh(bucket + 1, width);
-        long low = (bucket + 1) * width;
-        return (high == 0 && low >= 0) || (high == -1 && low < 0) ? low : Long.MAX_VALUE;
     }
 
     private void contiguousRun(QueryPartial out, long bucket, MemorySegment values, long from, long to) {

@@ -3,7 +3,6 @@ package dev.tsproc.job;
 import dev.tsproc.data.SeriesDictionary;
 
 import java.math.BigInteger;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,14 +16,14 @@ import java.util.List;
  *
  * @param aggregates  the aggregates, in the order of every row's values
  * @param bySeries    whether rows are per series ({@link Row#series()} set)
- * @param bucketNanos time-bucket width, 0 when rows are not per bucket
+ * @param buckets     the time buckets, {@code null} when rows are not per bucket
  * @param rows        the rows, sorted by series id, then bucket start
  * @param approximatePercentiles whether some group's percentiles come from a sketch (within
  *                    {@link Percentiles#RELATIVE_ACCURACY} of the exact ones) rather than from its
  *                    values: a group of more than {@link Percentiles#EXACT_LIMIT} values, without
  *                    {@link QuerySpec#exactPercentiles()}
  */
-public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long bucketNanos, List<Row> rows,
+public record QueryResult(List<Aggregate> aggregates, boolean bySeries, TimeBuckets buckets, List<Row> rows,
                           boolean approximatePercentiles) {
 
     public QueryResult {
@@ -41,9 +40,14 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
         return aggregate.label() + (approximatePercentiles && aggregate.kind() == Aggregate.Kind.PERCENTILE ? "~" : "");
     }
 
-    /** The time-bucket width, or {@code null} when rows are not per bucket. */
-    public Duration bucket() {
-        return bucketNanos == 0 ? null : Duration.ofNanos(bucketNanos);
+    /** Whether rows are per time bucket. */
+    public boolean byTime() {
+        return buckets != null;
+    }
+
+    /** The start of {@code row}'s bucket as users read it: ISO-8601, with the offset of the buckets' zone. */
+    public String bucketText(Row row) {
+        return TimeBuckets.format(row.bucketStartNanos(), buckets.zone());
     }
 
     /**
@@ -83,7 +87,7 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
      * @throws IllegalStateException if the result is grouped, so it has a row per group
      */
     public double get(Aggregate aggregate) {
-        if (bySeries || bucketNanos != 0) {
+        if (bySeries || buckets != null) {
             throw new IllegalStateException("the result has a row per group; ask get(row, aggregate) of one of its rows");
         }
         return get(rows.getFirst(), aggregate);
@@ -107,7 +111,7 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
             rows.add(row(spec, dictionary, p, g, quantiles));
             approximate |= p.sketches != null && !p.sketches[g].exact();
         }
-        return new QueryResult(spec.aggregates(), spec.bySeries(), spec.bucketNanos(), rows, approximate);
+        return new QueryResult(spec.aggregates(), spec.bySeries(), spec.buckets(), rows, approximate);
     }
 
     /** Group indexes sorted by (series, bucket); they arrive sorted by (bucket, series). */
@@ -165,7 +169,7 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, long buc
             values.add(v);
         }
         String series = spec.bySeries() ? dictionary.name(p.series[g]) : null;
-        long start = spec.byTime() ? p.bucket[g] * spec.bucketNanos() : 0;
+        long start = spec.byTime() ? spec.buckets().start(p.bucket[g]) : 0;
         return new Row(series, start, spec.byTime(), values);
     }
 

@@ -1,6 +1,5 @@
 package dev.tsproc.job;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,21 +10,34 @@ import java.util.List;
  *
  * <p>Groups are the pairs (series, time bucket) present in the selected rows: with
  * {@code bySeries} each series is its own group, otherwise all selected series form one; with
- * {@code bucketNanos > 0} rows fall into tumbling buckets {@code [k·w, (k+1)·w)} aligned to the
- * epoch, otherwise all times form one bucket. A group exists when at least one row falls into it
+ * {@code buckets} rows fall into tumbling time buckets ({@link TimeBuckets}: fixed widths aligned
+ * to the epoch, or calendar units in a time zone), otherwise all times form one bucket. A group exists when at least one row falls into it
  * (its values may all be missing). The time range is half-open, {@code fromNanos <= ts < toNanos}.
  *
  * @param aggregates       what to compute per group, in output order; at least one, no repeats
  * @param bySeries         whether to group by series
- * @param bucketNanos      width of the time buckets in nanoseconds, or 0 for no time grouping
+ * @param buckets          the time buckets, or {@code null} for no time grouping
  * @param fromNanos        first timestamp included (epoch ns); {@link Long#MIN_VALUE} for no bound
  * @param toNanos          first timestamp excluded (epoch ns); {@link Long#MAX_VALUE} for no bound
  * @param series           names of the series to include; empty for all
  * @param exactPercentiles whether every group's percentiles are computed exactly (keeping every
  *                         value), not only those of groups of at most {@link Percentiles#EXACT_LIMIT}
  */
-public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucketNanos, long fromNanos,
+public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, TimeBuckets buckets, long fromNanos,
                         long toNanos, List<String> series, boolean exactPercentiles) {
+
+    /** A query whose time buckets, if {@code bucketNanos > 0}, are that wide and aligned to the epoch. */
+    public QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucketNanos, long fromNanos, long toNanos,
+                     List<String> series, boolean exactPercentiles) {
+        this(aggregates, bySeries, widthOrNone(bucketNanos), fromNanos, toNanos, series, exactPercentiles);
+    }
+
+    private static TimeBuckets widthOrNone(long bucketNanos) {
+        if (bucketNanos < 0) {
+            throw new IllegalArgumentException("bucketNanos=" + bucketNanos + " must not be negative");
+        }
+        return bucketNanos == 0 ? null : TimeBuckets.fixed(bucketNanos, 0);
+    }
 
     public QuerySpec {
         if (aggregates == null || aggregates.isEmpty()) {
@@ -35,9 +47,6 @@ public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucke
             throw new IllegalArgumentException("aggregates " + aggregates + " name one twice");
         }
         aggregates = List.copyOf(aggregates);
-        if (bucketNanos < 0) {
-            throw new IllegalArgumentException("bucketNanos=" + bucketNanos + " must not be negative");
-        }
         if (fromNanos > toNanos) {
             throw new IllegalArgumentException("the time range is empty: from " + format(fromNanos)
                     + " is after to " + format(toNanos));
@@ -47,7 +56,7 @@ public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucke
 
     /** All rows, no grouping, the given aggregates. */
     public static QuerySpec of(List<Aggregate> aggregates) {
-        return new QuerySpec(aggregates, false, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false);
+        return new QuerySpec(aggregates, false, null, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false);
     }
 
     /** Whether any aggregate is a percentile. */
@@ -57,7 +66,7 @@ public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucke
 
     /** Whether the query groups by time. */
     public boolean byTime() {
-        return bucketNanos > 0;
+        return buckets != null;
     }
 
     /** The percentile aggregates' quantiles, in order. */
@@ -69,11 +78,6 @@ public record QuerySpec(List<Aggregate> aggregates, boolean bySeries, long bucke
             }
         }
         return qs.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    /** A bucket width as a {@link Duration}, or {@code null} without time grouping. */
-    public Duration bucket() {
-        return bucketNanos == 0 ? null : Duration.ofNanos(bucketNanos);
     }
 
     /** {@code nanos} as an ISO-8601 UTC instant, or "-inf"/"+inf" for the open bounds. */

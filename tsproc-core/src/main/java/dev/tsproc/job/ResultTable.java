@@ -45,7 +45,7 @@ public final class ResultTable {
             }
             fields.add(new ExportTable.Field("series", ExportTable.Type.DICTIONARY_STRING, ids, names));
         }
-        if (result.bucketNanos() > 0) {
+        if (result.byTime()) {
             MemorySegment starts = arena.allocate(Column.TS.byteSize(n), 8);
             for (int r = 0; r < n; r++) {
                 starts.setAtIndex(Column.TS_LAYOUT, r, rows.get(r).bucketStartNanos());

@@ -62,7 +62,7 @@ public sealed interface JobRequest {
     int MAX_SERIES_CHARS = 4 << 20;
 
     /** The version of {@link #encode()}'s layout, its first byte. */
-    int ENCODING_VERSION = 1;
+    int ENCODING_VERSION = 2;
 
     /** The built-in job {@code name} ({@link BuiltinJob#NAMES}), case-insensitive. */
     static JobRequest builtin(String name) {
@@ -153,7 +153,7 @@ public sealed interface JobRequest {
                 s.append(" by series");
             }
             if (spec.byTime()) {
-                s.append(" every ").append(spec.bucket());
+                s.append(" every ").append(spec.buckets().describe());
             }
             if (spec.fromNanos() != Long.MIN_VALUE) {
                 s.append(" from ").append(QuerySpec.format(spec.fromNanos()));
@@ -273,10 +273,14 @@ public sealed interface JobRequest {
      * {@code u32} byte length and UTF-8; integers are big-endian.
      *
      * <pre>
-     *   u8 version (1) | u8 kind
+     *   u8 version (2) | u8 kind
      *   kind 1, built-in: str name
-     *   kind 2, query:    str aggregates ("count,p99") | u8 bySeries | i64 bucketNanos | i64 fromNanos
+     *   kind 2, query:    str aggregates ("count,p99") | u8 bySeries | buckets | i64 fromNanos
      *                     | i64 toNanos | u8 exactPercentiles | u32 n | n × str series
+     *     buckets:        u8 0 (none) | u8 1 (fixed), i64 widthNanos, i64 offsetNanos
+     *                     | u8 2 (calendar), u32 amount, u8 unit (0 days, 1 weeks, 2 months, 3 years),
+     *                       str zone, i64 offsetNanos
+     *   (version 1, still read: i64 bucketNanos in place of buckets, 0 for none)
      *   kind 3, custom:   str className | u32 n | n × (str key, str value) | u32 jars | jars × str path
      * </pre>
      */

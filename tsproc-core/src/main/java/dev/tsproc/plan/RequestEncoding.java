@@ -2,6 +2,7 @@ package dev.tsproc.plan;
 
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.QuerySpec;
+import dev.tsproc.job.TimeBuckets;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -13,6 +14,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +45,7 @@ final class RequestEncoding {
                     out.writeByte(QUERY);
                     str(out, spec.aggregates().stream().map(Aggregate::label).collect(Collectors.joining(",")));
                     out.writeBoolean(spec.bySeries());
-                    out.writeLong(spec.bucketNanos());
+                    buckets(out, spec.buckets());
                     out.writeLong(spec.fromNanos());
                     out.writeLong(spec.toNanos());
                     out.writeBoolean(spec.exactPercentiles());
@@ -68,6 +72,50 @@ final class RequestEncoding {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
         return bytes.toByteArray();
+    }
+
+    private static final int NO_BUCKETS = 0, FIXED = 1, CALENDAR = 2;
+    private static final List<ChronoUnit> CALENDAR_UNITS = List.of(ChronoUnit.DAYS, ChronoUnit.WEEKS, ChronoUnit.MONTHS,
+            ChronoUnit.YEARS);
+
+    private static void buckets(DataOutputStream out, TimeBuckets buckets) throws IOException {
+        switch (buckets) {
+            case null -> out.writeByte(NO_BUCKETS);
+            case TimeBuckets.Fixed(long width, long offset) -> {
+                out.writeByte(FIXED);
+                out.writeLong(width);
+                out.writeLong(offset);
+            }
+            case TimeBuckets.Calendar(int amount, ChronoUnit unit, ZoneId zone, Duration offset) -> {
+                out.writeByte(CALENDAR);
+                out.writeInt(amount);
+                out.writeByte(CALENDAR_UNITS.indexOf(unit));
+                str(out, zone.getId());
+                out.writeLong(offset.toNanos());
+            }
+        }
+    }
+
+    private static TimeBuckets buckets(ByteBuffer in) {
+        int kind = Byte.toUnsignedInt(in.get());
+        return switch (kind) {
+            case NO_BUCKETS -> null;
+            case FIXED -> TimeBuckets.fixed(in.getLong(), in.getLong());
+            case CALENDAR -> {
+                int amount = in.getInt();
+                int unit = Byte.toUnsignedInt(in.get());
+                if (unit >= CALENDAR_UNITS.size()) {
+                    throw invalid("calendar unit=" + unit + " is not within 0.." + (CALENDAR_UNITS.size() - 1));
+                }
+                String zone = str(in, "zone", JobRequest.MAX_NAME_LENGTH);
+                try {
+                    yield TimeBuckets.calendar(amount, CALENDAR_UNITS.get(unit), ZoneId.of(zone), Duration.ofNanos(in.getLong()));
+                } catch (java.time.DateTimeException e) {
+                    throw invalid("zone=" + zone + " is not a time zone");
+                }
+            }
+            default -> throw invalid("buckets kind=" + kind + " is not 0, 1 or 2");
+        };
     }
 
     /** Fails unless {@code series} fit the limits a decoder holds them to. */
@@ -97,8 +145,8 @@ final class RequestEncoding {
         ByteBuffer in = buffer.duplicate();
         try {
             int version = Byte.toUnsignedInt(in.get());
-            if (version != JobRequest.ENCODING_VERSION) {
-                throw invalid("version=" + version + " is not " + JobRequest.ENCODING_VERSION);
+            if (version != JobRequest.ENCODING_VERSION && version != 1) {
+                throw invalid("version=" + version + " is not 1 or " + JobRequest.ENCODING_VERSION);
             }
             int kind = Byte.toUnsignedInt(in.get());
             JobRequest request = switch (kind) {
@@ -106,7 +154,16 @@ final class RequestEncoding {
                 case QUERY -> {
                     String aggregates = str(in, "aggregates", JobRequest.MAX_VALUE_LENGTH);
                     boolean bySeries = bool(in, "bySeries");
-                    long bucketNanos = in.getLong();
+                    TimeBuckets buckets;
+                    if (version == 1) { // fixed widths aligned to the epoch, 0 for none
+                        long bucketNanos = in.getLong();
+                        if (bucketNanos < 0) {
+                            throw invalid("bucketNanos=" + bucketNanos + " is negative");
+                        }
+                        buckets = bucketNanos == 0 ? null : TimeBuckets.fixed(bucketNanos, 0);
+                    } else {
+                        buckets = buckets(in);
+                    }
                     long fromNanos = in.getLong();
                     long toNanos = in.getLong();
                     boolean exact = bool(in, "exactPercentiles");
@@ -121,7 +178,7 @@ final class RequestEncoding {
                         }
                         series.add(name);
                     }
-                    yield new JobRequest.Query(new QuerySpec(Aggregate.parseList(aggregates), bySeries, bucketNanos,
+                    yield new JobRequest.Query(new QuerySpec(Aggregate.parseList(aggregates), bySeries, buckets,
                             fromNanos, toNanos, series, exact));
                 }
                 case CUSTOM -> {

@@ -97,7 +97,8 @@ class DuckDbCrossCheckTest {
 
     /** Runs {@code spec} in tsproc and its SQL twin in DuckDB and compares every group. */
     private void check(QuerySpec spec) throws Exception {
-        String key = (spec.bySeries() ? "series" : "-1") + ", " + (spec.byTime() ? "ts // " + spec.bucketNanos() : "0");
+        long width = spec.byTime() ? ((TimeBuckets.Fixed) spec.buckets()).widthNanos() : 0; // the specs here align to the epoch
+        String key = (spec.bySeries() ? "series" : "-1") + ", " + (spec.byTime() ? "ts // " + width : "0");
         StringBuilder where = new StringBuilder("WHERE ts >= " + spec.fromNanos() + " AND ts < " + spec.toNanos());
         if (!spec.series().isEmpty()) {
             where.append(" AND series IN (");
@@ -116,7 +117,7 @@ class DuckDbCrossCheckTest {
                     double x = rs.getDouble(3 + k);
                     v[k] = rs.wasNull() ? Double.NaN : x;
                 }
-                expected.put(List.of(s < 0 ? "" : dictionary.name(s), spec.byTime() ? b * spec.bucketNanos() : 0L), v);
+                expected.put(List.of(s < 0 ? "" : dictionary.name(s), spec.byTime() ? b * width : 0L), v);
             }
         }
         QueryResult actual = QueryJobTest.run(file, spec, 2, 10_000);

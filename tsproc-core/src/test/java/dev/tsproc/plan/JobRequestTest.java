@@ -7,11 +7,16 @@ import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QuerySpec;
+import dev.tsproc.job.TimeBuckets;
 import dev.tsproc.testkit.JobJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -118,10 +123,39 @@ class JobRequestTest {
                 JobRequest.custom("com.example.Above", Map.of("threshold", "0.5", "b", "ünïcode"), List.of(Path.of("/tmp/j.jar"))),
                 JobRequest.query(new QuerySpec(List.of(Aggregate.COUNT, Aggregate.P99), true, 60_000_000_000L, -5, 1L << 60,
                         series, true)),
-                JobRequest.query(QuerySpec.of(Aggregate.STATS)));
+                JobRequest.query(QuerySpec.of(Aggregate.STATS)),
+                JobRequest.query(new QuerySpec(List.of(Aggregate.SUM), false, TimeBuckets.fixed(3_600_000_000_000L, 900_000_000_000L),
+                        Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false)),
+                JobRequest.query(new QuerySpec(List.of(Aggregate.SUM), true, TimeBuckets.calendar(3, ChronoUnit.MONTHS,
+                        ZoneId.of("America/New_York"), Duration.ofMinutes(90)), Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false)));
         for (JobRequest request : requests) {
             assertThat(roundTrip(request)).isEqualTo(request);
         }
+    }
+
+    /** A request in the first layout, with a fixed width in place of the buckets, still reads. */
+    @Test
+    void readsTheFirstLayoutToo() {
+        ByteBuffer v1 = ByteBuffer.allocate(64).put((byte) 1).put((byte) 2).putInt(3).put("sum".getBytes(StandardCharsets.UTF_8))
+                .put((byte) 1).putLong(60_000_000_000L).putLong(Long.MIN_VALUE).putLong(Long.MAX_VALUE).put((byte) 0).putInt(0).flip();
+        assertThat(JobRequest.decode(v1)).isEqualTo(JobRequest.query(new QuerySpec(List.of(Aggregate.SUM), true, 60_000_000_000L,
+                Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false)));
+    }
+
+    @Test
+    void bucketsThatAreNotBucketsAreRefused() {
+        byte[] good = JobRequest.query(new QuerySpec(List.of(Aggregate.SUM), false, TimeBuckets.calendar(1, ChronoUnit.DAYS,
+                ZoneId.of("Europe/Berlin"), Duration.ZERO), Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false)).encode();
+        int buckets = 2 + 4 + 3 + 1; // version, kind, "sum", bySeries
+        byte[] kind = good.clone();
+        kind[buckets] = 5;
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(kind))).hasMessage("the job request is invalid: buckets kind=5 is not 0, 1 or 2");
+        byte[] unit = good.clone();
+        unit[buckets + 1 + 4] = 9;
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(unit))).hasMessage("the job request is invalid: calendar unit=9 is not within 0..3");
+        byte[] zone = good.clone();
+        zone[buckets + 1 + 4 + 1 + 4] = 'X'; // "Xurope/Berlin"
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(zone))).hasMessage("the job request is invalid: zone=Xurope/Berlin is not a time zone");
     }
 
     @Test
@@ -138,7 +172,7 @@ class JobRequestTest {
         byte[] otherVersion = good.clone();
         otherVersion[0] = 9;
         assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(otherVersion)))
-                .hasMessage("the job request is invalid: version=9 is not 1");
+                .hasMessage("the job request is invalid: version=9 is not 1 or 2");
         byte[] otherKind = good.clone();
         otherKind[1] = 7;
         assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(otherKind)))
@@ -173,6 +207,9 @@ class JobRequestTest {
         assertThat(JobRequest.builtin("SUM").describe()).isEqualTo("sum");
         assertThat(JobRequest.query(new QuerySpec(List.of(Aggregate.COUNT, Aggregate.P99), true, 60_000_000_000L,
                 Long.MIN_VALUE, Long.MAX_VALUE, List.of("a", "b"), false)).describe())
-                .isEqualTo("query count,p99 by series every PT1M of 2 series");
+                .isEqualTo("query count,p99 by series every 1m of 2 series");
+        assertThat(JobRequest.query(new QuerySpec(List.of(Aggregate.COUNT), false, TimeBuckets.calendar(1, ChronoUnit.DAYS,
+                ZoneId.of("Europe/Berlin"), Duration.ofHours(6)), Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false)).describe())
+                .isEqualTo("query count every 1d offset 6h in Europe/Berlin");
     }
 }

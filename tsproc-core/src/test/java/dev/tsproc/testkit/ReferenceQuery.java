@@ -37,7 +37,7 @@ public final class ReferenceQuery {
                 continue;
             }
             long s = spec.bySeries() ? id : -1;
-            long b = spec.byTime() ? Math.floorDiv(ts[i], spec.bucketNanos()) : 0;
+            long b = spec.byTime() ? spec.buckets().bucketOf(ts[i]) : 0;
             groups.computeIfAbsent(List.of(s, b), k -> new ArrayList<>()).add(values[i]);
         }
         if (groups.isEmpty() && !spec.bySeries() && !spec.byTime()) {
@@ -52,7 +52,7 @@ public final class ReferenceQuery {
             }
             long s = e.getKey().get(0);
             rows.add(new QueryResult.Row(s < 0 ? null : dictionary.name((int) s),
-                    spec.byTime() ? e.getKey().get(1) * spec.bucketNanos() : 0, spec.byTime(), out));
+                    spec.byTime() ? spec.buckets().start(e.getKey().get(1)) : 0, spec.byTime(), out));
         }
         return rows;
     }

@@ -3,6 +3,7 @@ package dev.tsproc.cli.command;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.Percentiles;
 import dev.tsproc.job.QuerySpec;
+import dev.tsproc.job.TimeBuckets;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -10,16 +11,20 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The options of {@code tsproc run} that turn it into a query: {@code --agg --by --every --from --to --series}. */
+/** The options of {@code tsproc run} that turn it into a query: {@code --agg --by --every --tz --offset --from --to --series}. */
 final class QueryOptions {
     private static final Pattern AMOUNT = Pattern.compile("(-?\\d+)(ns|us|µs|ms|s|m|h|d)?");
+    /** Calendar widths: weeks (from Monday), months, years. */
+    private static final Pattern CALENDAR = Pattern.compile("(\\d+)(w|mo|y)");
 
     @Option(names = "--agg", paramLabel = "LIST",
             description = "Aggregates per group, comma-separated: count, missing, sum, mean, min, max, stddev, first, last, "
@@ -30,8 +35,20 @@ final class QueryOptions {
     String by;
 
     @Option(names = "--every", paramLabel = "WIDTH",
-            description = "Group by tumbling time buckets aligned to the epoch: 100ms, 1s, 1m, 5m, 1h, 1d, … or ISO-8601 (PT15M).")
+            description = "Group by tumbling time buckets: 100ms, 1s, 1m, 5m, 1h, 1d, … or ISO-8601 (PT15M), aligned to the epoch; "
+                    + "or calendar weeks (1w, from Monday), months (1mo), years (1y).")
     String every;
+
+    @Option(names = "--tz", paramLabel = "ZONE",
+            description = "With --every in days, weeks, months or years: buckets of this zone's local calendar (Europe/Berlin: a day "
+                    + "across a change of daylight saving time is 23 or 25 hours); bucket starts and --from/--to without an offset "
+                    + "are in this zone. Default: UTC.")
+    String tz;
+
+    @Option(names = "--offset", paramLabel = "DURATION",
+            description = "With --every: buckets start this long after their aligned start (--every 1h --offset 15m: 00:15, 01:15, …; "
+                    + "--every 1d --offset 6h: days from 06:00).")
+    String offset;
 
     @Option(names = "--from", paramLabel = "T",
             description = "Keep rows with ts >= T: ISO-8601 (2023-11-14T22:13:20Z, 2023-11-14T22:13, 2023-11-14; UTC unless an offset is given) "
@@ -54,8 +71,8 @@ final class QueryOptions {
 
     /** Whether any query option was given. */
     boolean isQuery() {
-        return aggregates != null || by != null || every != null || from != null || to != null || series != null
-                || exactPercentiles;
+        return aggregates != null || by != null || every != null || tz != null || offset != null || from != null || to != null
+                || series != null || exactPercentiles;
     }
 
     /**
@@ -72,11 +89,57 @@ final class QueryOptions {
             }
             bySeries = true;
         }
-        long bucket = every == null ? 0 : option("--every", () -> parseWidth(every));
-        long fromNanos = from == null ? Long.MIN_VALUE : option("--from", () -> parseTime(from));
-        long toNanos = to == null ? Long.MAX_VALUE : option("--to", () -> parseTime(to));
+        ZoneId zone = tz == null ? ZoneOffset.UTC : option("--tz", () -> zone(tz));
+        if (every == null && (tz != null || offset != null)) {
+            throw new IllegalArgumentException((tz != null ? "--tz" : "--offset") + " applies to time buckets; add --every");
+        }
+        TimeBuckets buckets = every == null ? null : option("--every", () -> buckets(every, zone,
+                offset == null ? 0 : option("--offset", () -> parseWidth(offset))));
+        long fromNanos = from == null ? Long.MIN_VALUE : option("--from", () -> parseTime(from, zone));
+        long toNanos = to == null ? Long.MAX_VALUE : option("--to", () -> parseTime(to, zone));
         List<String> names = series == null ? List.of() : option("--series", () -> seriesNames(series));
-        return new QuerySpec(aggs, bySeries, bucket, fromNanos, toNanos, names, exactPercentiles);
+        return new QuerySpec(aggs, bySeries, buckets, fromNanos, toNanos, names, exactPercentiles);
+    }
+
+    /** A time zone by its region id (Europe/Berlin) or offset (+05:30, UTC). */
+    private static ZoneId zone(String text) {
+        try {
+            return ZoneId.of(text.strip()).normalized();
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a time zone; write a region such as Europe/Berlin or"
+                    + " America/New_York, or an offset such as +05:30");
+        }
+    }
+
+    /**
+     * The buckets {@code --every} asks for: fixed widths in UTC (days included, which are the
+     * same there), calendar weeks, months and years, and calendar days in another zone.
+     */
+    static TimeBuckets buckets(String every, ZoneId zone, long offsetNanos) {
+        String t = every.strip();
+        Matcher calendar = CALENDAR.matcher(t);
+        boolean utc = zone.equals(ZoneOffset.UTC);
+        if (calendar.matches() || (!utc && AMOUNT.matcher(t).matches() && t.endsWith("d"))) {
+            int amount;
+            try {
+                amount = Integer.parseInt(calendar.matches() ? calendar.group(1) : t.substring(0, t.length() - 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + every + "' is more than --every can count");
+            }
+            ChronoUnit unit = !calendar.matches() ? ChronoUnit.DAYS : switch (calendar.group(2)) {
+                case "w" -> ChronoUnit.WEEKS;
+                case "mo" -> ChronoUnit.MONTHS;
+                default -> ChronoUnit.YEARS;
+            };
+            return TimeBuckets.calendar(amount, unit, zone, Duration.ofNanos(offsetNanos));
+        }
+        long width = parseWidth(every);
+        if (!utc) {
+            throw new IllegalArgumentException("'" + every + "' is not a calendar width; with --tz, --every takes days, weeks,"
+                    + " months or years (1d, 1w, 1mo, 1y); widths of a day or less are the same in every zone with a whole-hour"
+                    + " offset, and --offset aligns them otherwise");
+        }
+        return TimeBuckets.fixed(width, offsetNanos);
     }
 
     /**
@@ -143,7 +206,8 @@ final class QueryOptions {
             } else {
                 Matcher m = AMOUNT.matcher(t);
                 if (!m.matches() || m.group(2) == null) {
-                    throw new IllegalArgumentException("'" + text + "' is not a width; write e.g. 100ms, 1s, 1m, 5m, 1h, 1d or PT15M");
+                    throw new IllegalArgumentException("'" + text + "' is not a width; write e.g. 100ms, 1s, 1m, 5m, 1h, 1d, 1w,"
+                            + " 1mo, 1y or PT15M");
                 }
                 nanos = Math.multiplyExact(Long.parseLong(m.group(1)), unitNanos(m.group(2)));
             }
@@ -158,9 +222,9 @@ final class QueryOptions {
 
     /**
      * A point in time as epoch nanoseconds: ISO-8601 with offset or {@code Z}, a local date-time
-     * or date (read as UTC), or an integer: epoch seconds, or epoch in the unit it carries.
+     * or date (read in {@code zone}), or an integer: epoch seconds, or epoch in the unit it carries.
      */
-    static long parseTime(String text) {
+    static long parseTime(String text, ZoneId zone) {
         String t = text.strip();
         Matcher m = AMOUNT.matcher(t);
         if (m.matches()) {
@@ -179,10 +243,10 @@ final class QueryOptions {
             instant = OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e1) {
             try {
-                instant = LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+                instant = LocalDateTime.parse(t).atZone(zone).toInstant();
             } catch (DateTimeParseException e2) {
                 try {
-                    instant = LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
+                    instant = LocalDate.parse(t).atStartOfDay(zone).toInstant();
                 } catch (DateTimeParseException e3) {
                     throw new IllegalArgumentException("'" + text + "' is not a time; write ISO-8601 (2023-11-14T22:13:20Z, "
                             + "2023-11-14) or epoch seconds (1700000000) or epoch with a unit (1700000000000ms)");

@@ -17,7 +17,7 @@ import java.util.Map;
  * Prints a job's result as an aligned table, CSV or JSON: the one printer of {@code tsproc run}.
  *
  * <p>A query's result — and a built-in job's, which is a query — prints as rows: columns
- * {@code series} when grouped by series, {@code bucket} (start, ISO-8601 UTC) when grouped by
+ * {@code series} when grouped by series, {@code bucket} (start, ISO-8601: UTC, or with the offset of the buckets' zone) when grouped by
  * time, then the aggregates; JSON is an array of objects. So {@code --job stats} and
  * {@code --agg stats} print the same thing. A custom job's result prints as one value after
  * the job's name: a number as such, anything else as its text.
@@ -84,8 +84,8 @@ public final class QueryPrinter {
                     if (result.bySeries()) {
                         json.writeStringField("series", row.series());
                     }
-                    if (result.bucketNanos() > 0) {
-                        json.writeStringField("bucket", row.bucketStart().toString());
+                    if (result.byTime()) {
+                        json.writeStringField("bucket", result.bucketText(row));
                     }
                     for (Aggregate a : result.aggregates()) {
                         json.writeFieldName(result.label(a));
@@ -105,7 +105,7 @@ public final class QueryPrinter {
         if (result.bySeries()) {
             header.add("series");
         }
-        if (result.bucketNanos() > 0) {
+        if (result.byTime()) {
             header.add("bucket");
         }
         for (Aggregate a : result.aggregates()) {
@@ -159,8 +159,8 @@ public final class QueryPrinter {
         if (result.bySeries()) {
             cells.add(label.apply(row.series()));
         }
-        if (result.bucketNanos() > 0) {
-            cells.add(row.bucketStart().toString());
+        if (result.byTime()) {
+            cells.add(result.bucketText(row));
         }
         for (Aggregate a : result.aggregates()) {
             cells.add(text(result.value(row, a)));

@@ -142,6 +142,11 @@ class ExportFormatsCommandTest {
         Cli noOut = Cli.run("run", store.toString(), "--agg", "count", "--format", "parquet");
         assertThat(noOut.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noOut.err()).contains("--format parquet writes a binary file, of no use on a terminal; add --out FILE");
+        Cli custom = Cli.run("run", store.toString(), "--job", "dev.tsproc.exec.TestJobs$Above", "--param", "threshold=0.5",
+                "--out", work.resolve("custom.arrow").toString());
+        assertThat(custom.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(custom.err()).contains("--format arrow writes a query's answer, and dev.tsproc.exec.TestJobs$Above is a job"
+                + " of your own; choose table, csv or json");
         Cli exists = Cli.run("run", store.toString(), "--agg", "count", "--out", work.resolve("whole.parquet").toString());
         assertThat(exists.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(exists.err()).contains("already exists; add --force");

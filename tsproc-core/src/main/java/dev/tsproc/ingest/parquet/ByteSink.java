@@ -7,7 +7,6 @@ import java.util.Arrays;
 
 /** A growing byte array that a page, a column chunk or a Thrift message is written into, little-endian. */
 final class ByteSink {
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private byte[] bytes;
@@ -60,12 +59,6 @@ final class ByteSink {
 
     void putIntAt(int offset, int value) {
         MemorySegment.ofArray(bytes).set(INT, offset, value);
-    }
-
-    void putLong(long value) {
-        ensure(8);
-        MemorySegment.ofArray(bytes).set(LONG, size, value);
-        size += 8;
     }
 
     /** An unsigned LEB128 varint, as Thrift and the RLE/bit-packed hybrid write lengths. */

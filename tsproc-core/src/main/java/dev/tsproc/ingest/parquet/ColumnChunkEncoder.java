@@ -150,13 +150,16 @@ final class ColumnChunkEncoder {
         page.skip(4);
         RleHybridEncoder.encode(ints, count, 1, page);
         page.putIntAt(lengthAt, page.size() - lengthAt - 4);
-        if (nulls == 0) {
-            page.put(data, row * 8, count * 8);
-        } else {
-            for (int i = 0; i < count; i++) {
-                if (ints[i] != 0) {
-                    page.putLong(data.getAtIndex(LONG, row + i));
-                }
+        // the present values, copied a run at a time: missing values are rare, so runs are long
+        for (int i = 0; i < count; ) {
+            int end = i;
+            while (end < count && ints[end] != 0) {
+                end++;
+            }
+            page.put(data, (row + i) * 8, (end - i) * 8);
+            i = end;
+            while (i < count && ints[i] == 0) {
+                i++; // a null: nothing written
             }
         }
         return ParquetFooter.PLAIN;

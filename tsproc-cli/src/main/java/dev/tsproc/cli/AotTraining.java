@@ -48,7 +48,8 @@ public final class AotTraining {
         PrintWriter discard = new PrintWriter(OutputStream.nullOutputStream(), true);
         PrintWriter err = new PrintWriter(System.err, true);
         for (List<String> command : commands) {
-            int exit = Main.commandLine(discard, err).execute(command.toArray(String[]::new));
+            String[] line = command.toArray(String[]::new);
+            int exit = Main.commandLine(discard, err, line).execute(line);
             if (exit != 0) {
                 System.err.println("AotTraining: tsproc " + String.join(" ", command) + " exited with " + exit);
                 System.exit(1);

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,9 +33,6 @@ import java.util.logging.Logger;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Map-reduce jobs over huge time series on every core, without copying the data.",
-        subcommands = {GenerateCommand.class, ImportCommand.class, ExportCommand.class, InfoCommand.class, RunCommand.class,
-                ReportCommand.class, BenchCommand.class, CleanCommand.class,
-                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 ExitCodes.OK + ":success",
@@ -49,15 +48,52 @@ public final class Main {
      */
     private static final Logger HARDWOOD = Logger.getLogger("dev.hardwood");
 
+    /** A subcommand: the name its {@code @Command} gives it, and how to make one. */
+    private record Subcommand(String name, Supplier<Object> create) {}
+
+    /** The subcommands, in the order help lists them. */
+    private static final List<Subcommand> SUBCOMMANDS = List.of(
+            new Subcommand("generate", GenerateCommand::new), new Subcommand("import", ImportCommand::new),
+            new Subcommand("export", ExportCommand::new), new Subcommand("info", InfoCommand::new),
+            new Subcommand("run", RunCommand::new), new Subcommand("report", ReportCommand::new),
+            new Subcommand("bench", BenchCommand::new), new Subcommand("clean", CleanCommand::new),
+            new Subcommand("help", CommandLine.HelpCommand::new));
+
     /** Runs tsproc with {@code args} and exits with its exit code. */
     public static void main(String[] args) {
         HARDWOOD.setLevel(Level.WARNING);
-        System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+        System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args).execute(args));
     }
 
     /** A command line writing results to {@code out} and messages to {@code err}; for tests too. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, SUBCOMMANDS);
+    }
+
+    /**
+     * As {@link #commandLine(PrintWriter, PrintWriter)}, for running {@code args}: when they start
+     * with a subcommand's name, only that subcommand is built. picocli builds a command's model by
+     * reflection over its annotations, and the models of all of them cost a one-row {@code run}
+     * a fifth of its CPU time (docs/DESIGN-NOTES.md, "A one-shot run starts warm"). {@code help}
+     * and anything else, a mistyped name included, get them all.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
+        if (args.length > 0 && !args[0].equals("help")) {
+            for (Subcommand s : SUBCOMMANDS) {
+                if (s.name().equals(args[0])) {
+                    return commandLine(out, err, List.of(s));
+                }
+            }
+        }
+        return commandLine(out, err, SUBCOMMANDS);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, List<Subcommand> subcommands) {
         CommandLine cli = new CommandLine(new Main());
+        // Before the settings below: picocli passes them on to the subcommands it has at the time.
+        for (Subcommand s : subcommands) {
+            cli.addSubcommand(s.create().get());
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(new Errors());

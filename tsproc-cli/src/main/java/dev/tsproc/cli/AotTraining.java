@@ -37,6 +37,7 @@ public final class AotTraining {
                 List.of("run", store, "--agg", "stats,p99", "--by", "series", "--every", "1h", "--format", "json"),
                 List.of("run", store, "--agg", "stats", "--executor", "processes", "--workers", "1"),
                 List.of("run", "--rows", "2000000"),
+                List.of("info", store),
                 // Files in and queried where they lie: a one-shot import or run spends most of its
                 // CPU in code that is cold without these profiles (docs/BENCHMARKS.md, issue 15).
                 List.of("export", store, "--format", "parquet", "--out", parquet),

@@ -81,6 +81,43 @@ class CliTest {
         assertThat(json.out()).contains("\"rows\":100003", "\"checksums\":\"ok\"");
     }
 
+    /** Issue 14.11: info lists each series with its rows, missing values and time range, in both formats. */
+    @Test
+    void infoListsTheSeriesWithRowsMissingValuesAndTimes() throws Exception {
+        Path file = generate("m.tsp", "--series", "4", "--missing", "0.1");
+        long[] rows = new long[4];
+        long[] missing = new long[4];
+        long[] first = new long[4];
+        long[] last = new long[4];
+        try (dev.tsproc.store.Store store = dev.tsproc.store.Store.open(file)) {
+            for (long i = 0; i < store.rowCount(); i++) {
+                int s = store.column(dev.tsproc.data.Column.SERIES).getAtIndex(dev.tsproc.data.Column.SERIES_LAYOUT, i);
+                long ts = store.column(dev.tsproc.data.Column.TS).getAtIndex(dev.tsproc.data.Column.TS_LAYOUT, i);
+                double v = store.column(dev.tsproc.data.Column.VALUE).getAtIndex(dev.tsproc.data.Column.VALUE_LAYOUT, i);
+                first[s] = rows[s]++ == 0 ? ts : first[s];
+                last[s] = ts;
+                missing[s] += Double.isNaN(v) ? 1 : 0;
+            }
+        }
+        Cli table = Cli.run("info", file.toString());
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).contains(String.format(java.util.Locale.ROOT, "missing    %,d%n", java.util.Arrays.stream(missing).sum()))
+                .containsPattern("\n\nseries +rows +missing +first +last\n");
+        Cli json = Cli.run("info", file.toString(), "--format", "json");
+        for (int s = 0; s < 4; s++) {
+            String name = "s" + s;
+            assertThat(table.out()).containsPattern("\n" + name + " +" + String.format(java.util.Locale.ROOT, "%,d +%,d", rows[s], missing[s])
+                    + " +" + java.time.Instant.ofEpochSecond(0, first[s]) + " +" + java.time.Instant.ofEpochSecond(0, last[s]) + "\n");
+            assertThat(json.out()).contains("{\"name\":\"" + name + "\",\"rows\":" + rows[s] + ",\"missing\":" + missing[s]
+                    + ",\"first\":\"" + java.time.Instant.ofEpochSecond(0, first[s]) + "\",\"last\":\""
+                    + java.time.Instant.ofEpochSecond(0, last[s]) + "\"}");
+        }
+        Path plain = generate("plain.tsp", "--missing", "0.5");
+        Cli noSeries = Cli.run("info", plain.toString(), "--format", "json");
+        assertThat(noSeries.out()).contains("\"series\":0,").contains("\"perSeries\":[]").containsPattern("\"missing\":[1-9]");
+        assertThat(Cli.run("info", plain.toString(), "--format", "csv").exitCode()).isEqualTo(2);
+    }
+
     @Test
     void theDefaultRunGeneratesInSharedMemoryAndRemovesIt() throws IOException {
         Path shm = Files.createTempDirectory(SharedSegments.root(), "cli-test-");

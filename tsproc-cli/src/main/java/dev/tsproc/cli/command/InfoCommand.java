@@ -2,10 +2,14 @@ package dev.tsproc.cli.command;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tsproc.Tsproc;
 import dev.tsproc.cli.output.OutputFormat;
+import dev.tsproc.cli.output.QueryPrinter;
 import dev.tsproc.data.Column;
+import dev.tsproc.job.SeriesInventory;
 import dev.tsproc.store.Store;
 import dev.tsproc.store.StoreLayout;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,12 +20,19 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code tsproc info}: a store's schema and size, after verifying its checksums and time order. */
+/**
+ * {@code tsproc info}: a store's schema and size, after verifying its checksums and time order,
+ * and its series, each with its rows, missing values and time range ({@link SeriesInventory}:
+ * one more pass over the columns, on every core).
+ */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show a store's schema, rows, bytes and time range, and verify its checksums and time order.")
+        description = {"Show a store's schema, rows, bytes, missing values and time range, and verify its checksums and time order.",
+                "Then list its series: name, rows, missing values, first and last time."})
 public final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,6 +51,9 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (format != OutputFormat.table && format != OutputFormat.json) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "info prints --format table or json, not " + format);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (Store store = Store.open(file)) {
             if (!noVerify) {
@@ -49,6 +63,12 @@ public final class InfoCommand implements Callable<Integer> {
             String first = store.rowCount() == 0 ? "" : instant(store.column(Column.TS).getAtIndex(Column.TS_LAYOUT, 0));
             String last = store.rowCount() == 0 ? ""
                     : instant(store.column(Column.TS).getAtIndex(Column.TS_LAYOUT, store.rowCount() - 1));
+            List<SeriesInventory.Series> inventory;
+            try (Tsproc ts = Tsproc.of(store)) {
+                inventory = ts.run(new SeriesInventory(store.dictionary()));
+            }
+            long missing = inventory.stream().mapToLong(SeriesInventory.Series::missing).sum();
+            List<SeriesInventory.Series> named = store.dictionary().size() == 0 ? List.of() : inventory;
             if (format == OutputFormat.json) {
                 try (JsonGenerator json = new JsonFactory().createGenerator(out)) {
                     json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -57,6 +77,7 @@ public final class InfoCommand implements Callable<Integer> {
                     json.writeNumberField("formatVersion", StoreLayout.VERSION);
                     json.writeNumberField("rows", store.rowCount());
                     json.writeNumberField("bytes", store.fileSize());
+                    json.writeNumberField("missing", missing);
                     json.writeNumberField("series", store.dictionary().size());
                     json.writeStringField("first", first);
                     json.writeStringField("last", last);
@@ -72,6 +93,17 @@ public final class InfoCommand implements Callable<Integer> {
                         json.writeEndObject();
                     }
                     json.writeEndArray();
+                    json.writeArrayFieldStart("perSeries");
+                    for (SeriesInventory.Series s : named) {
+                        json.writeStartObject();
+                        json.writeStringField("name", s.name());
+                        json.writeNumberField("rows", s.rows());
+                        json.writeNumberField("missing", s.missing());
+                        json.writeStringField("first", s.rows() == 0 ? null : instant(s.firstNanos()));
+                        json.writeStringField("last", s.rows() == 0 ? null : instant(s.lastNanos()));
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
                     json.writeEndObject();
                 }
                 out.println();
@@ -80,6 +112,7 @@ public final class InfoCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "format     tsproc store v%d%n", StoreLayout.VERSION);
                 out.printf(Locale.ROOT, "rows       %,d%n", store.rowCount());
                 out.printf(Locale.ROOT, "bytes      %,d%n", store.fileSize());
+                out.printf(Locale.ROOT, "missing    %,d%n", missing);
                 out.printf(Locale.ROOT, "series     %,d%n", store.dictionary().size());
                 if (store.rowCount() > 0) {
                     out.printf(Locale.ROOT, "time       %s .. %s%n", first, last);
@@ -90,10 +123,36 @@ public final class InfoCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "%-8s %-8s %,14d %,16d  %08x%n", name(c.column()), type(c.column()),
                             c.byteOffset(), c.byteLength(), c.crc32c());
                 }
+                printSeries(named, out);
             }
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The series as a table: name (as a terminal can show it), rows, missing values, first and last time. */
+    private static void printSeries(List<SeriesInventory.Series> series, PrintWriter out) {
+        if (series.isEmpty()) {
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"series", "rows", "missing", "first", "last"});
+        for (SeriesInventory.Series s : series) {
+            rows.add(new String[] {QueryPrinter.printable(s.name()), String.format(Locale.ROOT, "%,d", s.rows()),
+                    String.format(Locale.ROOT, "%,d", s.missing()), s.rows() == 0 ? "" : instant(s.firstNanos()),
+                    s.rows() == 0 ? "" : instant(s.lastNanos())});
+        }
+        int[] width = new int[5];
+        for (String[] r : rows) {
+            for (int c = 0; c < width.length; c++) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        }
+        out.println();
+        for (String[] r : rows) {
+            out.println(String.format(Locale.ROOT, "%-" + width[0] + "s  %" + width[1] + "s  %" + width[2] + "s  %-" + width[3]
+                    + "s  %s", (Object[]) r).stripTrailing());
+        }
     }
 
     private static String name(Column c) {

@@ -201,7 +201,7 @@ public final class QueryPrinter {
      * x and two hex digits, or u and four. Series names come from the data, so anyone who wrote the data could
      * otherwise recolour, hide or rewrite what the table shows.
      */
-    static String printable(String name) {
+    public static String printable(String name) {
         StringBuilder out = new StringBuilder(name.length());
         name.codePoints().forEach(c -> {
             if (Character.isISOControl(c) && c < 0x100) {

@@ -1,30 +1,18 @@
 package dev.tsproc.cli.output;
 
-import dev.tsproc.concurrent.NanoClock;
+import dev.tsproc.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProgressTest {
 
-    /** A clock advanced by hand, in seconds. */
-    private static final class TestClock implements NanoClock {
-        private long nanos;
-
-        @Override
-        public long nanoTime() {
-            return nanos;
-        }
-
-        void at(double seconds) {
-            nanos = Math.round(seconds * 1e9);
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private static final Duration TENTH = Duration.ofMillis(100);
+    private final ManualClock clock = new ManualClock();
 
     private Progress quiet(long total, String unit) {
         return new Progress("run", total, unit, Progress.Mode.QUIET, new PrintWriter(new StringWriter()), clock);
@@ -35,7 +23,7 @@ class ProgressTest {
         try (Progress p = quiet(1_000_000, "rows")) {
             assertThat(p.tick()).isEqualTo("  0% 0/1,000,000 rows, 0.0 M rows/s, elapsed 0:00, ETA --:--");
             for (int tenth = 1; tenth <= 20; tenth++) { // 100,000 rows a second
-                clock.at(tenth / 10.0);
+                clock.advance(TENTH);
                 p.advanceTo(tenth * 10_000L);
                 String status = p.tick();
                 if (tenth < 20) {
@@ -43,7 +31,7 @@ class ProgressTest {
                 }
             }
             assertThat(p.tick()).isEqualTo(" 20% 200,000/1,000,000 rows, 0.1 M rows/s, elapsed 0:02, ETA 0:08");
-            clock.at(3725);
+            clock.advance(Duration.ofSeconds(3725 - 2));
             p.advanceTo(1_000_000);
             assertThat(p.tick()).contains("100%", "elapsed 1:02:05", "ETA --:--");
         }
@@ -60,7 +48,7 @@ class ProgressTest {
             double doneAt = 1 + 940 / 150.0;
             for (int tenth = 1; tenth / 10.0 < doneAt; tenth++) {
                 double t = tenth / 10.0;
-                clock.at(t);
+                clock.advance(TENTH);
                 long done = t <= 1 ? Math.round(60 * t) : Math.round(60 + 150 * (t - 1));
                 p.advanceTo(done);
                 String eta = p.tick().replaceAll(".*ETA ", "");
@@ -78,7 +66,7 @@ class ProgressTest {
     @Test
     void anUnknownTotalShowsCountAndRateWithoutPercentageOrEta() {
         try (Progress p = quiet(0, "bytes")) {
-            clock.at(2);
+            clock.advance(Duration.ofSeconds(2));
             p.advanceTo(3_000_000);
             assertThat(p.tick()).isEqualTo("3,000,000 bytes, 1.5 M bytes/s, elapsed 0:02");
             p.advanceTo(3_000_000, 40_000); // an import from a pipe: bytes and rows, no percentage, no ETA

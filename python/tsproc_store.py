@@ -2,7 +2,8 @@
 
 The file is memory-mapped read-only; the arrays are views of the mapping, so a Python worker
 reads the same pages as tsproc's workers. Layout: docs/FORMAT.md (this checks magic, version
-and header bounds, not the CRCs: `tsproc info` does that).
+and header bounds, not the CRCs: `tsproc info` does that). Versions 1 and 2 differ only in
+version 2's block checksum table, which this does not read.
 """
 import mmap
 import struct
@@ -17,8 +18,8 @@ def open_store(path):
     with open(path, "rb") as f:
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     magic, version, header, rows, count = struct.unpack_from("<8sIIqI", data, 0)
-    if magic != b"TSPSTORE" or version != 1 or header != 64 + 32 * count or header > len(data):
-        raise ValueError(f"{path} is not a tsproc store of version 1")
+    if magic != b"TSPSTORE" or version not in (1, 2) or header != 64 + 32 * count or header > len(data):
+        raise ValueError(f"{path} is not a tsproc store of version 1 or 2")
     dict_offset, dict_length = struct.unpack_from("<qq", data, 32)
     columns = {}
     for i in range(count):

@@ -26,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.Objects;
 
 /**
@@ -231,16 +232,17 @@ public final class Tsproc implements AutoCloseable {
     /** The one path every run takes: plan, choose the executor unless given, coordinate. */
     private <P, R> RunResult<R> execute(Job<P, R> job, JobRequest request, RunOptions options, Executor given)
             throws JobFailedException, JobTimedOutException, InterruptedException {
-        Plan plan = request == null ? Planner.everyRow(store, options.batchRows())
-                : Planner.plan(store, request, options.batchRows());
+        long start = options.clock().nanoTime(); // the run's deadline counts from here, worker JVMs' start included
         try {
+            Plan plan = request == null ? Planner.everyRow(store, options.batchRows())
+                    : Planner.plan(store, request, options.batchRows());
             RunResult<R> result;
             if (given != null) {
-                result = Coordinator.run(store, plan, job, request, options, given);
+                result = Coordinator.run(store, plan, job, request, options, given, start);
             } else {
                 Coordinator.requireRunnable(job, request, options.executor()); // before any worker JVM starts
-                try (Executor executor = executorFor(options, plan)) {
-                    result = Coordinator.run(store, plan, job, request, options, executor);
+                try (Executor executor = executorFor(job.name(), options, plan, start)) {
+                    result = Coordinator.run(store, plan, job, request, options, executor, start);
                 }
             }
             result.timeline().load(loadNanos);
@@ -250,15 +252,28 @@ public final class Tsproc implements AutoCloseable {
         }
     }
 
-    /** The executor {@code options} ask for, on their clock, with no more workers than the plan has batches. */
-    private Executor executorFor(RunOptions options, Plan plan) throws IOException, InterruptedException {
+    /**
+     * The executor {@code options} ask for, on their clock, with no more workers than the plan
+     * has batches. Worker JVMs that are still starting when the run's deadline passes are
+     * killed, and the run has timed out.
+     */
+    private Executor executorFor(String job, RunOptions options, Plan plan, long runStartNanos)
+            throws IOException, InterruptedException, JobTimedOutException {
         int workers = options.workersFor(plan.rowCount());
         return switch (options.executor()) {
             case THREADS -> new ThreadExecutor(workers, options.clock());
             case PROCESSES -> {
                 List<Path> allowed = new ArrayList<>(processes.allowedStores());
                 allowed.add(store.path());
-                yield ProcessExecutor.start(workers, processes.withAllowedStores(allowed).withClock(options.clock()));
+                long deadline = options.timeout() == null ? Long.MAX_VALUE : runStartNanos + options.timeout().toNanos();
+                try {
+                    yield ProcessExecutor.start(workers, processes.withAllowedStores(allowed).withClock(options.clock()), deadline);
+                } catch (TimeoutException e) {
+                    JobTimedOutException late = JobTimedOutException.whileStarting(job, options.timeout(),
+                            plan.batchCount(), plan.rowCount());
+                    late.initCause(e);
+                    throw late;
+                }
             }
         };
     }

@@ -2,11 +2,15 @@ package dev.tsproc.cli;
 
 import dev.tsproc.cli.command.ExitCodes;
 import dev.tsproc.data.Column;
+import dev.tsproc.store.Crc32c;
 import dev.tsproc.store.Store;
+import dev.tsproc.store.StoreLayout;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -18,23 +22,86 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 13.8: a plain {@code run} of a store whose column data was damaged after it was
  * written — a flipped value byte, a series id, a timestamp moved back — fails in one sentence
- * with exit 1, where it used to answer; the same store ran once before, so a verified-once
- * mark does not hide a later change.
+ * with exit 1, where it used to answer: on its first run, in worker threads and in worker JVMs
+ * (each checks the blocks of the batches it reads), and on a later run of a version-1 store,
+ * which the verified-once mark guards.
  */
 class DamagedStoreTest {
     @TempDir
     Path dir;
 
     @ParameterizedTest
-    @CsvSource({"VALUE, 1000, value column's checksum", "SERIES, 777, series column's checksum",
-            "TS, 4512, ts column's checksum"})
-    void aDamagedStoreNeverAnswers(Column column, long row, String message) throws Exception {
-        Path store = dir.resolve("s.tsp");
-        assertThat(Cli.run("generate", "--rows", "10000", "--series", "3", "--out", store.toString()).exitCode()).isZero();
-        String[] query = {"run", store.toString(), "--by", "series"};
+    @CsvSource({"VALUE, 70000, threads", "SERIES, 777, threads", "TS, 4512, threads",
+            "VALUE, 1000, processes", "SERIES, 70000, processes", "TS, 99999, processes"})
+    void aDamagedStoreNeverAnswersEvenOnItsFirstRun(Column column, long row, String executor) throws Exception {
+        Path store = generate();
+        damage(store, column, row);
+
+        Cli after = Cli.run("run", store.toString(), "--by", "series", "--every", "1m", "--executor", executor, "--workers", "2");
+        long block = row / StoreLayout.BLOCK_ROWS;
+        assertFailsNaming(after, store, "the " + column.name().toLowerCase() + " column's checksum does not match in rows "
+                + block * StoreLayout.BLOCK_ROWS + "..");
+        assertThat(after.err()).contains("(block " + block + ": stored ");
+    }
+
+    /** A query is checked on the columns it reads: damage in another cannot change its answer, and does not fail it. */
+    @Test
+    void aQueryThatDoesNotReadTheDamagedColumnGivesTheSameAnswer() throws Exception {
+        Path store = generate();
+        String[] query = {"run", store.toString(), "--by", "series", "--format", "csv"};
         Cli before = Cli.run(query);
         assertThat(before.exitCode()).as(before.err()).isZero();
+        damage(store, Column.TS, 70_000);
+        Cli after = Cli.run(query);
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(after.out()).isEqualTo(before.out());
+    }
 
+    /** The issue's case: a timestamp moved back inside a time range that a query selects. */
+    @Test
+    void aTimestampMovedBackFailsATimeRangeQuery() throws Exception {
+        Path store = generate();
+        String[] query = {"run", store.toString(), "--agg", "count", "--from", "2023-11-14T22:13:21Z", "--to", "2023-11-14T22:14:40Z",
+                "--format", "csv"};
+        Cli before = Cli.run(query);
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        assertThat(before.out()).isNotBlank();
+        damage(store, Column.TS, 70_000);
+        assertFailsNaming(Cli.run(query), store, "the ts column's checksum does not match in rows 65536..");
+    }
+
+    /** A version-1 store has no block checksums: its first run verifies it whole and marks it, and a change after that is found again. */
+    @Test
+    void aVersion1StoreIsVerifiedWholeOnceAndAgainAfterAChange() throws Exception {
+        Path store = generate();
+        downgradeToVersion1(store);
+        String[] query = {"run", store.toString(), "--by", "series"};
+        Cli first = Cli.run(query);
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(Cli.run(query).out()).isEqualTo(first.out());
+        damage(store, Column.VALUE, 1000);
+        assertFailsNaming(Cli.run(query), store, "the value column's checksum does not match (stored ");
+    }
+
+    private Path generate() {
+        Path store = dir.resolve("s.tsp");
+        Cli generated = Cli.run("generate", "--rows", "100000", "--series", "3", "--out", store.toString());
+        assertThat(generated.exitCode()).as(generated.err()).isZero();
+        return store;
+    }
+
+    private static void assertFailsNaming(Cli run, Path store, String message) {
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains(store + " is not a valid tsproc store: " + message);
+        // Worker JVMs' own stderr is forwarded as "[worker-N] ..." lines (here the test JVM's incubator-module warning).
+        assertThat(run.err().lines().filter(line -> !line.startsWith("[worker-"))).as(run.err()).singleElement()
+                .satisfies(line -> assertThat(line).startsWith("tsproc: "));
+        assertThat(run.err()).doesNotContain("\tat ");
+    }
+
+    /** Damages one cell of {@code column} in place, as a failing disk or a stray write would. */
+    private static void damage(Path store, Column column, long row) throws Exception {
         try (Store opened = Store.open(store);
              FileChannel ch = FileChannel.open(store, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long at = opened.columns().stream().filter(c -> c.column() == column).findFirst().orElseThrow().byteOffset()
@@ -48,11 +115,18 @@ class DamagedStoreTest {
             }
             ch.write(cell.flip(), at);
         }
+    }
 
-        Cli after = Cli.run(query);
-        assertThat(after.exitCode()).as(after.out() + after.err()).isEqualTo(ExitCodes.FAILED);
-        assertThat(after.out()).isEmpty();
-        assertThat(after.err()).contains(store + " is not a valid tsproc store: the " + message + " does not match");
-        assertThat(after.oneLineError()).as(after.err()).isTrue();
+    /** Rewrites the header as version 1 wrote it: the block checksum table stays, unreferenced, as bytes no block covers. */
+    private static void downgradeToVersion1(Path store) throws Exception {
+        try (FileChannel ch = FileChannel.open(store, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(StoreLayout.headerLength(3)).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(header, 0);
+            header.putInt(StoreLayout.VERSION_OFFSET, 1);
+            header.putLong(StoreLayout.BLOCK_CRC_OFFSET_OFFSET, 0);
+            header.putInt(StoreLayout.HEADER_CRC_OFFSET, 0);
+            header.putInt(StoreLayout.HEADER_CRC_OFFSET, Crc32c.of(MemorySegment.ofArray(header.array())));
+            ch.write(header.clear(), 0);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +22,9 @@ import java.util.stream.Collectors;
  * A row count that fails ({@code fail}) or hangs ({@code hang}) on the listed batches and
  * sleeps {@code millis} per batch; with {@code read=true} it counts the present values instead,
  * reading every value; with {@code marks} naming a directory, each batch makes a file
- * {@code batch-N} there as it starts, so a test can wait until batches are under way. Public, so
+ * {@code batch-N} there as it starts, so a test can wait until batches are under way; with
+ * {@code deaf=true} its sleeps ignore interrupts, as a job that never checks for cancellation
+ * would. Public, so
  * the CLI (and its worker JVMs) can load it by name.
  */
 public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
@@ -30,6 +33,7 @@ public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
     private final long millis;
     private final boolean read;
     private final Path marks;
+    private final boolean deaf;
 
     public FaultJob(Map<String, String> parameters) {
         fail = batches(parameters.getOrDefault("fail", ""));
@@ -37,6 +41,7 @@ public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
         millis = Long.parseLong(parameters.getOrDefault("millis", "0"));
         read = Boolean.parseBoolean(parameters.getOrDefault("read", "false"));
         marks = parameters.containsKey("marks") ? Path.of(parameters.get("marks")) : null;
+        deaf = Boolean.parseBoolean(parameters.getOrDefault("deaf", "false"));
     }
 
     private static Set<Long> batches(String list) {
@@ -76,11 +81,16 @@ public final class FaultJob implements Job<long[], Long>, PartialCodec<long[]> {
         return new long[] {present};
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            throw new CancellationException("cancelled");
+    private void sleep(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        for (long left; (left = end - System.nanoTime()) > 0; ) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                if (!deaf) {
+                    throw new CancellationException("cancelled");
+                }
+            }
         }
     }
 }

@@ -101,6 +101,35 @@ class SignalTest {
         }
     }
 
+    /**
+     * Issue 13.12: a job on threads that ignores its interrupt never ends, so the command cannot
+     * clean up; the shutdown path deletes its run directory after its grace period and the JVM
+     * halts, ending the job's threads. Its batches hang until then, deaf to the interrupt.
+     */
+    @ParameterizedTest(name = "{0} to a job that ignores interrupts")
+    @CsvSource({"INT, 130"})
+    void aSignalRemovesTheRunDirectoryEvenIfTheJobIgnoresItsInterrupt(String signal, int exitCode, @TempDir Path marks)
+            throws Exception {
+        Path shm = Files.createTempDirectory(Path.of(SharedSegments.root().toString()), "signal-test-");
+        Path log = Files.createTempFile("tsproc-signal", ".log");
+        try {
+            Process cli = cli(shm, log, "run", "--rows", "200000", "--batch-rows", "65536", "--workers", "1",
+                    "--job", FaultJob.class.getName(), "--param", "hang=0", "--param", "deaf=true", "--param", "marks=" + marks);
+            Await.file(marks.resolve("batch-0"));
+            assertThat(isEmpty(shm)).as("the run directory before the signal").isFalse();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(cli.pid())).start().waitFor();
+            assertThat(cli.waitFor()).as(Files.readString(log)).isEqualTo(exitCode);
+            assertThat(Files.readString(log)).contains("tsproc: interrupted; the command did not stop within 5 s, so it was ended"
+                    + " and its shared memory removed.");
+            try (var left = Files.list(shm)) {
+                assertThat(left).as("shared memory left behind; log: %s", Files.readString(log)).isEmpty();
+            }
+        } finally {
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(shm);
+        }
+    }
+
     private static boolean isEmpty(Path dir) throws IOException {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isEmpty();

@@ -50,7 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * only when every task has ended.
  *
  * <p><b>Deadlines.</b> {@link RunOptions#timeout()} is one absolute deadline on the run's
- * {@link RunOptions#clock() clock}; the coordinator waits for events with the time left, and on expiry
+ * {@link RunOptions#clock() clock}, from the run's start — which may be before its worker JVMs
+ * started ({@link ProcessExecutor#start(int, ProcessExecutor.Config, long)} honours the same
+ * deadline); the coordinator waits for events with the time left, and on expiry
  * cancels the group and throws {@link JobTimedOutException} saying how far the job got.
  * {@link RunOptions#batchTimeout()} is enforced by each worker's runner.
  *
@@ -95,9 +97,20 @@ public final class Coordinator {
      *                              every task has ended and every worker has stopped its batch
      * @throws IOException          if the workers could not open the job
      */
-    @SuppressWarnings("try") // the session is closed as soon as the result is ready; the try closes it again (a no-op) on failure
     public static <P, R> RunResult<R> run(Store store, Plan plan, Job<P, R> job, JobRequest request, RunOptions options,
                                           Executor executor)
+            throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
+        return run(store, plan, job, request, options, executor, options.clock().nanoTime());
+    }
+
+    /**
+     * As {@link #run(Store, Plan, Job, JobRequest, RunOptions, Executor)}, for a run that began
+     * at {@code runStartNanos} on {@code options.clock()}, before its executor started: its
+     * deadline counts from then.
+     */
+    @SuppressWarnings("try") // the session is closed as soon as the result is ready; the try closes it again (a no-op) on failure
+    public static <P, R> RunResult<R> run(Store store, Plan plan, Job<P, R> job, JobRequest request, RunOptions options,
+                                          Executor executor, long runStartNanos)
             throws JobFailedException, JobTimedOutException, InterruptedException, IOException {
         if (plan.rowEnd() > store.rowCount()) {
             throw new IllegalArgumentException("rows [" + plan.firstRow() + ", " + plan.rowEnd() + ") are not within the store's "
@@ -114,7 +127,8 @@ public final class Coordinator {
         try (Executor.Session<P> session = executor.open(store, job, request, options.transfer(), workers)) {
             run.opened();
             boolean workersElsewhere = executor.kind() != Executor.Kind.THREADS;
-            P combined = combineAll(session, job, run, options, coordinatorPeak, workersElsewhere, start);
+            long deadline = options.timeout() == null ? Long.MAX_VALUE : runStartNanos + options.timeout().toNanos();
+            P combined = combineAll(session, job, run, options, coordinatorPeak, workersElsewhere, deadline);
             run.combined();
             R result = job.finish(combined);
             Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
@@ -176,7 +190,7 @@ public final class Coordinator {
      * stop their batch or are killed after a grace period) and reports how far the job got.
      */
     private static <P> P combineAll(Executor.Session<P> session, Job<P, ?> job, Run run, RunOptions options,
-                                    AtomicLong coordinatorPeak, boolean workersElsewhere, long startNanos)
+                                    AtomicLong coordinatorPeak, boolean workersElsewhere, long deadline)
             throws JobFailedException, JobTimedOutException, InterruptedException {
         Plan plan = run.plan();
         NanoClock clock = options.clock();
@@ -184,7 +198,6 @@ public final class Coordinator {
         Semaphore window = new Semaphore(4 * session.runners().size());
         AtomicLong next = new AtomicLong();
         Map<Long, Batch> running = new ConcurrentHashMap<>();
-        long deadline = options.timeout() == null ? Long.MAX_VALUE : startNanos + options.timeout().toNanos();
         List<BatchFailedException> collected = new CopyOnWriteArrayList<>();
         P combined = job.empty();
         boolean anySkipped = false;

@@ -1,7 +1,12 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.exec.process.RemoteBatchFailure;
+import dev.tsproc.store.CorruptStoreException;
+
+import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A job did not produce a result because batches failed. Holds every batch failure: running
@@ -33,6 +38,29 @@ public final class JobFailedException extends Exception {
 
     private static String summary(String job, List<BatchFailedException> failures) {
         return "job " + job + " failed: " + failures.size() + " batch" + (failures.size() == 1 ? "" : "es") + " failed";
+    }
+
+    /**
+     * What is wrong with the store, if a batch found it damaged as it read it (in this JVM or
+     * a worker's): the {@link CorruptStoreException}'s one sentence, which says more than any
+     * batch's failure, since every batch of a damaged store may fail the same way.
+     */
+    public Optional<String> damagedStore() {
+        for (BatchFailedException f : failures) {
+            switch (f.getCause()) {
+                case CorruptStoreException damaged -> {
+                    return Optional.of(damaged.getMessage());
+                }
+                case UncheckedIOException e when e.getCause() instanceof CorruptStoreException damaged -> {
+                    return Optional.of(damaged.getMessage());
+                }
+                case RemoteBatchFailure remote when remote.errorClass().equals(CorruptStoreException.class.getName()) -> {
+                    return Optional.of(remote.errorMessage());
+                }
+                case null, default -> {}
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every batch failure: out of memory or stack first, then by batch index. */

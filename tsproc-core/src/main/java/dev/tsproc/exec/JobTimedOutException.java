@@ -15,9 +15,22 @@ public final class JobTimedOutException extends Exception {
 
     /** Job {@code job} missed {@code timeout} after {@code progress}; public for executors outside this package (tsproc-spark). */
     public JobTimedOutException(String job, Duration timeout, RunProgress progress) {
-        super("job " + job + " exceeded its timeout of " + Durations.format(timeout) + ": " + progress.describe());
+        this(job, timeout, progress, "");
+    }
+
+    private JobTimedOutException(String job, Duration timeout, RunProgress progress, String when) {
+        super("job " + job + " exceeded its timeout of " + Durations.format(timeout) + when + ": " + progress.describe());
         this.timeout = timeout;
         this.progress = progress;
+    }
+
+    /**
+     * A job whose deadline passed while its worker JVMs were still starting, so none of its
+     * {@code batchCount} batches ran; the start was cancelled (the starting JVMs killed).
+     */
+    public static JobTimedOutException whileStarting(String job, Duration timeout, long batchCount, long rowCount) {
+        return new JobTimedOutException(job, timeout, new RunProgress(batchCount, rowCount, 0, 0, java.util.List.of(), batchCount),
+                " while its worker JVMs were starting");
     }
 
     /** The deadline the job missed, from its start. */

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -144,6 +145,22 @@ public final class ProcessExecutor implements Executor {
      *                     every worker started is ended before this is thrown
      */
     public static ProcessExecutor start(int workers, Config config) throws IOException, InterruptedException {
+        try {
+            return start(workers, config, Long.MAX_VALUE);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no deadline was given", e);
+        }
+    }
+
+    /**
+     * As {@link #start(int, Config)}, but gives up at {@code deadlineNanos} on
+     * {@code config.clock()}, a run's deadline: the workers still starting then are killed, and
+     * so are those already ready.
+     *
+     * @throws TimeoutException if the deadline passed before every worker was ready; no worker is left
+     */
+    public static ProcessExecutor start(int workers, Config config, long deadlineNanos)
+            throws IOException, InterruptedException, TimeoutException {
         if (workers < 1) {
             throw new IllegalArgumentException("workers=" + workers + " must be at least 1");
         }
@@ -157,7 +174,7 @@ public final class ProcessExecutor implements Executor {
             for (int slot = 0; slot < started.size(); slot++) {
                 WorkerProcess p = started.get(slot);
                 try {
-                    p.awaitReady(config.startTimeout());
+                    awaitReady(p, config, deadlineNanos);
                 } catch (WorkerDiedException lost) {
                     config.workerLog().accept("[" + p.name() + "] was lost while starting (" + lost.getMessage()
                             + "); starting it once more");
@@ -166,20 +183,45 @@ public final class ProcessExecutor implements Executor {
                     WorkerProcess again = startOne(p.name(), command, config);
                     started.set(slot, again);
                     try {
-                        again.awaitReady(config.startTimeout());
+                        awaitReady(again, config, deadlineNanos);
                     } catch (IOException e) {
                         e.addSuppressed(lost);
                         throw e;
                     }
                 }
             }
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
             // Killed, not asked: a worker still starting would read SHUTDOWN only when ready.
             started.forEach(WorkerProcess::kill);
             started.forEach(WorkerProcess::close);
             throw e;
         }
         return new ProcessExecutor(List.copyOf(started), Duration.ofNanos(config.clock().nanoTime() - start), command, config);
+    }
+
+    /**
+     * Waits until {@code p} is ready, for its start timeout or until {@code deadlineNanos},
+     * whichever comes first.
+     *
+     * @throws TimeoutException if the deadline came first
+     */
+    private static void awaitReady(WorkerProcess p, Config config, long deadlineNanos)
+            throws IOException, InterruptedException, TimeoutException {
+        long left = deadlineNanos - config.clock().nanoTime(); // Long.MAX_VALUE, no deadline: may overflow, never used
+        if (deadlineNanos == Long.MAX_VALUE || left >= config.startTimeout().toNanos()) {
+            p.awaitReady(config.startTimeout());
+            return;
+        }
+        try {
+            p.awaitReady(Duration.ofNanos(Math.max(0, left)));
+        } catch (IOException e) { // a worker not ready in time is killed and reported dead
+            if (config.clock().nanoTime() - deadlineNanos < 0) {
+                throw e;
+            }
+            TimeoutException late = new TimeoutException(p.name() + " was still starting at the deadline");
+            late.initCause(e);
+            throw late;
+        }
     }
 
     @Override
@@ -374,7 +416,7 @@ public final class ProcessExecutor implements Executor {
             return new Ran<>(partial, reply.receivedNanos(), reply.computeStartNanos(), reply.computeEndNanos(), reply.memory());
         }
 
-        /** The batch's slice of every column of the store: the bytes copy transfer sends. */
+        /** The batch's slice of every column of the store, checked here as it is read: the bytes copy transfer sends. */
         private Map<Column, MemorySegment> columns(Batch batch) {
             BatchView view = store.view(batch);
             Map<Column, MemorySegment> columns = new EnumMap<>(Column.class);

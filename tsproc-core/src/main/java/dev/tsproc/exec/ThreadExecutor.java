@@ -138,6 +138,7 @@ public final class ThreadExecutor implements Executor {
             return ran;
         }
 
+        /** Runs {@code batch} on this thread; its rows are checked as the job reads them ({@link Store#view}). */
         private Ran<P> run(Batch batch, Runnable computing) {
             if (transfer == Transfer.SHARED) {
                 return compute(store.view(batch), computing);

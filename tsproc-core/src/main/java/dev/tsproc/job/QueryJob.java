@@ -240,12 +240,12 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
     @Override
     public QueryPartial map(BatchView batch) {
         QueryPartial out = new QueryPartial(percentiles, spec.exactPercentiles(), scatter ? slotCount : 4);
-        MemorySegment ts = batch.ts();
+        TimeBuckets buckets = spec.buckets();
+        MemorySegment ts = buckets != null ? batch.ts() : null; // a column not read is not checked (BatchView)
         MemorySegment values = batch.values();
         long n = batch.rowCount();
         SlotTable slots = scatter ? new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain,
                 squares || extremes ? Summary.Kernel.FULL : Summary.Kernel.SUM, !ends) : null;
-        TimeBuckets buckets = spec.buckets();
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
             long bucket = 0;

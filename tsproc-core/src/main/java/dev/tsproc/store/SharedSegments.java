@@ -2,6 +2,7 @@ package dev.tsproc.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -43,11 +45,11 @@ public final class SharedSegments implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     /**
-     * File keys of the run directories this JVM holds. Sweeping skips them without probing: on
+     * The run directories this JVM holds, by file key. Sweeping skips them without probing: on
      * Linux, file locks belong to the process, and closing any channel on a locked file (the
      * probe's) releases them all, which would leave a live run open to another process's sweep.
      */
-    private static final Set<Object> HELD = ConcurrentHashMap.newKeySet();
+    private static final Map<Object, SharedSegments> HELD = new ConcurrentHashMap<>();
 
     private final Path directory;
     private final Object directoryKey;
@@ -82,8 +84,9 @@ public final class SharedSegments implements AutoCloseable {
                     ownerOnlyFile());
             FileLock lock = channel.lock();
             Object key = fileKey(dir);
-            HELD.add(key);
-            return new SharedSegments(dir, key, channel, lock);
+            SharedSegments run = new SharedSegments(dir, key, channel, lock);
+            HELD.put(key, run);
+            return run;
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -215,10 +218,31 @@ public final class SharedSegments implements AutoCloseable {
                 if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !ownedByMe(dir)) {
                     continue;
                 }
-                if (!HELD.contains(fileKey(dir)) && isAbandoned(dir)) {
+                if (!HELD.containsKey(fileKey(dir)) && isAbandoned(dir)) {
                     deleteTree(dir);
                     removed.add(dir);
                 }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Deletes the directory of every run this JVM still holds, for a JVM about to halt whose
+     * job has not ended — Ctrl-C reached a job that ignores its interrupt. The job's threads may
+     * go on reading until the halt (a deleted file's pages stay mapped until unmapped), but
+     * nothing it made outlives the JVM; the locks go with the process.
+     *
+     * @return the directories deleted
+     */
+    public static List<Path> removeAllHeld() {
+        List<Path> removed = new ArrayList<>();
+        for (SharedSegments run : HELD.values()) {
+            try {
+                deleteTree(run.directory);
+                removed.add(run.directory);
+            } catch (IOException | UncheckedIOException e) {
+                // The run is closing itself at this moment, or the file system refuses: nothing more to do before the halt.
             }
         }
         return removed;

@@ -6,8 +6,10 @@ import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -24,6 +26,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.LongStream;
 
 /**
@@ -34,9 +37,16 @@ import java.util.stream.LongStream;
  * they are touched, and every process that maps the same file shares the same physical
  * pages. Every header field is checked against the file's size before any offset is trusted,
  * so a truncated or damaged file is rejected with a {@link CorruptStoreException} instead of
- * crashing the JVM with SIGBUS. Column checksums cover all the data, so checking them reads
- * everything: {@link #verifyChecksums()} does it on demand, and {@link #verify()} also checks
- * the time order and series ids.
+ * crashing the JVM with SIGBUS.
+ *
+ * <p>Column data is checked as it is read: a {@link #view} checks each checksum block
+ * ({@link StoreLayout#BLOCK_ROWS} rows) of a column's rows in the batch when the job first asks
+ * for the column, unless this open store checked the block before — its CRC32C, the time order
+ * within it and against the row before, its series ids — so a damaged block fails the batch
+ * that reads it and the store never answers from it, at the cost of one pass over bytes the job
+ * reads anyway. Version-1 stores have no block checksums,
+ * only one per column, which only reading everything can check: {@link #verifyChecksums()} does
+ * it on demand, and {@link #verify()} also checks the time order and series ids of every row.
  *
  * <p>Thread safety: an open store may be read from any number of threads. {@link #close()}
  * unmaps the file; views obtained earlier must not be used afterwards (the shared arena
@@ -63,22 +73,33 @@ public final class Store implements AutoCloseable {
 
     private final Path path;
     private final Identity identity;
+    private final int formatVersion;
     private final long rowCount;
     private final Map<Column, ColumnInfo> columns;
     private final SeriesDictionary dictionary;
     private final Arena arena;
     private final Map<Column, MemorySegment> segments = new EnumMap<>(Column.class);
+    /** Each column's block checksums (version 2); empty for version 1. */
+    private final Map<Column, MemorySegment> blockCrcs = new EnumMap<>(Column.class);
+    /** Each column's blocks checked so far, one bit a block: set once, never cleared. */
+    private final Map<Column, AtomicLongArray> checkedBlocks = new EnumMap<>(Column.class);
 
-    private Store(Path path, Identity identity, long rowCount, Map<Column, ColumnInfo> columns,
-                  SeriesDictionary dictionary, Arena arena, MemorySegment mapped) {
+    private Store(Path path, Identity identity, Header header, SeriesDictionary dictionary, Arena arena, MemorySegment mapped) {
         this.path = path;
         this.identity = identity;
-        this.rowCount = rowCount;
-        this.columns = Collections.unmodifiableMap(columns);
+        this.formatVersion = header.version;
+        this.rowCount = header.rowCount;
+        this.columns = Collections.unmodifiableMap(header.columns);
         this.dictionary = dictionary;
         this.arena = arena;
+        long blocks = StoreLayout.blockCount(rowCount);
         for (ColumnInfo info : columns.values()) {
             segments.put(info.column(), mapped.asSlice(info.byteOffset(), info.byteLength()).asReadOnly());
+            if (header.blockCrcOffset != 0) {
+                long at = header.blockCrcOffset + 4 * blocks * header.tableOrder.indexOf(info.column());
+                blockCrcs.put(info.column(), mapped.asSlice(at, 4 * blocks).asReadOnly());
+                checkedBlocks.put(info.column(), new AtomicLongArray(Math.toIntExact((blocks + 63) / 64)));
+            }
         }
     }
 
@@ -105,7 +126,7 @@ public final class Store implements AutoCloseable {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, fileSize, arena);
-                return new Store(path, identity, header.rowCount, header.columns, dictionary, arena, mapped);
+                return new Store(path, identity, header, dictionary, arena, mapped);
             } catch (IOException | RuntimeException e) {
                 arena.close();
                 throw e;
@@ -126,6 +147,11 @@ public final class Store implements AutoCloseable {
     /** The file and content this store was opened with, to compare with another open of its path. */
     public Identity identity() {
         return identity;
+    }
+
+    /** The format version the file was written in (docs/FORMAT.md, "Versioning"). */
+    public int formatVersion() {
+        return formatVersion;
     }
 
     /** Number of rows. */
@@ -157,18 +183,90 @@ public final class Store implements AutoCloseable {
         return segment;
     }
 
-    /** A zero-copy view of {@code batch}'s rows. */
+    /**
+     * A zero-copy view of {@code batch}'s rows, which checks a column's blocks of those rows
+     * ({@link #checkRows(Column, long, long)}) the first time it hands the column out. A damaged
+     * block makes that access throw an {@link UncheckedIOException} whose cause is the
+     * {@link CorruptStoreException}.
+     */
     public BatchView view(Batch batch) {
         long rowOffset = batch.rowOffset();
         long rowCount = batch.rowCount();
         if (rowOffset < 0 || rowCount < 0 || rowOffset > this.rowCount - rowCount) {
             throw new IndexOutOfBoundsException("rows [" + rowOffset + ", +" + rowCount + ") outside [0, " + this.rowCount + ")");
         }
+        BatchView.FirstRead check = blockCrcs.isEmpty() ? BatchView.FirstRead.NONE : column -> {
+            try {
+                checkRows(column, rowOffset, rowCount);
+            } catch (CorruptStoreException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
         MemorySegment series = hasSeries()
                 ? slice(Column.SERIES, rowOffset, rowCount)
                 : MemorySegment.NULL;
         return new BatchView(batch,
-                slice(Column.TS, rowOffset, rowCount), slice(Column.VALUE, rowOffset, rowCount), series, dictionary);
+                slice(Column.TS, rowOffset, rowCount), slice(Column.VALUE, rowOffset, rowCount), series, dictionary, check);
+    }
+
+    /** Whether {@link #checkRows} checks blocks as they are read: a version-2 store. */
+    public boolean checksBlocksAsRead() {
+        return !blockCrcs.isEmpty();
+    }
+
+    /** As {@link #checkRows(Column, long, long)} for every column of the store. */
+    public void checkRows(long rowOffset, long rowCount) throws CorruptStoreException {
+        for (Column column : segments.keySet()) {
+            checkRows(column, rowOffset, rowCount);
+        }
+    }
+
+    /**
+     * Checks every checksum block of {@code column} that holds one of rows {@code [rowOffset,
+     * rowOffset + rowCount)}, unless this open store checked it before: its CRC32C, for
+     * {@code ts} that no timestamp is below the one before it (in the block or the row before
+     * the block), for {@code series} that every id names a series of the dictionary. Many threads
+     * may check at once; a block two of them check together is read twice, never skipped. Does
+     * nothing for a version-1 store ({@link #checksBlocksAsRead()}).
+     *
+     * @throws CorruptStoreException naming the column, rows and block of the first damage found
+     */
+    public void checkRows(Column column, long rowOffset, long rowCount) throws CorruptStoreException {
+        if (rowOffset < 0 || rowCount < 0 || rowOffset > this.rowCount - rowCount) {
+            throw new IndexOutOfBoundsException("rows [" + rowOffset + ", +" + rowCount + ") outside [0, " + this.rowCount + ")");
+        }
+        AtomicLongArray checked = checkedBlocks.get(column);
+        if (rowCount == 0 || checked == null) {
+            return;
+        }
+        long last = (rowOffset + rowCount - 1) / StoreLayout.BLOCK_ROWS;
+        for (long block = rowOffset / StoreLayout.BLOCK_ROWS; block <= last; block++) {
+            long bit = 1L << block;
+            if ((checked.get((int) (block >>> 6)) & bit) == 0) {
+                checkBlock(column, block);
+                checked.getAndAccumulate((int) (block >>> 6), bit, (a, b) -> a | b);
+            }
+        }
+    }
+
+    private void checkBlock(Column column, long block) throws CorruptStoreException {
+        long from = block * StoreLayout.BLOCK_ROWS;
+        long to = Math.min(rowCount, from + StoreLayout.BLOCK_ROWS);
+        int stored = blockCrcs.get(column).getAtIndex(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), block);
+        int computed = Crc32c.of(slice(column, from, to - from));
+        if (computed != stored) {
+            throw new CorruptStoreException(path, "the " + column.name().toLowerCase() + " column's checksum does not match in rows "
+                    + from + ".." + (to - 1) + " (block " + block + ": stored " + Integer.toHexString(stored) + ", computed "
+                    + Integer.toHexString(computed) + "); the data is damaged");
+        }
+        long bad = switch (column) {
+            case TS -> firstDescent(Math.max(1, from), to);
+            case SERIES -> firstUnknownSeries(from, to);
+            case VALUE -> -1;
+        };
+        if (bad >= 0) {
+            throw disorder(bad);
+        }
     }
 
     private MemorySegment slice(Column column, long rowOffset, long rowCount) {
@@ -201,35 +299,59 @@ public final class Store implements AutoCloseable {
     /** As {@link #verifyOrder()}, checking pieces of {@code piece} rows in parallel. */
     void verifyOrder(long piece) throws CorruptStoreException {
         long pieces = Math.max(1, (rowCount + piece - 1) / piece);
-        MemorySegment ts = segments.get(Column.TS);
-        MemorySegment series = segments.get(Column.SERIES);
-        int names = dictionary.size();
         long firstBad = LongStream.range(0, pieces).parallel().map(p -> {
             long from = p * piece;
             long to = Math.min(rowCount, from + piece);
-            for (long i = Math.max(1, from); i < to; i++) {
-                if (ts.getAtIndex(Column.TS_LAYOUT, i) < ts.getAtIndex(Column.TS_LAYOUT, i - 1)) {
-                    return i;
-                }
+            long bad = firstDescent(Math.max(1, from), to);
+            if (bad < 0 && hasSeries()) {
+                bad = firstUnknownSeries(from, to);
             }
-            for (long i = from; series != null && i < to; i++) {
-                int id = series.getAtIndex(Column.SERIES_LAYOUT, i);
-                if (id < 0 || id >= names) {
-                    return i;
-                }
-            }
-            return Long.MAX_VALUE;
+            return bad < 0 ? Long.MAX_VALUE : bad;
         }).min().orElse(Long.MAX_VALUE);
-        if (firstBad == Long.MAX_VALUE) {
-            return;
+        if (firstBad != Long.MAX_VALUE) {
+            throw disorder(firstBad);
         }
-        long i = firstBad;
+    }
+
+    /** The first row in {@code [from, to)}, {@code from >= 1}, whose timestamp is below the row before's; -1 if none. */
+    private long firstDescent(long from, long to) {
+        MemorySegment ts = segments.get(Column.TS);
+        // Without an early exit the loop compiles to wide compares, which matters in a one-shot
+        // JVM where each block is checked once; the row is looked for only once there is one.
+        int descents = 0;
+        for (long i = from; i < to; i++) {
+            descents |= ts.getAtIndex(Column.TS_LAYOUT, i) < ts.getAtIndex(Column.TS_LAYOUT, i - 1) ? 1 : 0;
+        }
+        for (long i = from; descents != 0; i++) {
+            if (ts.getAtIndex(Column.TS_LAYOUT, i) < ts.getAtIndex(Column.TS_LAYOUT, i - 1)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The first row in {@code [from, to)} whose series id names no series of the dictionary; -1 if none. */
+    private long firstUnknownSeries(long from, long to) {
+        MemorySegment series = segments.get(Column.SERIES);
+        int names = dictionary.size();
+        for (long i = from; i < to; i++) {
+            int id = series.getAtIndex(Column.SERIES_LAYOUT, i);
+            if (id < 0 || id >= names) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** What is wrong with row {@code i}, which {@link #firstDescent} or {@link #firstUnknownSeries} found. */
+    private CorruptStoreException disorder(long i) {
+        MemorySegment ts = segments.get(Column.TS);
         if (i > 0 && ts.getAtIndex(Column.TS_LAYOUT, i) < ts.getAtIndex(Column.TS_LAYOUT, i - 1)) {
-            throw new CorruptStoreException(path, "timestamps descend at row " + i + " (" + ts.getAtIndex(Column.TS_LAYOUT, i)
+            return new CorruptStoreException(path, "timestamps descend at row " + i + " (" + ts.getAtIndex(Column.TS_LAYOUT, i)
                     + " after " + ts.getAtIndex(Column.TS_LAYOUT, i - 1) + "); a store must be in time order — re-import it");
         }
-        throw new CorruptStoreException(path, "row " + i + " has series id " + series.getAtIndex(Column.SERIES_LAYOUT, i)
-                + ", but the dictionary has " + names + " series; the store is damaged");
+        return new CorruptStoreException(path, "row " + i + " has series id " + segments.get(Column.SERIES).getAtIndex(Column.SERIES_LAYOUT, i)
+                + ", but the dictionary has " + dictionary.size() + " series; the store is damaged");
     }
 
     /**
@@ -271,8 +393,12 @@ public final class Store implements AutoCloseable {
         return "Store[" + path + ", " + rowCount + " rows]";
     }
 
-    private record Header(int crc, long rowCount, Map<Column, ColumnInfo> columns, long dictionaryOffset,
-                          long dictionaryLength, int dictionaryCrc) {
+    /**
+     * @param tableOrder     the columns in the order of the column table, which the block checksum table follows
+     * @param blockCrcOffset where the block checksum table starts; 0 in version 1, which has none
+     */
+    private record Header(int version, int crc, long rowCount, Map<Column, ColumnInfo> columns, List<Column> tableOrder,
+                          long dictionaryOffset, long dictionaryLength, int dictionaryCrc, long blockCrcOffset) {
 
         static Header read(Path path, FileChannel channel, long fileSize) throws IOException {
             if (fileSize < StoreLayout.HEADER_SIZE) {
@@ -285,9 +411,9 @@ public final class Store implements AutoCloseable {
                 throw new CorruptStoreException(path, "it does not start with the tsproc magic bytes");
             }
             int version = fixed.getInt(StoreLayout.VERSION_OFFSET);
-            if (version != StoreLayout.VERSION) {
-                throw new CorruptStoreException(path, "format version=" + version
-                        + " is not supported (this build reads version " + StoreLayout.VERSION + ")");
+            if (version < StoreLayout.OLDEST_READABLE_VERSION || version > StoreLayout.VERSION) {
+                throw new CorruptStoreException(path, "format version=" + version + " is not supported (this build reads versions "
+                        + StoreLayout.OLDEST_READABLE_VERSION + " to " + StoreLayout.VERSION + ")");
             }
             int columnCount = fixed.getInt(StoreLayout.COLUMN_COUNT_OFFSET);
             if (columnCount < 2 || columnCount > StoreLayout.MAX_COLUMNS) {
@@ -305,13 +431,14 @@ public final class Store implements AutoCloseable {
             if (crc != storedCrc) {
                 throw new CorruptStoreException(path, "the header checksum does not match; the header is damaged");
             }
-            // Version 1 gives flags and reserved bytes no meaning: a writer that set them meant
-            // something this build cannot know, so reading on could give a wrong answer.
+            // No version gives flags a meaning: a writer that set them meant something this
+            // build cannot know, so reading on could give a wrong answer.
             int flags = all.getInt(StoreLayout.FLAGS_OFFSET);
             if (flags != 0) {
                 throw new CorruptStoreException(path, "flags=0x" + Integer.toHexString(flags) + " sets bits this build does not know");
             }
-            if (all.getLong(StoreLayout.RESERVED_OFFSET) != 0) {
+            long blockCrcOffset = all.getLong(StoreLayout.BLOCK_CRC_OFFSET_OFFSET);
+            if (version == 1 && blockCrcOffset != 0) {
                 throw new CorruptStoreException(path, "the reserved header bytes 56..63 are not zero");
             }
             long rowCount = all.getLong(StoreLayout.ROW_COUNT_OFFSET);
@@ -319,6 +446,7 @@ public final class Store implements AutoCloseable {
                 throw new CorruptStoreException(path, "rowCount=" + rowCount + " is negative");
             }
             Map<Column, ColumnInfo> columns = new EnumMap<>(Column.class);
+            List<Column> tableOrder = new ArrayList<>();
             long dataStart = headerLength;
             List<long[]> extents = new ArrayList<>();
             for (int i = 0; i < columnCount; i++) {
@@ -350,6 +478,7 @@ public final class Store implements AutoCloseable {
                 }
                 extents.add(new long[] {offset, length});
                 columns.put(column, new ColumnInfo(column, offset, length, all.getInt(at + StoreLayout.ENTRY_CRC_OFFSET)));
+                tableOrder.add(column);
             }
             if (!columns.containsKey(Column.TS) || !columns.containsKey(Column.VALUE)) {
                 throw new CorruptStoreException(path, "it lacks the ts or the value column");
@@ -361,14 +490,23 @@ public final class Store implements AutoCloseable {
                 throw new CorruptStoreException(path, "dictionaryLength=" + dictionaryLength + " is out of range");
             }
             extents.add(new long[] {dictionaryOffset, dictionaryLength});
-            extents.sort((a, b) -> Long.compare(a[0], b[0]));
+            if (version >= 2) {
+                long tableLength = StoreLayout.blockCrcTableLength(columnCount, rowCount);
+                checkExtent(path, "block checksum table", blockCrcOffset, tableLength, dataStart, fileSize);
+                if (blockCrcOffset % StoreLayout.ALIGNMENT != 0) {
+                    throw new CorruptStoreException(path, "blockCrcOffset=" + blockCrcOffset + " is not 64-byte aligned");
+                }
+                extents.add(new long[] {blockCrcOffset, tableLength});
+            }
+            // Empty blocks first where offsets tie: an empty block overlaps nothing.
+            extents.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
             for (int i = 1; i < extents.size(); i++) {
                 if (extents.get(i)[0] < extents.get(i - 1)[0] + extents.get(i - 1)[1]) {
                     throw new CorruptStoreException(path, "blocks at offsets " + extents.get(i - 1)[0] + " and " + extents.get(i)[0] + " overlap");
                 }
             }
-            return new Header(crc, rowCount, columns, dictionaryOffset, dictionaryLength,
-                    all.getInt(StoreLayout.DICTIONARY_CRC_OFFSET));
+            return new Header(version, crc, rowCount, columns, tableOrder, dictionaryOffset, dictionaryLength,
+                    all.getInt(StoreLayout.DICTIONARY_CRC_OFFSET), blockCrcOffset);
         }
 
         private static void checkExtent(Path path, String what, long offset, long length, long dataStart, long fileSize)

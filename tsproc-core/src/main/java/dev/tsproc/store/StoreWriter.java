@@ -30,15 +30,20 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Chunks are written with positional {@link FileChannel#write(ByteBuffer, long)} calls rather
  * than through a writable mapping: on a full disk or a full {@code /dev/shm} a write fails with
  * an {@link IOException}, whereas a store into a mapping of a sparse file dies with SIGBUS.
- * Each chunk's CRC32C is taken while its bytes are hot in cache; the commit checks that the
- * chunks tile every column exactly and combines their CRCs in row order.
+ * Each chunk's CRC32Cs are taken while its bytes are hot in cache, one for each checksum block
+ * it touches ({@link StoreLayout#BLOCK_ROWS} rows); the commit checks that the chunks tile
+ * every column exactly and combines their CRCs in row order into each block's and each column's.
  *
  * <p>Thread safety: {@link #write}, {@link #read} and {@link #overwrite} may be called
  * concurrently for disjoint row ranges; {@link #commit} and {@link #close} must be called once,
  * after every write has returned.
  */
 public final class StoreWriter implements AutoCloseable {
-    private record Chunk(long firstRow, long rowCount, int crc) {}
+    /**
+     * Rows written by one call, with the CRC32C of each of its pieces: the chunk cut at the
+     * checksum blocks' boundaries, in row order.
+     */
+    private record Chunk(long firstRow, long rowCount, int[] pieceCrcs) {}
 
     private final AtomicFile file;
     private final FileChannel channel;
@@ -48,6 +53,7 @@ public final class StoreWriter implements AutoCloseable {
     private final Map<Column, ConcurrentLinkedQueue<Chunk>> chunks = new EnumMap<>(Column.class);
     /** The dictionary given at creation, or null if it comes with {@link #commit(SeriesDictionary)}. */
     private final SeriesDictionary dictionary;
+    private final long blockCrcOffset;
     private final long dictionaryOffset;
     private boolean committed;
 
@@ -69,7 +75,9 @@ public final class StoreWriter implements AutoCloseable {
             chunks.put(c, new ConcurrentLinkedQueue<>());
             at = Math.addExact(at, c.byteSize(rowCount));
         }
-        this.dictionaryOffset = StoreLayout.align(at);
+        this.blockCrcOffset = StoreLayout.align(at);
+        this.dictionaryOffset = StoreLayout.align(
+                Math.addExact(blockCrcOffset, StoreLayout.blockCrcTableLength(columns.size(), rowCount)));
         this.file = AtomicFile.create(target);
         this.channel = file.channel();
     }
@@ -140,7 +148,7 @@ public final class StoreWriter implements AutoCloseable {
             }
             done += piece;
         }
-        chunks.get(column).add(new Chunk(firstRow, rows, Crc32c.of(data)));
+        chunks.get(column).add(new Chunk(firstRow, rows, pieceCrcs(column, firstRow, data)));
     }
 
     /**
@@ -225,14 +233,24 @@ public final class StoreWriter implements AutoCloseable {
         header.putLong(StoreLayout.DICTIONARY_OFFSET_OFFSET, dictionaryOffset);
         header.putLong(StoreLayout.DICTIONARY_LENGTH_OFFSET, dictionaryBytes.length);
         header.putInt(StoreLayout.DICTIONARY_CRC_OFFSET, Crc32c.of(MemorySegment.ofArray(dictionaryBytes)));
+        header.putLong(StoreLayout.BLOCK_CRC_OFFSET_OFFSET, blockCrcOffset);
+        long blocks = StoreLayout.blockCount(rowCount);
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
+            int[] blockCrcs = blockCrcs(c);
+            ByteBuffer table = ByteBuffer.allocate(blockCrcs.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            int columnCrc = 0;
+            for (int b = 0; b < blockCrcs.length; b++) {
+                table.putInt(blockCrcs[b]);
+                columnCrc = Crc32c.combine(columnCrc, blockCrcs[b], c.byteSize(blockRows(b)));
+            }
+            writeFully(table.flip(), blockCrcOffset + 4L * blocks * i);
             int at = (int) StoreLayout.entryOffset(i);
             header.putInt(at + StoreLayout.ENTRY_COLUMN_ID_OFFSET, c.id());
             header.putInt(at + StoreLayout.ENTRY_TYPE_OFFSET, StoreLayout.typeCode(c));
             header.putLong(at + StoreLayout.ENTRY_OFFSET_OFFSET, columnOffsets.get(c));
             header.putLong(at + StoreLayout.ENTRY_LENGTH_OFFSET, c.byteSize(rowCount));
-            header.putInt(at + StoreLayout.ENTRY_CRC_OFFSET, columnCrc(c));
+            header.putInt(at + StoreLayout.ENTRY_CRC_OFFSET, columnCrc);
         }
         header.putInt(StoreLayout.HEADER_CRC_OFFSET, Crc32c.of(MemorySegment.ofArray(header.array())));
         writeFully(ByteBuffer.wrap(dictionaryBytes), dictionaryOffset);
@@ -247,25 +265,56 @@ public final class StoreWriter implements AutoCloseable {
         file.close();
     }
 
-    private int columnCrc(Column column) {
+    /** The CRC32C of each piece of {@code data}, rows {@code firstRow ..}, cut at the checksum blocks' boundaries. */
+    private static int[] pieceCrcs(Column column, long firstRow, MemorySegment data) {
+        long rows = data.byteSize() / column.byteWidth();
+        if (rows == 0) {
+            return new int[0];
+        }
+        long firstBlock = firstRow / StoreLayout.BLOCK_ROWS;
+        int[] crcs = new int[Math.toIntExact((firstRow + rows - 1) / StoreLayout.BLOCK_ROWS - firstBlock + 1)];
+        long row = firstRow;
+        for (int p = 0; p < crcs.length; p++) {
+            long end = Math.min(firstRow + rows, (firstBlock + p + 1) * StoreLayout.BLOCK_ROWS);
+            crcs[p] = Crc32c.of(data.asSlice(column.byteSize(row - firstRow), column.byteSize(end - row)));
+            row = end;
+        }
+        return crcs;
+    }
+
+    /** Rows of checksum block {@code block}: {@link StoreLayout#BLOCK_ROWS}, or the rest for the last. */
+    private long blockRows(long block) {
+        return Math.min(StoreLayout.BLOCK_ROWS, rowCount - block * StoreLayout.BLOCK_ROWS);
+    }
+
+    /**
+     * The CRC32C of each checksum block of {@code column}, combined from the chunks' pieces.
+     *
+     * @throws IllegalStateException if the chunks do not tile the column's rows exactly
+     */
+    private int[] blockCrcs(Column column) {
         List<Chunk> sorted = new ArrayList<>(chunks.get(column));
         // Empty chunks hold no bytes; kept, they could sort before a real chunk at the same row and look like an overlap.
         sorted.removeIf(chunk -> chunk.rowCount == 0);
         sorted.sort((a, b) -> Long.compare(a.firstRow, b.firstRow));
+        int[] blocks = new int[Math.toIntExact(StoreLayout.blockCount(rowCount))];
         long next = 0;
-        int crc = 0;
         for (Chunk chunk : sorted) {
             if (chunk.firstRow != next) {
                 throw new IllegalStateException(column + " rows [" + Math.min(next, chunk.firstRow) + ", "
                         + Math.max(next, chunk.firstRow) + ") were " + (chunk.firstRow > next ? "never" : "twice") + " written");
             }
-            crc = Crc32c.combine(crc, chunk.crc, column.byteSize(chunk.rowCount));
-            next += chunk.rowCount;
+            for (int p = 0; p < chunk.pieceCrcs.length; p++) {
+                int block = (int) (next / StoreLayout.BLOCK_ROWS);
+                long end = Math.min(chunk.firstRow + chunk.rowCount, (block + 1L) * StoreLayout.BLOCK_ROWS);
+                blocks[block] = Crc32c.combine(blocks[block], chunk.pieceCrcs[p], column.byteSize(end - next));
+                next = end;
+            }
         }
         if (next != rowCount) {
             throw new IllegalStateException(column + " rows [" + next + ", " + rowCount + ") were never written");
         }
-        return crc;
+        return blocks;
     }
 
     private void writeFully(ByteBuffer buffer, long position) throws IOException {

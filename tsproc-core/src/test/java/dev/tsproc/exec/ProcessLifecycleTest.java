@@ -219,6 +219,42 @@ class ProcessLifecycleTest {
         }
     }
 
+    /**
+     * Issue 13.12: a run's deadline that passes while its worker JVMs are still starting ends the
+     * run then — it used to be honoured only once they had started — and the starting JVMs are
+     * killed. Every worker JVM stops at start-up until a gate file is removed (HotSpot's
+     * {@code PauseAtStartup}), which this test never does; the run's clock is the test's, moved
+     * past the deadline once both workers are held at the gate.
+     */
+    @Test
+    void aDeadlineThatPassesWhileWorkersStartCancelsTheStart(@TempDir Path gates) throws Exception {
+        Path gate = gates.resolve("paused");
+        List<String> paused = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
+                "-XX:PauseAtStartupFile=" + gate);
+        ManualClock clock = new ManualClock();
+        ProcessExecutor.Config config = ProcessExecutor.Config.defaults().withWorkerLog(line -> {}).withJvmOptions(paused);
+        try (Tsproc ts = Tsproc.open(store, config)) {
+            RunOptions options = RunOptions.defaults().withExecutor(Executor.Kind.PROCESSES).withWorkers(2).withBatchRows(10_000)
+                    .withTimeout(java.time.Duration.ofMillis(300)).withClock(clock);
+            CompletableFuture<Throwable> ended = CompletableFuture.supplyAsync(
+                    () -> org.assertj.core.api.Assertions.catchThrowable(() -> ts.run(JobRequest.builtin("sum"), options)));
+            List<ProcessHandle> starting = new ArrayList<>();
+            while (starting.size() < 2) {
+                Await.file(gate);
+                starting = ProcessHandle.current().children().filter(h -> h.info().arguments()
+                        .map(a -> List.of(a).contains("-XX:PauseAtStartupFile=" + gate)).orElse(false)).toList();
+            }
+            assertThat(ended).as("the run before its deadline").isNotDone();
+            clock.advance(java.time.Duration.ofMillis(300));
+            assertThat(ended.get()).isInstanceOf(JobTimedOutException.class)
+                    .hasMessage("job sum exceeded its timeout of 300 ms while its worker JVMs were starting:"
+                            + " 0 of 5 batches finished (0 of 50,000 rows); 5 not started");
+            for (ProcessHandle worker : starting) {
+                assertThat(worker.onExit().get().isAlive()).as("worker %d", worker.pid()).isFalse();
+            }
+        }
+    }
+
     /** Lets one paused worker JVM go on: waits until it has made {@code gate}, then removes it. */
     private static void open(Path gate) {
         try {

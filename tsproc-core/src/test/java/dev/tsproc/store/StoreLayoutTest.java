@@ -15,11 +15,23 @@ class StoreLayoutTest {
                 StoreLayout.MAGIC_OFFSET, StoreLayout.VERSION_OFFSET, StoreLayout.HEADER_LENGTH_OFFSET,
                 StoreLayout.ROW_COUNT_OFFSET, StoreLayout.COLUMN_COUNT_OFFSET, StoreLayout.FLAGS_OFFSET,
                 StoreLayout.DICTIONARY_OFFSET_OFFSET, StoreLayout.DICTIONARY_LENGTH_OFFSET,
-                StoreLayout.DICTIONARY_CRC_OFFSET, StoreLayout.HEADER_CRC_OFFSET, StoreLayout.RESERVED_OFFSET,
+                StoreLayout.DICTIONARY_CRC_OFFSET, StoreLayout.HEADER_CRC_OFFSET, StoreLayout.BLOCK_CRC_OFFSET_OFFSET,
                 StoreLayout.HEADER_SIZE})
                 .containsExactly(0, 8, 12, 16, 24, 28, 32, 40, 48, 52, 56, 64);
         assertThat(StoreLayout.MAGIC).asString().isEqualTo("TSPSTORE");
-        assertThat(StoreLayout.VERSION).isEqualTo(1);
+        assertThat(StoreLayout.VERSION).isEqualTo(2);
+        assertThat(StoreLayout.OLDEST_READABLE_VERSION).isEqualTo(1);
+    }
+
+    @Test
+    void blockChecksumTableHasOneCrcPerColumnPerBlock() {
+        assertThat(StoreLayout.BLOCK_ROWS).isEqualTo(65_536);
+        assertThat(StoreLayout.blockCount(0)).isZero();
+        assertThat(StoreLayout.blockCount(1)).isEqualTo(1);
+        assertThat(StoreLayout.blockCount(65_536)).isEqualTo(1);
+        assertThat(StoreLayout.blockCount(65_537)).isEqualTo(2);
+        assertThat(StoreLayout.blockCrcTableLength(3, 65_537)).isEqualTo(24);
+        assertThat(StoreLayout.blockCount(Long.MAX_VALUE)).isEqualTo(1L << 47);
     }
 
     @Test

@@ -72,25 +72,38 @@ class StoreTest {
         }
     }
 
-    /** {@link #SMALL} as committed bytes: the format must not drift by accident (docs/FORMAT.md dumps this file). */
-    private static byte[] golden() throws IOException {
-        try (InputStream in = StoreTest.class.getResourceAsStream("small-v1.golden")) {
+    /**
+     * {@link #SMALL} as committed bytes of format {@code version}: the format must not drift by
+     * accident (docs/FORMAT.md dumps this file), and every version stays readable.
+     */
+    private static byte[] golden(int version) throws IOException {
+        try (InputStream in = StoreTest.class.getResourceAsStream("small-v" + version + ".golden")) {
             return in.readAllBytes();
         }
     }
 
-    @Test
-    void readsGoldenVersion1Store(@TempDir Path dir) throws IOException {
-        Path file = Files.write(dir.resolve("golden.tsp"), golden());
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void readsGoldenStoresOfEveryVersion(int version, @TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("golden.tsp"), golden(version));
         try (Store store = Store.open(file)) {
             StoreFiles.assertHolds(store, SMALL);
             store.verifyChecksums();
+            assertThat(store.checksBlocksAsRead()).isEqualTo(version >= 2);
+            store.checkRows(0, 3);
         }
     }
 
     @Test
-    void writerStillWritesGoldenVersion1Bytes() throws IOException {
-        assertThat(SMALL_BYTES).isEqualTo(golden());
+    void writerStillWritesGoldenVersion2Bytes() throws IOException {
+        assertThat(SMALL_BYTES).isEqualTo(golden(2));
+    }
+
+    @Test
+    void version1StoresMustKeepTheReservedBytesZero(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("golden.tsp"), golden(1));
+        StoreFiles.editHeader(file, b -> b.put(StoreLayout.BLOCK_CRC_OFFSET_OFFSET + 7, (byte) 1));
+        assertRejected(file, "the reserved header bytes 56..63 are not zero");
     }
 
     @Test
@@ -194,11 +207,11 @@ class StoreTest {
     @Test
     void rejectsUnsupportedVersions(@TempDir Path dir) throws IOException {
         Path file = small(dir);
-        for (int version : new int[] {0, 2, -1}) {
+        for (int version : new int[] {0, 3, -1}) {
             StoreFiles.editHeader(file, bytes -> bytes.putInt(StoreLayout.VERSION_OFFSET, version));
             assertThatThrownBy(() -> Store.open(file))
                     .isInstanceOf(CorruptStoreException.class)
-                    .hasMessage(invalid(file) + "format version=" + version + " is not supported (this build reads version 1)");
+                    .hasMessage(invalid(file) + "format version=" + version + " is not supported (this build reads versions 1 to 2)");
         }
     }
 
@@ -277,6 +290,94 @@ class StoreTest {
         }
     }
 
+    /**
+     * Issue 13.8: a batch's rows are checked as the job reads them, a column and a checksum block
+     * at a time, so a damaged block fails every view that reads its column there, names only
+     * that block, and a view that does not read the column does not fail. Chunks of random sizes
+     * written by four threads straddle the blocks, whose CRCs the writer combines from pieces.
+     */
+    @ParameterizedTest
+    @EnumSource(Column.class)
+    void aDamagedBlockFailsTheViewsThatReadIt(Column column, @TempDir Path dir) throws IOException {
+        int n = 2 * StoreLayout.BLOCK_ROWS + 100;
+        Contents contents = Contents.random(new Random(5), n, 4);
+        Path file = StoreFiles.write(dir.resolve("blocks.tsp"), contents, new Random(6), 50_000, 4);
+        try (Store store = Store.open(file)) {
+            store.checkRows(0, n);
+        }
+        ByteBuffer bytes = StoreFiles.read(file);
+        long row = StoreLayout.BLOCK_ROWS + 7;
+        long at = bytes.getLong(StoreFiles.entryOf(bytes, column) + StoreLayout.ENTRY_OFFSET_OFFSET) + column.byteSize(row);
+        bytes.put((int) at, (byte) (bytes.get((int) at) ^ 0x01));
+        Files.write(file, bytes.array());
+        try (Store store = Store.open(file)) {
+            read(store.view(new Batch(0, 0, StoreLayout.BLOCK_ROWS)), column); // block 0 is intact
+            read(store.view(new Batch(2, 2L * StoreLayout.BLOCK_ROWS, 100)), column); // and so is block 2
+            for (Column other : Column.values()) {
+                if (other != column) {
+                    read(store.view(new Batch(1, StoreLayout.BLOCK_ROWS, 10)), other); // another column of block 1
+                }
+            }
+            for (int attempt = 0; attempt < 2; attempt++) { // a failed block stays unchecked
+                BatchView view = store.view(new Batch(1, StoreLayout.BLOCK_ROWS - 10, 20));
+                assertThatThrownBy(() -> read(view, column))
+                        .isInstanceOf(java.io.UncheckedIOException.class)
+                        .cause().isInstanceOf(CorruptStoreException.class)
+                        .hasMessage(invalid(file) + "the " + column.name().toLowerCase() + " column's checksum does not match in rows "
+                                + StoreLayout.BLOCK_ROWS + ".." + (2 * StoreLayout.BLOCK_ROWS - 1) + " (block 1: stored %s, computed %s); the data is damaged",
+                                Integer.toHexString(blockCrc(bytes, column, 1)), Integer.toHexString(Crc32c.of(
+                                        store.column(column).asSlice(column.byteSize(StoreLayout.BLOCK_ROWS), column.byteSize(StoreLayout.BLOCK_ROWS)))));
+            }
+        }
+    }
+
+    private static void read(BatchView view, Column column) {
+        switch (column) {
+            case TS -> view.ts();
+            case VALUE -> view.values();
+            case SERIES -> view.series();
+        }
+    }
+
+    private static int blockCrc(ByteBuffer bytes, Column column, int block) {
+        int index = (StoreFiles.entryOf(bytes, column) - StoreLayout.HEADER_SIZE) / StoreLayout.ENTRY_SIZE;
+        long blocks = StoreLayout.blockCount(bytes.getLong(StoreLayout.ROW_COUNT_OFFSET));
+        return bytes.getInt((int) (bytes.getLong(StoreLayout.BLOCK_CRC_OFFSET_OFFSET) + 4 * (blocks * index + block)));
+    }
+
+    /**
+     * What a checksum cannot see — a writer that wrote rows out of time order, or series ids the
+     * dictionary lacks, and computed the checksums of that — is caught in the same pass, within
+     * a block and across the boundary with the block before.
+     */
+    @Test
+    void checkingABlockFindsDisorderThatItsChecksumCannotSee(@TempDir Path dir) throws IOException {
+        int n = StoreLayout.BLOCK_ROWS + 10;
+        long[] ts = new long[n];
+        double[] values = new double[n];
+        int[] series = new int[n];
+        Arrays.setAll(ts, i -> 1_000L * i);
+        SeriesDictionary one = SeriesDictionary.of(List.of("a"));
+        ts[StoreLayout.BLOCK_ROWS] = ts[StoreLayout.BLOCK_ROWS - 1] - 1; // the first row of block 1 goes back
+        Path descending = TestStores.write(dir.resolve("descending.tsp"), ts, values, series, one);
+        try (Store store = Store.open(descending)) {
+            store.checkRows(0, StoreLayout.BLOCK_ROWS);
+            assertThatThrownBy(() -> store.checkRows(StoreLayout.BLOCK_ROWS, 1)).isInstanceOf(CorruptStoreException.class)
+                    .hasMessage(invalid(descending) + "timestamps descend at row 65536 (65534999 after 65535000);"
+                            + " a store must be in time order — re-import it");
+        }
+        ts[StoreLayout.BLOCK_ROWS] = ts[StoreLayout.BLOCK_ROWS - 1];
+        series[12] = 1;
+        Path unknown = TestStores.write(dir.resolve("unknown.tsp"), ts, values, series, one);
+        try (Store store = Store.open(unknown)) {
+            store.checkRows(StoreLayout.BLOCK_ROWS, 10);
+            BatchView view = store.view(new Batch(0, 0, 1));
+            view.values();
+            assertThatThrownBy(() -> view.seriesId(0)).isInstanceOf(java.io.UncheckedIOException.class).cause()
+                    .hasMessage(invalid(unknown) + "row 12 has series id 1, but the dictionary has 1 series; the store is damaged");
+        }
+    }
+
     @Test
     void verifyFindsTimestampsOutOfOrderAndUnknownSeriesIdsThatChecksumsCannotSee(@TempDir Path dir) throws IOException {
         int n = 20_000; // pieces of 1,000 rows: a descent may straddle two
@@ -332,7 +433,11 @@ class StoreTest {
                 field("headerLength short", b -> b.putInt(StoreLayout.HEADER_LENGTH_OFFSET, 64), "headerLength=64 does not fit columnCount=3"),
                 field("headerLength huge", b -> b.putInt(StoreLayout.HEADER_LENGTH_OFFSET, Integer.MAX_VALUE), "headerLength=2147483647 does not fit"),
                 field("flags set", b -> b.putInt(StoreLayout.FLAGS_OFFSET, 1), "flags=0x1 "),
-                field("reserved set", b -> b.put(StoreLayout.RESERVED_OFFSET + 7, (byte) 1), "reserved header bytes"),
+                field("huge block checksum table offset", b -> b.put(StoreLayout.BLOCK_CRC_OFFSET_OFFSET + 7, (byte) 1),
+                        "block checksum table [offset=72057594037928320"),
+                field("block checksum table unaligned", b -> b.putLong(StoreLayout.BLOCK_CRC_OFFSET_OFFSET, 388),
+                        "blockCrcOffset=388 is not 64-byte aligned"),
+                field("block checksum table over the series", b -> b.putLong(StoreLayout.BLOCK_CRC_OFFSET_OFFSET, 320), "overlap"),
                 field("huge ts offset", b -> putEntryLong(b, Column.TS, StoreLayout.ENTRY_OFFSET_OFFSET, Long.MAX_VALUE),
                         "ts column [offset=" + Long.MAX_VALUE + ", length=24] does not lie within bytes [160, "),
                 field("negative ts offset", b -> putEntryLong(b, Column.TS, StoreLayout.ENTRY_OFFSET_OFFSET, -64), "ts column [offset=-64,"),
@@ -346,7 +451,7 @@ class StoreTest {
                 field("value over ts", b -> putEntryLong(b, Column.VALUE, StoreLayout.ENTRY_OFFSET_OFFSET, 192), "blocks at offsets 192 and 192 overlap"),
                 field("dictionary over series", b -> b.putLong(StoreLayout.DICTIONARY_OFFSET_OFFSET, 320), "overlap"),
                 field("huge dictionary offset", b -> b.putLong(StoreLayout.DICTIONARY_OFFSET_OFFSET, Long.MAX_VALUE), "dictionary [offset=" + Long.MAX_VALUE),
-                field("huge dictionary length", b -> b.putLong(StoreLayout.DICTIONARY_LENGTH_OFFSET, Long.MAX_VALUE), "dictionary [offset=384, length=" + Long.MAX_VALUE),
+                field("huge dictionary length", b -> b.putLong(StoreLayout.DICTIONARY_LENGTH_OFFSET, Long.MAX_VALUE), "dictionary [offset=448, length=" + Long.MAX_VALUE),
                 field("empty dictionary block", b -> b.putLong(StoreLayout.DICTIONARY_LENGTH_OFFSET, 0), "dictionaryLength=0 is out of range"),
                 field("wrong type", b -> putEntryInt(b, Column.TS, StoreLayout.ENTRY_TYPE_OFFSET, StoreLayout.TYPE_FLOAT64), "ts column has type=2, expected 1"),
                 field("unknown column id", b -> putEntryInt(b, Column.TS, StoreLayout.ENTRY_COLUMN_ID_OFFSET, 9), "column 0 has unknown columnId=9"),

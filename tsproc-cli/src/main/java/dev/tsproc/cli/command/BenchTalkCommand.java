@@ -159,7 +159,7 @@ final class BenchTalkCommand implements Callable<Integer> {
             err.println("bench talk: no warm-up round: each combination's first run includes compiling the job, in every "
                     + "worker JVM apart; with few --repeat runs that can reverse the talk's comparisons.");
         }
-        try (ShutdownGuard guard = new ShutdownGuard()) {
+        try (ShutdownGuard guard = new ShutdownGuard(spec.commandLine().getErr())) {
             Sweep.atStartup(err);
             try (SharedSegments shm = SharedSegments.create()) {
                 Path store = shm.newStorePath();

@@ -53,6 +53,8 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
             for (CsvError line : csv.errors()) {
                 err.println("  " + line.message());
             }
+        } else if (e instanceof JobFailedException failed && failed.damagedStore().isPresent()) {
+            err.println("tsproc: " + failed.damagedStore().get() + ".");
         } else if (e instanceof JobFailedException failed) {
             printReport(failed, err);
         } else {

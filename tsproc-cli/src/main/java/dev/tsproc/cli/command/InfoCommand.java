@@ -8,7 +8,6 @@ import dev.tsproc.cli.output.QueryPrinter;
 import dev.tsproc.data.Column;
 import dev.tsproc.job.SeriesInventory;
 import dev.tsproc.store.Store;
-import dev.tsproc.store.StoreLayout;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,7 +73,7 @@ public final class InfoCommand implements Callable<Integer> {
                     json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                     json.writeStartObject();
                     json.writeStringField("file", store.path().toString());
-                    json.writeNumberField("formatVersion", StoreLayout.VERSION);
+                    json.writeNumberField("formatVersion", store.formatVersion());
                     json.writeNumberField("rows", store.rowCount());
                     json.writeNumberField("bytes", store.fileSize());
                     json.writeNumberField("missing", missing);
@@ -109,7 +108,7 @@ public final class InfoCommand implements Callable<Integer> {
                 out.println();
             } else {
                 out.printf(Locale.ROOT, "file       %s%n", store.path());
-                out.printf(Locale.ROOT, "format     tsproc store v%d%n", StoreLayout.VERSION);
+                out.printf(Locale.ROOT, "format     tsproc store v%d%n", store.formatVersion());
                 out.printf(Locale.ROOT, "rows       %,d%n", store.rowCount());
                 out.printf(Locale.ROOT, "bytes      %,d%n", store.fileSize());
                 out.printf(Locale.ROOT, "missing    %,d%n", missing);

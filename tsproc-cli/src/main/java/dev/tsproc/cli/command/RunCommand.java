@@ -166,7 +166,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "With --out: replace FILE if it exists (atomically: readers see the old file or the new one).")
     boolean force;
 
-    @Option(names = "--verify", description = "Verify the store's checksums and time order before running, even if verified before (reads all data once more).")
+    @Option(names = "--verify", description = "Verify all of the store's checksums and time order before running, not only the rows the query reads (reads all data once more).")
     boolean verify;
 
     @Option(names = "--rows", description = "Rows of the built-in default dataset. Default: " + DEFAULT_ROWS_TEXT + ".")
@@ -340,15 +340,16 @@ public final class RunCommand implements Callable<Integer> {
     /**
      * Runs {@code request} over {@code ts}'s store through the library's front door, observed as
      * {@link ObserveOptions} say, and prints the answer. A store this run did not write itself
-     * ({@code written} false) is verified first unless it was since it last changed.
+     * ({@code written} false) is checked as its batches read it (version 2), or, a version-1
+     * store, verified whole first unless it was since it last changed.
      */
     private int runOn(Tsproc ts, boolean written, JobRequest request, RunOptions options, OutputFormat resultFormat)
             throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (verify) {
             ts.store().verify();
-        } else if (!written) {
-            VerifiedMarks.ofUser().verifyOnce(ts.store()); // a damaged store must never answer
+        } else if (!written && !ts.store().checksBlocksAsRead()) {
+            VerifiedMarks.ofUser().verifyOnce(ts.store()); // a version-1 store: a damaged store must never answer
         }
         if (request instanceof JobRequest.Query) {
             try {

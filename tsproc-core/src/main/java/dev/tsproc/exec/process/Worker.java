@@ -9,11 +9,13 @@ import dev.tsproc.observe.ProcessMemory;
 import dev.tsproc.data.Batch;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.SharedSegments;
+import dev.tsproc.store.CorruptStoreException;
 import dev.tsproc.store.Store;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -244,7 +246,7 @@ public final class Worker {
             throw new ProtocolException("RUN_BATCH rows [rowOffset=" + batch.rowOffset() + ", rowCount=" + batch.rowCount()
                     + ") lie outside the store's " + store.rowCount() + " rows");
         }
-        BatchView view;
+        BatchView view = null; // shared: viewed on the compute thread, where its rows are checked
         Arena arena = null;
         if (r.columnsFollow()) {
             arena = Arena.ofShared();
@@ -254,15 +256,14 @@ public final class Worker {
                 arena.close();
                 throw e;
             }
-        } else {
-            view = store.view(batch);
         }
         long received = System.nanoTime();
         synchronized (computeLock) {
             runningBatch = batch.index();
         }
         Arena owned = arena;
-        handOff(() -> compute(r, view, received, owned));
+        BatchView copied = view;
+        handOff(() -> compute(r, copied, received, owned));
     }
 
     /** Copy transfer: the batch's columns, in store order, each as consecutive chunks. */
@@ -332,18 +333,27 @@ public final class Worker {
         }
     }
 
-    /** Runs on the compute thread: maps the batch and reports the result. */
-    private void compute(Message.RunBatch r, BatchView view, long received, Arena arena) {
+    /**
+     * Runs on the compute thread: maps the batch — the columns received ({@code copied}), or
+     * else a view of the store's rows, which checks a column's rows as the job first reads it
+     * ({@link Store#view}) — and reports the result. A damaged block fails the batch with its
+     * {@link CorruptStoreException}.
+     */
+    private void compute(Message.RunBatch r, BatchView copied, long received, Arena arena) {
         Message reply;
         try {
-            reply = map(r, view, received);
+            reply = map(r, copied, received);
         } catch (Throwable t) {
             boolean cancelled;
             synchronized (computeLock) {
                 cancelled = cancelRequested && (t instanceof CancellationException || t instanceof InterruptedException);
             }
             // A fault on the mapped store (it shrank under the mapping) is the store's problem, not the job's.
-            Throwable reported = t instanceof InternalError && arena == null ? new IOException(Store.TRUNCATED_WHILE_READING, t) : t;
+            Throwable reported = switch (t) {
+                case InternalError e when arena == null -> new IOException(Store.TRUNCATED_WHILE_READING, e);
+                case UncheckedIOException e when e.getCause() instanceof CorruptStoreException damaged -> damaged;
+                default -> t;
+            };
             reply = cancelled ? new Message.BatchCancelled(r.batch().index())
                     : new Message.BatchFailed(r.batch().index(), reported.getClass().getName(), String.valueOf(reported.getMessage()),
                             trace(reported));
@@ -364,12 +374,12 @@ public final class Worker {
         }
     }
 
-    private <P> Message map(Message.RunBatch r, BatchView view, long received) throws IOException {
+    private <P> Message map(Message.RunBatch r, BatchView copied, long received) throws IOException {
         @SuppressWarnings("unchecked") Job<P, ?> job = (Job<P, ?>) loaded.job();
         @SuppressWarnings("unchecked") PartialCodec<P> partialCodec = (PartialCodec<P>) codec;
         long start = System.nanoTime();
         writer.write(new Message.Computing(r.batch().index(), start));
-        P partial = job.map(view);
+        P partial = job.map(copied != null ? copied : store.view(r.batch()));
         long end = System.nanoTime();
         MemorySample memory = MemorySample.now();
         peakPrivateBytes = Math.max(peakPrivateBytes, memory.privateBytes());

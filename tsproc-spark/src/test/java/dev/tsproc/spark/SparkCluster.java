@@ -85,13 +85,13 @@ final class SparkCluster implements AutoCloseable {
                 .toList());
         command.add("-Dlog4j2.configurationFile=" + resource("log4j2-cluster.properties"));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath());
         command.add(mainClass);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("SPARK_HOME", home.toString());
         builder.environment().put("SPARK_SCALA_VERSION", "2.13");
-        builder.environment().put("SPARK_DIST_CLASSPATH", System.getProperty("java.class.path"));
+        builder.environment().put("SPARK_DIST_CLASSPATH", classPath()); // executors run in directories of their own
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         builder.environment().put("SPARK_LOG_DIR", logs.toString());
         Process process = builder.start();
@@ -112,6 +112,13 @@ final class SparkCluster implements AutoCloseable {
             }
             seen.completeExceptionally(new IOException(name + " ended before it was ready; see " + log));
         });
+    }
+
+    /** This JVM's class path, every entry absolute. */
+    private static String classPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private static String resource(String name) throws IOException {

@@ -1,0 +1,203 @@
+package dev.tsproc.spark;
+
+import dev.tsproc.exec.RunResult;
+import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.job.Aggregate;
+import dev.tsproc.job.QueryResult;
+import dev.tsproc.job.QuerySpec;
+import dev.tsproc.plan.JobRequest;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.stddev;
+import static org.apache.spark.sql.functions.sum;
+
+/**
+ * The five queries of issue 12 on the same walk data, through tsproc on Spark (the store, mapped
+ * by the executors) and through Spark SQL's own {@code groupBy}/{@code agg}/{@code percentile_approx}
+ * (the same rows exported as Parquet), in one Spark session with the same cores; each query
+ * alternately, medians of the rounds. Also Spark's fixed cost (the session's start, a job over one
+ * batch), and in how many groups Spark SQL's sum differs from tsproc's exact one.
+ *
+ * <pre>
+ * java $(spark flags) -cp $(test class path) dev.tsproc.spark.SparkBenchmark STORE PARQUET local[2]|cluster ROUNDS
+ * </pre>
+ * docs/BENCHMARKS.md ("tsproc on Spark against Spark SQL") has the exact command and the results.
+ */
+public final class SparkBenchmark {
+    private static final String STATS = "count,sum,mean,min,max,stddev";
+    private static final long MINUTE = 60_000_000_000L;
+    private static final long HOUR = 60 * MINUTE;
+
+    private record Query(String name, JobRequest tsproc, Supplier<Dataset<Row>> sql) {}
+
+    private SparkBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path store = Path.of(args[0]);
+        Path parquet = Path.of(args[1]);
+        boolean cluster = args[2].equals("cluster");
+        int rounds = Integer.parseInt(args[3]);
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "spark-bench-");
+        long sessionStart = System.nanoTime();
+        SparkCluster engines = cluster ? new SparkCluster(dir, 2) : null;
+        try {
+            SparkSession.Builder builder = SparkSession.builder().appName("tsproc-spark-benchmark")
+                    .master(cluster ? engines.masterUrl() : args[2])
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.local.dir", Files.createDirectories(dir.resolve("local")).toString())
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.sql.legacy.parquet.nanosAsLong", "true");
+            if (cluster) {
+                builder.config("spark.executor.memory", "512m").config("spark.executor.cores", "1").config("spark.cores.max", "2");
+            }
+            try (SparkSession spark = builder.getOrCreate()) {
+                while (cluster && spark.sparkContext().statusTracker().getExecutorInfos().length < 3) {
+                    Thread.sleep(50);
+                }
+                System.out.printf(Locale.ROOT, "session (and cluster) started in %.2f s%n", (System.nanoTime() - sessionStart) / 1e9);
+                run(spark, store, parquet, rounds, engines);
+            }
+        } finally {
+            if (engines != null) {
+                engines.close();
+            }
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private static void run(SparkSession spark, Path store, Path parquet, int rounds, SparkCluster engines) throws Exception {
+        Dataset<Row> df = spark.read().parquet(parquet.toString());
+        Column minute = floor(col("ts").divide(lit(MINUTE))).as("minute");
+        Column hour = floor(col("ts").divide(lit(HOUR))).as("hour");
+        Column[] stats = {count("value"), sum("value"), avg("value"), min("value"), max("value"), stddev("value")};
+        List<Query> queries = List.of(
+                new Query("(a) stats", query(STATS, false, 0), () -> df.agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+                new Query("(b) stats by series", query(STATS, true, 0),
+                        () -> df.groupBy(col("series")).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+                new Query("(c) stats by minute", query(STATS, false, MINUTE),
+                        () -> df.groupBy(minute).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+                new Query("(d) stats by series, hour", query(STATS, true, HOUR),
+                        () -> df.groupBy(col("series"), hour).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+                new Query("(e) p99 by series", query("p99", true, 0),
+                        () -> df.groupBy(col("series")).agg(percentile_approx(col("value"), lit(0.99), lit(10_000)))));
+
+        // Spark's fixed cost: a tsproc job of one task over one batch of 1,000 rows, and the smallest SQL job.
+        SparkRunOptions one = SparkRunOptions.defaults().withBatchRows(1_000).withPartitions(1);
+        JobRequest firstBatch = JobRequest.query(new QuerySpec(Aggregate.parseList("count"), false, 0, Long.MIN_VALUE,
+                GeneratorSpec.START_NANOS + 1_000 * GeneratorSpec.STEP_NANOS, List.of(), false));
+        double[] fixed = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long t = System.nanoTime();
+            TsprocSpark.run(spark, store, firstBatch, one);
+            fixed[r] = (System.nanoTime() - t) / 1e9;
+        }
+        System.out.printf(Locale.ROOT, "a tsproc job of one batch of 1,000 rows: median %.3f s%n", median(fixed));
+        for (int r = 0; r < rounds; r++) {
+            long t = System.nanoTime();
+            spark.range(1).collect();
+            fixed[r] = (System.nanoTime() - t) / 1e9;
+        }
+        System.out.printf(Locale.ROOT, "Spark's smallest job (range(1).collect): median %.3f s%n", median(fixed));
+
+        System.out.println("query | tsproc on Spark wall s | CPU s | Spark SQL wall s | CPU s | SQL/tsproc wall | groups | SQL sums != exact");
+        for (Query q : queries) {
+            double[] tsWall = new double[rounds];
+            double[] tsCpu = new double[rounds];
+            double[] sqlWall = new double[rounds];
+            double[] sqlCpu = new double[rounds];
+            RunResult<?> last = null;
+            List<Row> rows = null;
+            for (int r = 0; r < rounds; r++) {
+                long cpu = cpuNanos(engines);
+                long t = System.nanoTime();
+                last = TsprocSpark.run(spark, store, q.tsproc(), SparkRunOptions.defaults());
+                tsWall[r] = (System.nanoTime() - t) / 1e9;
+                tsCpu[r] = (cpuNanos(engines) - cpu) / 1e9;
+                cpu = cpuNanos(engines);
+                t = System.nanoTime();
+                rows = q.sql().get().collectAsList();
+                sqlWall[r] = (System.nanoTime() - t) / 1e9;
+                sqlCpu[r] = (cpuNanos(engines) - cpu) / 1e9;
+            }
+            QueryResult result = (QueryResult) last.result();
+            System.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s%n", q.name(), median(tsWall),
+                    median(tsCpu), median(sqlWall), median(sqlCpu), median(sqlWall) / median(tsWall), result.rows().size(),
+                    q.name().startsWith("(e)") ? "-" : sumsDiffering(result, rows, q.name().startsWith("(c)") ? MINUTE
+                            : q.name().startsWith("(d)") ? HOUR : 0));
+        }
+    }
+
+    private static JobRequest query(String aggregates, boolean bySeries, long bucketNanos) {
+        return JobRequest.query(new QuerySpec(Aggregate.parseList(aggregates), bySeries, bucketNanos, Long.MIN_VALUE,
+                Long.MAX_VALUE, List.of(), false));
+    }
+
+    /** "k of n": groups whose Spark SQL sum is not tsproc's exact sum, bit for bit. */
+    private static String sumsDiffering(QueryResult exact, List<Row> sql, long bucketNanos) {
+        Map<String, Double> sqlSums = new HashMap<>();
+        boolean bySeries = exact.bySeries();
+        for (Row row : sql) {
+            int i = 0;
+            String key = (bySeries ? row.getString(i++) : "") + "/" + (bucketNanos > 0 ? row.getLong(i++) : 0);
+            sqlSums.put(key, row.getDouble(i + 1)); // after count
+        }
+        int differ = 0;
+        List<String> missing = new ArrayList<>();
+        for (QueryResult.Row row : exact.rows()) {
+            String key = (bySeries ? row.series() : "") + "/"
+                    + (bucketNanos > 0 ? Math.floorDiv(row.bucketStartNanos(), bucketNanos) : 0);
+            Double s = sqlSums.get(key);
+            if (s == null) {
+                missing.add(key);
+            } else if (Double.doubleToLongBits(s) != Double.doubleToLongBits(exact.get(row, Aggregate.SUM))) {
+                differ++;
+            }
+        }
+        return differ + " of " + exact.rows().size() + (missing.isEmpty() ? "" : " (" + missing.size() + " groups not in SQL's answer)");
+    }
+
+    /** CPU time of this JVM and of the cluster's executor JVMs, if any. */
+    private static long cpuNanos(SparkCluster engines) {
+        long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        if (engines != null) {
+            for (ProcessHandle executor : engines.executors()) {
+                cpu += executor.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+            }
+        }
+        return cpu;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

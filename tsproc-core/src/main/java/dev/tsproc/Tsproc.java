@@ -94,7 +94,9 @@ public final class Tsproc implements AutoCloseable {
      *                whether to read the series at all: {@link ParquetOptions#readingSeries}
      *                {@code (request.readsSeries())} loads only what a run of {@code request}
      *                needs ({@link JobRequest#readsSeries()}); a run that needs series then
-     *                fails in one sentence on a store loaded without them
+     *                fails in one sentence on a store loaded without them. Likewise
+     *                {@link ParquetOptions#within} leaves out Parquet row groups outside a
+     *                query's time range; a run over other times then finds fewer rows
      * @throws BadInputException                   if {@code source} is neither Parquet nor Arrow,
      *                                             or cannot be read as such; nothing is left behind
      * @throws IOException                         on an I/O error; nothing is left behind

@@ -65,7 +65,9 @@ class RunFilesCommandTest {
         Path store = dir.resolve(source.replace('.', '-') + ".tsp");
         Cli imported = Cli.run("import", input.toString(), "--out", store.toString(), "--quiet");
         assertThat(imported.exitCode()).as(imported.err()).isZero();
-        for (List<String> job : List.of(List.<String>of(), List.of("--by", "series"))) {
+        // The last job's range leaves out most row groups of one.parquet, which a load skips by their statistics.
+        for (List<String> job : List.of(List.<String>of(), List.of("--by", "series"),
+                List.of("--agg", "stats", "--from", "2023-11-14T22:18:00Z", "--to", "2023-11-14T22:22:00Z"))) {
             List<String> common = new ArrayList<>(job);
             common.addAll(List.of("--workers", "2", "--batch-rows", "4096", "--format", "csv", "--quiet"));
             Cli expected = run(store, common);
@@ -76,8 +78,11 @@ class RunFilesCommandTest {
                 Cli direct = run(input, options);
                 assertThat(direct.exitCode()).as(direct.err()).isZero();
                 assertThat(direct.out()).as("%s %s", source, options).isEqualTo(expected.out()).isNotBlank();
-                assertThat(direct.err()).contains("loaded 30,000 rows of " + input + " into shared memory in ")
-                        .containsPattern("over 30,000 rows in .*; files loaded before in \\d+\\.\\d{3} s");
+                // The range holds 7,219 rows; of one.parquet's five row groups of 7,000 rows, two may hold some.
+                boolean ranged = job.contains("--from");
+                String loaded = ranged && source.equals("one.parquet") ? "14,000" : "30,000";
+                assertThat(direct.err()).contains("loaded " + loaded + " rows of " + input + " into shared memory in ")
+                        .containsPattern("over " + (ranged ? "7,219" : "30,000") + " rows in .*; files loaded before in \\d+\\.\\d{3} s");
                 assertThat(expected.err()).doesNotContain("loaded");
             }
         }

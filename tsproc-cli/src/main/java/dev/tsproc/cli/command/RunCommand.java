@@ -246,8 +246,13 @@ public final class RunCommand implements Callable<Integer> {
                     return runOn(ts, false, request, options, resultFormat);
                 }
             }
-            // Only the columns the run reads are loaded: a series column not grouped or filtered by is not decoded.
-            try (Tsproc ts = Tsproc.load(file, columns(workerCount).readingSeries(request.readsSeries()), processes())) {
+            // Only what the run reads is loaded: a series column not grouped or filtered by is not decoded, and
+            // Parquet row groups outside a query's --from/--to (by their statistics) are not read.
+            ParquetOptions loaded = columns(workerCount).readingSeries(request.readsSeries());
+            if (request instanceof JobRequest.Query asked) {
+                loaded = loaded.within(asked.spec().fromNanos(), asked.spec().toNanos());
+            }
+            try (Tsproc ts = Tsproc.load(file, loaded, processes())) {
                 err.printf(Locale.ROOT, "loaded %,d rows of %s into shared memory in %.3f s%n",
                         ts.store().rowCount(), file, ts.loadNanos() / 1e9);
                 return runOn(ts, true, request, options, resultFormat);

@@ -5,6 +5,7 @@ import dev.hardwood.InputFile;
 import dev.hardwood.metadata.ColumnChunk;
 import dev.hardwood.metadata.FileMetaData;
 import dev.hardwood.metadata.RowGroup;
+import dev.hardwood.metadata.Statistics;
 import dev.hardwood.reader.ColumnReader;
 import dev.hardwood.reader.ColumnReaders;
 import dev.hardwood.reader.ParquetFileReader;
@@ -16,6 +17,8 @@ import dev.tsproc.ingest.csv.ColumnBuffers;
 import dev.tsproc.ingest.csv.SeriesTable;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -69,6 +72,8 @@ public final class ParquetImporter {
     private final HardwoodContext context;
     /** Whether the store has a series column: as the first file has. */
     private Boolean withSeries;
+    /** The first row group left out for the time range, read if every one is: a store cannot be empty. */
+    private RowGroupPart firstSkipped;
 
     private ParquetImporter(ParquetOptions options, LongConsumer progress, HardwoodContext context) {
         this.options = options;
@@ -102,6 +107,9 @@ public final class ParquetImporter {
                 ParquetLayout layout = importer.readFooter(file);
                 inputBytes += Files.size(file);
                 unitGuessed |= layout.unitGuessed();
+            }
+            if (importer.parts.isEmpty() && importer.firstSkipped != null) {
+                importer.parts.add(importer.firstSkipped); // the query then finds no rows in its range, as it would in all
             }
             ColumnarImport.Result written = ColumnarImport.write(source, importer.parts, importer.withSeries, target,
                     options.threads());
@@ -147,15 +155,65 @@ public final class ParquetImporter {
             if (group.numRows() == 0 || group.columns().isEmpty()) {
                 continue;
             }
-            long compressed = 0;
-            for (ColumnChunk chunk : group.columns()) {
-                compressed += chunk.metaData().totalCompressedSize();
+            if (outsideRange(layout.ts(), group)) {
+                if (firstSkipped == null) {
+                    firstSkipped = new RowGroupPart(file, layout, g, group.numRows(), midpoint(group), compressed(group));
+                }
+                continue;
             }
-            // The midpoint as hardwood's byte-range split counts it: it selects this row group alone.
-            long midpoint = group.columns().getFirst().chunkStartOffset() + compressed / 2;
-            parts.add(new RowGroupPart(file, layout, g, group.numRows(), midpoint, compressed));
+            parts.add(new RowGroupPart(file, layout, g, group.numRows(), midpoint(group), compressed(group)));
         }
         return layout;
+    }
+
+    private static long compressed(RowGroup group) {
+        long compressed = 0;
+        for (ColumnChunk chunk : group.columns()) {
+            compressed += chunk.metaData().totalCompressedSize();
+        }
+        return compressed;
+    }
+
+    /** The midpoint as hardwood's byte-range split counts it: it selects this row group alone. */
+    private static long midpoint(RowGroup group) {
+        return group.columns().getFirst().chunkStartOffset() + compressed(group) / 2;
+    }
+
+    /**
+     * Whether the statistics of {@code group}'s timestamps say it holds no time in the options'
+     * range. Only signed integer timestamps with current (not deprecated) statistics are judged;
+     * any doubt reads the row group.
+     */
+    private boolean outsideRange(ParquetLayout.Timestamps ts, RowGroup group) {
+        if (options.fromNanos() == Long.MIN_VALUE && options.toNanos() == Long.MAX_VALUE
+                || ts.kind() != ParquetLayout.TimestampKind.INTEGER || ts.unsigned()) {
+            return false;
+        }
+        Statistics statistics = group.columns().get(ts.column().columnIndex()).metaData().statistics();
+        if (statistics == null || statistics.isMinMaxDeprecated() || statistics.minValue() == null
+                || statistics.maxValue() == null) {
+            return false;
+        }
+        Long min = integer(statistics.minValue());
+        Long max = integer(statistics.maxValue());
+        if (min == null || max == null) {
+            return false;
+        }
+        // A bound beyond int64 nanoseconds widens to the type's end: the read then reports the time as an error.
+        return scaled(max, ts.nanosPerUnit(), Long.MAX_VALUE) < options.fromNanos()
+                || scaled(min, ts.nanosPerUnit(), Long.MIN_VALUE) >= options.toNanos();
+    }
+
+    /** {@code raw × unit}, or {@code overflow} if the product does not fit in a long. */
+    private static long scaled(long raw, long unit, long overflow) {
+        long low = raw * unit;
+        return Math.multiplyHigh(raw, unit) == low >> 63 ? low : overflow;
+    }
+
+    /** A little-endian INT32 or INT64 statistic, or null for any other length. */
+    private static Long integer(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return bytes.length == Long.BYTES ? Long.valueOf(b.getLong()) : bytes.length == Integer.BYTES ? Long.valueOf(b.getInt()) : null;
     }
 
     /** One row group of one file. */

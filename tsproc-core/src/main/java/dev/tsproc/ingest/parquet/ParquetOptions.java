@@ -20,9 +20,15 @@ import java.util.Objects;
  *                        for a query that does not use it, which then costs nothing; a series
  *                        column named by {@code seriesColumn} must exist all the same, so that a
  *                        misspelt option is an error whatever the query
+ * @param fromNanos       with {@code toNanos}, the times a query over the load reads,
+ *                        {@code fromNanos <= ts < toNanos}: a Parquet row group whose timestamp
+ *                        statistics say it holds none of them is not read (its rows would be
+ *                        filtered out anyway); {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE}
+ *                        for every row group. An import keeps every row.
  */
 public record ParquetOptions(String tsColumn, String valueColumn, String seriesColumn, boolean noSeries,
-                             TimestampFormat timestampFormat, int threads, boolean readSeries) {
+                             TimestampFormat timestampFormat, int threads, boolean readSeries,
+                             long fromNanos, long toNanos) {
     public ParquetOptions {
         Objects.requireNonNull(timestampFormat, "timestampFormat");
         if (threads < 1) {
@@ -31,12 +37,15 @@ public record ParquetOptions(String tsColumn, String valueColumn, String seriesC
         if (noSeries && seriesColumn != null) {
             throw new IllegalArgumentException("--no-series and --series-col contradict each other");
         }
+        if (fromNanos > toNanos) {
+            throw new IllegalArgumentException("fromNanos=" + fromNanos + " is after toNanos=" + toNanos);
+        }
     }
 
     /** Options that read the series column, if there is one. */
     public ParquetOptions(String tsColumn, String valueColumn, String seriesColumn, boolean noSeries,
                           TimestampFormat timestampFormat, int threads) {
-        this(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, true);
+        this(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, true, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
     /** Columns by their default names, timestamps as {@code auto}, on every core. */
@@ -46,11 +55,19 @@ public record ParquetOptions(String tsColumn, String valueColumn, String seriesC
 
     /** These options on {@code threads} threads. */
     public ParquetOptions withThreads(int threads) {
-        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, readSeries);
+        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, readSeries,
+                fromNanos, toNanos);
     }
 
     /** These options, reading the series column only if {@code read}. */
     public ParquetOptions readingSeries(boolean read) {
-        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, read);
+        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, read,
+                fromNanos, toNanos);
+    }
+
+    /** These options, reading only row groups that may hold times in {@code [fromNanos, toNanos)}. */
+    public ParquetOptions within(long fromNanos, long toNanos) {
+        return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, timestampFormat, threads, readSeries,
+                fromNanos, toNanos);
     }
 }

@@ -164,6 +164,32 @@ class ParquetImportTest {
                 .readingSeries(false), "a.parquet: --series-col 'sensor' is not a column of the file");
     }
 
+    /** A load for a query of a time range reads only the row groups whose statistics may hold some of it. */
+    @Test
+    void withinATimeRangeOnlyRowGroupsThatMayHoldItAreRead() throws Exception {
+        Files.createDirectory(dir.resolve("data"));
+        Python.run(dir, INTERLEAVED);
+        long from = 1_000_000;
+        long to = 2_000_000;
+        ParquetImporter.Result all = importFrom(dir.resolve("data"), dir.resolve("all.tsp"), ParquetOptions.defaults());
+        ParquetImporter.Result some = importFrom(dir.resolve("data"), dir.resolve("some.tsp"),
+                ParquetOptions.defaults().within(from, to));
+        assertThat(some.rowGroups()).isLessThan(all.rowGroups());
+        assertThat(inRange(dir.resolve("some.tsp"), from, to)).isEqualTo(inRange(dir.resolve("all.tsp"), from, to)).isNotEmpty();
+        // A range no row group holds still loads one, in which the query then finds nothing, as it would in all.
+        ParquetImporter.Result none = importFrom(dir.resolve("data"), dir.resolve("none.tsp"),
+                ParquetOptions.defaults().within(Long.MAX_VALUE - 1, Long.MAX_VALUE));
+        assertThat(none.rowGroups()).isEqualTo(1);
+        assertThat(inRange(dir.resolve("none.tsp"), Long.MAX_VALUE - 1, Long.MAX_VALUE)).isEmpty();
+    }
+
+    private static List<String> inRange(Path store, long from, long to) throws IOException {
+        return StoreRows.of(store).stream().filter(row -> {
+            long ts = Long.parseLong(row.split("\t")[1]);
+            return ts >= from && ts < to;
+        }).toList();
+    }
+
     private static final String SIMPLE = """
             import pyarrow as pa, pyarrow.parquet as pq, sys
             ts = [None if sys.argv[1] == "null-ts" and i == 1500 else 1_000 * i for i in range(3000)]

@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Marks of stores verified whole, so that a store given to a run is read in full once, not on
- * every run, and a damaged store can still never answer: a run verifies a store
- * ({@link Store#verify()}: every checksum, the time order, the series ids) the first time it
- * sees it and again after any change to it.
+ * Marks of version-1 stores verified whole, so that such a store given to a run is read in full
+ * once, not on every run, and a damaged store can still never answer: a run verifies a
+ * version-1 store ({@link Store#verify()}: every checksum, the time order, the series ids) the
+ * first time it sees it and again after any change to it. Version-2 stores need no mark: their
+ * blocks are checked as they are read ({@link Store#checksBlocksAsRead()}).
  *
  * <p>A mark is an empty file in a directory of the user's, named by the store's
  * {@linkplain Store#identity() identity} and its modification and change times. Every write

@@ -43,7 +43,7 @@ import java.util.concurrent.CancellationException;
  *     (a counting sort), each slot's run is summarised by the whole-column block kernels — exact
  *     sums in {@linkplain FixedPointWindows fixed-point windows} into per-slot {@link ExactSum}s,
  *     and the run's counts and extremes too, so such a block's rows are not scattered one by one
- *     (unless first/last are asked, which need row order). A block whose values are all integers in [-8, 7] or NaN (flags, states,
+ *     (with the vector kernels, and unless first/last are asked, which need row order). A block whose values are all integers in [-8, 7] or NaN (flags, states,
  *     small counts, the talk's 0/1) instead increments one cell per row of its slot's histogram
  *     of those 17 values, unless first/last are asked; counts, exact sums, squares, extremes and
  *     the sketch's counts follow from the histogram. After the run, the slots that saw rows
@@ -245,7 +245,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         MemorySegment values = batch.values();
         long n = batch.rowCount();
         SlotTable slots = scatter ? new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain,
-                squares || extremes ? Summary.Kernel.FULL : Summary.Kernel.SUM, !ends) : null;
+                squares, extremes, ends) : null;
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
             long bucket = 0;
@@ -359,7 +359,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                     SlotKernels.statsBlock(acc, v, slot, len);
                 }
             } else {
-                if (ends) {
+                if (!slots.countsInQueue()) {
                     SlotKernels.extremesBlock(acc, v, slot, len);
                 }
                 slots.deferSums(v, slot, len);

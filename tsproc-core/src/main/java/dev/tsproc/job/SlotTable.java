@@ -50,14 +50,19 @@ final class SlotTable {
     private SlotQueue sumQueue;
     /**
      * The whole-column kernel each slot's queued run is summarised with ({@link Summary#restart}):
-     * {@code FULL} for squares or extremes, else {@code SUM}.
+     * {@code FULL} for squares or extremes, else {@code SUM}; {@code null} when the runs go to
+     * {@link FixedPointWindows} alone — with the plain-Java kernels, which sum through heap
+     * arrays anyway, and whose one-shot runs (a JVM still compiling) measured slower by the
+     * kernels' route (docs/BENCHMARKS.md).
      */
     private final Summary.Kernel runKernel;
+    /** Whether the queued sums need their squares too. */
+    private final boolean squares;
     /**
      * Whether a queued block's rows were counted, and its extremes taken, only in its queue: then
      * each slot's run adds them when summed, and no row is scattered to {@link #acc} one by one.
-     * Not when first and last are asked (they follow row order, which the queue does not keep
-     * across slots), nor for blocks the plain double sums take.
+     * Only through the kernels' route, and not when first and last are asked (they follow row
+     * order, which the queue does not keep across slots).
      */
     private final boolean countsInQueue;
     /** The summary each slot's run goes through, restarted per run. */
@@ -81,14 +86,15 @@ final class SlotTable {
     private static final int SUM_QUEUE_MAX = 1 << 18;
 
     /**
-     * @param runKernel     the kernel for queued runs; {@code FULL} gives squares and extremes
-     * @param countsInQueue whether queued blocks' counts and extremes are taken from the queue
-     *                      ({@link #countsInQueue})
+     * @param squares  whether sums of squares are asked
+     * @param extremes whether min and max are asked (or percentiles, clamped to them)
+     * @param ends     whether first and last are asked
      */
-    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain, Summary.Kernel runKernel,
-              boolean countsInQueue) {
-        this.runKernel = runKernel;
-        this.countsInQueue = countsInQueue;
+    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain, boolean squares,
+              boolean extremes, boolean ends) {
+        this.runKernel = !Summary.vectorised() ? null : squares || extremes ? Summary.Kernel.FULL : Summary.Kernel.SUM;
+        this.squares = squares;
+        this.countsInQueue = runKernel != null && !ends;
         this.sketchQueue = percentiles && !exactPercentiles ? new SlotQueue(count, SKETCH_QUEUE_MAX) : null;
         this.domain = domain ? new long[count * Percentiles.SMALL_SLOTS] : null;
         this.touched = new byte[count];
@@ -218,6 +224,11 @@ final class SlotTable {
         });
     }
 
+    /** Whether queued blocks' counts and extremes are taken from the queue ({@link #countsInQueue}). */
+    boolean countsInQueue() {
+        return countsInQueue;
+    }
+
     /**
      * Queues a block's values (NaN among them) for exact sums per slot, and for their counts and
      * extremes if {@link #countsInQueue}: the block had a fraction, a large value or an infinity,
@@ -234,11 +245,21 @@ final class SlotTable {
     }
 
     /**
-     * Summarises every slot's queued run with the whole-column block kernels (vectorised where the
-     * JVM allows, exact sums in fixed-point windows) into the slot's exact sums, and its counts
-     * and extremes if they were not taken per row.
+     * Summarises every slot's queued run with the whole-column block kernels (exact sums in
+     * fixed-point windows, lane by lane) into the slot's exact sums, and its counts and extremes
+     * if they were not taken per row; or, with {@link #runKernel} {@code null}, sums it in the
+     * windows alone.
      */
     private void flushSums() {
+        if (runKernel == null) {
+            sumQueue.drain((s, values, from, to) -> {
+                for (int start = from; start < to; start += FixedPointWindows.MAX_VALUES) {
+                    FixedPointWindows.add(values, start, Math.min(to - start, FixedPointWindows.MAX_VALUES), bigSum(s),
+                            squares ? bigSquares(s) : null);
+                }
+            });
+            return;
+        }
         sumQueue.drain((s, values, from, to) -> {
             run.restart(bigSum(s), runKernel == Summary.Kernel.FULL ? bigSquares(s) : null);
             for (int start = from; start < to; start += BlockKernels.BLOCK) {

@@ -63,6 +63,11 @@ final class Summary {
         return KERNELS.description();
     }
 
+    /** Whether this JVM's block kernels are the vector ones. */
+    static boolean vectorised() {
+        return KERNELS != ScalarBlockKernels.INSTANCE;
+    }
+
     /** Summarises {@code values}, a segment of float64 values, with the given kernel. */
     static Summary of(MemorySegment values, Kernel kernel) {
         return of(values, kernel, KERNELS);

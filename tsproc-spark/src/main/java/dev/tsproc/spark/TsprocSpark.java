@@ -77,8 +77,8 @@ import java.util.concurrent.TimeUnit;
  * {@link JobFailedException} naming the batch, its rows and the executor.
  *
  * <p><b>Deadlines and cancellation.</b> Each run is one Spark job group. At
- * {@link SparkRunOptions#timeout()}, or when the calling thread is interrupted, the group is
- * cancelled (tasks are interrupted), and the run returns only once Spark has ended the job and
+ * {@link SparkRunOptions#timeout()}, when the calling thread is interrupted, or when the driver
+ * cannot take a partial (one that does not decode), the group is cancelled (tasks are interrupted), and the run returns only once Spark has ended the job and
  * reports none of its tasks running, or after {@value #STOP_GRACE_SECONDS} s if an executor
  * never reports back.
  */
@@ -190,43 +190,51 @@ public final class TsprocSpark {
         long frontier = 0;
         long batchesDone = 0;
         long rowsDone = 0;
-        while (true) {
-            Arrival arrival;
-            try {
-                arrival = deadline == Long.MAX_VALUE ? arrivals.take() : next(arrivals, deadline, clock);
-            } catch (InterruptedException e) {
-                stop(sc, group, arrivals, "the run was interrupted");
-                throw new JobCancelledException(job.name(), progress(plan, batchesDone, rowsDone));
-            }
-            if (arrival == null) {
-                stop(sc, group, arrivals, "the run missed its deadline");
-                throw new JobTimedOutException(job.name(), options.timeout(), progress(plan, batchesDone, rowsDone));
-            }
-            if (arrival instanceof PartitionDone(int partition, List<EncodedPartial> list)) {
-                BatchRange range = ranges.get(partition);
-                if (list.size() != range.endBatch() - range.firstBatch()) {
-                    throw new IllegalStateException("partition " + partition + " returned " + list.size() + " partials for "
-                            + (range.endBatch() - range.firstBatch()) + " batches");
+        String stopReason = "the run failed on the driver"; // until the loop ends otherwise
+        boolean ended = false;
+        try {
+            while (!ended) {
+                Arrival arrival;
+                try {
+                    arrival = deadline == Long.MAX_VALUE ? arrivals.take() : next(arrivals, deadline, clock);
+                } catch (InterruptedException e) {
+                    stopReason = "the run was interrupted";
+                    throw new JobCancelledException(job.name(), progress(plan, batchesDone, rowsDone));
                 }
-                for (EncodedPartial partial : list) {
-                    if (partial.batchIndex() < range.firstBatch() || partial.batchIndex() >= range.endBatch()
-                            || waiting.put(partial.batchIndex(), partial) != null) {
-                        throw new IllegalStateException("partition " + partition + " returned batch " + partial.batchIndex()
-                                + " out of its range or twice");
+                if (arrival == null) {
+                    stopReason = "the run missed its deadline";
+                    throw new JobTimedOutException(job.name(), options.timeout(), progress(plan, batchesDone, rowsDone));
+                }
+                if (arrival instanceof PartitionDone(int partition, List<EncodedPartial> list)) {
+                    BatchRange range = ranges.get(partition);
+                    if (list.size() != range.endBatch() - range.firstBatch()) {
+                        throw new IllegalStateException("partition " + partition + " returned " + list.size()
+                                + " partials for " + (range.endBatch() - range.firstBatch()) + " batches");
                     }
-                    executors.add(partial.executor());
-                    batchesDone++;
-                    rowsDone += partial.rowCount();
+                    for (EncodedPartial partial : list) {
+                        if (partial.batchIndex() < range.firstBatch() || partial.batchIndex() >= range.endBatch()
+                                || waiting.put(partial.batchIndex(), partial) != null) {
+                            throw new IllegalStateException("partition " + partition + " returned batch "
+                                    + partial.batchIndex() + " out of its range or twice");
+                        }
+                        executors.add(partial.executor());
+                        batchesDone++;
+                        rowsDone += partial.rowCount();
+                    }
+                    options.progress().accept(rowsDone);
+                    while (waiting.containsKey(frontier)) {
+                        combined = job.combine(combined, decode(codec, waiting.remove(frontier++)));
+                    }
+                } else if (arrival instanceof JobEnded(Try<BoxedUnit> outcome)) {
+                    ended = true;
+                    if (outcome.isFailure()) {
+                        throwFailure(job, outcome.failed().get());
+                    }
                 }
-                options.progress().accept(rowsDone);
-                while (waiting.containsKey(frontier)) {
-                    combined = job.combine(combined, decode(codec, waiting.remove(frontier++)));
-                }
-            } else if (arrival instanceof JobEnded(Try<BoxedUnit> outcome)) {
-                if (outcome.isFailure()) {
-                    throwFailure(job, outcome.failed().get());
-                }
-                break;
+            }
+        } finally {
+            if (!ended) { // a deadline, an interrupt, or a partial the driver could not take: no task outlives the run
+                stop(sc, group, arrivals, stopReason);
             }
         }
         if (frontier != plan.batchCount()) {

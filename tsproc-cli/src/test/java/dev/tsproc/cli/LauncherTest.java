@@ -51,7 +51,11 @@ class LauncherTest {
             #!/usr/bin/env bash
             root="$(dirname "$0")/../.."
             for arg in "$@"; do
-              if [[ "$arg" == -XX:AOTCacheOutput=* ]]; then echo record >>"$root/java-calls"; echo cache >"${arg#*=}"; exit 0; fi
+              if [[ "$arg" == -XX:AOTCacheOutput=* ]]; then
+                echo record >>"$root/java-calls"
+                if [[ -e "$root/fail-training" ]]; then echo "training failed"; exit 1; fi
+                echo cache >"${arg#*=}"; exit 0
+              fi
             done
             echo run >>"$root/java-calls"
             echo "ran ${@: -1}"
@@ -119,6 +123,24 @@ class LauncherTest {
         later(jar);
         assertThat(launch().err()).isEqualTo("tsproc: recording the start-up cache (once per build)...\n");
         assertThat(calls("mvn-calls")).hasSize(1);
+        assertThat(calls("java-calls")).containsExactly("record", "run", "run", "record", "run");
+    }
+
+    /** A training that failed is not retried at every start, but by the next build, even one of the same bytes. */
+    @Test
+    void aFailedTrainingIsTriedAgainAfterTheNextBuild() throws Exception {
+        Files.writeString(root.resolve("fail-training"), "");
+        Launch failed = launch();
+        assertThat(failed.exit()).isZero();
+        assertThat(failed.err()).contains("tsproc: could not record the start-up cache (see ");
+        assertThat(Files.readString(root.resolve("tsproc-cli/target/aot-training.log"))).isEqualTo("training failed\n");
+        assertThat(launch().err()).isEmpty();
+
+        Files.delete(root.resolve("fail-training"));
+        Path jar = root.resolve("tsproc-cli/target/tsproc-cli.jar");
+        Files.writeString(jar, Files.readString(jar));
+        later(jar);
+        assertThat(launch().err()).isEqualTo("tsproc: recording the start-up cache (once per build)...\n");
         assertThat(calls("java-calls")).containsExactly("record", "run", "run", "record", "run");
     }
 

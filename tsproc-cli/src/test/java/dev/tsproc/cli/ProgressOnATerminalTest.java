@@ -56,6 +56,9 @@ class ProgressOnATerminalTest {
         assertThat(terminal).contains("\rgenerate [##############################] 100% 2,000,000/2,000,000 rows")
                 .contains("\rstats [##############################] 100%");
         assertThat(terminal).as("the status line clears the bar's line first").contains("\r\u001b[Kstatus: http://127.0.0.1:");
+        assertThat(terminal).as("the bar ends its line before the summary, and is not drawn again after it")
+                .contains("\nstats over 2,000,000 rows in");
+        assertThat(terminal.substring(terminal.indexOf("stats over 2,000,000 rows in"))).doesNotContain("[#", "\r");
         assertThat(Files.readString(csv)).startsWith("count,missing,sum,mean,min,max,stddev\n").doesNotContain("\r", "\u001b", "[#");
         try (var left = Files.list(shm)) {
             assertThat(left).isEmpty();

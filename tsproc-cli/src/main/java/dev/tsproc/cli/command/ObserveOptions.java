@@ -120,8 +120,14 @@ final class ObserveOptions {
             }
         }
 
-        /** Writes the timeline and the report of a finished run. */
+        /**
+         * Ends the progress bar, so the answer and the summary start lines of their own, and
+         * writes the timeline and the report of a finished run.
+         */
         void finished(RunResult<?> result) throws IOException {
+            if (progress != null) {
+                progress.close();
+            }
             Timeline t = result.timeline();
             if (timeline != null) {
                 try (AtomicFile file = AtomicFile.create(timeline)) {

@@ -191,9 +191,16 @@ public final class Progress implements AutoCloseable {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    /** Stops drawing; on a terminal, leaves the final state of the bar on its own line. */
+    /**
+     * Stops drawing; on a terminal, leaves the final state of the bar on its own line, so what
+     * follows starts a line of its own. Closing again does nothing (the owner of a run's progress
+     * closes it as the run ends, before the answer is printed, and again on the way out).
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (drawer != null) {
             drawer.interrupt();

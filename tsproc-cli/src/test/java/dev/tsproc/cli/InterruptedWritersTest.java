@@ -219,14 +219,27 @@ class InterruptedWritersTest {
     }
 
     /** Waits until {@code count} partial files are in {@code where}; fails if {@code writer} ends first. */
+    /**
+     * Waits until {@code writer} has {@code count} temporary files in {@code where}, each with
+     * bytes in it: AtomicFile locks its file right after creating it and before its first byte,
+     * so a writer stopped at an empty one may not hold its lock yet, and would look dead.
+     */
     private static List<Path> awaitPartials(Path where, int count, Process writer) throws Exception {
         while (true) {
             List<Path> partials = listing(where).stream().filter(p -> p.getFileName().toString().contains(".partial-")).toList();
-            if (partials.size() >= count) {
+            if (partials.size() >= count && partials.stream().allMatch(InterruptedWritersTest::hasBytes)) {
                 return partials;
             }
             assertThat(writer.isAlive()).as("%s ended before its partial file appeared", writer.info().commandLine()).isTrue();
             Thread.sleep(5); // polling what can be seen, not waiting for a time
+        }
+    }
+
+    private static boolean hasBytes(Path file) {
+        try {
+            return Files.size(file) > 0;
+        } catch (IOException gone) {
+            return false;
         }
     }
 

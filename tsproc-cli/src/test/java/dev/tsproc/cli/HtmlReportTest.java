@@ -72,7 +72,9 @@ class HtmlReportTest {
             Path foreign = Files.writeString(dir.resolve("x.json"), text);
             Cli cli = Cli.run("report", foreign.toString(), "--out", dir.resolve("r.html").toString());
             assertThat(cli.exitCode()).as(text).isEqualTo(ExitCodes.FAILED);
-            assertThat(cli.err()).as(text).contains("x.json is not a tsproc timeline", "give a file saved with 'tsproc run --timeline'")
+            assertThat(cli.err()).as(text).contains("x.json is not a tsproc timeline: " + (text.startsWith("{\"hello") ? "it has no \"format\" field"
+                            : text.startsWith("{") ? "it is not valid JSON (line 1, column 3" : "it is not valid JSON (line 1, column 1)"),
+                    "give a file saved with 'tsproc run --timeline'")
                     .doesNotContain("I/O error", "Exception", "Unrecognized token");
             assertThat(cli.oneLineError()).isTrue();
             assertThat(dir.resolve("r.html")).doesNotExist();
@@ -93,6 +95,8 @@ class HtmlReportTest {
         assertThat(Files.readString(report)).contains("copy");
 
         Files.writeString(report, "mine");
+        Cli missing = Cli.run("report", timelines.resolve("nothere.json").toString(), "--out", report.toString());
+        assertThat(missing.err()).as("the input is checked before the output").contains("nothere.json does not exist");
         Cli refused = Cli.run("report", copy.toString());
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(refused.err()).contains("report.html already exists; add --force to replace it, or choose another path.");

@@ -156,7 +156,7 @@ class SeveralFilesImportTest {
         Cli mismatch = Cli.run("import", noSeries.toString(), "--append-to", store.toString());
         assertThat(mismatch.exitCode()).isEqualTo(1);
         assertThat(mismatch.err()).contains("tsproc: " + noSeries + ": it has no series column and " + store
-                + " has one; a store holds both or neither (--no-series leaves a series column out)");
+                + " has one; a store holds both or neither");
         assertThat(Files.readAllBytes(store)).isEqualTo(Files.readAllBytes(dir.resolve("both.tsp")));
         assertThat(hidden()).isEmpty();
 

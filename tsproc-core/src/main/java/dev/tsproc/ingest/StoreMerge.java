@@ -69,7 +69,7 @@ public final class StoreMerge {
                 Store with = withSeries ? stores.getFirst() : store;
                 Store without = withSeries ? store : stores.getFirst();
                 throw new BadInputException(without.path(), "it has no series column and " + with.path()
-                        + " has one; a store holds both or neither (--no-series leaves a series column out)");
+                        + " has one; a store holds both or neither");
             }
             for (long first = 0; first < store.rowCount(); first += PART_ROWS) {
                 parts.add(new StorePart(store, first, Math.min(PART_ROWS, store.rowCount() - first)));

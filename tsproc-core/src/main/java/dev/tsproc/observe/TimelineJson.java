@@ -125,7 +125,7 @@ public final class TimelineJson {
                     default -> json.skipChildren();
                 }
             }
-            expect(FORMAT.equals(format), source, "it is not a tsproc timeline (format=" + format + ")");
+            expect(FORMAT.equals(format), source, format == null ? "it has no \"format\" field" : "its format is " + format + ", not " + FORMAT);
             expect(version == VERSION, source, "timeline version=" + version + " is not supported");
             Timeline timeline = new Timeline(label, start, configuration);
             batches.forEach(timeline::record);

@@ -111,7 +111,7 @@ class StoreMergeTest {
         assertThatThrownBy(() -> StoreMerge.write(List.of(with, without), target, 2))
                 .isInstanceOf(BadInputException.class)
                 .hasMessage(without + ": it has no series column and " + with
-                        + " has one; a store holds both or neither (--no-series leaves a series column out)");
+                        + " has one; a store holds both or neither");
         assertThat(target).doesNotExist();
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("with.tsp", "without.tsp");

@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
  * segments of runs, and half-written files in shared memory or in the directories named.
  */
 @Command(name = "clean", mixinStandardHelpOptions = true,
-        description = {"Remove shared-memory segments left by tsproc runs that died (killed, crashed),",
-                "and files half-written by tsproc commands that died, in shared memory and in each DIR given.",
+        description = {"Remove what tsproc commands that died (killed, crashed) left behind.",
+                "Shared-memory segments of runs, and files half-written in shared memory and in each DIR given.",
                 "Segments and files of running commands and of other users are never touched."})
 public final class CleanCommand implements Callable<Integer> {
     @Spec

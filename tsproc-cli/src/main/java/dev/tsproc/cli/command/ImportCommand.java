@@ -134,8 +134,8 @@ public final class ImportCommand implements Callable<Integer> {
      */
     private static final long EARLY_1973 = 100_000_000_000_000_000L;
 
-    private static final String EARLY_NOTE = "note: every timestamp is before 1973, as if epoch seconds or milliseconds"
-            + " were read as the nanoseconds --ts-format auto takes integers for; if so, import again with --ts-format epoch-s or epoch-ms";
+    private static final String EARLY_NOTE = "note: every timestamp is before 1973: integers this small are read as epoch"
+            + " nanoseconds; if they are epoch seconds or milliseconds, import again with --ts-format epoch-s or epoch-ms";
 
     /** The newest timestamp of the imported store, or {@link Long#MAX_VALUE} if it has no rows. */
     private static long lastTimestamp(Path store, long rows) throws IOException {
@@ -355,6 +355,8 @@ public final class ImportCommand implements Callable<Integer> {
             }
             if (errorsOut != null) {
                 err.println("all bad lines are listed in " + errorsOut);
+            } else if (result.badLines() > result.firstErrors().size()) {
+                err.println("--errors-out FILE lists them all");
             }
         }
         err.flush();

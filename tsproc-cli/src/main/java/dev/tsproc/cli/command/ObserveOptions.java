@@ -39,10 +39,10 @@ final class ObserveOptions {
     @Option(names = "--log-format", defaultValue = "text", description = "text or json (one object per line). Default: ${DEFAULT-VALUE}.")
     EventLog.Format logFormat;
 
-    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report: Gantt chart, per-worker summary, result.")
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report: Gantt chart, per-worker summary, result.")
     Path report;
 
-    @Option(names = "--timeline", paramLabel = "FILE.json", description = "Save the per-batch timeline, to compare runs with 'tsproc report'.")
+    @Option(names = "--timeline", paramLabel = "FILE", description = "Save the per-batch timeline (JSON), to compare runs with 'tsproc report'.")
     Path timeline;
 
     @Option(names = "--status-port", paramLabel = "PORT", converter = Checks.Port.class,

@@ -35,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TIMELINE", description = "Timeline JSON files.")
     List<Path> timelines;
 
-    @Option(names = "--out", paramLabel = "FILE.html",
+    @Option(names = "--out", paramLabel = "FILE",
             description = "The HTML file to write. Default: report.html beside the first timeline.")
     Path out;
 
@@ -45,13 +45,13 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path target = out != null ? out : timelines.getFirst().toAbsolutePath().resolveSibling("report.html");
-        Errors.requireOutput(target, force);
         List<Timeline> runs = new ArrayList<>();
         for (Path file : timelines) {
             try (Reader in = Files.newBufferedReader(file)) {
                 runs.add(TimelineJson.read(in, file.toString()));
             }
         }
+        Errors.requireOutput(target, force);
         HtmlReport.write(runs, HtmlReport.Result.NONE, target, force);
         spec.commandLine().getOut().println(target);
         return ExitCodes.OK;

@@ -160,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE",
             description = "Write the result to FILE instead of standard output, as --format says or else as its extension does"
-                    + " (.csv, .json, .txt: a table, .arrow, .parquet). FILE must not exist, unless --force.")
+                    + " (csv, json, txt for the table, arrow, parquet). FILE must not exist, unless --force.")
     Path out;
 
     @Option(names = "--force", description = "With --out: replace FILE if it exists (atomically: readers see the old file or the new one).")

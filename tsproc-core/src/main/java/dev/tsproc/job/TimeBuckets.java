@@ -164,7 +164,7 @@ public sealed interface TimeBuckets {
                 }
                 case MONTHS -> {
                     long months = Math.floorDiv((day.getYear() - 1970L) * 12 + day.getMonthValue() - 1, amount) * amount;
-                    yield LocalDate.of((int) (1970 + Math.floorDiv(months, 12)), (int) Math.floorMod(months, 12) + 1, 1);
+                    yield LocalDate.of((int) (1970 + Math.floorDiv(months, 12)), Math.floorMod(months, 12) + 1, 1);
                 }
                 default -> LocalDate.of((int) (1970 + Math.floorDiv(day.getYear() - 1970L, amount) * amount), 1, 1);
             };

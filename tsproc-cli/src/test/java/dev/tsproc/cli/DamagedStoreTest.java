@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * written — a flipped value byte, a series id, a timestamp moved back — fails in one sentence
  * with exit 1, where it used to answer: on its first run, in worker threads and in worker JVMs
  * (each checks the blocks of the batches it reads), and on a later run of a version-1 store,
- * which the verified-once mark guards.
+ * which the verified-once mark guards. Nor does a damaged store leave through {@code export}
+ * or {@code import --append-to}: one sentence, exit 1, no output file, the store unchanged.
  */
 class DamagedStoreTest {
     @TempDir
@@ -83,6 +85,49 @@ class DamagedStoreTest {
         assertThat(Cli.run(query).out()).isEqualTo(first.out());
         damage(store, Column.VALUE, 1000);
         assertFailsNaming(Cli.run(query), store, "the value column's checksum does not match (stored ");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"csv, VALUE, 70000", "csv, SERIES, 777", "csv, TS, 99999",
+            "arrow, VALUE, 1000", "arrow, SERIES, 70000", "arrow, TS, 4512",
+            "parquet, VALUE, 99999", "parquet, SERIES, 1000", "parquet, TS, 70000"})
+    void aDamagedStoreIsNeverExported(String format, Column column, long row) throws Exception {
+        Path store = generate();
+        damage(store, column, row);
+        Path out = dir.resolve("out." + format);
+
+        Cli export = Cli.run("export", store.toString(), "--format", format, "--out", out.toString(), "--threads", "2");
+        long block = row / StoreLayout.BLOCK_ROWS;
+        assertFailsNaming(export, store, "the " + column.name().toLowerCase() + " column's checksum does not match in rows "
+                + block * StoreLayout.BLOCK_ROWS + "..");
+        assertThat(dir).isDirectoryNotContaining(path -> !path.equals(store)); // no output file, no temporary one
+    }
+
+    @Test
+    void aDamagedVersion1StoreIsNeverExported() throws Exception {
+        Path store = generate();
+        downgradeToVersion1(store);
+        damage(store, Column.TS, 4512);
+        Path out = dir.resolve("out.csv");
+
+        assertFailsNaming(Cli.run("export", store.toString(), "--out", out.toString()), store,
+                "the ts column's checksum does not match (stored ");
+        assertThat(dir).isDirectoryNotContaining(path -> !path.equals(store));
+    }
+
+    @Test
+    void rowsAreNeverAppendedToADamagedStore() throws Exception {
+        Path store = generate();
+        Path added = dir.resolve("new.csv");
+        Cli export = Cli.run("export", store.toString(), "--out", added.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        damage(store, Column.VALUE, 70_000);
+        byte[] damaged = Files.readAllBytes(store);
+
+        assertFailsNaming(Cli.run("import", added.toString(), "--append-to", store.toString()), store,
+                "the value column's checksum does not match");
+        assertThat(store).hasBinaryContent(damaged);
+        assertThat(dir).isDirectoryNotContaining(path -> !path.equals(store) && !path.equals(added)); // no scratch store
     }
 
     private Path generate() {

@@ -3,6 +3,7 @@ package dev.tsproc.ingest;
 import dev.tsproc.data.Column;
 import dev.tsproc.store.Store;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,19 @@ import java.util.Objects;
  *
  * @param rowCount rows in every field
  * @param fields   the columns, in the order they are written
+ * @param check    what a writer runs over rows before it reads them, so a damaged store is never written out
  */
-public record ExportTable(long rowCount, List<Field> fields) {
+public record ExportTable(long rowCount, List<Field> fields, RowCheck check) {
+    /** Checks rows {@code [firstRow, firstRow + rowCount)} of every field before they are read. */
+    @FunctionalInterface
+    public interface RowCheck {
+        /** Rows with nothing to check: a query's answer, computed from checked rows. */
+        RowCheck NONE = (firstRow, rowCount) -> {};
+
+        /** @throws IOException naming the first damage found */
+        void check(long firstRow, long rowCount) throws IOException;
+    }
+
     /** What a field holds, and so how each file format types it. */
     public enum Type {
         /** int64 epoch nanoseconds, UTC; never null. */
@@ -64,6 +76,7 @@ public record ExportTable(long rowCount, List<Field> fields) {
 
     public ExportTable {
         fields = List.copyOf(fields);
+        Objects.requireNonNull(check, "check");
         for (Field f : fields) {
             if (f.data().byteSize() != rowCount * f.type().byteWidth()) {
                 throw new IllegalArgumentException("field " + f.name() + " holds " + f.data().byteSize() + " bytes, not "
@@ -72,9 +85,16 @@ public record ExportTable(long rowCount, List<Field> fields) {
         }
     }
 
+    /** Columns with nothing to check ({@link RowCheck#NONE}). */
+    public ExportTable(long rowCount, List<Field> fields) {
+        this(rowCount, fields, RowCheck.NONE);
+    }
+
     /**
      * A store's columns, straight from its mapping: {@code ts} (timestamp), {@code value}
      * (double, missing values null) and, when it has series, {@code series} (its ids and dictionary).
+     * The rows a writer reads are checked first ({@link Store#checkRows(long, long)}: every
+     * column's blocks of a version-2 store; a version-1 store is verified whole by the caller).
      */
     public static ExportTable of(Store store) {
         List<Field> fields = new ArrayList<>(3);
@@ -83,6 +103,6 @@ public record ExportTable(long rowCount, List<Field> fields) {
         if (store.hasSeries()) {
             fields.add(new Field("series", Type.DICTIONARY_STRING, store.column(Column.SERIES), store.dictionary().names()));
         }
-        return new ExportTable(store.rowCount(), fields);
+        return new ExportTable(store.rowCount(), fields, store::checkRows);
     }
 }

@@ -30,6 +30,10 @@ import java.util.Objects;
  * later than the store's), the parts are written once, in place; otherwise they are merged by
  * time into a second store, which needs room for both until the first is deleted.
  *
+ * <p>A damaged store is never merged into one whose checksums would be fresh and valid: each part
+ * checks its rows' blocks as it reads them ({@link Store#checkRows(long, long)}), and a version-1
+ * store, which has no block checksums, is verified whole first ({@link Store#verify()}).
+ *
  * <p><b>Appending</b> ({@link Append}) writes the old store's rows and the new ones as a new
  * store beside it and renames that over the old one in one step, so a failure at any point leaves
  * the old store as it was, and a reader that has the old store open (mapped) goes on reading the
@@ -71,6 +75,9 @@ public final class StoreMerge {
                 throw new BadInputException(without.path(), "it has no series column and " + with.path()
                         + " has one; a store holds both or neither");
             }
+            if (!store.checksBlocksAsRead()) {
+                store.verify(); // a version-1 store has no block checksums for the parts to check
+            }
             for (long first = 0; first < store.rowCount(); first += PART_ROWS) {
                 parts.add(new StorePart(store, first, Math.min(PART_ROWS, store.rowCount() - first)));
             }
@@ -81,7 +88,8 @@ public final class StoreMerge {
     /** Rows {@code [firstRow, firstRow + rowCount)} of a store, read with their names. */
     private record StorePart(Store store, long firstRow, long rowCount) implements ColumnarImport.Part {
         @Override
-        public void read(ColumnBuffers rows, SeriesTable series) throws InterruptedException {
+        public void read(ColumnBuffers rows, SeriesTable series) throws IOException, InterruptedException {
+            store.checkRows(firstRow, rowCount);
             MemorySegment ts = store.column(Column.TS);
             MemorySegment values = store.column(Column.VALUE);
             MemorySegment ids = store.hasSeries() ? store.column(Column.SERIES) : null;

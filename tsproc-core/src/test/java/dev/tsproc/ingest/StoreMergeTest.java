@@ -2,14 +2,18 @@ package dev.tsproc.ingest;
 
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
+import dev.tsproc.store.CorruptStoreException;
 import dev.tsproc.store.Store;
 import dev.tsproc.store.StoreWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -115,6 +119,27 @@ class StoreMergeTest {
         assertThat(target).doesNotExist();
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("with.tsp", "without.tsp");
+        }
+    }
+
+    /** A damaged store is never merged into a new one whose checksums would be fresh and valid. */
+    @Test
+    void aDamagedStoreIsRefusedAndNothingIsWritten() throws Exception {
+        Path sound = store("sound.tsp", 1, 10, true);
+        Path damaged = store("damaged.tsp", 2, 100, true);
+        long valueAt;
+        try (Store opened = Store.open(damaged)) {
+            valueAt = opened.columns().stream().filter(c -> c.column() == Column.VALUE).findFirst().orElseThrow().byteOffset();
+        }
+        try (FileChannel ch = FileChannel.open(damaged, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x7f}), valueAt + 8 * 42 + 7); // row 42's sign and exponent
+        }
+        Path target = dir.resolve("merged.tsp");
+        assertThatThrownBy(() -> StoreMerge.write(List.of(sound, damaged), target, 2))
+                .isInstanceOf(CorruptStoreException.class)
+                .hasMessageContaining(damaged + " is not a valid tsproc store: the value column's checksum does not match in rows 0..99");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("sound.tsp", "damaged.tsp");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.tsproc.ingest.csv.CsvExporter;
 import dev.tsproc.ingest.parquet.ParquetCodec;
 import dev.tsproc.ingest.parquet.ParquetExporter;
 import dev.tsproc.store.Store;
+import dev.tsproc.store.VerifiedMarks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +101,7 @@ public final class ExportCommand implements Callable<Integer> {
     private int export(CsvExporter.Options options) throws Exception {
         long start = System.nanoTime();
         long rows;
-        try (Store opened = Store.open(store)) {
+        try (Store opened = openChecked(store)) {
             if (out != null) {
                 rows = CsvExporter.export(opened, out, options);
             } else {
@@ -115,6 +117,23 @@ public final class ExportCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * Opens {@code path} to be exported, which checks the blocks it reads (version 2); a version-1
+     * store is verified whole first unless it was since it last changed, as {@code run} does.
+     */
+    private static Store openChecked(Path path) throws IOException {
+        Store opened = Store.open(path);
+        try {
+            if (!opened.checksBlocksAsRead()) {
+                VerifiedMarks.ofUser().verifyOnce(opened); // a damaged store is never exported
+            }
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
     /** How a file format other than CSV writes a store to a new file; returns the rows written. */
     private interface FileExport {
         long export(Store store, Path target) throws Exception;
@@ -123,7 +142,7 @@ public final class ExportCommand implements Callable<Integer> {
     private int exportBinary(FileExport format) throws Exception {
         long start = System.nanoTime();
         long rows;
-        try (Store opened = Store.open(store)) {
+        try (Store opened = openChecked(store)) {
             rows = format.export(opened, out);
         }
         spec.commandLine().getErr().printf(Locale.ROOT, "exported %,d rows to %s in %.3f s%n", rows, out,

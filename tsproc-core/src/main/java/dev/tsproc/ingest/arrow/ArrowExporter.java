@@ -178,6 +178,7 @@ public final class ArrowExporter {
 
     /** Writes rows {@code [first, first + rows)} as one record batch; returns its block. */
     private long[] writeBatch(long first, long rows) throws IOException {
+        table.check().check(first, rows);
         List<ExportTable.Field> fields = table.fields();
         long[][] nodes = new long[fields.size()][];
         List<ByteBuffer> body = new ArrayList<>(2 * fields.size());

@@ -5,6 +5,7 @@ import dev.tsproc.concurrent.TaskGroupException;
 import dev.tsproc.data.Column;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.store.AtomicFile;
+import dev.tsproc.store.CorruptStoreException;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
@@ -45,6 +46,12 @@ import java.util.Objects;
  * <p>Rows are formatted in blocks on several threads and written in order by one more
  * ({@link OrderedPipeline}): an interrupt or the first failure stops them all, and memory stays
  * bounded however far the writer lags.
+ *
+ * <p><b>A damaged store</b> is never written out: each block's rows are checked as they are
+ * formatted ({@link Store#checkRows(long, long)}), and the first damage fails the export, so
+ * {@link #export(Store, Path, Options)} leaves no file (to a stream, the rows before the damaged
+ * block may have been written). A version-1 store has no block checksums: verify it first
+ * ({@link Store#verify()}).
  */
 public final class CsvExporter {
     /** How timestamps are written. */
@@ -120,7 +127,9 @@ public final class CsvExporter {
         return rows;
     }
 
-    private static byte[] format(Store store, byte[][] names, long first, int count, TimestampStyle style) {
+    private static byte[] format(Store store, byte[][] names, long first, int count, TimestampStyle style)
+            throws CorruptStoreException {
+        store.checkRows(first, count);
         MemorySegment ts = store.column(Column.TS);
         MemorySegment values = store.column(Column.VALUE);
         MemorySegment series = store.hasSeries() ? store.column(Column.SERIES) : null;

@@ -116,6 +116,7 @@ public final class ParquetExporter {
             OrderedPipeline.run("parquet-export", groups, options.threads(), group -> {
                 long first = group * rowGroupRows;
                 int count = (int) Math.min(rowGroupRows, rows - first);
+                table.check().check(first, count);
                 ColumnChunkEncoder encoder = new ColumnChunkEncoder(options.codec(), pageRows);
                 List<ColumnChunkEncoder.Encoded> chunks = new ArrayList<>();
                 for (int i = 0; i < table.fields().size(); i++) {

@@ -5,6 +5,7 @@ import dev.tsproc.ingest.Distribution;
 import dev.tsproc.ingest.ExportTable;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
+import dev.tsproc.store.CorruptStoreException;
 import dev.tsproc.store.Store;
 import dev.tsproc.testkit.Python;
 import dev.tsproc.testkit.StoreRows;
@@ -146,7 +147,7 @@ class ParquetExportTest {
                 SeriesDictionary.of(List.of("a")));
         try (Store store = Store.open(bad)) {
             assertThatThrownBy(() -> ParquetExporter.export(store, dir.resolve("bad.parquet"), ParquetExporter.Options.defaults()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("row 1 has id 7 outside its dictionary of 1 names");
+                    .isInstanceOf(CorruptStoreException.class).hasMessageContaining("row 1 has series id 7, but the dictionary has 1 series");
         }
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(

@@ -8,5 +8,9 @@
  * store and sends back its partial in the job's {@link dev.tsproc.job.PartialCodec}; the driver
  * combines the partials in batch order, as the coordinator does on one machine. Spark is a
  * {@code provided} dependency: the application or the cluster brings it.
+ *
+ * <p>{@link dev.tsproc.spark.TsprocSource} is the other way in: a store as a Spark SQL table
+ * ({@code spark.read.format("tsproc")}), read in columnar batches over the mapped file with
+ * projection and time-range push-down.
  */
 package dev.tsproc.spark;

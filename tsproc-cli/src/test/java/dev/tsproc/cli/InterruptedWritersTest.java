@@ -218,11 +218,11 @@ class InterruptedWritersTest {
         new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
     }
 
-    /** Waits until {@code count} partial files are in {@code where}; fails if {@code writer} ends first. */
     /**
-     * Waits until {@code writer} has {@code count} temporary files in {@code where}, each with
-     * bytes in it: AtomicFile locks its file right after creating it and before its first byte,
-     * so a writer stopped at an empty one may not hold its lock yet, and would look dead.
+     * Waits until {@code count} temporary files are in {@code where}, each with bytes in it;
+     * fails if {@code writer} ends first. AtomicFile locks its file right after creating it and
+     * before its first byte, so a writer stopped at an empty one may not hold its lock yet, and
+     * would look dead.
      */
     private static List<Path> awaitPartials(Path where, int count, Process writer) throws Exception {
         while (true) {

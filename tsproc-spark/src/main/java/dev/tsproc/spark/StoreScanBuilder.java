@@ -3,6 +3,7 @@ package dev.tsproc.spark;
 import dev.tsproc.plan.Plan;
 import dev.tsproc.plan.Planner;
 import dev.tsproc.store.Store;
+import dev.tsproc.store.VerifiedMarks;
 import org.apache.spark.sql.connector.read.Scan;
 import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
@@ -25,7 +26,9 @@ import java.util.List;
  * the comparisons into the time range {@code [fromNanos, toNanos)}, which {@link #build()} turns
  * into a row range by binary search ({@link Planner#between}). Spark checks every filter again
  * on the rows read: the row range is exactly the rows the comparisons keep, but a filter handed
- * back costs little and needs no proof that each kind of literal was understood.
+ * back costs little and needs no proof that each kind of literal was understood. A version-1
+ * store, which has no block checksums to check as it is read, is verified whole here first,
+ * once per change of the file ({@link VerifiedMarks}), as {@code tsproc run} does.
  */
 final class StoreScanBuilder implements SupportsPushDownRequiredColumns, SupportsPushDownFilters {
     private final Path path;
@@ -109,6 +112,9 @@ final class StoreScanBuilder implements SupportsPushDownRequiredColumns, Support
     @Override
     public Scan build() {
         try (Store store = Store.open(path)) {
+            if (!store.checksBlocksAsRead()) {
+                VerifiedMarks.ofUser().verifyOnce(store); // a version-1 store: a damaged store must never answer
+            }
             Plan rows = Planner.between(store, fromNanos, toNanos, 1);
             return new StoreScan(path, store.identity().fileSize(), store.identity().headerCrc(), columns,
                     rows.firstRow(), none ? 0 : rows.rowCount(), partitions);

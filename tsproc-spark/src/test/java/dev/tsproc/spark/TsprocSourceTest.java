@@ -126,11 +126,7 @@ class TsprocSourceTest {
         try (Store store = Store.open(damaged)) {
             at = store.columns().stream().filter(c -> c.column() == Column.VALUE).findFirst().orElseThrow().byteOffset() + 8 * 1000;
         }
-        try (FileChannel channel = FileChannel.open(damaged, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            channel.read(b, at);
-            channel.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ 0x10)}), at);
-        }
+        flipByte(damaged, at);
         Dataset<Row> rows = read(fixture.local(), damaged);
 
         assertThat(rows.select("ts").count()).as("the damage is not in a column read").isEqualTo(SharedSpark.ROWS);
@@ -142,6 +138,32 @@ class TsprocSourceTest {
         assertThatThrownBy(() -> read(fixture.local(), damaged).count())
                 .isInstanceOf(UncheckedIOException.class)
                 .satisfies(e -> assertThat(e.getMessage()).contains(damaged.toString()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aDamagedVersion1StoreIsRefusedBeforeAnyTask(@TempDir Path work) throws Exception {
+        SharedSpark fixture = SharedSpark.get();
+        Path damaged = work.resolve("v1.tsp");
+        try (var golden = Store.class.getResourceAsStream("small-v1.golden")) {
+            Files.copy(golden, damaged);
+        }
+        try (Store store = Store.open(damaged)) {
+            assertThat(store.checksBlocksAsRead()).isFalse();
+            flipByte(damaged, store.columns().stream().filter(c -> c.column() == Column.VALUE).findFirst().orElseThrow().byteOffset());
+        }
+
+        assertThatThrownBy(() -> read(fixture.local(), damaged).selectExpr("sum(value)").collect())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("checksum")
+                .satisfies(e -> assertThat(e.getMessage()).contains(damaged.toString()).doesNotContain("\n"));
+    }
+
+    private static void flipByte(Path file, long at) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            channel.read(b, at);
+            channel.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ 0x10)}), at);
+        }
     }
 
     /** The store scan of {@code rows}' plan. */

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static org.apache.spark.sql.functions.avg;
@@ -41,8 +42,10 @@ import static org.apache.spark.sql.functions.sum;
  * batch), and in how many groups Spark SQL's sum differs from tsproc's exact one.
  *
  * <pre>
- * java $(spark flags) -cp $(test class path) dev.tsproc.spark.SparkBenchmark STORE PARQUET local[2]|cluster ROUNDS
+ * java $(spark flags) -cp $(test class path) dev.tsproc.spark.SparkBenchmark STORE PARQUET local[2]|cluster ROUNDS [sql-on-store]
  * </pre>
+ * With {@code sql-on-store}, it compares instead Spark SQL's queries (a) to (d) over the store
+ * itself ({@code format("tsproc")}, {@link TsprocSource}) with the same over the Parquet export.
  * docs/BENCHMARKS.md ("tsproc on Spark against Spark SQL") has the exact command and the results.
  */
 public final class SparkBenchmark {
@@ -50,7 +53,7 @@ public final class SparkBenchmark {
     private static final long MINUTE = 60_000_000_000L;
     private static final long HOUR = 60 * MINUTE;
 
-    private record Query(String name, JobRequest tsproc, Supplier<Dataset<Row>> sql) {}
+    private record Query(String name, JobRequest tsproc, Function<Dataset<Row>, Dataset<Row>> sql) {}
 
     private SparkBenchmark() {}
 
@@ -79,7 +82,11 @@ public final class SparkBenchmark {
                     Thread.sleep(50);
                 }
                 System.out.printf(Locale.ROOT, "session (and cluster) started in %.2f s%n", (System.nanoTime() - sessionStart) / 1e9);
-                run(spark, store, parquet, rounds, engines);
+                if (args.length > 4 && args[4].equals("sql-on-store")) {
+                    sqlOnStore(spark, store, parquet, rounds);
+                } else {
+                    run(spark, store, parquet, rounds, engines);
+                }
             }
         } finally {
             if (engines != null) {
@@ -93,21 +100,71 @@ public final class SparkBenchmark {
         }
     }
 
-    private static void run(SparkSession spark, Path store, Path parquet, int rounds, SparkCluster engines) throws Exception {
-        Dataset<Row> df = spark.read().parquet(parquet.toString());
+    /** The five queries, tsproc's request and Spark SQL's plan over a table of ts, value and series. */
+    private static List<Query> queries() {
         Column minute = floor(col("ts").divide(lit(MINUTE))).as("minute");
         Column hour = floor(col("ts").divide(lit(HOUR))).as("hour");
         Column[] stats = {count("value"), sum("value"), avg("value"), min("value"), max("value"), stddev("value")};
-        List<Query> queries = List.of(
-                new Query("(a) stats", query(STATS, false, 0), () -> df.agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+        return List.of(
+                new Query("(a) stats", query(STATS, false, 0), df -> df.agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
                 new Query("(b) stats by series", query(STATS, true, 0),
-                        () -> df.groupBy(col("series")).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+                        df -> df.groupBy(col("series")).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
                 new Query("(c) stats by minute", query(STATS, false, MINUTE),
-                        () -> df.groupBy(minute).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+                        df -> df.groupBy(minute).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
                 new Query("(d) stats by series, hour", query(STATS, true, HOUR),
-                        () -> df.groupBy(col("series"), hour).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
+                        df -> df.groupBy(col("series"), hour).agg(stats[0], Arrays.copyOfRange(stats, 1, 6))),
                 new Query("(e) p99 by series", query("p99", true, 0),
-                        () -> df.groupBy(col("series")).agg(percentile_approx(col("value"), lit(0.99), lit(10_000)))));
+                        df -> df.groupBy(col("series")).agg(percentile_approx(col("value"), lit(0.99), lit(10_000)))));
+    }
+
+    /**
+     * Spark SQL's queries (a) to (d) over the store itself ({@code format("tsproc")}) against the
+     * same over the Parquet export, alternately; each answer's counts, minima and maxima must agree.
+     */
+    private static void sqlOnStore(SparkSession spark, Path store, Path parquet, int rounds) {
+        Dataset<Row> onParquet = spark.read().parquet(parquet.toString());
+        Dataset<Row> onStore = spark.read().format("tsproc").load(store.toString());
+        System.out.println("query | SQL on the store wall s | CPU s | SQL on Parquet wall s | CPU s | Parquet/store wall | Parquet/store CPU");
+        for (Query q : queries().subList(0, 4)) {
+            double[][] times = new double[4][rounds];
+            for (int r = 0; r < rounds; r++) {
+                List<Row> fromStore = timed(() -> q.sql().apply(onStore).collectAsList(), times[0], times[1], r);
+                List<Row> fromParquet = timed(() -> q.sql().apply(onParquet).collectAsList(), times[2], times[3], r);
+                if (!exactColumns(fromStore).equals(exactColumns(fromParquet))) {
+                    throw new IllegalStateException(q.name() + ": counts, minima or maxima differ between the store and Parquet");
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f%n", q.name(), median(times[0]),
+                    median(times[1]), median(times[2]), median(times[3]), median(times[2]) / median(times[0]),
+                    median(times[3]) / median(times[1]));
+        }
+    }
+
+    /** Runs {@code query}, recording its wall and CPU seconds at {@code round}. */
+    private static <T> T timed(Supplier<T> query, double[] wall, double[] cpu, int round) {
+        long c = cpuNanos(null);
+        long t = System.nanoTime();
+        T result = query.get();
+        wall[round] = (System.nanoTime() - t) / 1e9;
+        cpu[round] = (cpuNanos(null) - c) / 1e9;
+        return result;
+    }
+
+    /** Each row's group keys, count, min and max (not sum, mean or stddev, which depend on the order of additions), sorted. */
+    private static List<String> exactColumns(List<Row> rows) {
+        return rows.stream().map(row -> {
+            int k = row.length() - 6;
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < k; i++) {
+                text.append(row.get(i)).append('/');
+            }
+            return text.append(row.get(k)).append('/').append(row.get(k + 3)).append('/').append(row.get(k + 4)).toString();
+        }).sorted().toList();
+    }
+
+    private static void run(SparkSession spark, Path store, Path parquet, int rounds, SparkCluster engines) throws Exception {
+        Dataset<Row> df = spark.read().parquet(parquet.toString());
+        List<Query> queries = queries();
 
         // Spark's fixed cost: a tsproc job of one task over one batch of 1,000 rows, and the smallest SQL job.
         SparkRunOptions one = SparkRunOptions.defaults().withBatchRows(1_000).withPartitions(1);
@@ -143,7 +200,7 @@ public final class SparkBenchmark {
                 tsCpu[r] = (cpuNanos(engines) - cpu) / 1e9;
                 cpu = cpuNanos(engines);
                 t = System.nanoTime();
-                rows = q.sql().get().collectAsList();
+                rows = q.sql().apply(df).collectAsList();
                 sqlWall[r] = (System.nanoTime() - t) / 1e9;
                 sqlCpu[r] = (cpuNanos(engines) - cpu) / 1e9;
             }

@@ -12,6 +12,7 @@ import dev.tsproc.store.Store;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import org.junit.jupiter.api.Order;
@@ -113,6 +114,7 @@ class TsprocSourceTest {
             assertThat(scan.readSchema().fieldNames()).as("only the columns read")
                     .containsExactly(filter.getKey().contains("value") ? new String[] {"ts", "value"} : new String[] {"ts"});
             assertThat(rows.collectAsList()).allMatch(r -> filter.getValue().test(r.getLong(0)));
+            assertConsecutive(scan);
         }
         assertThat(scan(walk.where("ts > 9223372036854775807")).rowCount()).isZero();
         assertThat(walk.where("ts > 9223372036854775807").count()).isZero();
@@ -164,6 +166,20 @@ class TsprocSourceTest {
             channel.read(b, at);
             channel.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ 0x10)}), at);
         }
+    }
+
+    /** The scan's partitions (3, as the tests ask) are consecutive row ranges covering its rows. */
+    private static void assertConsecutive(StoreScan scan) {
+        long next = scan.firstRow();
+        InputPartition[] partitions = scan.planInputPartitions();
+        assertThat(partitions).hasSize((int) Math.min(3, scan.rowCount()));
+        for (InputPartition partition : partitions) {
+            RowRange range = (RowRange) partition;
+            assertThat(range.firstRow()).isEqualTo(next);
+            assertThat(range.rowCount()).isPositive();
+            next += range.rowCount();
+        }
+        assertThat(next).isEqualTo(scan.firstRow() + scan.rowCount());
     }
 
     /** The store scan of {@code rows}' plan. */

@@ -62,12 +62,8 @@ final class MapBatches implements FlatMapFunction<Iterator<BatchRange>, EncodedP
         String executor = executorName();
         Plan plan = new Plan(firstRow, rowCount, batchRows);
         List<EncodedPartial> partials = new ArrayList<>();
-        try (Store store = Store.open(Path.of(storePath));
+        try (Store store = openPlanned(storePath, fileSize, headerCrc);
              JobRequest.Resolved resolved = JobRequest.decode(ByteBuffer.wrap(request)).resolve(store)) {
-            Store.Identity identity = store.identity();
-            if (identity.fileSize() != fileSize || identity.headerCrc() != headerCrc) {
-                throw new StoreChangedException(store.path(), executor);
-            }
             while (ranges.hasNext()) {
                 BatchRange range = ranges.next();
                 for (long index = range.firstBatch(); index < range.endBatch(); index++) {
@@ -96,6 +92,22 @@ final class MapBatches implements FlatMapFunction<Iterator<BatchRange>, EncodedP
             }
             throw new BatchFailure(batch, executor, e);
         }
+    }
+
+    /**
+     * Opens the store at {@code path} on an executor, refusing a file that is not the one the
+     * driver planned: another size or header checksum.
+     *
+     * @throws StoreChangedException if the file at the path is another one
+     */
+    static Store openPlanned(String path, long fileSize, int headerCrc) throws IOException {
+        Store store = Store.open(Path.of(path));
+        Store.Identity identity = store.identity();
+        if (identity.fileSize() != fileSize || identity.headerCrc() != headerCrc) {
+            store.close();
+            throw new StoreChangedException(store.path(), executorName());
+        }
+        return store;
     }
 
     /** {@code executor 1 (pid 4242)}: Spark's executor id and the JVM's process id, which a person can look for. */

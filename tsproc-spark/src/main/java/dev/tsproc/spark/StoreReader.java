@@ -2,7 +2,6 @@ package dev.tsproc.spark;
 
 import dev.tsproc.data.Column;
 import dev.tsproc.store.Store;
-import dev.tsproc.store.StoreChangedException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -14,7 +13,6 @@ import org.apache.spark.unsafe.types.UTF8String;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -36,12 +34,7 @@ final class StoreReader implements PartitionReader<ColumnarBatch> {
     private StoreReader(RowRange range) throws IOException {
         this.range = range;
         this.next = range.firstRow();
-        this.store = Store.open(Path.of(range.path()));
-        Store.Identity identity = store.identity();
-        if (identity.fileSize() != range.fileSize() || identity.headerCrc() != range.headerCrc()) {
-            store.close();
-            throw new StoreChangedException(store.path(), MapBatches.executorName());
-        }
+        this.store = MapBatches.openPlanned(range.path(), range.fileSize(), range.headerCrc());
         seriesNames = range.columns().contains("series")
                 ? store.dictionary().names().stream().map(UTF8String::fromString).toArray(UTF8String[]::new)
                 : null;

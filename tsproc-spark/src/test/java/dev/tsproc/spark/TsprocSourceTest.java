@@ -9,6 +9,7 @@ import dev.tsproc.job.QuerySpec;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.CorruptStoreException;
 import dev.tsproc.store.Store;
+import dev.tsproc.store.StoreChangedException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -27,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +160,19 @@ class TsprocSourceTest {
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("checksum")
                 .satisfies(e -> assertThat(e.getMessage()).contains(damaged.toString()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aStoreReplacedAfterPlanningIsRefusedByTheTasks(@TempDir Path work) throws Exception {
+        SharedSpark fixture = SharedSpark.get();
+        Path store = Files.copy(fixture.talk(), work.resolve("store.tsp"));
+        Dataset<Row> sum = read(fixture.local(), store).selectExpr("sum(value)");
+        sum.queryExecution().executedPlan(); // planned: the scan holds the store's size and header checksum
+
+        Files.move(Files.copy(fixture.walk(), work.resolve("other.tsp")), store, StandardCopyOption.REPLACE_EXISTING);
+
+        assertThatThrownBy(sum::collect).rootCause().isInstanceOf(StoreChangedException.class)
+                .hasMessageContaining("was replaced or changed");
     }
 
     private static void flipByte(Path file, long at) throws IOException {

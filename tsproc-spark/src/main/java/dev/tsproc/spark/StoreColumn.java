@@ -1,6 +1,7 @@
 package dev.tsproc.spark;
 
 import dev.tsproc.data.Column;
+import dev.tsproc.store.Store;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
@@ -9,6 +10,8 @@ import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.sql.vectorized.ColumnarMap;
 import org.apache.spark.unsafe.types.UTF8String;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -31,7 +34,11 @@ abstract sealed class StoreColumn extends ColumnVector {
 
         @Override
         public long getLong(int row) {
-            return ts.getAtIndex(Column.TS_LAYOUT, row);
+            try {
+                return ts.getAtIndex(Column.TS_LAYOUT, row);
+            } catch (InternalError e) {
+                throw truncated(e);
+            }
         }
     }
 
@@ -55,7 +62,11 @@ abstract sealed class StoreColumn extends ColumnVector {
 
         @Override
         public double getDouble(int row) {
-            return values.getAtIndex(Column.VALUE_LAYOUT, row);
+            try {
+                return values.getAtIndex(Column.VALUE_LAYOUT, row);
+            } catch (InternalError e) {
+                throw truncated(e);
+            }
         }
 
         @Override
@@ -86,7 +97,11 @@ abstract sealed class StoreColumn extends ColumnVector {
 
         @Override
         public UTF8String getUTF8String(int row) {
-            return names[ids.getAtIndex(Column.SERIES_LAYOUT, row)];
+            try {
+                return names[ids.getAtIndex(Column.SERIES_LAYOUT, row)];
+            } catch (InternalError e) {
+                throw truncated(e);
+            }
         }
 
         @Override
@@ -178,6 +193,15 @@ abstract sealed class StoreColumn extends ColumnVector {
     @Override
     public ColumnVector getChild(int ordinal) {
         throw unsupported();
+    }
+
+    /**
+     * The task's failure when the mapped file was truncated under it: the JVM reports the fault
+     * as an {@link InternalError}, which Spark takes for a fatal error and ends the executor's
+     * JVM for; as an ordinary exception it fails only the task, in one sentence.
+     */
+    static UncheckedIOException truncated(InternalError e) {
+        return new UncheckedIOException(new IOException(Store.TRUNCATED_WHILE_READING, e));
     }
 
     private UnsupportedOperationException unsupported() {

@@ -58,7 +58,11 @@ final class StoreReader implements PartitionReader<ColumnarBatch> {
 
     private ColumnVector vector(String name, long from, int rows) throws IOException {
         Column column = Column.valueOf(name.toUpperCase(Locale.ROOT));
-        store.checkRows(column, from, rows);
+        try {
+            store.checkRows(column, from, rows);
+        } catch (InternalError e) {
+            throw StoreColumn.truncated(e);
+        }
         MemorySegment slice = store.column(column).asSlice(column.byteSize(from), column.byteSize(rows));
         return switch (column) {
             case TS -> new StoreColumn.Ts(slice);

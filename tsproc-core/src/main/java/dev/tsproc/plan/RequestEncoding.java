@@ -98,6 +98,14 @@ final class RequestEncoding {
 
     private static TimeBuckets buckets(ByteBuffer in) {
         int kind = Byte.toUnsignedInt(in.get());
+        try {
+            return bucketsOfKind(kind, in);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("the job request is invalid") ? e : invalid("buckets: " + e.getMessage());
+        }
+    }
+
+    private static TimeBuckets bucketsOfKind(int kind, ByteBuffer in) {
         return switch (kind) {
             case NO_BUCKETS -> null;
             case FIXED -> TimeBuckets.fixed(in.getLong(), in.getLong());

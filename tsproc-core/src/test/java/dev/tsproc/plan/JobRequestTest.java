@@ -153,6 +153,10 @@ class JobRequestTest {
         byte[] unit = good.clone();
         unit[buckets + 1 + 4] = 9;
         assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(unit))).hasMessage("the job request is invalid: calendar unit=9 is not within 0..3");
+        byte[] amount = good.clone();
+        amount[buckets + 1 + 3] = 0; // 0 days
+        assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(amount)))
+                .hasMessage("the job request is invalid: buckets: the bucket width 0 Days must be positive");
         byte[] zone = good.clone();
         zone[buckets + 1 + 4 + 1 + 4] = 'X'; // "Xurope/Berlin"
         assertThatThrownBy(() -> JobRequest.decode(ByteBuffer.wrap(zone))).hasMessage("the job request is invalid: zone=Xurope/Berlin is not a time zone");

@@ -79,22 +79,8 @@ public final class ImportCommand implements Callable<Integer> {
         Path appendTo;
     }
 
-    @Option(names = "--ts-col", paramLabel = "COLUMN",
-            description = "Timestamp column: header name or 1-based position. Default: the column named ts, timestamp or time"
-                    + " (without a header: field 1 of 2, field 2 of 3).")
-    String tsColumn;
-
-    @Option(names = "--value-col", paramLabel = "COLUMN",
-            description = "Value column: header name or 1-based position. Default: the column named value (without a header: the last of 2 or 3).")
-    String valueColumn;
-
-    @Option(names = "--series-col", paramLabel = "COLUMN",
-            description = "Series column: header name or 1-based position. Default: the column named series, if any"
-                    + " (without a header: field 1 of 3).")
-    String seriesColumn;
-
-    @Option(names = "--no-series", description = "Import no series column even if there is one named series.")
-    boolean noSeries;
+    @Mixin
+    ColumnOptions columns;
 
     @Option(names = "--header", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Whether the first line is a header (--no-header: it is data). Default: a header.")
@@ -103,11 +89,6 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
             description = "Field delimiter: one ASCII character, or 'tab'. Default: '${DEFAULT-VALUE}'.")
     String delimiter;
-
-    @Option(names = "--ts-format", paramLabel = "FORMAT", defaultValue = "auto",
-            description = "auto (integers in the epoch unit their magnitude tells, text as ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns,"
-                    + " or pattern:<java.time pattern> (UTC unless it has an offset). Default: ${DEFAULT-VALUE}.")
-    String tsFormat;
 
     @Option(names = "--missing", paramLabel = "LIST", split = ",", splitSynopsisLabel = ",",
             description = "Spellings of a missing value besides the empty field, comma-separated."
@@ -403,8 +384,7 @@ public final class ImportCommand implements Callable<Integer> {
             if (csvOnly != null) {
                 throw new IllegalArgumentException(csvOnly + " applies to CSV input only; " + file + " is Parquet or Arrow");
             }
-            return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries, TimestampFormat.parse(tsFormat),
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            return columns.parquet(threads != null ? threads : Runtime.getRuntime().availableProcessors());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -417,9 +397,9 @@ public final class ImportCommand implements Callable<Integer> {
         }
         try {
             CsvOptions.Builder b = CsvOptions.builder()
-                    .tsColumn(tsColumn).valueColumn(valueColumn).seriesColumn(seriesColumn).noSeries(noSeries)
-                    .header(header).delimiter(delimiter())
-                    .timestampFormat(TimestampFormat.parse(tsFormat))
+                    .tsColumn(columns.tsColumn).valueColumn(columns.valueColumn).seriesColumn(columns.seriesColumn)
+                    .noSeries(columns.noSeries).header(header).delimiter(delimiter())
+                    .timestampFormat(columns.timestampFormat())
                     .onError(switch (onError.toLowerCase(Locale.ROOT)) {
                         case "fail" -> CsvOptions.OnError.FAIL;
                         case "skip" -> CsvOptions.OnError.SKIP;
@@ -433,7 +413,7 @@ public final class ImportCommand implements Callable<Integer> {
             if (threads != null) {
                 b.threads(threads);
             }
-            if (noSeries && seriesColumn != null) {
+            if (columns.noSeries && columns.seriesColumn != null) {
                 throw new IllegalArgumentException("--no-series and --series-col contradict each other");
             }
             return b.build();

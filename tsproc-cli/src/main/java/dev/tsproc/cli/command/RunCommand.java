@@ -16,7 +16,6 @@ import dev.tsproc.ingest.ExportTable;
 import dev.tsproc.ingest.Generator;
 import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.ingest.arrow.ArrowExporter;
-import dev.tsproc.ingest.csv.TimestampFormat;
 import dev.tsproc.ingest.parquet.ParquetCodec;
 import dev.tsproc.ingest.parquet.ParquetExporter;
 import dev.tsproc.ingest.parquet.ParquetOptions;
@@ -80,25 +79,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "The store, or Parquet or Arrow files to load for the run. Omit for the built-in default dataset.")
     Path file;
 
-    @Option(names = "--ts-col", paramLabel = "COLUMN",
-            description = "Parquet or Arrow FILE: the timestamp column, by name or 1-based position. Default: ts, timestamp or time.")
-    String tsColumn;
-
-    @Option(names = "--value-col", paramLabel = "COLUMN",
-            description = "Parquet or Arrow FILE: the value column, by name or 1-based position. Default: value.")
-    String valueColumn;
-
-    @Option(names = "--series-col", paramLabel = "COLUMN",
-            description = "Parquet or Arrow FILE: the series column, by name or 1-based position. Default: series, if any.")
-    String seriesColumn;
-
-    @Option(names = "--no-series", description = "Parquet or Arrow FILE: load no series column even if there is one named series.")
-    boolean noSeries;
-
-    @Option(names = "--ts-format", paramLabel = "FORMAT",
-            description = "Parquet or Arrow FILE: how timestamps without a timestamp type are read: auto (integers are epoch ns,"
-                    + " text is ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns or pattern:<java.time pattern>. Default: auto.")
-    String tsFormat;
+    /** The column options, for Parquet and Arrow files; refused for a store, which has its columns already. */
+    @Mixin
+    ColumnOptions columns;
 
     @Option(names = "--job", defaultValue = "stats",
             description = {"stats, count, missing, sum, mean, min, max or stddev; or the class name of your own job "
@@ -248,7 +231,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             // Only what the run reads is loaded: a series column not grouped or filtered by is not decoded, and
             // Parquet row groups outside a query's --from/--to (by their statistics) are not read.
-            ParquetOptions loaded = columns(workerCount).readingSeries(request.readsSeries());
+            ParquetOptions loaded = loadOptions(workerCount).readingSeries(request.readsSeries());
             if (request instanceof JobRequest.Query asked) {
                 loaded = loaded.within(asked.spec().fromNanos(), asked.spec().toNanos());
             }
@@ -279,10 +262,9 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The column options, for Parquet or Arrow files read on {@code threads} threads. */
-    private ParquetOptions columns(int threads) {
+    private ParquetOptions loadOptions(int threads) {
         try {
-            return new ParquetOptions(tsColumn, valueColumn, seriesColumn, noSeries,
-                    TimestampFormat.parse(tsFormat == null ? "auto" : tsFormat), threads);
+            return columns.parquet(threads);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -290,8 +272,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The column options read files; a store has its columns already, so naming them is a mistake, not a no-op. */
     void refuseColumnOptions() {
-        String given = tsColumn != null ? "--ts-col" : valueColumn != null ? "--value-col"
-                : seriesColumn != null ? "--series-col" : noSeries ? "--no-series" : tsFormat != null ? "--ts-format" : null;
+        String given = columns.firstGiven();
         if (given != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     given + " applies to Parquet and Arrow files only; " + file + " is neither");

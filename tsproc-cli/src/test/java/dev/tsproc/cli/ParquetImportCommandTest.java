@@ -44,6 +44,33 @@ class ParquetImportCommandTest {
         assertThat(glob.err()).contains("imported 100 rows of 3 series from 1 Parquet file", "note: every timestamp is before 1973");
     }
 
+    private static final String UNITS = """
+            import pyarrow as pa, pyarrow.parquet as pq
+            for name, first in [("a-ms", 1_700_000_000_000), ("b-s", 1_700_000_100), ("c-ms", 1_700_000_200_000)]:
+                pq.write_table(pa.table({"time": pa.array([first, first + 1], pa.int64()), "value": [1.0, 2.0]}),
+                               f"units/{name}.parquet")
+            """;
+
+    @Test
+    void plainIntegerTimestampsInTheUnitTheirMagnitudeTellsWithANote() throws Exception {
+        Files.createDirectory(dir.resolve("units"));
+        Python.run(dir, UNITS);
+        Path units = dir.resolve("units");
+        ImportExportCommandTest.Run one = tsproc("import", units.resolve("a-ms.parquet").toString(),
+                "--out", dir.resolve("a.tsp").toString());
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(one.err()).contains("timestamps read as epoch-ms, as their magnitude tells; --ts-format says otherwise")
+                .doesNotContain("note:");
+        assertThat(tsproc("export", dir.resolve("a.tsp").toString()).out()).isEqualTo("ts,value\n1700000000000000000,1\n1700000000001000000,2\n");
+
+        ImportExportCommandTest.Run all = tsproc("import", units.toString(), "--out", dir.resolve("all.tsp").toString());
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.err()).contains(units.resolve("a-ms.parquet") + ": timestamps read as epoch-ms, as",
+                units.resolve("b-s.parquet") + ": timestamps read as epoch-s, as", units.resolve("c-ms.parquet") + ": timestamps read as epoch-ms, as");
+        assertThat(tsproc("export", dir.resolve("all.tsp").toString()).out()).isEqualTo("ts,value\n1700000000000000000,1\n"
+                + "1700000000001000000,2\n1700000100000000000,1\n1700000101000000000,2\n1700000200000000000,1\n1700000200001000000,2\n");
+    }
+
     @Test
     void badInputIsOneSentenceAndExitCodeOneWrongOptionsExitCodeTwo() throws Exception {
         Files.createDirectory(dir.resolve("days"));

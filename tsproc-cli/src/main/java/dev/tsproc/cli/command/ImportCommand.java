@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code tsproc import}: CSV files (plain or gzip, or stdin), Parquet or Arrow files, into a new store or appended to one. */
@@ -117,6 +118,11 @@ public final class ImportCommand implements Callable<Integer> {
 
     private static final String EARLY_NOTE = "note: every timestamp is before 1973: integers this small are read as epoch"
             + " nanoseconds; if they are epoch seconds or milliseconds, import again with --ts-format epoch-s or epoch-ms";
+
+    /** The note that {@code --ts-format auto} read integer timestamps in {@code unit}. */
+    private static String unitTold(TimestampFormat unit) {
+        return "timestamps read as " + unit + ", as their magnitude tells; --ts-format says otherwise";
+    }
 
     /** The newest timestamp of the imported store, or {@link Long#MAX_VALUE} if it has no rows. */
     private static long lastTimestamp(Path store, long rows) throws IOException {
@@ -324,7 +330,7 @@ public final class ImportCommand implements Callable<Integer> {
                     + "', as the header shows; --delimiter says otherwise");
         }
         if (result.timestampFormat() != options.timestampFormat()) {
-            err.println(of + "timestamps read as " + result.timestampFormat() + ", as their magnitude tells; --ts-format says otherwise");
+            err.println(of + unitTold(result.timestampFormat()));
         } else if (options.timestampFormat() == TimestampFormat.AUTO && lastTimestamp(path, result.rows()) < EARLY_1973) {
             err.println(of + EARLY_NOTE);
         }
@@ -369,6 +375,12 @@ public final class ImportCommand implements Callable<Integer> {
                 result.files(), result.files() == 1 ? "" : "s", result.rowGroups(), result.inputBytes() / 1e6, seconds,
                 seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
+        Map<Path, TimestampFormat> told = result.unitsTold();
+        if (told.size() == result.files() && told.values().stream().distinct().count() == 1) {
+            err.println(unitTold(told.values().iterator().next()));
+        } else {
+            told.forEach((file, unit) -> err.println(file + ": " + unitTold(unit)));
+        }
         if (result.unitGuessed() && lastTimestamp(path, result.rows()) < EARLY_1973) {
             err.println(EARLY_NOTE);
         }

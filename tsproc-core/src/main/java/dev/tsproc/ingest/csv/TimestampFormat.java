@@ -106,7 +106,24 @@ public final class TimestampFormat {
      * (issue 14.4).
      */
     static TimestampFormat epochUnitOf(String timestamp) {
-        return switch (integerDigits(timestamp)) {
+        return unitOfDigits(integerDigits(timestamp));
+    }
+
+    /**
+     * {@link #epochUnitOf(String)} for an integer timestamp of a typed column (Parquet): how
+     * {@link #AUTO} reads a file's integers, judged from its first time. Null for a negative one.
+     */
+    public static TimestampFormat epochUnitOf(long timestamp) {
+        return unitOfDigits(integerDigits(timestamp));
+    }
+
+    /** {@link #epochUnitUnclear(String)} for an integer timestamp of a typed column. */
+    public static boolean epochUnitUnclear(long timestamp) {
+        return unclearDigits(integerDigits(timestamp));
+    }
+
+    private static TimestampFormat unitOfDigits(int digits) {
+        return switch (digits) {
             case 9, 10 -> epoch(1_000_000_000L);
             case 12, 13 -> epoch(1_000_000L);
             case 15, 16 -> epoch(1_000L);
@@ -120,8 +137,16 @@ public final class TimestampFormat {
      * so on — so that no unit can be told from it, and {@link #AUTO} refuses rather than guess.
      */
     static boolean epochUnitUnclear(String timestamp) {
-        int digits = integerDigits(timestamp);
+        return unclearDigits(integerDigits(timestamp));
+    }
+
+    private static boolean unclearDigits(int digits) {
         return digits == 11 || digits == 14 || digits == 17;
+    }
+
+    /** The decimal digits of {@code timestamp}, or 0 if it is negative. */
+    private static int integerDigits(long timestamp) {
+        return timestamp < 0 ? 0 : Long.toString(timestamp).length();
     }
 
     /** The digits before the fraction of an unsigned decimal of at most 19 of them, or 0 if it is not one. */

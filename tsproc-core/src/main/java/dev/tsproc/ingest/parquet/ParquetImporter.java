@@ -4,6 +4,7 @@ import dev.hardwood.HardwoodContext;
 import dev.hardwood.InputFile;
 import dev.hardwood.metadata.ColumnChunk;
 import dev.hardwood.metadata.FileMetaData;
+import dev.hardwood.metadata.PhysicalType;
 import dev.hardwood.metadata.RowGroup;
 import dev.hardwood.metadata.Statistics;
 import dev.hardwood.reader.ColumnReader;
@@ -15,6 +16,7 @@ import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.ColumnarImport;
 import dev.tsproc.ingest.csv.ColumnBuffers;
 import dev.tsproc.ingest.csv.SeriesTable;
+import dev.tsproc.ingest.csv.TimestampFormat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,7 +28,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -61,15 +66,18 @@ public final class ParquetImporter {
      * @param inputBytes  bytes of the Parquet files
      * @param sorted      whether rows had to be put into time order
      * @param unitGuessed whether plain integer timestamps were read as nanoseconds by {@code auto}
+     * @param unitsTold   the files whose plain integer timestamps {@code auto} read in another epoch
+     *                    unit, as their magnitude tells, with that unit, in file order
      */
     public record Result(Path store, long rows, int series, int files, int rowGroups, long inputBytes,
-                         boolean sorted, boolean unitGuessed, long elapsedNanos) {}
+                         boolean sorted, boolean unitGuessed, Map<Path, TimestampFormat> unitsTold, long elapsedNanos) {}
 
     private final ParquetOptions options;
     private final LongConsumer progress;
     private final AtomicLong bytesRead = new AtomicLong();
     private final List<RowGroupPart> parts = new ArrayList<>();
     private final HardwoodContext context;
+    private final Map<Path, TimestampFormat> unitsTold = new LinkedHashMap<>();
     /** Whether the store has a series column: as the first file has. */
     private Boolean withSeries;
     /** The first row group left out for the time range, read if every one is: a store cannot be empty. */
@@ -115,7 +123,7 @@ public final class ParquetImporter {
                     options.threads());
             progress.accept(inputBytes);
             return new Result(target, written.rows(), written.series(), files.size(), importer.parts.size(), inputBytes,
-                    written.sorted(), unitGuessed, System.nanoTime() - start);
+                    written.sorted(), unitGuessed, Collections.unmodifiableMap(importer.unitsTold), System.nanoTime() - start);
         } catch (ClosedByInterruptException e) {
             // An interrupt during a read or write closed a channel: the interrupt is what happened.
             Thread.interrupted();
@@ -150,6 +158,9 @@ public final class ParquetImporter {
             layout = layout.withoutSeries();
         }
         List<RowGroup> rowGroups = metadata.rowGroups();
+        if (layout.unitGuessed()) {
+            layout = inUnitTold(file, layout, rowGroups);
+        }
         for (int g = 0; g < rowGroups.size(); g++) {
             RowGroup group = rowGroups.get(g);
             if (group.numRows() == 0 || group.columns().isEmpty()) {
@@ -164,6 +175,61 @@ public final class ParquetImporter {
             parts.add(new RowGroupPart(file, layout, g, group.numRows(), midpoint(group), compressed(group)));
         }
         return layout;
+    }
+
+    /**
+     * {@code layout} with its plain integer timestamps in the epoch unit their magnitude tells
+     * ({@link TimestampFormat#epochUnitOf(long)}), judged as a CSV file's first data line is: from
+     * the first row group's smallest time (its statistics' min, the file's first time when it is in
+     * time order), or, without statistics, from its first time. 11, 14 and 17 digits, a time since
+     * 1973 in no unit, are refused rather than read as nanoseconds in 1970.
+     */
+    private ParquetLayout inUnitTold(Path file, ParquetLayout layout, List<RowGroup> rowGroups) throws IOException {
+        for (int g = 0; g < rowGroups.size(); g++) {
+            RowGroup group = rowGroups.get(g);
+            if (group.numRows() == 0 || group.columns().isEmpty()) {
+                continue;
+            }
+            Long first = statistic(layout.ts(), group, true);
+            if (first == null) {
+                first = firstTime(file, g, layout.ts(), group);
+            }
+            if (first == null) {
+                return layout; // a null time, which the read reports
+            }
+            if (TimestampFormat.epochUnitUnclear(first)) {
+                throw new BadInputException(file, "row group " + g + ": the timestamp " + first + " has "
+                        + Long.toString(first).length() + " digits, which is a time from 1973 to 2286 in no epoch unit;"
+                        + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns");
+            }
+            TimestampFormat unit = TimestampFormat.epochUnitOf(first);
+            if (unit == null) {
+                return layout;
+            }
+            unitsTold.put(file, unit);
+            return layout.inUnit(unit);
+        }
+        return layout;
+    }
+
+    /** The first time of row group {@code g}, as the column's raw integer, or null if it is null. */
+    private Long firstTime(Path file, int g, ParquetLayout.Timestamps ts, RowGroup group) throws IOException {
+        long midpoint = midpoint(group);
+        try (ParquetFileReader parquet = ParquetFileReader.open(InputFile.of(file), context);
+             ColumnReaders columns = parquet.buildColumnReaders(ColumnProjection.columns(ts.column().name()))
+                     .filter(RowGroupPredicate.byteRange(midpoint, midpoint + 1)).build()) {
+            ColumnReader reader = columns.getColumnReader(ts.column().name());
+            if (!columns.nextBatch() || columns.getRecordCount() == 0 || reader.getLeafValidity().isNull(0)) {
+                return null;
+            }
+            if (ts.column().type() == PhysicalType.INT32) {
+                int first = reader.getInts()[0];
+                return ts.unsigned() ? first & 0xFFFF_FFFFL : first;
+            }
+            return reader.getLongs()[0];
+        } catch (IOException | RuntimeException e) {
+            throw new BadInputException(file + ": row group " + g, "it cannot be read, the file is damaged (" + e.getMessage() + ")", e);
+        }
     }
 
     private static long compressed(RowGroup group) {
@@ -189,13 +255,8 @@ public final class ParquetImporter {
                 || ts.kind() != ParquetLayout.TimestampKind.INTEGER || ts.unsigned()) {
             return false;
         }
-        Statistics statistics = group.columns().get(ts.column().columnIndex()).metaData().statistics();
-        if (statistics == null || statistics.isMinMaxDeprecated() || statistics.minValue() == null
-                || statistics.maxValue() == null) {
-            return false;
-        }
-        Long min = integer(statistics.minValue());
-        Long max = integer(statistics.maxValue());
+        Long min = statistic(ts, group, true);
+        Long max = statistic(ts, group, false);
         if (min == null || max == null) {
             return false;
         }
@@ -208,6 +269,18 @@ public final class ParquetImporter {
     private static long scaled(long raw, long unit, long overflow) {
         long low = raw * unit;
         return Math.multiplyHigh(raw, unit) == low >> 63 ? low : overflow;
+    }
+
+    /**
+     * The current (not deprecated) min or max statistic of {@code group}'s timestamps as the
+     * column's raw integer, or null where there is none.
+     */
+    private static Long statistic(ParquetLayout.Timestamps ts, RowGroup group, boolean min) {
+        Statistics statistics = group.columns().get(ts.column().columnIndex()).metaData().statistics();
+        byte[] bytes = statistics == null || statistics.isMinMaxDeprecated() ? null
+                : min ? statistics.minValue() : statistics.maxValue();
+        Long value = bytes == null ? null : integer(bytes);
+        return value != null && ts.unsigned() && bytes.length == Integer.BYTES ? Long.valueOf(value & 0xFFFF_FFFFL) : value;
     }
 
     /** A little-endian INT32 or INT64 statistic, or null for any other length. */

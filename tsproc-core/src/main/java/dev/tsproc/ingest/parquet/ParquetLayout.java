@@ -19,8 +19,9 @@ import java.util.List;
  * @param ts          the timestamp column and how it becomes epoch nanoseconds
  * @param value       the value column and how it becomes a double
  * @param series      the series column and how it becomes a name, or null for none
- * @param unitGuessed whether timestamps are plain integers read as nanoseconds only because
- *                    {@code --ts-format auto} says so (the CLI then warns of dates before 1973)
+ * @param unitGuessed whether timestamps are plain integers whose unit {@code --ts-format auto}
+ *                    leaves to their magnitude ({@link TimestampFormat#epochUnitOf(long)}):
+ *                    nanoseconds unless the file's first time tells another unit
  */
 record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGuessed) {
 
@@ -51,6 +52,11 @@ record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGue
     /** This layout without its series column, which is then not read. */
     ParquetLayout withoutSeries() {
         return new ParquetLayout(ts, value, null, unitGuessed);
+    }
+
+    /** This layout with its plain integer timestamps read in {@code unit}, as their magnitude tells. */
+    ParquetLayout inUnit(TimestampFormat unit) {
+        return new ParquetLayout(new Timestamps(ts.column, ts.kind, unit.nanosPerUnit(), ts.unsigned), value, series, false);
     }
 
     /** The names of the columns read, for the reader's projection. */

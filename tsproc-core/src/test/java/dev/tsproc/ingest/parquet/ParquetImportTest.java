@@ -197,6 +197,61 @@ class ParquetImportTest {
                                      "price": [1.0] * 3000}), "x.parquet", row_group_size=1000, compression="snappy")
             """;
 
+    /**
+     * Plain integer timestamps (no timestamp type) in each epoch unit, with and without statistics,
+     * as int64 and int32; small counters; 11 digits, a time since 1973 in no unit. The rows
+     * printed are in nanoseconds of the unit the file was written in.
+     */
+    private static final String EPOCH_UNITS = StoreRows.PRINT + """
+            import pyarrow as pa, pyarrow.parquet as pq
+            unit, ints, stats = sys.argv[1], sys.argv[2], sys.argv[3] == "stats"
+            scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1, "counter": 1, "unclear": 1}[unit]
+            first = {"s": 1_700_000_000, "ms": 1_700_000_000_000, "us": 1_700_000_000_000_000,
+                     "ns": 1_700_000_000_000_000_000, "counter": 5, "unclear": 20_000_000_000}[unit]
+            ts = [first + i * 3 for i in range(600)]
+            ts[0:2] = ts[1::-1]                                    # out of order: the statistics' min is row 1
+            values = [float(i) for i in range(600)]
+            pq.write_table(pa.table({"ts": pa.array(ts, pa.int32() if ints == "int32" else pa.int64()), "value": values}),
+                           "x.parquet", row_group_size=250, write_statistics=stats)
+            expect([("", t * scale, v) for t, v in zip(ts, values)])
+            """;
+
+    @Test
+    void plainIntegerTimestampsAreReadInTheEpochUnitTheirMagnitudeTells() throws Exception {
+        record Case(String unit, String ints, String stats, String told) {}
+        List<Case> cases = List.of(
+                new Case("s", "int64", "stats", "epoch-s"),
+                new Case("s", "int32", "none", "epoch-s"),
+                new Case("ms", "int64", "none", "epoch-ms"),
+                new Case("us", "int64", "stats", "epoch-us"),
+                new Case("ns", "int64", "stats", null),
+                new Case("counter", "int32", "stats", null));
+        for (Case c : cases) {
+            String name = c.unit() + "-" + c.ints() + "-" + c.stats();
+            Path caseDir = Files.createDirectory(dir.resolve(name));
+            List<String> expected = Python.run(caseDir, EPOCH_UNITS, c.unit(), c.ints(), c.stats()).lines().toList();
+            Path store = caseDir.resolve("x.tsp");
+            ParquetImporter.Result result = importFrom(caseDir.resolve("x.parquet"), store, ParquetOptions.defaults());
+            assertThat(StoreRows.of(store)).as(name).isEqualTo(expected);
+            assertThat(result.unitsTold()).as(name).hasSize(c.told() == null ? 0 : 1);
+            assertThat(result.unitsTold().values()).as(name).allSatisfy(unit -> assertThat(unit).hasToString(c.told()));
+            assertThat(result.unitsTold().keySet()).as(name).allSatisfy(file -> assertThat(file).hasFileName("x.parquet"));
+            assertThat(result.unitGuessed()).as(name).isEqualTo(c.told() == null);
+        }
+        // A unit given is taken as it is: milliseconds read as nanoseconds, in 1970.
+        Path ms = dir.resolve("ms-int64-none/x.parquet");
+        ParquetImporter.Result asNanos = importFrom(ms, dir.resolve("ms-as-ns.tsp"),
+                new ParquetOptions(null, null, null, false, TimestampFormat.parse("epoch-ns"), 2));
+        assertThat(asNanos.unitsTold()).isEmpty();
+        assertThat(StoreRows.of(dir.resolve("ms-as-ns.tsp")).getFirst()).startsWith("\t1700000000000\t");
+
+        Path unclear = Files.createDirectory(dir.resolve("unclear"));
+        Python.run(unclear, EPOCH_UNITS, "unclear", "int64", "none"); // no statistics: its first row is judged
+        assertFails(unclear.resolve("x.parquet"), ParquetOptions.defaults(), "x.parquet: row group 0: the timestamp"
+                + " 20000000003 has 11 digits, which is a time from 1973 to 2286 in no epoch unit; say which it is with"
+                + " --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns");
+    }
+
     @Test
     void badFilesFailInOneSentenceNamingTheFileAndLeaveNothing() throws Exception {
         Python.run(dir, SIMPLE, "ok");

@@ -15,7 +15,6 @@ module dev.tsproc.core {
     requires java.management;
     requires jdk.incubator.vector;
     requires org.apache.arrow.format;
-    requires sketches.java;
     requires snappy.java;
 
     exports dev.tsproc;

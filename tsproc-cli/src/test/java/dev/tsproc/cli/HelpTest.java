@@ -54,6 +54,6 @@ class HelpTest {
 
     @org.junit.jupiter.api.Test
     void thePercentSignOfExactPercentilesIsPrinted() {
-        assertThat(Cli.run("run", "--help").out()).contains("(within 0.5%)");
+        assertThat(Cli.run("run", "--help").out()).contains("(within 0.4%)");
     }
 }

@@ -1,25 +1,15 @@
 package dev.tsproc.job;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.mapping.BitwiseLinearlyInterpolatedMapping;
-import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
-import com.datadoghq.sketch.ddsketch.store.Bin;
-import com.datadoghq.sketch.ddsketch.store.PaginatedStore;
-import com.datadoghq.sketch.ddsketch.store.Store;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * The values of one group as percentiles need them: every value while the group is small, a
- * mergeable DDSketch once it is not, or every value whatever the size (exact mode).
+ * mergeable sketch once it is not, or every value whatever the size (exact mode).
  *
  * <p><b>Definition.</b> The percentile at quantile {@code q} of {@code n} values is SQL's
  * {@code percentile_disc(q)}: the smallest value whose cumulative share is at least {@code q},
@@ -27,17 +17,17 @@ import java.util.List;
  * {@code quantile_disc}, {@code numpy.percentile(..., method="inverted_cdf")}). {@code q} is
  * taken as the decimal the user wrote (0.99, not the double nearest it), so the rank is exact.
  *
- * <p><b>Sketch and its error bound.</b> By default a group's values go into a DDSketch (Masson,
- * Rim, Lee, "DDSketch: a fast and fully-mergeable quantile sketch with relative-error
- * guarantees", VLDB 2019; Datadog's {@code sketches-java}) with relative accuracy
- * {@value #RELATIVE_ACCURACY}: the value reported for rank {@code r} differs from the exact value
- * {@code x} of that rank by at most {@code 0.005·|x|}. The reported value is then clamped to the
- * group's exact [min, max], which can only bring it closer (so an extreme percentile of discrete
- * data such as the talk's {0, 1} comes out exact). Exceptions to the relative bound, by design of
- * the sketch: magnitudes below {@code minIndexableValue} (about 2.2e-308, i.e. subnormals) count
- * as 0, an absolute error below 2.3e-308. Infinities are counted exactly beside the sketch.
+ * <p><b>Sketch and its error bound.</b> By default a group's values go into a
+ * {@link LogLinearSketch}, a DDSketch (Masson, Rim, Lee, "DDSketch: a fast and fully-mergeable
+ * quantile sketch with relative-error guarantees", VLDB 2019) with the bit-wise log-linear
+ * mapping — 128 bins per binade, found from a value's exponent and top mantissa bits: the value
+ * reported for rank {@code r} differs from the exact value {@code x} of that rank by at most
+ * {@code |x|·}{@value #RELATIVE_ACCURACY} (1/256, about 0.4%). The reported value is then clamped
+ * to the group's exact [min, max], which can only bring it closer (so an extreme percentile of
+ * discrete data such as the talk's {0, 1} comes out exact). Exceptions: subnormal values (below
+ * 2.2e-308) are reported within an absolute 2^-1029 instead; zeros and infinities are exact.
  *
- * <p><b>Determinism.</b> A DDSketch maps each value to a bin by a fixed function of the value and
+ * <p><b>Determinism.</b> The sketch maps each value to a bin by a fixed function of the value and
  * merges by adding integer bin counts, so the sketch — hence every reported percentile — depends
  * only on the multiset of values, not on their order, the batch size or the worker count. No
  * randomness is involved (KLL and t-digest were rejected for this: KLL compacts at random, and
@@ -45,14 +35,8 @@ import java.util.List;
  *
  * <p><b>Small integers</b> in [-8, 7] are counted in a tiny exact histogram and enter the sketch
  * as weighted updates when it is read or merged: the sketch's bins end up exactly as if every
- * value had entered one by one (a bin's count is an integer-valued double), but states, flags and
- * counts — like the talk's 0/1 values — skip the per-value sketch update.
- *
- * <p><b>Memory.</b> Bins live in pages of a {@link PaginatedStore}, allocated only where values
- * fall: a sketch costs a few kilobytes for data of a narrow range and at most tens of kilobytes
- * for data from 1e-300 to 1e300 — where a dense store costs 2 MB per sign (so a thousand groups
- * of such data, in a worker JVM's 512 MB heap, ran out of memory). Page lookups make an update
- * about a third slower than a dense store's.
+ * value had entered one by one, but states, flags and counts — like the talk's 0/1 values — skip
+ * the per-value sketch update.
  *
  * <p><b>Small groups are exact.</b> A group holds its values (8 bytes each) until it has more
  * than {@value #EXACT_LIMIT} besides the small integers, which are counted anyway; only then do
@@ -69,22 +53,14 @@ import java.util.List;
  * <p>Not thread-safe: one batch fills its own instances; the coordinator merges them.
  */
 public final class Percentiles {
-    /** Relative accuracy of the sketch: a reported percentile is within 0.5% of the exact one. */
-    public static final double RELATIVE_ACCURACY = 0.005;
+    /** Relative accuracy of the sketch: a reported percentile is within 1/256 (0.4%) of the exact one. */
+    public static final double RELATIVE_ACCURACY = LogLinearSketch.RELATIVE_ACCURACY;
     /**
      * Most values (small integers aside) a group holds before it is sketched: 4 KiB of values,
      * about what a sketch of a group's values takes in pages (BENCHMARKS.md).
      */
     public static final int EXACT_LIMIT = 512;
 
-    /**
-     * The value-to-bin map of every sketch (immutable, shared): bins by exponent and leading
-     * mantissa bits, linearly interpolated — a few integer operations per value, no logarithm.
-     */
-    private static final IndexMapping MAPPING = new BitwiseLinearlyInterpolatedMapping(RELATIVE_ACCURACY);
-    /** Lowest and highest bin index a value can map to: a read bin outside them is corrupt. */
-    private static final int MIN_INDEX = MAPPING.index(MAPPING.minIndexableValue());
-    private static final int MAX_INDEX = MAPPING.index(MAPPING.maxIndexableValue());
     /** Values read per step of an exact-mode partial: the array grows only as bytes arrive. */
     private static final int READ_STEP = 1 << 16;
     static final int SMALL_OFFSET = 8;
@@ -94,15 +70,12 @@ public final class Percentiles {
     /** Most values held before the sketch takes over: {@link #EXACT_LIMIT}, or all of them in exact mode. */
     private final int limit;
     /** {@code null} while the values are held. */
-    private DDSketch sketch;
+    private LogLinearSketch sketch;
     /** Counts of the integers -8..7 (and of NaN, ignored), not in {@link #values} nor yet in the sketch. */
     private final long[] small = new long[SMALL_SLOTS];
     /** The values held (not small integers), {@code values[0, size)}; {@code null} once sketched. */
     private double[] values = new double[16];
     private int size;
-    /** Infinities counted beside the sketch; while values are held, they are among them. */
-    private long positiveInfinities;
-    private long negativeInfinities;
 
     /** @param exact whether every value is held however many (exact mode), not only up to {@link #EXACT_LIMIT} */
     Percentiles(boolean exact) {
@@ -132,13 +105,6 @@ public final class Percentiles {
         acceptLarge(v);
     }
 
-    /** The slow path of {@link #acceptAll}: anything but a small integer; NaN is skipped. */
-    private void acceptOther(double v) {
-        if (v == v) {
-            acceptLarge(v);
-        }
-    }
-
     private void acceptLarge(double v) {
         if (sketch == null && size < limit) {
             if (size == values.length) {
@@ -150,28 +116,35 @@ public final class Percentiles {
         if (sketch == null) {
             startSketch();
         }
-        sketchLarge(v);
+        sketch.add(v, 1);
+    }
+
+    /**
+     * Adds {@code v[from, to)}, none of which may be NaN or an integer in [-8, 7]: held while the
+     * group stays within its limit, else counted by the sketch in one pass.
+     */
+    void acceptLarge(double[] v, int from, int to) {
+        int n = to - from;
+        if (sketch == null && (long) size + n <= limit) {
+            if (size + n > values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(limit, Math.max(2L * values.length, size + n)));
+            }
+            System.arraycopy(v, from, values, size, n);
+            size += n;
+            return;
+        }
+        if (sketch == null) {
+            startSketch();
+        }
+        sketch.addAll(v, from, to);
     }
 
     /** Moves the values held into a new sketch: the group has passed the limit. */
     private void startSketch() {
-        sketch = new DDSketch(MAPPING, PaginatedStore::new);
-        double[] held = values;
+        sketch = new LogLinearSketch();
+        sketch.addAll(values, 0, size);
         values = null;
-        for (int i = 0; i < size; i++) {
-            sketchLarge(held[i]);
-        }
         size = 0;
-    }
-
-    private void sketchLarge(double v) {
-        if (v == Double.POSITIVE_INFINITY) {
-            positiveInfinities++;
-        } else if (v == Double.NEGATIVE_INFINITY) {
-            negativeInfinities++;
-        } else {
-            sketch.accept(v);
-        }
     }
 
     /**
@@ -209,17 +182,23 @@ public final class Percentiles {
         }
     }
 
-    /** Adds the values {@code v[0, len)} that are not NaN. */
+    /**
+     * Adds the values {@code v[0, len)} that are not NaN, overwriting {@code v}: the small
+     * integers are counted, the others moved to its front and added as one run.
+     */
     void acceptAll(double[] v, int len) {
         long[] counts = small;
+        int large = 0;
         for (int i = 0; i < len; i++) {
-            int k = smallIndex(v[i]);
+            double x = v[i];
+            int k = smallIndex(x);
             if (k >= 0) {
                 counts[k]++;
-            } else {
-                acceptOther(v[i]);
+            } else if (x == x) {
+                v[large++] = x;
             }
         }
+        acceptLarge(v, 0, large);
     }
 
     /** Adds everything {@code later} holds. */
@@ -239,30 +218,10 @@ public final class Percentiles {
             startSketch();
         }
         if (later.sketch == null) {
-            for (int i = 0; i < later.size; i++) {
-                sketchLarge(later.values[i]);
-            }
+            sketch.addAll(later.values, 0, later.size);
         } else {
-            mergeSketch(later.sketch);
-            positiveInfinities += later.positiveInfinities;
-            negativeInfinities += later.negativeInfinities;
+            sketch.addAll(later.sketch);
         }
-    }
-
-    /**
-     * Adds {@code later}'s zero count and bins to this sketch, bin by bin. Not
-     * {@code DDSketch.mergeWith}: sketches-java 0.8.3's merge of two {@link PaginatedStore}s indexes
-     * past its page array when their page ranges partly overlap (it failed on 5 million rows of a
-     * random walk by series and hour), while adding a bin takes the store's well-trodden path.
-     */
-    private void mergeSketch(DDSketch later) {
-        double zeros = later.getCount() - later.getNegativeValueStore().getTotalCount()
-                - later.getPositiveValueStore().getTotalCount();
-        if (zeros > 0) {
-            sketch.accept(0.0, zeros);
-        }
-        later.getNegativeValueStore().forEach(sketch.getNegativeValueStore()::add);
-        later.getPositiveValueStore().forEach(sketch.getPositiveValueStore()::add);
     }
 
     /** The 0-based rank of quantile {@code q} among {@code n >= 1} values: {@code max(1, ⌈q·n⌉) − 1}, exactly. */
@@ -291,7 +250,7 @@ public final class Percentiles {
         }
         for (int k = 0; k < quantiles.length; k++) {
             long r = rank(quantiles[k], n);
-            double v = sketch == null ? heldValueAt(r) : sketchValueAt(r);
+            double v = sketch == null ? heldValueAt(r) : sketch.valueAt(r);
             out[k] = Math.min(max, Math.max(min, v));
         }
         return out;
@@ -333,7 +292,7 @@ public final class Percentiles {
     private void settle() {
         for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
             if (small[k] > 0) {
-                sketch.accept(k - SMALL_OFFSET, small[k]);
+                sketch.add(k - SMALL_OFFSET, small[k]);
                 small[k] = 0;
             }
         }
@@ -341,7 +300,7 @@ public final class Percentiles {
 
     private long count() {
         if (sketch != null) {
-            return (long) sketch.getCount() + positiveInfinities + negativeInfinities;
+            return sketch.count();
         }
         long n = size;
         for (int k = 0; k < 2 * SMALL_OFFSET; k++) {
@@ -350,49 +309,10 @@ public final class Percentiles {
         return n;
     }
 
-    /** The sketch's estimate of the value of rank {@code r}, walking the bins in value order. */
-    private double sketchValueAt(long r) {
-        if (r < negativeInfinities) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        long left = r - negativeInfinities;
-        IndexMapping mapping = sketch.getIndexMapping();
-        long negatives = (long) sketch.getNegativeValueStore().getTotalCount();
-        if (left < negatives) {
-            for (Iterator<Bin> it = sketch.getNegativeValueStore().getDescendingIterator(); it.hasNext(); ) {
-                Bin bin = it.next();
-                left -= (long) bin.getCount();
-                if (left < 0) {
-                    return -mapping.value(bin.getIndex());
-                }
-            }
-        }
-        left -= negatives;
-        long positives = (long) sketch.getPositiveValueStore().getTotalCount();
-        long zeros = (long) sketch.getCount() - negatives - positives;
-        if (left < zeros) {
-            return 0.0;
-        }
-        left -= zeros;
-        if (left < positives) {
-            for (Iterator<Bin> it = sketch.getPositiveValueStore().getAscendingIterator(); it.hasNext(); ) {
-                Bin bin = it.next();
-                left -= (long) bin.getCount();
-                if (left < 0) {
-                    return mapping.value(bin.getIndex());
-                }
-            }
-        }
-        return Double.POSITIVE_INFINITY;
-    }
-
     /**
      * Writes the exact state for another process: the small-integer counts, then the number of
-     * values held and each of them, or -1 and the sketch: the infinity and zero counts, then each
-     * store's bins as (index, count) pairs in ascending index order — the sketch's whole content,
-     * so the reader's sketch answers and merges exactly as this one would. Written by tsproc
-     * itself rather than with {@code DDSketch.serialize}, whose reader would size its dense store
-     * from whatever indexes the bytes claim.
+     * values held and each of them, or -1 and the sketch's bins ({@link LogLinearSketch#writeTo}):
+     * the reader's state answers and merges exactly as this one would.
      */
     void writeTo(DataOutput out) throws IOException {
         for (long c : small) {
@@ -406,28 +326,13 @@ public final class Percentiles {
             return;
         }
         out.writeInt(-1);
-        out.writeLong(positiveInfinities);
-        out.writeLong(negativeInfinities);
-        double negatives = sketch.getNegativeValueStore().getTotalCount();
-        double positives = sketch.getPositiveValueStore().getTotalCount();
-        out.writeLong((long) (sketch.getCount() - negatives - positives));
-        writeBins(sketch.getNegativeValueStore(), out);
-        writeBins(sketch.getPositiveValueStore(), out);
-    }
-
-    private static void writeBins(Store store, DataOutput out) throws IOException {
-        List<Bin> bins = new ArrayList<>();
-        store.getAscendingIterator().forEachRemaining(bins::add);
-        out.writeInt(bins.size());
-        for (Bin bin : bins) {
-            out.writeInt(bin.getIndex());
-            out.writeLong((long) bin.getCount());
-        }
+        sketch.writeTo(out);
     }
 
     /**
      * Reads what {@link #writeTo} wrote, rejecting any state it cannot have written: a negative
-     * count, a bin index no value maps to, bins out of order. Allocates only as data arrives.
+     * count, a NaN value, a sketch's bin no value maps to, bins out of order. Allocates only as
+     * data arrives.
      *
      * @param exact whether the job keeps every value (it must match the writer's mode)
      */
@@ -440,55 +345,25 @@ public final class Percentiles {
         if (n < -1 || n > p.limit) {
             throw new IOException("percentile values count=" + n + " is outside [-1, " + p.limit + "]");
         }
-        if (n >= 0) {
-            for (int read = 0; read < n; ) {
-                int step = Math.min(READ_STEP, n - read);
-                p.values = Arrays.copyOf(p.values, Math.max(p.values.length, read + step));
-                for (int i = 0; i < step; i++) {
-                    double v = Double.longBitsToDouble(in.readLong());
-                    if (v != v) {
-                        throw new IOException("percentile value[" + (read + i) + "] is NaN");
-                    }
-                    p.values[read + i] = v;
-                }
-                read += step;
-                p.size = read;
-            }
+        if (n == -1) {
+            p.sketch = LogLinearSketch.readFrom(in);
+            p.values = null;
             return p;
         }
-        p.sketch = new DDSketch(MAPPING, PaginatedStore::new);
-        p.values = null;
-        p.positiveInfinities = count(in.readLong(), "positiveInfinities");
-        p.negativeInfinities = count(in.readLong(), "negativeInfinities");
-        long zeros = count(in.readLong(), "zeros");
-        if (zeros > 0) {
-            p.sketch.accept(0.0, zeros);
+        for (int read = 0; read < n; ) {
+            int step = Math.min(READ_STEP, n - read);
+            p.values = Arrays.copyOf(p.values, Math.max(p.values.length, read + step));
+            for (int i = 0; i < step; i++) {
+                double v = Double.longBitsToDouble(in.readLong());
+                if (v != v) {
+                    throw new IOException("percentile value[" + (read + i) + "] is NaN");
+                }
+                p.values[read + i] = v;
+            }
+            read += step;
+            p.size = read;
         }
-        readBins(in, p.sketch.getNegativeValueStore(), "negative");
-        readBins(in, p.sketch.getPositiveValueStore(), "positive");
         return p;
-    }
-
-    private static void readBins(DataInput in, Store store, String which)
-            throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > MAX_INDEX - MIN_INDEX + 1) {
-            throw new IOException(which + " bins count=" + n + " is outside [0, " + (MAX_INDEX - MIN_INDEX + 1) + "]");
-        }
-        long previous = Long.MIN_VALUE;
-        for (int b = 0; b < n; b++) {
-            int index = in.readInt();
-            if (index < MIN_INDEX || index > MAX_INDEX || index <= previous) {
-                throw new IOException(which + " bin[" + b + "] index=" + index + " is out of order or outside ["
-                        + MIN_INDEX + ", " + MAX_INDEX + "]");
-            }
-            long c = in.readLong();
-            if (c <= 0 || c > 1L << 53) {
-                throw new IOException(which + " bin[" + b + "] count=" + c + " is outside [1, 2^53]");
-            }
-            store.add(index, (double) c);
-            previous = index;
-        }
     }
 
     private static long count(long value, String field) throws IOException {

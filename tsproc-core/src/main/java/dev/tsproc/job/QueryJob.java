@@ -11,7 +11,9 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A query as a {@link Job}: per batch, aggregates per group (time bucket, series) in dense
@@ -87,6 +89,13 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
     private final boolean smallDomain;
     /** Whether the contiguous kernel's {@link Summary} computes min and max. */
     private final boolean summaryExtremes;
+    /**
+     * Scatter tables of batches that finished, each left empty by its last emit, for the next
+     * batch to reuse: a table's queues grow to 20 MB or more, and a table made afresh per batch
+     * had the JVM take fresh heap pages for them (docs/BENCHMARKS.md, "p99 by series on float
+     * data"). At most one per worker thread; a batch that fails drops its table.
+     */
+    private final Queue<SlotTable> idleTables = new ConcurrentLinkedQueue<>();
 
     private QueryJob(String name, QuerySpec spec, SeriesDictionary dictionary, boolean hasSeries) {
         this.name = name;
@@ -244,8 +253,10 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         MemorySegment ts = buckets != null ? batch.ts() : null; // a column not read is not checked (BatchView)
         MemorySegment values = batch.values();
         long n = batch.rowCount();
-        SlotTable slots = scatter ? new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain,
-                squares, extremes, ends) : null;
+        SlotTable slots = !scatter ? null : idleTables.poll();
+        if (scatter && slots == null) {
+            slots = new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain, squares, extremes, ends);
+        }
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
             long bucket = 0;
@@ -269,6 +280,9 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("cancelled");
             }
+        }
+        if (slots != null) {
+            idleTables.add(slots);
         }
         return out;
     }
@@ -310,10 +324,10 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
             for (long start = 0; start < n; start += BlockKernels.BLOCK) {
                 int len = (int) Math.min(BlockKernels.BLOCK, n - start);
                 MemorySegment.copy(run, Column.VALUE_LAYOUT, start * Double.BYTES, block, 0, len);
-                p.acceptAll(block, len);
                 if (!summaryExtremes) {
                     SlotKernels.extremes(block, len, out, g);
                 }
+                p.acceptAll(block, len); // overwrites the block
                 if ((start & 0xFFFF) == 0 && Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
                 }

@@ -74,8 +74,9 @@ final class SlotTable {
     private final MemorySegment runBlock = Arena.ofAuto().allocate(Column.VALUE.byteSize(BlockKernels.BLOCK), 64);
     /**
      * Most values queued for the sketches before a flush (20 MB of queue): enough for a whole run
-     * of a default 2^20-row batch, so each sketch's stores are sized once per run — every extra
-     * flush may widen a store again, and widening moves all its counts.
+     * of a default 2^20-row batch, so each slot's values reach its sketch as one run, which
+     * skips holding them when they are more than it holds and pays the run's fixed costs once
+     * (a queue of 2^16 measured 30% slower, docs/BENCHMARKS.md).
      */
     private static final int SKETCH_QUEUE_MAX = 1 << 20;
     /**
@@ -191,37 +192,9 @@ final class SlotTable {
         sketchQueue.add(s, x);
     }
 
-    /** Feeds every queued value to its slot's sketch, slot by slot. */
+    /** Feeds every queued value to its slot's sketch, slot by slot, each slot's values as one run. */
     private void flushDeferred() {
-        sketchQueue.drain((s, values, from, to) -> {
-            // The sketch keeps positive and negative magnitudes in two dense stores, each an array
-            // over a range of bins. Give each store its smallest and largest magnitude first:
-            // it then takes its whole range at once, instead of re-centring its counts every time
-            // a value falls outside (on spread-out data, nearly every value early on).
-            int[] first = {-1, -1, -1, -1}; // smallest and largest positive, smallest and largest negative magnitude
-            for (int j = from; j < to; j++) {
-                double x = values[j];
-                if (x > 0 && x < Double.POSITIVE_INFINITY) {
-                    first[0] = first[0] < 0 || x < values[first[0]] ? j : first[0];
-                    first[1] = first[1] < 0 || x > values[first[1]] ? j : first[1];
-                } else if (x < 0 && x > Double.NEGATIVE_INFINITY) {
-                    first[2] = first[2] < 0 || x > values[first[2]] ? j : first[2];
-                    first[3] = first[3] < 0 || x < values[first[3]] ? j : first[3];
-                }
-            }
-            Percentiles p = sketch(s);
-            for (int k = 0; k < first.length; k++) {
-                int j = first[k];
-                if (j >= 0 && (k % 2 == 0 || j != first[k - 1])) {
-                    p.accept(values[j]);
-                }
-            }
-            for (int j = from; j < to; j++) {
-                if (j != first[0] && j != first[1] && j != first[2] && j != first[3]) {
-                    p.accept(values[j]);
-                }
-            }
-        });
+        sketchQueue.drain((s, values, from, to) -> sketch(s).acceptLarge(values, from, to));
     }
 
     /** Whether queued blocks' counts and extremes are taken from the queue ({@link #countsInQueue}). */

@@ -117,8 +117,9 @@ class QueryCodecTest {
         // the version byte, the group count, then group 0 from byte 5: bucket i64, series i32, rows i64,
         // missing i64, then six doubles and the flags
         byte[] version = good.clone();
-        version[0] = 1;
-        assertThatThrownBy(() -> decode(forgeryJob, version)).hasMessageStartingWith("query partial version=1 is not 2");
+        version[0] = 2; // the layout before the log-linear sketch's bins
+        assertThatThrownBy(() -> decode(forgeryJob, version)).hasMessage("query partial version=2 is not 3, the version"
+                + " of this build: coordinator and workers must run the same tsproc");
         assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 1, -1))).hasMessage("query partial groups=-1 is negative");
         assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 13, -2))).hasMessage("query partial group[0] series=-2 is negative");
         assertThatThrownBy(() -> decode(forgeryJob, putLong(good, 25, 9))).hasMessage("query partial group[0] rows=2 missing=9 are inconsistent");
@@ -206,14 +207,18 @@ class QueryCodecTest {
         double[] qs = {0, 0.25, 0.5, 0.75, 1};
         assertThat(readSketch(good).valuesAt(qs, -3.5, Double.POSITIVE_INFINITY))
                 .containsExactly(p.valuesAt(qs, -3.5, Double.POSITIVE_INFINITY));
-        int bins = 8 * Percentiles.SMALL_SLOTS + 4 + 8 * 3; // small counts, -1 (sketched), infinities and zeros
+        int bins = 8 * Percentiles.SMALL_SLOTS + 4; // small counts, -1 (sketched), then the bins
         assertThatThrownBy(() -> readSketch(putLong(good, 0, -1))).hasMessage("percentile small[0]=-1 is negative");
         assertThatThrownBy(() -> readSketch(putInt(good, 8 * Percentiles.SMALL_SLOTS, Percentiles.EXACT_LIMIT + 1)))
                 .hasMessage("percentile values count=" + (Percentiles.EXACT_LIMIT + 1) + " is outside [-1, " + Percentiles.EXACT_LIMIT + "]");
-        assertThatThrownBy(() -> readSketch(putInt(good, bins, -1))).hasMessageContaining("negative bins count=-1 is outside");
+        assertThatThrownBy(() -> readSketch(putInt(good, bins, -1))).hasMessageContaining("sketch bins count=-1 is outside");
         assertThatThrownBy(() -> readSketch(putInt(good, bins + 4, Integer.MIN_VALUE)))
-                .hasMessageContaining("negative bin[0] index=-2147483648 is out of order or outside");
-        assertThatThrownBy(() -> readSketch(putLong(good, bins + 8, 0))).hasMessage("negative bin[0] count=0 is outside [1, 2^53]");
+                .hasMessageContaining("sketch bin[0] index=-2147483648 is out of order or outside");
+        assertThatThrownBy(() -> readSketch(putInt(good, bins + 4 + 12, LogLinearSketch.index(-3.5))))
+                .hasMessageContaining("sketch bin[1] index=" + LogLinearSketch.index(-3.5) + " is out of order");
+        assertThatThrownBy(() -> readSketch(putInt(good, bins + 4, LogLinearSketch.MAX_INDEX + 1)))
+                .hasMessageContaining("sketch bin[0] index=" + (LogLinearSketch.MAX_INDEX + 1) + " is out of order or outside");
+        assertThatThrownBy(() -> readSketch(putLong(good, bins + 8, 0))).hasMessageStartingWith("sketch bin[0] count=0 is outside [1, 2^53]");
     }
 
     private static Percentiles readSketch(byte[] bytes) throws IOException {

@@ -4,6 +4,9 @@ import dev.tsproc.Tsproc;
 import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.ingest.Distribution;
+import dev.tsproc.ingest.Generator;
+import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.plan.Plan;
 import dev.tsproc.plan.Planner;
@@ -286,6 +289,31 @@ class QueryJobTest {
         assertThat(r.get(r.rows().getFirst(), Aggregate.P99)).isNaN();
         QueryResult byTime = run(file, new QuerySpec(ALL, false, 1000, 0, 1, List.of(), false), 2, 1);
         assertThat(byTime.rows()).isEmpty();
+    }
+
+    /**
+     * Issue 12's data (a random walk per series, 5% missing), small: every group is sketched, and
+     * each sketched percentile is within the bound of the exact one ({@code --exact-percentiles},
+     * a sort: DuckDB's {@code quantile_disc}), whole column and by series, and the same bits for
+     * any worker count and batch size.
+     */
+    @Test
+    void sketchedPercentilesOfWalkDataAreWithinTheBoundOfTheExactOnes() throws Exception {
+        Path file = dir.resolve("walk.tsp");
+        Generator.generate(new GeneratorSpec(120_000, 12, 0.05, Distribution.WALK, 7), file, 2);
+        List<Aggregate> aggs = List.of(Aggregate.percentile(0.001), Aggregate.P50, Aggregate.P90, Aggregate.P99,
+                Aggregate.percentile(0.999));
+        for (boolean bySeries : new boolean[] {false, true}) {
+            QuerySpec sketched = new QuerySpec(aggs, bySeries, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), false);
+            QuerySpec exact = new QuerySpec(aggs, bySeries, 0, Long.MIN_VALUE, Long.MAX_VALUE, List.of(), true);
+            QueryResult s = run(file, sketched, 2, 8192);
+            QueryResult e = run(file, exact, 1, 120_000);
+            assertThat(s.approximatePercentiles()).isTrue();
+            assertThat(s.rows()).hasSize(bySeries ? 12 : 1);
+            assertMatches(s, e.rows(), false);
+            assertThat(bits(run(file, sketched, 1, 120_000))).isEqualTo(bits(s));
+            assertThat(bits(run(file, sketched, 3, 999))).isEqualTo(bits(s));
+        }
     }
 
     @Test

@@ -66,7 +66,7 @@ final class QueryOptions {
     @Option(names = "--exact-percentiles",
             description = "Compute every group's percentiles exactly by keeping and sorting its values (8 bytes per value in"
                     + " memory). Without it, only groups of up to " + Percentiles.EXACT_LIMIT + " values are exact; larger ones"
-                    + " are sketched (within 0.5%%) and their columns labelled p99~.")
+                    + " are sketched (within 0.4%%) and their columns labelled p99~.")
     boolean exactPercentiles;
 
     /** Whether any query option was given. */

@@ -42,8 +42,8 @@ interface BlockKernels {
     String description();
 
     /**
-     * The kernels for this JVM: the vector ones when {@code jdk.incubator.vector} is resolved
-     * (and not turned off by {@value #PROPERTY}), else the scalar ones.
+     * The kernels for this JVM: the vector ones when {@code jdk.incubator.vector} can be loaded
+     * (and they are not turned off by {@value #PROPERTY}), else the scalar ones.
      *
      * @throws IllegalStateException if {@value #PROPERTY} is {@code vector} but the vector
      *                               kernels cannot be used, or names no known choice
@@ -60,7 +60,8 @@ interface BlockKernels {
                 BlockKernels vector = vectorOrNull();
                 if (vector == null) {
                     throw new IllegalStateException(PROPERTY + "=vector, but the Vector API is not usable here;"
-                            + " run java with --add-modules jdk.incubator.vector");
+                            + " run java with --add-modules jdk.incubator.vector"
+                            + " or --add-exports java.base/jdk.internal.module=ALL-UNNAMED");
                 }
                 yield vector;
             }
@@ -70,11 +71,11 @@ interface BlockKernels {
     }
 
     /**
-     * The vector kernels, or {@code null} if the module is not resolved or the hardware has no
+     * The vector kernels, or {@code null} if the module cannot be used or the hardware has no
      * vectors of at least two doubles (the constructor then refuses).
      */
     private static BlockKernels vectorOrNull() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!vectorModuleLoaded()) {
             return null;
         }
         try {
@@ -82,6 +83,32 @@ interface BlockKernels {
                     .getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
+        }
+    }
+
+    /**
+     * Whether {@code jdk.incubator.vector} is loaded: resolved at start-up ({@code --add-modules}),
+     * or loaded now into a layer above the boot layer if {@code java.base} exports
+     * {@code jdk.internal.module} to this class ({@code --add-exports
+     * java.base/jdk.internal.module=ALL-UNNAMED}, as {@code bin/tsproc} starts the JVM). The
+     * second way is the JDK's own for an agent's modules ({@code Modules.loadModule}): the module
+     * is defined to the same built-in loader, with the same exports from {@code java.base}, so
+     * its vectors are compiled as usual; but the JDK prints its "WARNING: Using incubator
+     * modules" only for modules resolved at start-up, so a user of the CLI never sees it.
+     */
+    private static boolean vectorModuleLoaded() {
+        String name = "jdk.incubator.vector";
+        if (ModuleLayer.boot().findModule(name).isPresent()) {
+            return true;
+        }
+        if (!Object.class.getModule().isExported("jdk.internal.module", BlockKernels.class.getModule())) {
+            return false;
+        }
+        try {
+            Class.forName("jdk.internal.module.Modules").getMethod("loadModule", String.class).invoke(null, name);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return false;
         }
     }
 }

@@ -34,11 +34,11 @@ import java.util.concurrent.CancellationException;
  *
  * <p>The per-block work is done by one of two {@linkplain BlockKernels kernel sets}, chosen
  * once when this class loads: {@link VectorBlockKernels} (the incubating Vector API, one
- * accumulator per SIMD lane, NaNs handled with lane masks) when the JVM runs with
- * {@code --add-modules jdk.incubator.vector}, else {@link ScalarBlockKernels} (plain Java,
- * branch-free NaN handling with integer bit masks). Setting the system property
- * {@value BlockKernels#PROPERTY} to {@code scalar} forces the plain ones. Both give the same
- * bits; a test holds them to it.
+ * accumulator per SIMD lane, NaNs handled with lane masks) when the JVM can load
+ * {@code jdk.incubator.vector} ({@link BlockKernels#select()} says how), else
+ * {@link ScalarBlockKernels} (plain Java, branch-free NaN handling with integer bit masks).
+ * Setting the system property {@value BlockKernels#PROPERTY} to {@code scalar} forces the
+ * plain ones. Both give the same bits; a test holds them to it.
  *
  * <p>Not thread-safe: one batch fills one summary on one thread.
  */

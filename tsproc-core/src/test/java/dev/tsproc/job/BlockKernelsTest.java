@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -201,6 +203,28 @@ class BlockKernelsTest {
         assumeThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).isPresent();
         assertThat(QueryJob.kernels()).startsWith("vector (");
         assertThat(BlockKernels.select()).isInstanceOf(VectorBlockKernels.class);
+    }
+
+    /**
+     * What {@code bin/tsproc TSPROC_VECTOR=on} relies on: a JVM started without the module but
+     * with {@code java.base/jdk.internal.module} exported loads it above the boot layer, runs the
+     * vector kernels with the scalar ones' bits, and the JDK prints no incubator warning.
+     */
+    @Test
+    void loadsTheVectorModuleAboveTheBootLayerWithoutTheIncubatorWarning() throws Exception {
+        assumeThat(VECTOR).as("no vectors of two doubles on this hardware").isNotNull();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process probe = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "--add-exports", "java.base/jdk.internal.module=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), KernelsProbe.class.getName()).start();
+        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(probe.waitFor()).as(err).isZero();
+        assertThat(err).isEmpty();
+
+        Summary scalar = summarise(KernelsProbe.values(), 0, Summary.Kernel.FULL, SCALAR);
+        assertThat(out.lines().toList()).containsExactly(VECTOR.description(), "false",
+                Double.doubleToRawLongBits(scalar.sum.toDouble()) + " " + Double.doubleToRawLongBits(scalar.squares.toDouble()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.tsproc.job.BuiltinJob;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.QueryJob;
 import dev.tsproc.job.QuerySpec;
+import dev.tsproc.data.SeriesDictionary;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
@@ -108,7 +109,18 @@ public sealed interface JobRequest {
      *                                  class, one that is not a job, bad parameters, a series
      *                                  the store lacks
      */
-    Resolved resolve(Store store);
+    default Resolved resolve(Store store) {
+        return resolve(store.dictionary(), store.hasSeries());
+    }
+
+    /**
+     * Creates the job over rows whose series ids are those of {@code dictionary}: where the rows
+     * come from elsewhere than a store (Parquet files Spark reads).
+     *
+     * @param hasSeries whether the rows have a series column
+     * @throws IllegalArgumentException as {@link #resolve(Store)}
+     */
+    Resolved resolve(SeriesDictionary dictionary, boolean hasSeries);
 
     /**
      * Whether the job reads the series column, so that files loaded for one run
@@ -133,8 +145,14 @@ public sealed interface JobRequest {
             return false;
         }
 
+        /** Creates the job; it reads no series, so {@code store} is not needed and may be null. */
         @Override
         public Resolved resolve(Store store) {
+            return resolve(SeriesDictionary.empty(), false);
+        }
+
+        @Override
+        public Resolved resolve(SeriesDictionary dictionary, boolean hasSeries) {
             return new Resolved(BuiltinJob.named(name), null);
         }
     }
@@ -168,8 +186,8 @@ public sealed interface JobRequest {
         }
 
         @Override
-        public Resolved resolve(Store store) {
-            return new Resolved(QueryJob.on(store, spec), null);
+        public Resolved resolve(SeriesDictionary dictionary, boolean hasSeries) {
+            return new Resolved(QueryJob.of(spec, dictionary, hasSeries), null);
         }
 
         @Override
@@ -237,9 +255,15 @@ public sealed interface JobRequest {
             return className;
         }
 
-        /** Loads the class from {@link #jars()} or the class path and creates the job; the store is not needed. */
+        /** As {@link #resolve(SeriesDictionary, boolean)}: {@code store} is not needed and may be null. */
         @Override
         public Resolved resolve(Store store) {
+            return resolve(SeriesDictionary.empty(), false);
+        }
+
+        /** Loads the class from {@link #jars()} or the class path and creates the job; the series are not needed. */
+        @Override
+        public Resolved resolve(SeriesDictionary dictionary, boolean hasSeries) {
             return JobClassLoading.load(this);
         }
 

@@ -1,6 +1,7 @@
 package dev.tsproc.spark;
 
 import dev.tsproc.data.Batch;
+import dev.tsproc.data.BatchView;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.plan.JobRequest;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What an executor does with its partition: opens the store, rebuilds the job from the encoded
@@ -68,22 +70,25 @@ final class MapBatches implements FlatMapFunction<Iterator<BatchRange>, EncodedP
                 BatchRange range = ranges.next();
                 for (long index = range.firstBatch(); index < range.endBatch(); index++) {
                     TaskContext.get().killTaskIfInterrupted();
-                    partials.add(map(resolved.job(), store, plan, index, executor));
+                    partials.add(map(resolved.job(), plan.batch(index), store::view, executor));
                 }
             }
         }
         return partials.iterator();
     }
 
-    private static <P> EncodedPartial map(Job<P, ?> job, Store store, Plan plan, long index, String executor) {
-        Batch batch = plan.batch(index);
+    /**
+     * Maps {@code batch}, viewed by {@code view}, and encodes its partial; a failure of the view
+     * or the job becomes the {@link BatchFailure} naming the batch and the executor.
+     */
+    static <P> EncodedPartial map(Job<P, ?> job, Batch batch, Function<Batch, BatchView> view, String executor) {
         try {
-            P partial = job.map(store.view(batch));
+            P partial = job.map(view.apply(batch));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 PartialCodec.of(job).writePartial(partial, out);
             }
-            return new EncodedPartial(index, batch.rowCount(), executor, bytes.toByteArray());
+            return new EncodedPartial(batch.index(), batch.rowCount(), executor, bytes.toByteArray());
         } catch (IOException e) {
             throw new BatchFailure(batch, executor, new UncheckedIOException(e));
         } catch (RuntimeException e) {

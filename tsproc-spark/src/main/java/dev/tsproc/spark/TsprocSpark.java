@@ -8,7 +8,11 @@ import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.exec.RunProgress;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.ingest.BadInputException;
+import dev.tsproc.ingest.parquet.ParquetOptions;
+import dev.tsproc.ingest.parquet.ParquetSources;
 import dev.tsproc.job.Job;
+import dev.tsproc.job.QuerySpec;
 import dev.tsproc.job.PartialCodec;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.plan.JobRequest;
@@ -22,6 +26,8 @@ import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import scala.Function1;
 import scala.Option;
@@ -46,6 +52,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -128,6 +135,91 @@ public final class TsprocSpark {
         }
     }
 
+    /**
+     * Runs {@code request} over Parquet files that Spark reads with its own reader — a file, a
+     * directory of them or a glob ({@link ParquetSources#resolve}), at paths every executor can
+     * read — and gives the answer {@code tsproc run FILES --executor threads} gives, bit for bit.
+     *
+     * <p>The columns are chosen and read as {@code tsproc import} reads them ({@code columns}: the
+     * timestamp, value and series columns, {@code --ts-format} for plain integers): timestamps
+     * of any unit Parquet has (nanoseconds, which Spark 4 reads only with
+     * {@value ParquetDataset#NANOS_AS_LONG}, set on the session for the run), dates, and integers;
+     * values of any numeric type or boolean, a null value as missing; series as text, a null
+     * series as the series named {@code ""}. Rows are put in time order, as an import puts them
+     * ({@link ParquetDataset}); each Spark partition of them is cut into batches of
+     * {@link SparkRunOptions#batchRows()} rows, and the partials are combined in partition order,
+     * then batch order. Built-in jobs and queries give the same bits for any batching; a job of
+     * one's own gives the threads executor's answer if its answer does not depend on where the
+     * batches are cut.
+     *
+     * @throws BadInputException in one sentence naming the file, if a file is not Parquet, lacks a
+     *                           column, has a column tsproc cannot read, or a null or
+     *                           out-of-range timestamp (the last two when a task meets it, as the
+     *                           failed job's {@link IOException})
+     * @see #run(SparkSession, Path, JobRequest, SparkRunOptions) for the rest
+     */
+    public static RunResult<?> run(SparkSession spark, String parquet, ParquetOptions columns, JobRequest request,
+                                   SparkRunOptions options)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        List<Path> files = ParquetSources.resolve(parquet);
+        RuntimeConfig conf = spark.conf();
+        Option<String> before = conf.getOption(ParquetDataset.NANOS_AS_LONG);
+        conf.set(ParquetDataset.NANOS_AS_LONG, "true");
+        try {
+            ParquetDataset dataset = ParquetDataset.read(spark, files, columns.readingSeries(request.readsSeries()));
+            try (JobRequest.Resolved resolved = request.resolve(dataset.dictionary, dataset.columns.series() != null)) {
+                return execute(spark.sparkContext(), parquet, dataset, resolved.job(), request, options);
+            }
+        } finally {
+            if (before.isDefined()) {
+                conf.set(ParquetDataset.NANOS_AS_LONG, before.get());
+            } else {
+                conf.unset(ParquetDataset.NANOS_AS_LONG);
+            }
+        }
+    }
+
+    private static <P, R> RunResult<R> execute(SparkContext sc, String source, ParquetDataset dataset, Job<P, R> job,
+                                               JobRequest request, SparkRunOptions options)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        PartialCodec<P> codec = PartialCodec.of(job);
+        NanoClock clock = options.clock();
+        long start = clock.nanoTime();
+        int partitions = options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions();
+        Timeline timeline = new Timeline("spark " + sc.master() + " ×" + partitions, System.currentTimeMillis(),
+                configuration(sc, source, request, options, partitions));
+        long fromNanos = request instanceof JobRequest.Query(QuerySpec spec) ? spec.fromNanos() : Long.MIN_VALUE;
+        long toNanos = request instanceof JobRequest.Query(QuerySpec spec) ? spec.toNanos() : Long.MAX_VALUE;
+        Broadcast<List<String>> names = JavaSparkContext.fromSparkContext(sc).broadcast(new ArrayList<>(dataset.dictionary.names()));
+        MapRows map = new MapRows(request, names, dataset.columns.series() != null, dataset.nanosPerUnit, options.batchRows(),
+                fromNanos, toNanos, dataset.files.stream().map(Path::toString).toList());
+        Set<String> executors = new TreeSet<>();
+        Combined<P> combined;
+        try {
+            combined = combineAll(sc, job, codec, request,
+                    () -> dataset.inTimeOrder(partitions).queryExecution().toRdd().toJavaRDD().mapPartitions(map),
+                    TsprocSpark::checkPositions, Math.ceilDiv(dataset.rowCount, options.batchRows()), dataset.rowCount,
+                    options, start, executors);
+        } finally {
+            names.destroy();
+        }
+        R result = job.finish(combined.partial());
+        Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
+        timeline.finish(elapsed.toNanos());
+        return new RunResult<>(result, job.name(), combined.rows(), combined.batches(), executors.size(), elapsed, timeline,
+                List.of(), -1);
+    }
+
+    /** Checks that a partition of rows returned its batches in order: positions 0, 1, …. */
+    private static void checkPositions(int partition, List<EncodedPartial> partials) {
+        for (int i = 0; i < partials.size(); i++) {
+            if (partials.get(i).batchIndex() != i) {
+                throw new IllegalStateException("partition " + partition + " returned batch " + partials.get(i).batchIndex()
+                        + " at position " + i);
+            }
+        }
+    }
+
     private static <P, R> RunResult<R> execute(SparkContext sc, Store store, Job<P, R> job, JobRequest request,
                                                SparkRunOptions options)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
@@ -138,10 +230,13 @@ public final class TsprocSpark {
         List<BatchRange> ranges = ranges(plan.batchCount(),
                 options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions());
         Timeline timeline = new Timeline("spark " + sc.master() + " ×" + ranges.size(), System.currentTimeMillis(),
-                configuration(sc, store, request, options, ranges.size()));
+                configuration(sc, String.valueOf(store.path()), request, options, ranges.size()));
         Set<String> executors = new TreeSet<>();
-        P combined = ranges.isEmpty() ? job.empty() : combineAll(sc, store, job, codec, request, plan, ranges, options, start,
-                executors);
+        P combined = ranges.isEmpty() ? job.empty() : combineAll(sc, job, codec, request,
+                () -> JavaSparkContext.fromSparkContext(sc).parallelize(ranges, ranges.size())
+                        .mapPartitions(new MapBatches(store, request, plan)),
+                (partition, list) -> checkRange(ranges.get(partition), partition, list),
+                plan.batchCount(), plan.rowCount(), options, start, executors).partial();
         R result = job.finish(combined);
         Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
         timeline.finish(elapsed.toNanos());
@@ -154,24 +249,52 @@ public final class TsprocSpark {
     private record PartitionDone(int partition, List<EncodedPartial> partials) implements Arrival {}
     private record JobEnded(Try<BoxedUnit> outcome) implements Arrival {}
 
+    /** The partials of a run combined, and how many batches and rows they cover. */
+    record Combined<P>(P partial, long batches, long rows) {}
+
+    /** Checks what a partition returned before it is combined: its batches, in order. */
+    @FunctionalInterface
+    interface PartitionCheck {
+        /** @throws IllegalStateException if {@code partials} are not the batches of {@code partition}, in order */
+        void check(int partition, List<EncodedPartial> partials);
+    }
+
+    /** Checks that a store's partition returned the batches of its {@code range}, in order. */
+    private static void checkRange(BatchRange range, int partition, List<EncodedPartial> partials) {
+        if (partials.size() != range.endBatch() - range.firstBatch()) {
+            throw new IllegalStateException("partition " + partition + " returned " + partials.size()
+                    + " partials for " + (range.endBatch() - range.firstBatch()) + " batches");
+        }
+        for (int i = 0; i < partials.size(); i++) {
+            if (partials.get(i).batchIndex() != range.firstBatch() + i) {
+                throw new IllegalStateException("partition " + partition + " returned batch "
+                        + partials.get(i).batchIndex() + " where batch " + (range.firstBatch() + i) + " belongs");
+            }
+        }
+    }
+
     /**
-     * Submits one Spark job of {@code ranges.size()} tasks in a job group of its own and combines
-     * the partials in batch order as partitions finish; the calling thread waits with the time
-     * left until the deadline.
+     * Submits one Spark job over the partitions of the RDD that {@code partials} makes (within the
+     * run's job group, so that work Spark does to make it is cancelled with the run), and combines
+     * the partials in partition order, each partition's in its order, as partitions finish; the
+     * calling thread waits with the time left until the deadline.
+     *
+     * @param batchCount the run's batches, for its progress if it stops early (a lower bound where not known)
+     * @param rowCount   the run's rows, likewise
      */
-    private static <P> P combineAll(SparkContext sc, Store store, Job<P, ?> job, PartialCodec<P> codec, JobRequest request,
-                                    Plan plan, List<BatchRange> ranges, SparkRunOptions options, long start,
-                                    Set<String> executors)
+    static <P> Combined<P> combineAll(SparkContext sc, Job<P, ?> job, PartialCodec<P> codec, JobRequest request,
+                            Supplier<JavaRDD<EncodedPartial>> partials, PartitionCheck check, long batchCount,
+                            long rowCount, SparkRunOptions options, long start, Set<String> executors)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         String group = "tsproc-" + UUID.randomUUID();
         LinkedBlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         SimpleFutureAction<BoxedUnit> future;
+        int partitions;
         sc.setJobGroup(group, "tsproc " + request.describe(), true); // interrupt tasks when cancelled
         try {
-            JavaRDD<EncodedPartial> partials = JavaSparkContext.fromSparkContext(sc)
-                    .parallelize(ranges, ranges.size())
-                    .mapPartitions(new MapBatches(store, request, plan));
-            future = sc.submitJob(partials.rdd(), new ToList(), partitionIndexes(ranges.size()),
+            JavaRDD<EncodedPartial> rdd = partials.get();
+            partitions = rdd.getNumPartitions();
+            future = sc.submitJob(rdd.rdd(), new ToList(), partitionIndexes(partitions),
                     (partition, list) -> {
                         arrivals.add(new PartitionDone((Integer) partition, list));
                         return BoxedUnit.UNIT;
@@ -185,9 +308,9 @@ public final class TsprocSpark {
 
         NanoClock clock = options.clock();
         long deadline = options.timeout() == null ? Long.MAX_VALUE : start + options.timeout().toNanos();
-        Map<Long, EncodedPartial> waiting = new HashMap<>();
+        Map<Integer, List<EncodedPartial>> waiting = new HashMap<>();
         P combined = job.empty();
-        long frontier = 0;
+        int frontier = 0;
         long batchesDone = 0;
         long rowsDone = 0;
         String stopReason = "the run failed on the driver"; // until the loop ends otherwise
@@ -199,31 +322,27 @@ public final class TsprocSpark {
                     arrival = deadline == Long.MAX_VALUE ? arrivals.take() : next(arrivals, deadline, clock);
                 } catch (InterruptedException e) {
                     stopReason = "the run was interrupted";
-                    throw new JobCancelledException(job.name(), progress(plan, batchesDone, rowsDone));
+                    throw new JobCancelledException(job.name(), progress(batchCount, rowCount, batchesDone, rowsDone));
                 }
                 if (arrival == null) {
                     stopReason = "the run missed its deadline";
-                    throw new JobTimedOutException(job.name(), options.timeout(), progress(plan, batchesDone, rowsDone));
+                    throw new JobTimedOutException(job.name(), options.timeout(), progress(batchCount, rowCount, batchesDone, rowsDone));
                 }
                 if (arrival instanceof PartitionDone(int partition, List<EncodedPartial> list)) {
-                    BatchRange range = ranges.get(partition);
-                    if (list.size() != range.endBatch() - range.firstBatch()) {
-                        throw new IllegalStateException("partition " + partition + " returned " + list.size()
-                                + " partials for " + (range.endBatch() - range.firstBatch()) + " batches");
+                    check.check(partition, list);
+                    if (waiting.put(partition, list) != null) {
+                        throw new IllegalStateException("partition " + partition + " returned its partials twice");
                     }
                     for (EncodedPartial partial : list) {
-                        if (partial.batchIndex() < range.firstBatch() || partial.batchIndex() >= range.endBatch()
-                                || waiting.put(partial.batchIndex(), partial) != null) {
-                            throw new IllegalStateException("partition " + partition + " returned batch "
-                                    + partial.batchIndex() + " out of its range or twice");
-                        }
                         executors.add(partial.executor());
                         batchesDone++;
                         rowsDone += partial.rowCount();
                     }
                     options.progress().accept(rowsDone);
                     while (waiting.containsKey(frontier)) {
-                        combined = job.combine(combined, decode(codec, waiting.remove(frontier++)));
+                        for (EncodedPartial partial : waiting.remove(frontier++)) {
+                            combined = job.combine(combined, decode(codec, partial));
+                        }
                     }
                 } else if (arrival instanceof JobEnded(Try<BoxedUnit> outcome)) {
                     ended = true;
@@ -237,10 +356,10 @@ public final class TsprocSpark {
                 stop(sc, group, arrivals, stopReason);
             }
         }
-        if (frontier != plan.batchCount()) {
-            throw new IllegalStateException("combined " + frontier + " of " + plan.batchCount() + " batches");
+        if (frontier != partitions) {
+            throw new IllegalStateException("combined " + frontier + " of " + partitions + " partitions");
         }
-        return combined;
+        return new Combined<>(combined, batchesDone, rowsDone);
     }
 
     /** Partitions {@code 0 .. count - 1}, as Spark's job submission takes them. */
@@ -337,8 +456,9 @@ public final class TsprocSpark {
     }
 
     /** How far a stopped run got; Spark does not say which batches were running. */
-    private static RunProgress progress(Plan plan, long batchesDone, long rowsDone) {
-        return new RunProgress(plan.batchCount(), plan.rowCount(), batchesDone, rowsDone, List.of(), 0);
+    private static RunProgress progress(long batchCount, long rowCount, long batchesDone, long rowsDone) {
+        return new RunProgress(Math.max(batchCount, batchesDone), Math.max(rowCount, rowsDone), batchesDone, rowsDone,
+                List.of(), 0);
     }
 
     /**
@@ -361,10 +481,10 @@ public final class TsprocSpark {
     }
 
     /** A run's settings as reports show them. */
-    private static Map<String, String> configuration(SparkContext sc, Store store, JobRequest request, SparkRunOptions options,
+    private static Map<String, String> configuration(SparkContext sc, String source, JobRequest request, SparkRunOptions options,
                                                      int partitions) {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("store", String.valueOf(store.path()));
+        c.put("store", source);
         c.put("job", request.describe());
         c.put("executor", "spark");
         c.put("master", sc.master());

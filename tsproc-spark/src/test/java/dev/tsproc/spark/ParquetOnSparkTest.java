@@ -1,0 +1,151 @@
+package dev.tsproc.spark;
+
+import dev.tsproc.Tsproc;
+import dev.tsproc.exec.ProcessExecutor;
+import dev.tsproc.exec.RunOptions;
+import dev.tsproc.ingest.BadInputException;
+import dev.tsproc.ingest.parquet.ParquetOptions;
+import dev.tsproc.job.QueryResult;
+import dev.tsproc.plan.JobRequest;
+import dev.tsproc.testkit.JobJars;
+import dev.tsproc.testkit.Python;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Parquet files written by pyarrow, read by Spark itself, in {@code local[2]}: the answers of
+ * {@code tsproc run FILES --executor threads} bit for bit.
+ */
+@ExtendWith(SharedSpark.class)
+@Order(1)
+class ParquetOnSparkTest {
+    /**
+     * Writes {@code ns/}: three files whose times interleave, with equal times across files,
+     * one file's rows out of time order, nulls in the value and the series, the series
+     * dictionary-encoded, timestamps in nanoseconds; and {@code us/}: two files of
+     * microsecond UTC timestamps, float32 values and integer series.
+     */
+    private static final String WRITE = """
+            import pyarrow as pa, pyarrow.parquet as pq, random, os
+            random.seed(11)
+            start = 1_700_000_000_000_000_000
+            os.makedirs('ns', exist_ok=True); os.makedirs('us', exist_ok=True)
+            for f in range(3):
+                n = 4000 + 1000 * f
+                ts = sorted(start + random.randrange(0, 600) * 1_000_000_000 + f for _ in range(n))
+                ts = [t - f for t in ts] if f == 1 else ts   # file 1 repeats file 0's times exactly
+                if f == 2:
+                    random.shuffle(ts)                        # and file 2 is out of time order
+                values = [None if random.random() < 0.05 else random.gauss(0, 1e6) for _ in range(n)]
+                series = [None if random.random() < 0.02 else random.choice(['pump', 'boiler, north', 'é', 'a']) for _ in range(n)]
+                t = pa.table({'ts': pa.array(ts, pa.timestamp('ns')), 'value': pa.array(values, pa.float64()),
+                              'series': pa.array(series, pa.string()).dictionary_encode()})
+                pq.write_table(t, f'ns/part-{f}.parquet', row_group_size=1500)
+            for f in range(2):
+                n = 3000
+                ts = sorted(start // 1000 + random.randrange(0, 10**9) for _ in range(n))
+                t = pa.table({'time': pa.array(ts, pa.timestamp('us', tz='UTC')),
+                              'reading': pa.array([None if random.random() < 0.05 else random.uniform(-5, 5) for _ in range(n)], pa.float32()),
+                              'sensor': pa.array([random.randrange(-3, 40) for _ in range(n)], pa.int64())})
+                pq.write_table(t, f'us/{f}.parquet')
+            """;
+
+    private static Path dir;
+
+    @BeforeAll
+    static void write() throws Exception {
+        dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "parquet-on-spark-");
+        Python.run(dir, WRITE);
+    }
+
+    @AfterAll
+    static void remove() throws IOException {
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** What {@code tsproc run FILES --executor threads} answers: the files loaded, the tests' batches. */
+    private static Object onThreads(String files, ParquetOptions columns, JobRequest request) throws Exception {
+        try (Tsproc ts = Tsproc.load(Path.of(files), columns, ProcessExecutor.Config.defaults())) {
+            return ts.run(request, RunOptions.defaults().withWorkers(2).withBatchRows(SharedSpark.BATCH_ROWS / 7)).result();
+        }
+    }
+
+    private static SparkRunOptions options(int partitions) {
+        return SparkRunOptions.defaults().withBatchRows(SharedSpark.BATCH_ROWS / 4).withPartitions(partitions);
+    }
+
+    @Test
+    void interleavedFilesWithNullsGiveTheThreadsAnswersBitForBit() throws Exception {
+        SharedSpark fixture = SharedSpark.get();
+        String files = dir.resolve("ns").toString();
+        ParquetOptions columns = ParquetOptions.defaults();
+        JobRequest query = TsprocSparkLocalTest.groupedQuery();
+        Object expected = onThreads(files, columns, query);
+        assertThat(((QueryResult) expected).rows()).hasSizeGreaterThan(20);
+
+        for (int partitions : new int[] {1, 5}) {
+            assertThat(TsprocSpark.run(fixture.local(), files, columns, query, options(partitions)).result())
+                    .as("%d partitions", partitions).isEqualTo(expected);
+        }
+        JobRequest stats = JobRequest.builtin("stats");
+        assertThat(TsprocSpark.run(fixture.local(), files + "/*.parquet", columns, stats, options(3)).result())
+                .isEqualTo(onThreads(files, columns, stats));
+    }
+
+    @Test
+    void microsecondTimestampsFloatValuesAndIntegerSeriesByTheImportsColumnOptions() throws Exception {
+        SharedSpark fixture = SharedSpark.get();
+        String files = dir.resolve("us").toString();
+        ParquetOptions columns = new ParquetOptions("time", "reading", "sensor", false,
+                dev.tsproc.ingest.csv.TimestampFormat.AUTO, 2);
+        JobRequest query = TsprocSparkLocalTest.groupedQuery();
+
+        assertThat(TsprocSpark.run(fixture.local(), files, columns, query, options(0)).result())
+                .isEqualTo(onThreads(files, columns, query));
+    }
+
+    @Test
+    void aCustomJobFromItsJarGivesTheThreadsAnswer() throws Exception {
+        SharedSpark fixture = SharedSpark.get();
+        Path jar = JobJars.compile(dir, "example.AboveJob", JobJars.ABOVE_JOB, dir.resolve("above.jar"));
+        JobRequest above = JobRequest.custom("example.AboveJob", Map.of("threshold", "0.25"), List.of(jar));
+        String files = dir.resolve("ns").toString();
+
+        assertThat(TsprocSpark.run(fixture.local(), files, ParquetOptions.defaults(), above, options(2)).result())
+                .isEqualTo(onThreads(files, ParquetOptions.defaults(), above)).isNotEqualTo(0L);
+    }
+
+    @Test
+    void aMissingColumnOrACorruptFileIsRefusedInOneSentenceNamingTheFile() throws Exception {
+        SharedSpark fixture = SharedSpark.get();
+        String files = dir.resolve("us").toString();
+        assertThatThrownBy(() -> TsprocSpark.run(fixture.local(), files, ParquetOptions.defaults(), JobRequest.builtin("sum"),
+                options(0)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("0.parquet: it has no column named value; name the column with --value-col");
+
+        Path corrupt = Files.writeString(dir.resolve("corrupt.parquet"), "PAR1 not really");
+        assertThatThrownBy(() -> TsprocSpark.run(fixture.local(), corrupt.toString(), ParquetOptions.defaults(),
+                JobRequest.builtin("sum"), options(0)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(corrupt + ": it is not a Parquet file");
+    }
+}

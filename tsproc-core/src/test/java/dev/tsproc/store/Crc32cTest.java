@@ -3,6 +3,7 @@ package dev.tsproc.store;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
@@ -86,13 +87,25 @@ class Crc32cTest {
 
     @Test
     void combineOverLongSecondPartEqualsCrcOfConcatenation() {
-        // Exercises many squarings of the zero-operator matrix (length bits up to 2^22).
+        // Length bits up to 2^22.
         byte[] whole = new byte[(5 << 20) + 3];
         new java.util.Random(7).nextBytes(whole);
         int at = 17;
         byte[] a = Arrays.copyOfRange(whole, 0, at);
         byte[] b = Arrays.copyOfRange(whole, at, whole.length);
         assertThat(Crc32c.combine(jdk(a), jdk(b), b.length)).isEqualTo(jdk(whole));
+    }
+
+    /**
+     * Lengths past 2^32 bytes, whose high bits reuse the powers x^(2^k) of the low ones, checked
+     * by associativity: (A || B) || C and A || (B || C) must agree whatever the lengths' bits.
+     */
+    @Property(tries = 300)
+    void combineIsAssociativeOverLengthsBeyondFourGigabytes(@ForAll int a, @ForAll int b, @ForAll int c,
+                                                             @ForAll @LongRange(min = 1, max = 1L << 42) long lengthB,
+                                                             @ForAll @LongRange(min = 1, max = 1L << 42) long lengthC) {
+        assertThat(Crc32c.combine(Crc32c.combine(a, b, lengthB), c, lengthC))
+                .isEqualTo(Crc32c.combine(a, Crc32c.combine(b, c, lengthC), lengthB + lengthC));
     }
 
     @Test

@@ -41,12 +41,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *     at random would mispredict a third of the time). Sums in the slot are exact while every
  *     value of a 2048-row block is an integer of magnitude at most 2^16 (each square then is at
  *     most 2^32 and a slot's sums stay below 2^53 over 2^20 rows; longer runs are folded into an
- *     {@link ExactSum} every 2^20 rows); any other block's values are queued and, slot by slot
- *     (a counting sort), each slot's run is summarised by the whole-column block kernels — exact
- *     sums in {@linkplain FixedPointWindows fixed-point windows} into per-slot {@link ExactSum}s,
- *     and the run's counts and extremes too, so such a block's rows are not scattered one by one
- *     (with the vector kernels, and unless first/last are asked, which need row order). A block whose values are all integers in [-8, 7] or NaN (flags, states,
- *     small counts, the talk's 0/1) instead increments one cell per row of its slot's histogram
+ *     {@link ExactSum} every 2^20 rows); any other block's rows add their values, and squares,
+ *     to fixed-point windows of their slot, scaled to the slot's largest value
+ *     ({@link SlotWindows}: a few flops and adds a row, exact), which enter the slot's
+ *     {@link ExactSum}s every 4096 values and when the run ends. A block whose values are all
+ *     integers in [-8, 7] or NaN (flags, states, small counts, the talk's 0/1) instead
+ *     increments one cell per row of its slot's histogram
  *     of those 17 values, unless first/last are asked; counts, exact sums, squares, extremes and
  *     the sketch's counts follow from the histogram. After the run, the slots that saw rows
  *     become groups of the partial, in series order.
@@ -255,7 +255,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         long n = batch.rowCount();
         SlotTable slots = !scatter ? null : idleTables.poll();
         if (scatter && slots == null) {
-            slots = new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain, squares, extremes, ends);
+            slots = new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain, squares);
         }
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
@@ -373,10 +373,10 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                     SlotKernels.statsBlock(acc, v, slot, len);
                 }
             } else {
-                if (!slots.countsInQueue()) {
-                    SlotKernels.extremesBlock(acc, v, slot, len);
+                slots.addFloats(v, slot, len);
+                if (ends) {
+                    SlotKernels.endsBlock(acc, v, slot, len);
                 }
-                slots.deferSums(v, slot, len);
             }
             if (percentiles && !slots.domainBlock) {
                 sketchBlock(slots, v, slot, len);

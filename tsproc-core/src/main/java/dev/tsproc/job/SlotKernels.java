@@ -75,16 +75,25 @@ final class SlotKernels {
     /**
      * Whether every value of the block is NaN or an integer in [-8, 7] — flags, states, small
      * counts, the talk's 0/1 — with each one's {@link Percentiles#smallIndex} left in {@code index}.
+     * Branch-free within a stretch of {@value #STRETCH} values; a float block fails in its first.
      */
     static boolean smallDomain(double[] v, int[] index, int len) {
-        int negative = 0;
-        for (int i = 0; i < len; i++) {
-            int k = Percentiles.smallIndex(v[i]);
-            index[i] = k;
-            negative |= k;
+        for (int from = 0; from < len; from += STRETCH) {
+            int negative = 0;
+            for (int i = from, to = Math.min(len, from + STRETCH); i < to; i++) {
+                int k = Percentiles.smallIndex(v[i]);
+                index[i] = k;
+                negative |= k;
+            }
+            if (negative < 0) {
+                return false;
+            }
         }
-        return negative >= 0;
+        return true;
     }
+
+    /** Values the block tests check without a branch before they may give up on a block. */
+    static final int STRETCH = 64;
 
     /**
      * The small-domain kernel: one counter increment per row, into the row's slot's histogram of
@@ -102,14 +111,22 @@ final class SlotKernels {
         }
     }
 
-    /** Whether every value of the block is missing or an integer of magnitude at most 2^16. */
+    /**
+     * Whether every value of the block is missing or an integer of magnitude at most 2^16;
+     * branch-free within a stretch of {@value #STRETCH} values.
+     */
     static boolean fastBlock(double[] v, int len) {
-        boolean ok = true;
-        for (int i = 0; i < len; i++) {
-            double x = v[i];
-            ok &= (x != x) | (Math.abs(x) <= FAST_LIMIT & x == Math.rint(x));
+        for (int from = 0; from < len; from += STRETCH) {
+            boolean ok = true;
+            for (int i = from, to = Math.min(len, from + STRETCH); i < to; i++) {
+                double x = v[i];
+                ok &= (x != x) | (Math.abs(x) <= FAST_LIMIT & x == Math.rint(x));
+            }
+            if (!ok) {
+                return false;
+            }
         }
-        return ok;
+        return true;
     }
 
     /** All ones if {@code bits} is a NaN, else zero. */
@@ -180,7 +197,7 @@ final class SlotKernels {
         }
     }
 
-    /** As {@link #fullBlock} without the sums, for a block whose sums {@link SlotTable#deferSums} takes. */
+    /** As {@link #fullBlock} without the sums. */
     static void extremesBlock(long[] acc, double[] v, int[] slot, int len) {
         for (int i = 0; i < len; i++) {
             int o = slot[i] * STRIDE;
@@ -196,6 +213,19 @@ final class SlotKernels {
             long unset = nanMask(first);
             acc[o + FIRST] = (first & ~unset) | (bits & unset);
             acc[o + LAST] = (acc[o + LAST] & m) | keep;
+        }
+    }
+
+    /** First and last only, for a block whose other aggregates {@link SlotTable#addFloats} takes. */
+    static void endsBlock(long[] acc, double[] v, int[] slot, int len) {
+        for (int i = 0; i < len; i++) {
+            int o = slot[i] * STRIDE;
+            long bits = Double.doubleToRawLongBits(v[i]);
+            long m = nanMask(bits);
+            long first = acc[o + FIRST];
+            long unset = nanMask(first);
+            acc[o + FIRST] = (first & ~unset) | (bits & unset);
+            acc[o + LAST] = (acc[o + LAST] & m) | (~m & bits);
         }
     }
 }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Values queued with their slots, handed out again slot by slot. Feeding a thousand scattered
- * accumulators (sketches, exact sums) in row order misses the cache on almost every value; a
+ * accumulators (the percentile sketches) in row order misses the cache on almost every value; a
  * counting sort by slot first, then one accumulator at a time, does not. Whatever is fed must
  * not depend on the order of its values, so nothing changes but the speed.
  *

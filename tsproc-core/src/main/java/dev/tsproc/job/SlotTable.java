@@ -1,10 +1,5 @@
 package dev.tsproc.job;
 
-import dev.tsproc.data.Column;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static dev.tsproc.job.SlotKernels.FIRST;
 import static dev.tsproc.job.SlotKernels.LAST;
 import static dev.tsproc.job.SlotKernels.MAX;
@@ -19,7 +14,8 @@ import static dev.tsproc.job.SlotKernels.SUM;
 
 /**
  * The per-batch dense accumulators of the scatter kernel: {@value SlotKernels#STRIDE} longs per slot,
- * plus exact sums and sketches created on first use.
+ * per-slot fixed-point windows for float values ({@link SlotWindows}), plus exact sums and
+ * sketches created on first use.
  */
 final class SlotTable {
     final long[] acc;
@@ -43,35 +39,10 @@ final class SlotTable {
 
     /** Values waiting to enter their slot's sketch ({@link SlotQueue}); {@code null} without sketches or in exact mode. */
     private final SlotQueue sketchQueue;
-    /**
-     * Values of blocks that the plain double sums cannot take, waiting to be summed exactly per
-     * slot in {@link FixedPointWindows}; made on first use.
-     */
-    private SlotQueue sumQueue;
-    /**
-     * The whole-column kernel each slot's queued run is summarised with ({@link Summary#restart}):
-     * {@code FULL} for squares or extremes, else {@code SUM}; {@code null} when the runs go to
-     * {@link FixedPointWindows} alone — with the plain-Java kernels, which sum through heap
-     * arrays anyway, and whose one-shot runs (a JVM still compiling) measured slower by the
-     * kernels' route (docs/BENCHMARKS.md).
-     */
-    private final Summary.Kernel runKernel;
-    /** Whether the queued sums need their squares too. */
+    /** Exact sums per slot of the blocks that plain double sums cannot take; made on first use. */
+    private SlotWindows windows;
+    /** Whether sums of squares are asked. */
     private final boolean squares;
-    /**
-     * Whether a queued block's rows were counted, and its extremes taken, only in its queue: then
-     * each slot's run adds them when summed, and no row is scattered to {@link #acc} one by one.
-     * Only through the kernels' route, and not when first and last are asked (they follow row
-     * order, which the queue does not keep across slots).
-     */
-    private final boolean countsInQueue;
-    /** The summary each slot's run goes through, restarted per run. */
-    private final Summary run = new Summary();
-    /**
-     * Scratch: a block of a slot's run, copied off the heap for the block kernels (the Vector API
-     * reads no heap segment but a {@code byte[]}'s).
-     */
-    private final MemorySegment runBlock = Arena.ofAuto().allocate(Column.VALUE.byteSize(BlockKernels.BLOCK), 64);
     /**
      * Most values queued for the sketches before a flush (20 MB of queue): enough for a whole run
      * of a default 2^20-row batch, so each slot's values reach its sketch as one run, which
@@ -79,23 +50,10 @@ final class SlotTable {
      * (a queue of 2^16 measured 30% slower, docs/BENCHMARKS.md).
      */
     private static final int SKETCH_QUEUE_MAX = 1 << 20;
-    /**
-     * Most values queued for exact sums before they are summed (3 MB of queue): with a thousand
-     * slots, a few hundred values a slot, so the windows' fixed cost per slot (a scan for the
-     * largest value, four deposits) is spread thin.
-     */
-    private static final int SUM_QUEUE_MAX = 1 << 18;
 
-    /**
-     * @param squares  whether sums of squares are asked
-     * @param extremes whether min and max are asked (or percentiles, clamped to them)
-     * @param ends     whether first and last are asked
-     */
-    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain, boolean squares,
-              boolean extremes, boolean ends) {
-        this.runKernel = !Summary.vectorised() ? null : squares || extremes ? Summary.Kernel.FULL : Summary.Kernel.SUM;
+    /** @param squares whether sums of squares are asked */
+    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain, boolean squares) {
         this.squares = squares;
-        this.countsInQueue = runKernel != null && !ends;
         this.sketchQueue = percentiles && !exactPercentiles ? new SlotQueue(count, SKETCH_QUEUE_MAX) : null;
         this.domain = domain ? new long[count * Percentiles.SMALL_SLOTS] : null;
         this.touched = new byte[count];
@@ -197,57 +155,15 @@ final class SlotTable {
         sketchQueue.drain((s, values, from, to) -> sketch(s).acceptLarge(values, from, to));
     }
 
-    /** Whether queued blocks' counts and extremes are taken from the queue ({@link #countsInQueue}). */
-    boolean countsInQueue() {
-        return countsInQueue;
-    }
-
     /**
-     * Queues a block's values (NaN among them) for exact sums per slot, and for their counts and
-     * extremes if {@link #countsInQueue}: the block had a fraction, a large value or an infinity,
-     * for which plain double sums are not exact.
+     * Adds a block whose values plain double sums cannot take (a fraction, a large value, an
+     * infinity) to its slots: counts, extremes and exact sums ({@link SlotWindows}).
      */
-    void deferSums(double[] v, int[] slot, int len) {
-        if (sumQueue == null) {
-            sumQueue = new SlotQueue(bigSum.length, SUM_QUEUE_MAX);
+    void addFloats(double[] v, int[] slot, int len) {
+        if (windows == null) {
+            windows = new SlotWindows(bigSum, squares ? bigSquares : null);
         }
-        if (!sumQueue.fits(len)) {
-            flushSums();
-        }
-        sumQueue.addAll(v, slot, len);
-    }
-
-    /**
-     * Summarises every slot's queued run with the whole-column block kernels (exact sums in
-     * fixed-point windows, lane by lane) into the slot's exact sums, and its counts and extremes
-     * if they were not taken per row; or, with {@link #runKernel} {@code null}, sums it in the
-     * windows alone.
-     */
-    private void flushSums() {
-        if (runKernel == null) {
-            sumQueue.drain((s, values, from, to) -> {
-                for (int start = from; start < to; start += FixedPointWindows.MAX_VALUES) {
-                    FixedPointWindows.add(values, start, Math.min(to - start, FixedPointWindows.MAX_VALUES), bigSum(s),
-                            squares ? bigSquares(s) : null);
-                }
-            });
-            return;
-        }
-        sumQueue.drain((s, values, from, to) -> {
-            run.restart(bigSum(s), runKernel == Summary.Kernel.FULL ? bigSquares(s) : null);
-            for (int start = from; start < to; start += BlockKernels.BLOCK) {
-                int len = Math.min(BlockKernels.BLOCK, to - start);
-                MemorySegment.copy(values, start, runBlock, Column.VALUE_LAYOUT, 0, len);
-                run.add(runBlock.asSlice(0, Column.VALUE.byteSize(len)), runKernel);
-            }
-            if (countsInQueue) {
-                int o = s * STRIDE;
-                acc[o + ROWS] += run.rows;
-                acc[o + MISSING] += run.missing;
-                acc[o + MIN] = Math.min(acc[o + MIN], Extremes.key(Double.doubleToRawLongBits(run.min)));
-                acc[o + MAX] = Math.max(acc[o + MAX], Extremes.key(Double.doubleToRawLongBits(run.max)));
-            }
-        });
+        windows.add(acc, v, slot, len);
     }
 
     /** Turns every slot that saw rows into a group of {@code out} in bucket {@code bucket}, and resets it. */
@@ -255,8 +171,10 @@ final class SlotTable {
         if (sketchQueue != null) {
             flushDeferred();
         }
-        if (sumQueue != null) {
-            flushSums();
+        if (windows != null) {
+            for (int s = 0; s < bigSum.length; s++) {
+                windows.close(s);
+            }
         }
         for (int s = 0; s < seriesOfSlot.length; s++) {
             int o = s * STRIDE;

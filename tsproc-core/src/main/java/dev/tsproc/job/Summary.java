@@ -8,8 +8,7 @@ import java.util.concurrent.CancellationException;
 /**
  * Counts, exact sums of values and of their squares, and extremes of a run of consecutive rows
  * that form one group: the fast path of {@link QueryJob} for a query without series grouping or
- * filter (every built-in job is one), which copies the summary into its partial's group; and of
- * each slot's queued run of float values in the scatter kernel ({@link SlotTable}).
+ * filter (every built-in job is one), which copies the summary into its partial's group.
  *
  * <p>Kernels work in blocks of at most {@value BlockKernels#BLOCK} rows. Each block first takes a fast path
  * that sums in plain doubles and checks on the way that every present value is an integer of
@@ -48,8 +47,8 @@ final class Summary {
 
     long rows;
     long missing;
-    ExactSum sum = new ExactSum();
-    ExactSum squares = new ExactSum();
+    final ExactSum sum = new ExactSum();
+    final ExactSum squares = new ExactSum();
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     /** The slow path's copy of a block on the heap, made on first use. */
@@ -63,11 +62,6 @@ final class Summary {
         return KERNELS.description();
     }
 
-    /** Whether this JVM's block kernels are the vector ones. */
-    static boolean vectorised() {
-        return KERNELS != ScalarBlockKernels.INSTANCE;
-    }
-
     /** Summarises {@code values}, a segment of float64 values, with the given kernel. */
     static Summary of(MemorySegment values, Kernel kernel) {
         return of(values, kernel, KERNELS);
@@ -78,25 +72,6 @@ final class Summary {
         Summary s = new Summary();
         s.add(values, kernel, kernels);
         return s;
-    }
-
-    /**
-     * Starts over with no rows, summing into {@code sum} and {@code squares}: a group's exact
-     * sums, which other runs of the group fill too. A scatter kernel sums each slot's queued run
-     * this way ({@link SlotTable}), through one reused summary.
-     */
-    void restart(ExactSum sum, ExactSum squares) {
-        rows = 0;
-        missing = 0;
-        min = Double.POSITIVE_INFINITY;
-        max = Double.NEGATIVE_INFINITY;
-        this.sum = sum;
-        this.squares = squares;
-    }
-
-    /** Adds {@code values}, a segment of float64 values, with the given kernel. */
-    void add(MemorySegment values, Kernel kernel) {
-        add(values, kernel, KERNELS);
     }
 
     private void add(MemorySegment values, Kernel kernel, BlockKernels kernels) {

@@ -159,22 +159,45 @@ class FixedPointWindowsTest {
      */
     @Test
     void equalsPythonsFsum() throws Exception {
-        String python = python3();
-        assumeThat(python).as("no python3 found on PATH or in /usr/bin: math.fsum check skipped").isNotNull();
         List<double[]> samples = new ArrayList<>();
         long seed = 12;
         for (Shape shape : Shape.values()) {
             if (shape != Shape.INFINITIES) {
-                double[] v = values(shape, seed++, 10_000);
-                if (shape == Shape.HUGE || shape == Shape.WIDE_EXPONENTS) {
-                    // fsum raises OverflowError where a partial sum overflows; tsproc's sum would be infinite
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = Math.scalb(v[i], -30);
-                    }
-                }
-                samples.add(v);
+                samples.add(fsumSafe(values(shape, seed++, 10_000), shape));
             }
         }
+        List<Double> sums = pythonFsums(samples);
+        for (int k = 0; k < samples.size(); k++) {
+            double expected = sums.get(k);
+            for (Summary.Kernel kernel : List.of(Summary.Kernel.SUM, Summary.Kernel.FULL)) {
+                double actual = whole(samples.get(k), kernel).sum.toDouble();
+                assertThat(Double.doubleToRawLongBits(actual)).as("sample " + k + " " + kernel + ": " + actual + " vs fsum " + expected)
+                        .isEqualTo(Double.doubleToRawLongBits(expected));
+            }
+        }
+    }
+
+    /**
+     * {@code v}, scaled down by 2^30 for the shapes whose partial sums may overflow: there
+     * {@code fsum} raises OverflowError, where tsproc's sum would be infinite.
+     */
+    static double[] fsumSafe(double[] v, Shape shape) {
+        if (shape == Shape.HUGE || shape == Shape.WIDE_EXPONENTS) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.scalb(v[i], -30);
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Python's {@code math.fsum} (a correctly rounded sum, Shewchuk's algorithm) of each sample's
+     * present values, through one python3 process; the calling test is skipped, with the reason
+     * printed, where no python3 can be run.
+     */
+    static List<Double> pythonFsums(List<double[]> samples) throws Exception {
+        String python = python3();
+        assumeThat(python).as("no python3 found on PATH or in /usr/bin: math.fsum check skipped").isNotNull();
         ProcessBuilder builder = new ProcessBuilder(python, "-c",
                 "import math, sys\n"
                         + "for line in sys.stdin:\n"
@@ -197,14 +220,7 @@ class FixedPointWindowsTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
         assertThat(process.exitValue()).isZero();
         assertThat(sums).hasSize(samples.size());
-        for (int k = 0; k < samples.size(); k++) {
-            double expected = parsePythonHex(sums.get(k));
-            for (Summary.Kernel kernel : List.of(Summary.Kernel.SUM, Summary.Kernel.FULL)) {
-                double actual = whole(samples.get(k), kernel).sum.toDouble();
-                assertThat(Double.doubleToRawLongBits(actual)).as("sample " + k + " " + kernel + ": " + actual + " vs fsum " + expected)
-                        .isEqualTo(Double.doubleToRawLongBits(expected));
-            }
-        }
+        return sums.stream().map(FixedPointWindowsTest::parsePythonHex).toList();
     }
 
     private static Summary whole(double[] v, Summary.Kernel kernel) {

@@ -21,7 +21,8 @@ import java.util.List;
  *
  * @param ts           the timestamp column's name
  * @param nanosPerUnit nanoseconds per unit of the timestamp column's integers: its timestamp
- *                     type's unit, a day for a date, else the options' {@code --ts-format}
+ *                     type's unit, a day for a date, else the options' {@code --ts-format} (under
+ *                     {@code auto}, the unit the integers' magnitude tells, as an import reads them)
  * @param value        the value column's name
  * @param series       the series column's name, or {@code null} for none
  */
@@ -78,7 +79,7 @@ public record ParquetColumns(String ts, long nanosPerUnit, String value, String 
             throw new NoSuchFileException(file.toString());
         }
         try (ParquetFileReader reader = ParquetFileReader.open(InputFile.of(file), context)) {
-            return ParquetLayout.of(file, reader.getFileSchema(), options, withSeries);
+            return ParquetLayout.of(file, reader, options, withSeries);
         } catch (BadInputException | NoSuchFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

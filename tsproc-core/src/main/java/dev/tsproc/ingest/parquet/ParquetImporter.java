@@ -4,9 +4,7 @@ import dev.hardwood.HardwoodContext;
 import dev.hardwood.InputFile;
 import dev.hardwood.metadata.ColumnChunk;
 import dev.hardwood.metadata.FileMetaData;
-import dev.hardwood.metadata.PhysicalType;
 import dev.hardwood.metadata.RowGroup;
-import dev.hardwood.metadata.Statistics;
 import dev.hardwood.reader.ColumnReader;
 import dev.hardwood.reader.ColumnReaders;
 import dev.hardwood.reader.ParquetFileReader;
@@ -19,8 +17,6 @@ import dev.tsproc.ingest.csv.SeriesTable;
 import dev.tsproc.ingest.csv.TimestampFormat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -145,7 +141,7 @@ public final class ParquetImporter {
         ParquetLayout layout;
         try (ParquetFileReader reader = ParquetFileReader.open(InputFile.of(file), context)) {
             metadata = reader.getFileMetaData();
-            layout = ParquetLayout.of(file, reader.getFileSchema(), options, withSeries);
+            layout = ParquetLayout.of(file, reader, options, withSeries);
         } catch (BadInputException | NoSuchFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -157,10 +153,10 @@ public final class ParquetImporter {
         if (!withSeries) {
             layout = layout.withoutSeries();
         }
-        List<RowGroup> rowGroups = metadata.rowGroups();
-        if (layout.unitGuessed()) {
-            layout = inUnitTold(file, layout, rowGroups);
+        if (layout.unitTold() != null) {
+            unitsTold.put(file, layout.unitTold());
         }
+        List<RowGroup> rowGroups = metadata.rowGroups();
         for (int g = 0; g < rowGroups.size(); g++) {
             RowGroup group = rowGroups.get(g);
             if (group.numRows() == 0 || group.columns().isEmpty()) {
@@ -177,62 +173,7 @@ public final class ParquetImporter {
         return layout;
     }
 
-    /**
-     * {@code layout} with its plain integer timestamps in the epoch unit their magnitude tells
-     * ({@link TimestampFormat#epochUnitOf(long)}), judged as a CSV file's first data line is: from
-     * the first row group's smallest time (its statistics' min, the file's first time when it is in
-     * time order), or, without statistics, from its first time. 11, 14 and 17 digits, a time since
-     * 1973 in no unit, are refused rather than read as nanoseconds in 1970.
-     */
-    private ParquetLayout inUnitTold(Path file, ParquetLayout layout, List<RowGroup> rowGroups) throws IOException {
-        for (int g = 0; g < rowGroups.size(); g++) {
-            RowGroup group = rowGroups.get(g);
-            if (group.numRows() == 0 || group.columns().isEmpty()) {
-                continue;
-            }
-            Long first = statistic(layout.ts(), group, true);
-            if (first == null) {
-                first = firstTime(file, g, layout.ts(), group);
-            }
-            if (first == null) {
-                return layout; // a null time, which the read reports
-            }
-            if (TimestampFormat.epochUnitUnclear(first)) {
-                throw new BadInputException(file, "row group " + g + ": the timestamp " + first + " has "
-                        + Long.toString(first).length() + " digits, which is a time from 1973 to 2286 in no epoch unit;"
-                        + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns");
-            }
-            TimestampFormat unit = TimestampFormat.epochUnitOf(first);
-            if (unit == null) {
-                return layout;
-            }
-            unitsTold.put(file, unit);
-            return layout.inUnit(unit);
-        }
-        return layout;
-    }
-
-    /** The first time of row group {@code g}, as the column's raw integer, or null if it is null. */
-    private Long firstTime(Path file, int g, ParquetLayout.Timestamps ts, RowGroup group) throws IOException {
-        long midpoint = midpoint(group);
-        try (ParquetFileReader parquet = ParquetFileReader.open(InputFile.of(file), context);
-             ColumnReaders columns = parquet.buildColumnReaders(ColumnProjection.columns(ts.column().name()))
-                     .filter(RowGroupPredicate.byteRange(midpoint, midpoint + 1)).build()) {
-            ColumnReader reader = columns.getColumnReader(ts.column().name());
-            if (!columns.nextBatch() || columns.getRecordCount() == 0 || reader.getLeafValidity().isNull(0)) {
-                return null;
-            }
-            if (ts.column().type() == PhysicalType.INT32) {
-                int first = reader.getInts()[0];
-                return ts.unsigned() ? first & 0xFFFF_FFFFL : first;
-            }
-            return reader.getLongs()[0];
-        } catch (IOException | RuntimeException e) {
-            throw new BadInputException(file + ": row group " + g, "it cannot be read, the file is damaged (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static long compressed(RowGroup group) {
+    static long compressed(RowGroup group) {
         long compressed = 0;
         for (ColumnChunk chunk : group.columns()) {
             compressed += chunk.metaData().totalCompressedSize();
@@ -241,7 +182,7 @@ public final class ParquetImporter {
     }
 
     /** The midpoint as hardwood's byte-range split counts it: it selects this row group alone. */
-    private static long midpoint(RowGroup group) {
+    static long midpoint(RowGroup group) {
         return group.columns().getFirst().chunkStartOffset() + compressed(group) / 2;
     }
 
@@ -255,8 +196,8 @@ public final class ParquetImporter {
                 || ts.kind() != ParquetLayout.TimestampKind.INTEGER || ts.unsigned()) {
             return false;
         }
-        Long min = statistic(ts, group, true);
-        Long max = statistic(ts, group, false);
+        Long min = ts.statistic(group, true);
+        Long max = ts.statistic(group, false);
         if (min == null || max == null) {
             return false;
         }
@@ -269,24 +210,6 @@ public final class ParquetImporter {
     private static long scaled(long raw, long unit, long overflow) {
         long low = raw * unit;
         return Math.multiplyHigh(raw, unit) == low >> 63 ? low : overflow;
-    }
-
-    /**
-     * The current (not deprecated) min or max statistic of {@code group}'s timestamps as the
-     * column's raw integer, or null where there is none.
-     */
-    private static Long statistic(ParquetLayout.Timestamps ts, RowGroup group, boolean min) {
-        Statistics statistics = group.columns().get(ts.column().columnIndex()).metaData().statistics();
-        byte[] bytes = statistics == null || statistics.isMinMaxDeprecated() ? null
-                : min ? statistics.minValue() : statistics.maxValue();
-        Long value = bytes == null ? null : integer(bytes);
-        return value != null && ts.unsigned() && bytes.length == Integer.BYTES ? Long.valueOf(value & 0xFFFF_FFFFL) : value;
-    }
-
-    /** A little-endian INT32 or INT64 statistic, or null for any other length. */
-    private static Long integer(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        return bytes.length == Long.BYTES ? Long.valueOf(b.getLong()) : bytes.length == Integer.BYTES ? Long.valueOf(b.getInt()) : null;
     }
 
     /** One row group of one file. */

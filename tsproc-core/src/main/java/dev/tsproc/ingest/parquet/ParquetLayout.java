@@ -3,10 +3,20 @@ package dev.tsproc.ingest.parquet;
 import dev.tsproc.ingest.BadInputException;
 import dev.hardwood.metadata.LogicalType;
 import dev.hardwood.metadata.PhysicalType;
+import dev.hardwood.metadata.RowGroup;
+import dev.hardwood.metadata.Statistics;
+import dev.hardwood.reader.ColumnReader;
+import dev.hardwood.reader.ColumnReaders;
+import dev.hardwood.reader.ParquetFileReader;
+import dev.hardwood.reader.RowGroupPredicate;
+import dev.hardwood.schema.ColumnProjection;
 import dev.hardwood.schema.ColumnSchema;
 import dev.hardwood.schema.FileSchema;
 import dev.tsproc.ingest.csv.TimestampFormat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +29,12 @@ import java.util.List;
  * @param ts          the timestamp column and how it becomes epoch nanoseconds
  * @param value       the value column and how it becomes a double
  * @param series      the series column and how it becomes a name, or null for none
- * @param unitGuessed whether timestamps are plain integers whose unit {@code --ts-format auto}
- *                    leaves to their magnitude ({@link TimestampFormat#epochUnitOf(long)}):
- *                    nanoseconds unless the file's first time tells another unit
+ * @param unitGuessed whether timestamps are plain integers read as nanoseconds because
+ *                    {@code --ts-format auto} found no other unit in their magnitude
+ * @param unitTold    the epoch unit {@code --ts-format auto} found in the magnitude of plain
+ *                    integer timestamps ({@link TimestampFormat#epochUnitOf(long)}), or null
  */
-record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGuessed) {
+record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGuessed, TimestampFormat unitTold) {
 
     /** How a timestamp column is read. */
     enum TimestampKind {
@@ -35,7 +46,26 @@ record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGue
         TEXT
     }
 
-    record Timestamps(ColumnSchema column, TimestampKind kind, long nanosPerUnit, boolean unsigned) {}
+    record Timestamps(ColumnSchema column, TimestampKind kind, long nanosPerUnit, boolean unsigned) {
+        /**
+         * The current (not deprecated) min or max statistic of {@code group}'s timestamps as the
+         * column's raw integer, or null where there is none.
+         */
+        Long statistic(RowGroup group, boolean min) {
+            Statistics statistics = group.columns().get(column.columnIndex()).metaData().statistics();
+            byte[] bytes = statistics == null || statistics.isMinMaxDeprecated() ? null
+                    : min ? statistics.minValue() : statistics.maxValue();
+            Long value = bytes == null ? null : integer(bytes);
+            return value != null && unsigned && bytes.length == Integer.BYTES ? Long.valueOf(value & 0xFFFF_FFFFL) : value;
+        }
+
+        /** A little-endian INT32 or INT64 statistic, or null for any other length. */
+        private static Long integer(byte[] bytes) {
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            return bytes.length == Long.BYTES ? Long.valueOf(b.getLong())
+                    : bytes.length == Integer.BYTES ? Long.valueOf(b.getInt()) : null;
+        }
+    }
 
     /** How a value column is read. */
     enum ValueKind { DOUBLE, FLOAT, INT32, INT64, DECIMAL_INT32, DECIMAL_INT64, DECIMAL_BYTES, BOOLEAN }
@@ -51,12 +81,7 @@ record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGue
 
     /** This layout without its series column, which is then not read. */
     ParquetLayout withoutSeries() {
-        return new ParquetLayout(ts, value, null, unitGuessed);
-    }
-
-    /** This layout with its plain integer timestamps read in {@code unit}, as their magnitude tells. */
-    ParquetLayout inUnit(TimestampFormat unit) {
-        return new ParquetLayout(new Timestamps(ts.column, ts.kind, unit.nanosPerUnit(), ts.unsigned), value, series, false);
+        return new ParquetLayout(ts, value, null, unitGuessed, unitTold);
     }
 
     /** The names of the columns read, for the reader's projection. */
@@ -66,6 +91,75 @@ record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGue
             names.add(series.column.name());
         }
         return names;
+    }
+
+    /**
+     * The layout of {@code file}, open in {@code reader}: as its schema says, with plain integer
+     * timestamps under {@code --ts-format auto} in the epoch unit their magnitude tells.
+     *
+     * @param withSeries whether the store has a series column, as decided by the first file;
+     *                   null for the first file
+     * @throws BadInputException if a column is missing or unreadable, or the unit cannot be told
+     */
+    static ParquetLayout of(Path file, ParquetFileReader reader, ParquetOptions options, Boolean withSeries)
+            throws IOException {
+        ParquetLayout layout = of(file, reader.getFileSchema(), options, withSeries);
+        return layout.unitGuessed() ? layout.inUnitTold(file, reader) : layout;
+    }
+
+    /**
+     * This layout with its plain integer timestamps in the epoch unit their magnitude tells
+     * ({@link TimestampFormat#epochUnitOf(long)}), judged as a CSV file's first data line is: from
+     * the first row group's smallest time (its statistics' min, the file's first time when it is in
+     * time order), or, without statistics, from its first time. 11, 14 and 17 digits, a time since
+     * 1973 in no unit, are refused rather than read as nanoseconds in 1970.
+     */
+    private ParquetLayout inUnitTold(Path file, ParquetFileReader reader) throws BadInputException {
+        List<RowGroup> rowGroups = reader.getFileMetaData().rowGroups();
+        for (int g = 0; g < rowGroups.size(); g++) {
+            RowGroup group = rowGroups.get(g);
+            if (group.numRows() == 0 || group.columns().isEmpty()) {
+                continue;
+            }
+            Long first = ts.statistic(group, true);
+            if (first == null) {
+                first = firstTime(file, reader, g, group);
+            }
+            if (first == null) {
+                return this; // a null time, which the read reports
+            }
+            if (TimestampFormat.epochUnitUnclear(first)) {
+                throw new BadInputException(file, "row group " + g + ": the timestamp " + first + " has "
+                        + Long.toString(first).length() + " digits, which is a time from 1973 to 2286 in no epoch unit;"
+                        + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns");
+            }
+            TimestampFormat unit = TimestampFormat.epochUnitOf(first);
+            if (unit == null) {
+                return this;
+            }
+            return new ParquetLayout(new Timestamps(ts.column, ts.kind, unit.nanosPerUnit(), ts.unsigned), value, series,
+                    false, unit);
+        }
+        return this;
+    }
+
+    /** The first time of row group {@code g}, as the column's raw integer, or null if it is null. */
+    private Long firstTime(Path file, ParquetFileReader parquet, int g, RowGroup group) throws BadInputException {
+        long midpoint = ParquetImporter.midpoint(group);
+        try (ColumnReaders columns = parquet.buildColumnReaders(ColumnProjection.columns(ts.column().name()))
+                     .filter(RowGroupPredicate.byteRange(midpoint, midpoint + 1)).build()) {
+            ColumnReader reader = columns.getColumnReader(ts.column().name());
+            if (!columns.nextBatch() || columns.getRecordCount() == 0 || reader.getLeafValidity().isNull(0)) {
+                return null;
+            }
+            if (ts.column().type() == PhysicalType.INT32) {
+                int first = reader.getInts()[0];
+                return ts.unsigned() ? first & 0xFFFF_FFFFL : first;
+            }
+            return reader.getLongs()[0];
+        } catch (RuntimeException e) {
+            throw new BadInputException(file + ": row group " + g, "it cannot be read, the file is damaged (" + e.getMessage() + ")", e);
+        }
     }
 
     /**
@@ -97,7 +191,7 @@ record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGue
         boolean guessed = ts.logicalType() == null && (ts.type() == PhysicalType.INT64 || ts.type() == PhysicalType.INT32)
                 && options.timestampFormat() == TimestampFormat.AUTO;
         return new ParquetLayout(timestamps(file, ts, options.timestampFormat()), values(file, value),
-                series == null ? null : series(file, series), guessed);
+                series == null ? null : series(file, series), guessed, null);
     }
 
     private static ColumnSchema column(Path file, FileSchema schema, String chosen, List<String> defaults, String option)

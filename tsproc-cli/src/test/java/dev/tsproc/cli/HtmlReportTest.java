@@ -5,6 +5,7 @@ import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.observe.Timeline;
 import dev.tsproc.observe.TimelineJson;
 import dev.tsproc.data.Batch;
+import dev.tsproc.testkit.Chromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

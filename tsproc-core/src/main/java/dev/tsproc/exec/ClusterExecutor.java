@@ -1,11 +1,11 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.observe.RunListener;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.function.LongConsumer;
 
 /**
  * An executor that runs a job request on a cluster engine this library does not carry — Apache
@@ -29,12 +29,15 @@ public interface ClusterExecutor {
      *                  {@code null} for the engine's own configuration or else this machine
      * @param batchRows rows per batch
      * @param timeout   the run's deadline, or {@code null} for none
-     * @param progress  told the rows of the batches done so far, as they arrive
+     * @param listener  told the run's events as on one machine: its start, each batch's partial as
+     *                  it arrives with its times on the cluster (the timeline's rows are the
+     *                  engine's executors and their task slots)
+     * @return the result, with a timeline of every batch as {@link dev.tsproc.Tsproc}'s has
      * @throws IllegalArgumentException in one sentence, if the job cannot be created
      * @throws JobFailedException       if a batch failed on every attempt the engine made
      * @throws JobTimedOutException     if the run missed its deadline; its work was cancelled
      * @throws IOException              if the engine failed the run for another reason
      */
-    RunResult<?> run(Store store, JobRequest request, String master, long batchRows, Duration timeout, LongConsumer progress)
+    RunResult<?> run(Store store, JobRequest request, String master, long batchRows, Duration timeout, RunListener listener)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException;
 }

@@ -65,14 +65,14 @@ final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPar
 
     @Override
     public Iterator<EncodedPartial> call(Iterator<InternalRow> rows) throws IOException {
-        String executor = MapBatches.executorName();
         SeriesDictionary dictionary = hasSeries ? SeriesDictionary.of(seriesNames.value()) : SeriesDictionary.empty();
         Map<UTF8String, Integer> ids = new HashMap<>(Math.max(16, dictionary.size() * 2));
         for (int id = 0; id < dictionary.size(); id++) {
             ids.put(UTF8String.fromString(dictionary.name(id)), id);
         }
         List<EncodedPartial> partials = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined();
+        try (MapBatches.Where where = MapBatches.Where.take();
+             Arena arena = Arena.ofConfined();
              JobRequest.Resolved resolved = JobRequest.decode(ByteBuffer.wrap(request)).resolve(dictionary, hasSeries)) {
             Columns columns = new Columns(arena, Math.min(batchRows, FIRST_CAPACITY));
             long rowOffset = 0;
@@ -94,13 +94,13 @@ final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPar
                 }
                 columns = columns.append(arena, ts, value, series, batchRows);
                 if (columns.rows == batchRows) {
-                    partials.add(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, executor));
+                    partials.add(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, where));
                     rowOffset += columns.rows;
                     columns.rows = 0;
                 }
             }
             if (columns.rows > 0) {
-                partials.add(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, executor));
+                partials.add(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, where));
             }
         }
         return partials.iterator();
@@ -126,14 +126,14 @@ final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPar
     }
 
     private <P> EncodedPartial map(Job<P, ?> job, Columns columns, int position, long rowOffset, SeriesDictionary dictionary,
-                                   String executor) {
+                                   MapBatches.Where where) {
         TaskContext.get().killTaskIfInterrupted();
         long n = columns.rows;
         Batch batch = new Batch(position, rowOffset, n);
         BatchView view = new BatchView(batch, columns.ts.asSlice(0, Column.TS.byteSize(n)),
                 columns.values.asSlice(0, Column.VALUE.byteSize(n)),
                 hasSeries ? columns.series.asSlice(0, Column.SERIES.byteSize(n)) : MemorySegment.NULL, dictionary);
-        return MapBatches.map(job, batch, _ -> view, executor);
+        return MapBatches.map(job, batch, _ -> view, where);
     }
 
     /**

@@ -4,13 +4,13 @@ import dev.tsproc.exec.ClusterExecutor;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.observe.RunListener;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.function.LongConsumer;
 
 /**
  * {@code tsproc run --executor spark}: {@link TsprocSpark} behind the command line's
@@ -28,9 +28,9 @@ public final class SparkExecutor implements ClusterExecutor {
 
     @Override
     public RunResult<?> run(Store store, JobRequest request, String master, long batchRows, Duration timeout,
-                            LongConsumer progress)
+                            RunListener listener)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
-        SparkRunOptions options = SparkRunOptions.defaults().withBatchRows(batchRows).withTimeout(timeout).withProgress(progress);
+        SparkRunOptions options = SparkRunOptions.defaults().withBatchRows(batchRows).withTimeout(timeout).withListener(listener);
         SparkSession active = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
         if (active != null) {
             return TsprocSpark.run(active, store, request, options);

@@ -2,9 +2,9 @@ package dev.tsproc.spark;
 
 import dev.tsproc.concurrent.NanoClock;
 import dev.tsproc.exec.RunOptions;
+import dev.tsproc.observe.RunListener;
 
 import java.time.Duration;
-import java.util.function.LongConsumer;
 
 /**
  * How {@link TsprocSpark} runs a job: the batch size (the answer does not depend on it), how many
@@ -16,9 +16,10 @@ import java.util.function.LongConsumer;
  *                   task leaves others work to do
  * @param timeout    cancel the job's Spark job group if it has not finished after this long; {@code null} for none
  * @param clock      what the deadline and the run's time read
- * @param progress   told the rows of the batches done so far each time a partition's partials arrive
+ * @param listener   told the run's start and each batch's partial as it reaches the driver, with
+ *                   its times on the executor (the progress bar, {@code --log}, the live status)
  */
-public record SparkRunOptions(long batchRows, int partitions, Duration timeout, NanoClock clock, LongConsumer progress) {
+public record SparkRunOptions(long batchRows, int partitions, Duration timeout, NanoClock clock, RunListener listener) {
     public SparkRunOptions {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows=" + batchRows + " must be at least 1");
@@ -32,8 +33,8 @@ public record SparkRunOptions(long batchRows, int partitions, Duration timeout, 
         if (clock == null) {
             clock = NanoClock.SYSTEM;
         }
-        if (progress == null) {
-            progress = _ -> { };
+        if (listener == null) {
+            listener = RunListener.NONE;
         }
     }
 
@@ -43,22 +44,22 @@ public record SparkRunOptions(long batchRows, int partitions, Duration timeout, 
     }
 
     public SparkRunOptions withBatchRows(long batchRows) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, listener);
     }
 
     public SparkRunOptions withPartitions(int partitions) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, listener);
     }
 
     public SparkRunOptions withTimeout(Duration timeout) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, listener);
     }
 
     public SparkRunOptions withClock(NanoClock clock) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, listener);
     }
 
-    public SparkRunOptions withProgress(LongConsumer progress) {
-        return new SparkRunOptions(batchRows, partitions, timeout, clock, progress);
+    public SparkRunOptions withListener(RunListener listener) {
+        return new SparkRunOptions(batchRows, partitions, timeout, clock, listener);
     }
 }

@@ -36,8 +36,8 @@ abstract sealed class StoreColumn extends ColumnVector {
         public long getLong(int row) {
             try {
                 return ts.getAtIndex(Column.TS_LAYOUT, row);
-            } catch (InternalError e) {
-                throw truncated(e);
+            } catch (InternalError _) {
+                throw truncated();
             }
         }
     }
@@ -64,8 +64,8 @@ abstract sealed class StoreColumn extends ColumnVector {
         public double getDouble(int row) {
             try {
                 return values.getAtIndex(Column.VALUE_LAYOUT, row);
-            } catch (InternalError e) {
-                throw truncated(e);
+            } catch (InternalError _) {
+                throw truncated();
             }
         }
 
@@ -99,8 +99,8 @@ abstract sealed class StoreColumn extends ColumnVector {
         public UTF8String getUTF8String(int row) {
             try {
                 return names[ids.getAtIndex(Column.SERIES_LAYOUT, row)];
-            } catch (InternalError e) {
-                throw truncated(e);
+            } catch (InternalError _) {
+                throw truncated();
             }
         }
 
@@ -198,10 +198,12 @@ abstract sealed class StoreColumn extends ColumnVector {
     /**
      * The task's failure when the mapped file was truncated under it: the JVM reports the fault
      * as an {@link InternalError}, which Spark takes for a fatal error and ends the executor's
-     * JVM for; as an ordinary exception it fails only the task, in one sentence.
+     * JVM for (exit code 50) — found anywhere in the exception's causes, up to
+     * {@code spark.executor.killOnFatalError.depth} deep — so the error is dropped and the task
+     * fails with the store's one sentence only.
      */
-    static UncheckedIOException truncated(InternalError e) {
-        return new UncheckedIOException(new IOException(Store.TRUNCATED_WHILE_READING, e));
+    static UncheckedIOException truncated() {
+        return new UncheckedIOException(new IOException(Store.TRUNCATED_WHILE_READING));
     }
 
     private UnsupportedOperationException unsupported() {

@@ -60,8 +60,8 @@ final class StoreReader implements PartitionReader<ColumnarBatch> {
         Column column = Column.valueOf(name.toUpperCase(Locale.ROOT));
         try {
             store.checkRows(column, from, rows);
-        } catch (InternalError e) {
-            throw StoreColumn.truncated(e);
+        } catch (InternalError _) {
+            throw StoreColumn.truncated();
         }
         MemorySegment slice = store.column(column).asSlice(column.byteSize(from), column.byteSize(rows));
         return switch (column) {

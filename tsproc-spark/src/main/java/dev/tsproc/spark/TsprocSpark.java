@@ -14,11 +14,13 @@ import dev.tsproc.ingest.parquet.ParquetSources;
 import dev.tsproc.job.Job;
 import dev.tsproc.job.QuerySpec;
 import dev.tsproc.job.PartialCodec;
-import dev.tsproc.observe.Timeline;
+import dev.tsproc.observe.BatchTimes;
+import dev.tsproc.observe.Run;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.plan.Plan;
 import dev.tsproc.plan.Planner;
 import dev.tsproc.store.Store;
+import dev.tsproc.store.VerifiedMarks;
 import org.apache.spark.JobExecutionStatus;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkContext;
@@ -107,7 +109,8 @@ public final class TsprocSpark {
      * executor must reach at that path.
      *
      * @return the result, with rows and batches covered, the executors that computed batches as
-     *         its workers, and the wall time; its timeline holds the run's settings, not per-batch times
+     *         its workers, and the wall time; its timeline has each batch's times, in rows by
+     *         executor and task slot, as {@link SparkRunOptions#listener()} was told them
      * @throws IllegalArgumentException in one sentence, if the job cannot be created or its
      *                                  partials cannot travel (no {@link PartialCodec})
      * @throws JobFailedException       if a batch failed on every attempt Spark made
@@ -127,9 +130,16 @@ public final class TsprocSpark {
     /**
      * As {@link #run(SparkSession, Path, JobRequest, SparkRunOptions)} over {@code store}, open
      * here (and left open); executors open {@link Store#path()} and check it is the same store.
+     * A version-1 store, whose blocks are not checked as they are read, is verified whole here
+     * first, once per change of the file ({@link VerifiedMarks}), as {@code tsproc run} does.
+     *
+     * @throws dev.tsproc.store.CorruptStoreException if the store is damaged
      */
     public static RunResult<?> run(SparkSession spark, Store store, JobRequest request, SparkRunOptions options)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        if (!store.checksBlocksAsRead()) {
+            VerifiedMarks.ofUser().verifyOnce(store); // a damaged store must never answer
+        }
         try (JobRequest.Resolved resolved = request.resolve(store)) {
             return execute(spark.sparkContext(), store, resolved.job(), request, options);
         }
@@ -184,10 +194,12 @@ public final class TsprocSpark {
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         PartialCodec<P> codec = PartialCodec.of(job);
         NanoClock clock = options.clock();
-        long start = clock.nanoTime();
         int partitions = options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions();
-        Timeline timeline = new Timeline("spark " + sc.master() + " ×" + partitions, System.currentTimeMillis(),
-                configuration(sc, source, request, options, partitions));
+        // The batches are cut on the executors; this plan's counts are what the run's status shows as its total.
+        Run run = Run.start(job.name(), "spark " + sc.master() + " ×" + partitions,
+                configuration(sc, source, request, options, partitions), new Plan(0, dataset.rowCount, options.batchRows()),
+                clock, options.listener());
+        long start = clock.nanoTime();
         long fromNanos = request instanceof JobRequest.Query(QuerySpec spec) ? spec.fromNanos() : Long.MIN_VALUE;
         long toNanos = request instanceof JobRequest.Query(QuerySpec spec) ? spec.toNanos() : Long.MAX_VALUE;
         Broadcast<List<String>> names = JavaSparkContext.fromSparkContext(sc).broadcast(new ArrayList<>(dataset.dictionary.names()));
@@ -198,16 +210,16 @@ public final class TsprocSpark {
         try {
             combined = combineAll(sc, job, codec, request,
                     () -> dataset.inTimeOrder(partitions).queryExecution().toRdd().toJavaRDD().mapPartitions(map),
-                    TsprocSpark::checkPositions, Math.ceilDiv(dataset.rowCount, options.batchRows()), dataset.rowCount,
-                    options, start, executors);
+                    TsprocSpark::checkPositions, 0, options, run, start, executors);
         } finally {
             names.destroy();
         }
+        run.combined();
         R result = job.finish(combined.partial());
         Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
-        timeline.finish(elapsed.toNanos());
-        return new RunResult<>(result, job.name(), combined.rows(), combined.batches(), executors.size(), elapsed, timeline,
-                List.of(), -1);
+        run.finish(elapsed.toNanos());
+        return new RunResult<>(result, job.name(), combined.rows(), combined.batches(), executors.size(), elapsed,
+                run.timeline(), List.of(), -1);
     }
 
     /** Checks that a partition of rows returned its batches in order: positions 0, 1, …. */
@@ -226,27 +238,30 @@ public final class TsprocSpark {
         PartialCodec<P> codec = PartialCodec.of(job);
         Plan plan = Planner.plan(store, request, options.batchRows());
         NanoClock clock = options.clock();
-        long start = clock.nanoTime();
         List<BatchRange> ranges = ranges(plan.batchCount(),
                 options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions());
-        Timeline timeline = new Timeline("spark " + sc.master() + " ×" + ranges.size(), System.currentTimeMillis(),
-                configuration(sc, String.valueOf(store.path()), request, options, ranges.size()));
+        Run run = Run.start(job.name(), "spark " + sc.master() + " ×" + ranges.size(),
+                configuration(sc, String.valueOf(store.path()), request, options, ranges.size()), plan, clock,
+                options.listener());
+        long start = clock.nanoTime();
         Set<String> executors = new TreeSet<>();
         P combined = ranges.isEmpty() ? job.empty() : combineAll(sc, job, codec, request,
                 () -> JavaSparkContext.fromSparkContext(sc).parallelize(ranges, ranges.size())
                         .mapPartitions(new MapBatches(store, request, plan)),
                 (partition, list) -> checkRange(ranges.get(partition), partition, list),
-                plan.batchCount(), plan.rowCount(), options, start, executors).partial();
+                plan.firstRow(), options, run, start, executors).partial();
+        run.combined();
         R result = job.finish(combined);
         Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
-        timeline.finish(elapsed.toNanos());
-        return new RunResult<>(result, job.name(), plan.rowCount(), plan.batchCount(), executors.size(), elapsed, timeline,
-                List.of(), -1);
+        run.finish(elapsed.toNanos());
+        return new RunResult<>(result, job.name(), plan.rowCount(), plan.batchCount(), executors.size(), elapsed,
+                run.timeline(), List.of(), -1);
     }
 
     /** What arrives at the driver: a finished partition's partials, or the end of the Spark job. */
     private sealed interface Arrival {}
-    private record PartitionDone(int partition, List<EncodedPartial> partials) implements Arrival {}
+    /** A partition's partials, and when they arrived on the run's clock. */
+    private record PartitionDone(int partition, List<EncodedPartial> partials, long arrivedNanos) implements Arrival {}
     private record JobEnded(Try<BoxedUnit> outcome) implements Arrival {}
 
     /** The partials of a run combined, and how many batches and rows they cover. */
@@ -279,15 +294,22 @@ public final class TsprocSpark {
      * the partials in partition order, each partition's in its order, as partitions finish; the
      * calling thread waits with the time left until the deadline.
      *
-     * @param batchCount the run's batches, for its progress if it stops early (a lower bound where not known)
-     * @param rowCount   the run's rows, likewise
+     * <p>{@code run} is told each batch as it is combined, numbered in combine order from batch 0
+     * at row {@code firstRow} (a store's plan numbers them so too), with its times on the executor
+     * moved onto the run's clock ({@link #clockShift}): queued when the Spark job was submitted.
+     *
+     * @param firstRow the row the first batch begins at, for the batches' row ranges
+     * @param run      the run, whose plan gives its batches and rows for its progress if it stops early
      */
     static <P> Combined<P> combineAll(SparkContext sc, Job<P, ?> job, PartialCodec<P> codec, JobRequest request,
-                            Supplier<JavaRDD<EncodedPartial>> partials, PartitionCheck check, long batchCount,
-                            long rowCount, SparkRunOptions options, long start, Set<String> executors)
+                            Supplier<JavaRDD<EncodedPartial>> partials, PartitionCheck check, long firstRow,
+                            SparkRunOptions options, Run run, long start, Set<String> executors)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         String group = "tsproc-" + UUID.randomUUID();
         LinkedBlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+        NanoClock clock = options.clock();
+        long startEpochNanos = MapBatches.epochNanos() - run.sinceStart(clock.nanoTime()); // the run's start on the wall clock
+        long submitted = run.sinceStart(clock.nanoTime());
         SimpleFutureAction<BoxedUnit> future;
         int partitions;
         sc.setJobGroup(group, "tsproc " + request.describe(), true); // interrupt tasks when cancelled
@@ -296,7 +318,7 @@ public final class TsprocSpark {
             partitions = rdd.getNumPartitions();
             future = sc.submitJob(rdd.rdd(), new ToList(), partitionIndexes(partitions),
                     (partition, list) -> {
-                        arrivals.add(new PartitionDone((Integer) partition, list));
+                        arrivals.add(new PartitionDone((Integer) partition, list, run.sinceStart(clock.nanoTime())));
                         return BoxedUnit.UNIT;
                     },
                     () -> BoxedUnit.UNIT);
@@ -306,13 +328,16 @@ public final class TsprocSpark {
         // Spark calls the result handler for every partition before it completes the future.
         future.onComplete(outcome -> arrivals.add(new JobEnded(outcome)), ExecutionContext$.MODULE$.fromExecutor(Runnable::run));
 
-        NanoClock clock = options.clock();
         long deadline = options.timeout() == null ? Long.MAX_VALUE : start + options.timeout().toNanos();
-        Map<Integer, List<EncodedPartial>> waiting = new HashMap<>();
+        Map<Integer, PartitionDone> waiting = new HashMap<>();
         P combined = job.empty();
         int frontier = 0;
         long batchesDone = 0;
         long rowsDone = 0;
+        long batchesCombined = 0;
+        long rowsCombined = 0;
+        long batchCount = run.plan().batchCount();
+        long rowCount = run.plan().rowCount();
         String stopReason = "the run failed on the driver"; // until the loop ends otherwise
         boolean ended = false;
         try {
@@ -328,19 +353,25 @@ public final class TsprocSpark {
                     stopReason = "the run missed its deadline";
                     throw new JobTimedOutException(job.name(), options.timeout(), progress(batchCount, rowCount, batchesDone, rowsDone));
                 }
-                if (arrival instanceof PartitionDone(int partition, List<EncodedPartial> list)) {
-                    check.check(partition, list);
-                    if (waiting.put(partition, list) != null) {
-                        throw new IllegalStateException("partition " + partition + " returned its partials twice");
+                if (arrival instanceof PartitionDone done) {
+                    check.check(done.partition(), done.partials());
+                    if (waiting.put(done.partition(), done) != null) {
+                        throw new IllegalStateException("partition " + done.partition() + " returned its partials twice");
                     }
-                    for (EncodedPartial partial : list) {
+                    for (EncodedPartial partial : done.partials()) {
                         executors.add(partial.executor());
                         batchesDone++;
                         rowsDone += partial.rowCount();
                     }
-                    options.progress().accept(rowsDone);
                     while (waiting.containsKey(frontier)) {
-                        for (EncodedPartial partial : waiting.remove(frontier++)) {
+                        PartitionDone next = waiting.remove(frontier++);
+                        long shift = clockShift(next.partials(), startEpochNanos, submitted, next.arrivedNanos());
+                        for (EncodedPartial partial : next.partials()) {
+                            long computeStart = partial.computeStart() - startEpochNanos + shift;
+                            run.finished(new BatchTimes(new Batch(batchesCombined++, firstRow + rowsCombined, partial.rowCount()),
+                                    partial.worker(), partial.attempt(), submitted, computeStart, computeStart,
+                                    partial.computeEnd() - startEpochNanos + shift, -1));
+                            rowsCombined += partial.rowCount();
                             combined = job.combine(combined, decode(codec, partial));
                         }
                     }
@@ -360,6 +391,24 @@ public final class TsprocSpark {
             throw new IllegalStateException("combined " + frontier + " of " + partitions + " partitions");
         }
         return new Combined<>(combined, batchesDone, rowsDone);
+    }
+
+    /**
+     * How far to move a task's times, read on its executor's clock, so that they lie between the
+     * Spark job's submission and the partials' arrival on the driver: 0 when the clocks agree (one
+     * machine), else the least move that puts them there, as far as it can — machines' clocks may
+     * differ by more than a task takes.
+     */
+    static long clockShift(List<EncodedPartial> task, long startEpochNanos, long submitted, long arrived) {
+        long first = task.stream().mapToLong(EncodedPartial::computeStart).min().orElse(startEpochNanos) - startEpochNanos;
+        long last = task.stream().mapToLong(EncodedPartial::computeEnd).max().orElse(startEpochNanos) - startEpochNanos;
+        if (first < submitted) {
+            return submitted - first;
+        }
+        if (last > arrived) {
+            return Math.max(submitted - first, arrived - last);
+        }
+        return 0;
     }
 
     /** Partitions {@code 0 .. count - 1}, as Spark's job submission takes them. */

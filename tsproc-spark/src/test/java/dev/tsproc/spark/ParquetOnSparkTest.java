@@ -3,9 +3,11 @@ package dev.tsproc.spark;
 import dev.tsproc.Tsproc;
 import dev.tsproc.exec.ProcessExecutor;
 import dev.tsproc.exec.RunOptions;
+import dev.tsproc.exec.RunResult;
 import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.job.QueryResult;
+import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.testkit.JobJars;
 import dev.tsproc.testkit.Python;
@@ -106,8 +108,17 @@ class ParquetOnSparkTest {
                     .as("%d partitions", partitions).isEqualTo(expected);
         }
         JobRequest stats = JobRequest.builtin("stats");
-        assertThat(TsprocSpark.run(fixture.local(), files + "/*.parquet", columns, stats, options(3)).result())
-                .isEqualTo(onThreads(files, columns, stats));
+        RunResult<?> run = TsprocSpark.run(fixture.local(), files + "/*.parquet", columns, stats, options(3));
+        assertThat(run.result()).isEqualTo(onThreads(files, columns, stats));
+        // The timeline numbers the batches cut on the executors in combine order, their rows consecutive.
+        List<BatchTimes> batches = run.timeline().batches();
+        assertThat(batches).hasSize((int) run.batches());
+        for (int i = 0; i < batches.size(); i++) {
+            assertThat(batches.get(i).batch().index()).isEqualTo(i);
+            assertThat(batches.get(i).batch().rowOffset())
+                    .isEqualTo(i == 0 ? 0 : batches.get(i - 1).batch().rowOffset() + batches.get(i - 1).batch().rowCount());
+        }
+        assertThat(batches.getLast().batch().rowEnd()).isEqualTo(run.rows());
     }
 
     @Test

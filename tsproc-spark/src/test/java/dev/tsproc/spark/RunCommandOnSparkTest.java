@@ -1,12 +1,20 @@
 package dev.tsproc.spark;
 
 import dev.tsproc.cli.Main;
+import dev.tsproc.observe.BatchTimes;
+import dev.tsproc.observe.Timeline;
+import dev.tsproc.observe.TimelineJson;
+import dev.tsproc.testkit.Chromium;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +47,42 @@ class RunCommandOnSparkTest {
         assertThat(spark.exitCode()).as(spark.err()).isZero();
         assertThat(spark.out()).isEqualTo(threads.out()).startsWith("series,bucket,count,sum,mean,stddev,p99~\n"); // groups of ~2,800 values: sketched
         assertThat(spark.err()).containsPattern("query over 300,000 rows in \\d+\\.\\d{3} s: \\d+ groups, 12 batches on 1 Spark executor");
+    }
+
+    @Test
+    void theLogTimelineAndReportShowEveryBatchOnItsExecutorsTaskSlot(@TempDir Path work) throws Exception {
+        SharedSpark.get().local();
+        Path timeline = work.resolve("run.json");
+        Path report = work.resolve("run.html");
+        Cli spark = Cli.run("run", SharedSpark.get().walk().toString(), "--executor", "spark", "--master", "local[2]",
+                "--agg", "sum", "--batch-rows", "25000", "--log", "--timeline", timeline.toString(), "--report",
+                report.toString());
+
+        assertThat(spark.exitCode()).as(spark.err()).isZero();
+        assertThat(spark.err().lines().filter(line -> line.contains("result received"))).hasSize(12);
+        Timeline read;
+        try (var in = Files.newBufferedReader(timeline)) {
+            read = TimelineJson.read(in, timeline.toString());
+        }
+        assertThat(read.label()).isEqualTo("spark local[2] ×4");
+        assertThat(read.batches()).extracting(b -> b.batch().index()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+        for (BatchTimes b : read.batches()) {
+            assertThat(b.worker()).matches("executor driver@127\\.0\\.0\\.1 slot [12]"); // two task slots in local[2]
+            assertThat(b.queued()).isLessThanOrEqualTo(b.computeStart()).isGreaterThanOrEqualTo(0);
+            assertThat(b.computeStart()).isLessThanOrEqualTo(b.computeEnd());
+            assertThat(b.computeEnd()).isLessThanOrEqualTo(b.resultReceived());
+            assertThat(b.resultReceived()).isLessThanOrEqualTo(read.wallNanos());
+        }
+        for (Timeline.WorkerSummary slot : read.summarize()) { // a slot computes one batch at a time
+            assertThat(slot.waitingNanos() + slot.computingNanos()).isLessThanOrEqualTo(read.wallNanos());
+        }
+        Cli compare = Cli.run("report", timeline.toString(), "--out", work.resolve("again.html").toString());
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
+
+        Chromium.assumeAvailable();
+        String dom = Chromium.dumpDom(report, work.resolve("profile"));
+        assertThat(Pattern.compile("class=\"compute\"").matcher(dom).results().count()).isEqualTo(12);
+        assertThat(dom).contains("executor driver@127.0.0.1 slot 1");
     }
 
     @Test

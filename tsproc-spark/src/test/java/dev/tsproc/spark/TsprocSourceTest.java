@@ -148,14 +148,7 @@ class TsprocSourceTest {
     @Test
     void aDamagedVersion1StoreIsRefusedBeforeAnyTask(@TempDir Path work) throws Exception {
         SharedSpark fixture = SharedSpark.get();
-        Path damaged = work.resolve("v1.tsp");
-        try (var golden = Store.class.getResourceAsStream("small-v1.golden")) {
-            Files.copy(golden, damaged);
-        }
-        try (Store store = Store.open(damaged)) {
-            assertThat(store.checksBlocksAsRead()).isFalse();
-            flipByte(damaged, store.columns().stream().filter(c -> c.column() == Column.VALUE).findFirst().orElseThrow().byteOffset());
-        }
+        Path damaged = damagedVersion1Store(work);
 
         assertThatThrownBy(() -> read(fixture.local(), damaged).selectExpr("sum(value)").collect())
                 .isInstanceOf(UncheckedIOException.class)
@@ -174,6 +167,19 @@ class TsprocSourceTest {
 
         assertThatThrownBy(sum::collect).rootCause().isInstanceOf(StoreChangedException.class)
                 .hasMessageContaining("was replaced or changed");
+    }
+
+    /** A version-1 store (no block checksums) in {@code work} with a byte of its value column flipped. */
+    static Path damagedVersion1Store(Path work) throws IOException {
+        Path damaged = work.resolve("v1.tsp");
+        try (var golden = Store.class.getResourceAsStream("small-v1.golden")) {
+            Files.copy(golden, damaged);
+        }
+        try (Store store = Store.open(damaged)) {
+            assertThat(store.checksBlocksAsRead()).isFalse();
+            flipByte(damaged, store.columns().stream().filter(c -> c.column() == Column.VALUE).findFirst().orElseThrow().byteOffset());
+        }
+        return damaged;
     }
 
     private static void flipByte(Path file, long at) throws IOException {

@@ -10,6 +10,9 @@ import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.job.QuerySpec;
 import dev.tsproc.plan.JobRequest;
+import dev.tsproc.store.CorruptStoreException;
+import dev.tsproc.store.Store;
+import dev.tsproc.testkit.Await;
 import dev.tsproc.testkit.JobJars;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Order;
@@ -17,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +129,52 @@ class TsprocSparkLocalTest {
                     .isInstanceOf(java.io.IOException.class)
                     .hasMessageContaining("was replaced or changed");
         }
+    }
+
+    @Test
+    void aDamagedVersion1StoreIsRefusedBeforeAnyTask(@TempDir Path work) throws Exception {
+        // Its blocks are not checked as read: the library's run verifies it whole, as tsproc run does.
+        SharedSpark fixture = SharedSpark.get();
+        Path damaged = TsprocSourceTest.damagedVersion1Store(work);
+
+        assertThatThrownBy(() -> TsprocSpark.run(fixture.local(), damaged, JobRequest.builtin("sum"), options(2)))
+                .isInstanceOf(CorruptStoreException.class)
+                .hasMessageContaining("checksum");
+    }
+
+    @Test
+    void aStoreTruncatedUnderABatchFailsTheBatchNotTheExecutor(@TempDir Path work) throws Exception {
+        // The JVM reports the fault as an InternalError, on which Spark would end the executor (exit code 50).
+        SharedSpark fixture = SharedSpark.get();
+        Path store = Files.copy(fixture.walk(), work.resolve("store.tsp"));
+        Path arrived = work.resolve("arrived");
+        Path gate = work.resolve("gate");
+        JobRequest gated = JobRequest.custom(GatedJob.class.getName(), Map.of("at", "4", "arrived", arrived.toString(),
+                "gate", gate.toString()), List.of());
+        Thread truncate = Thread.ofPlatform().start(() -> {
+            try {
+                Await.file(arrived);
+                try (FileChannel file = FileChannel.open(store, StandardOpenOption.WRITE)) {
+                    file.truncate(4096);
+                }
+                Files.createFile(gate);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            assertThatThrownBy(() -> TsprocSpark.run(fixture.local(), store, gated, options(1))) // no other task to fail first
+                    .isInstanceOf(JobFailedException.class)
+                    .satisfies(e -> {
+                        BatchFailedException batch = ((JobFailedException) e).failures().getFirst();
+                        assertThat(batch.batch().index()).isEqualTo(4);
+                        assertThat(batch).hasMessageContaining(Store.TRUNCATED_WHILE_READING);
+                    });
+        } finally {
+            truncate.join();
+        }
+        assertThat(TsprocSpark.run(fixture.local(), fixture.talk(), JobRequest.builtin("sum"), options(2)).batches())
+                .as("the executor lives on").isEqualTo(SharedSpark.ROWS / SharedSpark.BATCH_ROWS);
     }
 
     @Test

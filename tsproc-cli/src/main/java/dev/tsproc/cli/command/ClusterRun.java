@@ -2,14 +2,12 @@ package dev.tsproc.cli.command;
 
 import dev.tsproc.Tsproc;
 import dev.tsproc.cli.output.OutputFormat;
-import dev.tsproc.cli.output.Progress;
 import dev.tsproc.exec.ClusterExecutor;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.ingest.ColumnarFormat;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.plan.JobRequest;
-import dev.tsproc.plan.Planner;
 import dev.tsproc.store.VerifiedMarks;
 import picocli.CommandLine;
 
@@ -28,7 +26,7 @@ import java.util.ServiceLoader;
 final class ClusterRun {
     /** The options of {@code run} that say how threads or worker JVMs work, which a cluster does its own way. */
     private static final List<String> LOCAL_ONLY = List.of("--workers", "--transfer", "--batch-timeout", "--retries",
-            "--on-failure", "--rows", "--log", "--log-format", "--report", "--timeline", "--status-port");
+            "--on-failure", "--rows");
     private static final String SPARK = "spark";
 
     private final RunCommand run;
@@ -77,11 +75,12 @@ final class ClusterRun {
                         throw new CommandLine.ParameterException(cli, e.getMessage());
                     }
                 }
-                long rows = Planner.plan(ts.store(), request, run.batchRows).rowCount();
                 RunResult<?> result;
-                try (Progress progress = new Progress(request.describe(), rows, Progress.mode(run.quiet.quiet), err)) {
+                try (ObserveOptions.Session observed = run.observe.new Session(request.describe(), ts.store().fileSize(),
+                        run.quiet.quiet, err)) {
                     result = spark.run(ts.store(), request, run.master, run.batchRows, run.duration("--timeout", run.timeout),
-                            progress::advanceTo);
+                            observed.listener());
+                    observed.finished(result);
                 }
                 run.publish(result, resultFormat);
                 double seconds = result.elapsed().toNanos() / 1e9;

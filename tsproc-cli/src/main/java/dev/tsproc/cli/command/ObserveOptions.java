@@ -85,7 +85,12 @@ final class ObserveOptions {
 
         /** {@code options} with this session listening to the run, before any listener they have. */
         RunOptions options(RunOptions options) {
-            return options.withListener(eventLog == null ? this : andThen(eventLog));
+            return options.withListener(listener());
+        }
+
+        /** What listens to the run's events: this session, then the log if there is one. */
+        RunListener listener() {
+            return eventLog == null ? this : andThen(eventLog);
         }
 
         private RunMonitor.Status status() {

@@ -1,4 +1,4 @@
-package dev.tsproc.cli;
+package dev.tsproc.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,24 +13,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Headless Chromium from Debian's packages, for tests that check a page really renders.
  * Required when {@code TSPROC_REQUIRE_BROWSER} is set (CI installs it); skipped otherwise.
  */
-final class Chromium {
+public final class Chromium {
     private static final Path BINARY = Path.of("/usr/bin/chromium");
 
     private Chromium() {}
 
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         if (System.getenv("TSPROC_REQUIRE_BROWSER") == null) {
             assumeTrue(Files.isExecutable(BINARY), "chromium is not installed");
         }
     }
 
     /** The DOM of {@code page} after its scripts ran. */
-    static String dumpDom(Path page, Path profile) throws IOException, InterruptedException {
+    public static String dumpDom(Path page, Path profile) throws IOException, InterruptedException {
         return run(profile, "--dump-dom", page.toUri().toString());
     }
 
     /** Renders {@code page} to a PNG screenshot. */
-    static Path screenshot(Path page, Path profile, Path png) throws IOException, InterruptedException {
+    public static Path screenshot(Path page, Path profile, Path png) throws IOException, InterruptedException {
         run(profile, "--screenshot=" + png, "--window-size=1280,900", page.toUri().toString());
         return png;
     }

@@ -16,24 +16,31 @@ package dev.tsproc.job;
  * {@code (y − a)·2^50} is an integer {@code b}: {@code x = (a + b·2^-50)·2^u} with nothing left
  * over. At most {@value #MAX_VALUES} integers of at most {@code 2^50} sum below {@code 2^63} in a
  * {@code long}, so every addition is exact, in any order. Values below {@code 2^(E−47)} (rare in
- * measured data: a factor of 2^47 below the block's largest) and subnormals are masked out of the
- * windows and deposited one by one; so are whole blocks with an infinity or whose largest
- * magnitude is below {@code 2^-900} (the lowest window would fall below the accumulator's
- * {@code 2^-1074}).
+ * measured data: a factor of 2^47 below the block's largest) and subnormals do not fit; nor do
+ * whole blocks with an infinity or whose largest magnitude is below {@code 2^-900} (the lowest
+ * window would fall below the accumulator's {@code 2^-1074}), which go one by one.
+ *
+ * <p><b>Two forms.</b> The rounding above is the vector kernels' ({@link VectorBlockKernels}
+ * reinterprets bits for free): they mask NaN and values that do not fit to +0.0 with integer
+ * masks and deposit the latter one by one. The plain loops here truncate instead —
+ * {@code a = (long) y}, {@code b = (long) ((y − a)·2^50)}, the same argument with
+ * {@code |y − a| < 1} — because C2's superword pass vectorises {@code (long)} casts but no loop
+ * that moves bits between a double and a long (JDK 25, measured); {@code (long) NaN} is 0, so
+ * missing values need no mask. They count the present values that fit, and only if one did not,
+ * deposit one by one what the windows left of each value: its bits below the second window,
+ * exact (all of it where scaling underflowed). Neither form branches on the data.
  *
  * <p><b>Squares</b> are what {@link Summary}'s slow path always deposited: the rounded square
  * {@code p = x·x} and its error {@code e = fma(x, x, −p)}, exact unless the square underflows.
  * With {@code 2^Q} the binade of the largest {@code p}, {@code p} takes two windows as values do,
  * and {@code e} (at most half an ulp of {@code p}, so below {@code 2^(Q−53)}) the second and a
  * third: a square whose {@code p} is below {@code 2^(Q−47)} or whose nonzero {@code e} is below
- * {@code 2^(Q−97)} goes one by one instead.
+ * {@code 2^(Q−97)} does not fit.
  *
- * <p>NaN (missing) and out-of-window values are masked to +0.0 with integer masks, so randomly
- * placed missing values cost no mispredicted branches. Every value takes the same operations
- * on its own, so the loops are lane-parallel: {@link VectorBlockKernels} runs them lane by lane
- * over the mapped block (the pieces below it shares: {@link #fits}, {@link #unit}, the scales,
- * the limits and the deposits), and the block kernels' own pass finds what the windows need
- * first — the largest magnitude, the count, the sign of zero — as a {@link Scan}. Neal (2015) and Demmel & Nguyen's binned
+ * <p>Every value takes the same operations on its own, so the loops are lane-parallel; the vector
+ * kernels share the pieces below ({@link #fits}, {@link #unit}, the scales, the limits and the
+ * deposits), and the block kernels' own pass finds what the windows need first — the largest
+ * magnitude, the count, the sign of zero — as a {@link Scan}. Neal (2015) and Demmel & Nguyen's binned
  * sums (ReproBLAS, 2015) use the same idea: a shared exponent per block turns floating-point
  * addition into exact integer addition.
  */
@@ -130,70 +137,116 @@ final class FixedPointWindows {
             oneByOne(v, from, to, sum, squares, 0, 0);
             return;
         }
-        long oneByOne = sumValues(v, from, to, sum, scan.unit());
+        long oneByOne = sumValues(v, from, to, sum, scan.unit(), scan.present());
         sum.countValues(scan.present() - oneByOne, scan.nonNegativeZero());
         if (squares != null) {
             long squareTop = scan.squareTop();
             if (!fits(squareTop)) {
                 oneByOne(v, from, to, null, squares, 0, 0);
             } else {
-                sumSquares(v, from, to, squares, unit(squareTop));
+                sumSquares(v, from, to, squares, unit(squareTop), scan.present());
                 squares.countValues(scan.present(), scan.present() > 0);
             }
         }
     }
 
-    /** Sums into the windows of unit {@code 2^unit}; returns how many values went one by one instead. */
-    private static long sumValues(double[] v, int from, int to, ExactSum sum, int unit) {
-        long low = lowValue(unit);
+    /**
+     * Sums into the windows of unit {@code 2^unit} by truncation (below); returns how many values
+     * had a residue deposited one by one.
+     */
+    private static long sumValues(double[] v, int from, int to, ExactSum sum, int unit, long present) {
         double scale = scale(unit);
-        long w1 = 0, w2 = 0;
-        long below = 0;
+        double inWindowsScale = Double.longBitsToDouble(powerBits(-lowestInWindows(unit, 2)));
+        long w1 = 0, w2 = 0, fit = 0;
         for (int i = from; i < to; i++) {
-            long bits = Double.doubleToRawLongBits(v[i]);
-            long magnitude = bits & MAGNITUDE;
-            long present = ~nanMask(bits);
-            long inWindows = present & atLeast(magnitude, low);
-            below |= magnitude & present & ~inWindows;
-            double y = Double.longBitsToDouble(bits & inWindows) * scale;
-            w1 += integerPart(y);
-            w2 += fractionPart(y);
+            double x = v[i];
+            double y = x * scale;
+            long a = (long) y;
+            w1 += a;
+            w2 += (long) ((y - a) * WINDOW);
+            fit += inWindows(Math.abs(x), inWindowsScale);
         }
-        depositValues(sum, w1, w2, to - from, unit);
-        return below == 0 ? 0 : oneByOne(v, from, to, sum, null, low, 0);
+        deposit(sum, w1, w2, unit);
+        return fit == present ? 0 : residues(v, from, to, sum, unit, false);
     }
 
-    private static void sumSquares(double[] v, int from, int to, ExactSum squares, int unit) {
-        long lowSquare = lowValue(unit);
-        long lowError = lowError(unit);
+    private static void sumSquares(double[] v, int from, int to, ExactSum squares, int unit, long present) {
         double scale = scale(unit);
         double errorScale = errorScale(unit);
-        long w1 = 0, w2 = 0, e2 = 0, e3 = 0;
-        long below = 0;
+        double inWindowsScale = Double.longBitsToDouble(powerBits(-lowestInWindows(unit, 2)));
+        double errorInWindowsScale = Double.longBitsToDouble(powerBits(-lowestInWindows(unit, 3)));
+        long w1 = 0, w2 = 0, e2 = 0, e3 = 0, fit = 0, errorFit = 0;
         for (int i = from; i < to; i++) {
-            long bits = Double.doubleToRawLongBits(v[i]);
-            double x = Double.longBitsToDouble(bits & ~nanMask(bits));
+            double x = v[i];
             double p = x * x;
             double e = Math.fma(x, x, -p);
-            long pBits = Double.doubleToRawLongBits(p);
-            long eBits = Double.doubleToRawLongBits(e);
-            long eMagnitude = eBits & MAGNITUDE;
-            long inWindows = atLeast(pBits, lowSquare) & (atLeast(eMagnitude, lowError) | ~atLeast(eMagnitude, 1));
-            below |= pBits & ~inWindows;
-            double y = Double.longBitsToDouble(pBits & inWindows) * scale;
-            w1 += integerPart(y);
-            w2 += fractionPart(y);
-            double z = Double.longBitsToDouble(eBits & inWindows) * errorScale;
-            e2 += integerPart(z);
-            e3 += fractionPart(z);
+            double y = p * scale;
+            long a = (long) y;
+            w1 += a;
+            w2 += (long) ((y - a) * WINDOW);
+            double z = e * errorScale;
+            long c = (long) z;
+            e2 += c;
+            e3 += (long) ((z - c) * WINDOW);
+            fit += inWindows(p, inWindowsScale);
+            errorFit += inWindows(Math.abs(e), errorInWindowsScale);
         }
-        depositSquares(squares, w1, w2, e2, e3, to - from, unit);
-        if (below != 0) {
-            oneByOne(v, from, to, null, squares, 0, lowSquare);
+        deposit(squares, w1, w2, unit);
+        deposit(squares, e2, e3, unit - WINDOW_BITS);
+        if (fit != present || errorFit != present) {
+            residues(v, from, to, squares, unit, true);
         }
     }
 
-    // The pieces a vector form of the loops above needs: the same operations, lane by lane.
+    /**
+     * 1 if the magnitude {@code m} is 0 or at least {@code 1 / inWindowsScale} (a power of two), 0
+     * if it is smaller or NaN: in doubles and a {@code (long)} cast ({@code (long) NaN} is 0), which
+     * C2 vectorises. The terms are added in this order so that the sum of a small {@code m} stays
+     * below 1 (a sum below 1 plus 1.0 could round up to 2.0).
+     */
+    private static long inWindows(double m, double inWindowsScale) {
+        return (long) ((1.0 - Math.min(1.0, m * 0x1p600 * 0x1p600)) + Math.min(1.0, m * inWindowsScale));
+    }
+
+    /**
+     * Deposits one by one what the truncating windows of unit {@code 2^unit} did not hold of the
+     * present values of {@code v[from, to)} (or of their squares, rounded and error, if {@code
+     * squares}): each value less the parts its windows took, exact (the bits of the value below
+     * {@code 2^(unit−50)}, or, if scaling it underflowed, all of it).
+     *
+     * @return how many residues were deposited
+     */
+    private static long residues(double[] v, int from, int to, ExactSum into, int unit, boolean squares) {
+        long deposited = 0;
+        for (int i = from; i < to; i++) {
+            double x = v[i];
+            if (x != x) {
+                continue;
+            }
+            if (squares) {
+                double p = x * x;
+                deposited += residue(into, p, unit) + residue(into, Math.fma(x, x, -p), unit - WINDOW_BITS);
+            } else {
+                deposited += residue(into, x, unit);
+            }
+        }
+        return deposited;
+    }
+
+    /** Deposits what two truncating windows of unit {@code 2^unit} leave of {@code x}; 1 if that is not zero. */
+    private static int residue(ExactSum into, double x, int unit) {
+        double y = x * scale(unit);
+        long a = (long) y;
+        long b = (long) ((y - a) * WINDOW);
+        double left = (x - Math.scalb((double) a, unit)) - Math.scalb((double) b, unit - WINDOW_BITS);
+        if (left == 0) {
+            return 0;
+        }
+        into.add(left);
+        return 1;
+    }
+
+    // The pieces the vector kernels' windows share with the loops above.
 
     /** Whether a block whose largest magnitude has the bits {@code top} fits the windows. */
     static boolean fits(long top) {
@@ -226,13 +279,19 @@ final class FixedPointWindows {
     }
 
     /**
-     * Deposits two windows' sums of {@code count} {@link #integerPart}s and {@link #fractionPart}s
-     * (each carrying one {@link #ROUNDER_BITS}; the sums may wrap around, the difference does not).
+     * Deposits two windows' sums of {@code count} values split by rounding, as the vector kernels
+     * do: the bits of {@code y + 1.5·2^52} and of {@code (y − ((y + 1.5·2^52) − 1.5·2^52))·2^50 + 1.5·2^52},
+     * each carrying one {@link #ROUNDER_BITS} (the sums may wrap around, the difference does not).
      */
     static void depositValues(ExactSum sum, long w1, long w2, long count, int unit) {
         long rounders = count * ROUNDER_BITS;
-        sum.addScaled(w1 - rounders, unit);
-        sum.addScaled(w2 - rounders, unit - WINDOW_BITS);
+        deposit(sum, w1 - rounders, w2 - rounders, unit);
+    }
+
+    /** Deposits two windows' integer sums: {@code w1 · 2^unit + w2 · 2^(unit−50)}. */
+    private static void deposit(ExactSum sum, long w1, long w2, int unit) {
+        sum.addScaled(w1, unit);
+        sum.addScaled(w2, unit - WINDOW_BITS);
     }
 
     /** As {@link #depositValues}, for rounded squares in {@code w1, w2} and their errors in {@code e2, e3}. */
@@ -280,19 +339,6 @@ final class FixedPointWindows {
         return summed;
     }
 
-    /** {@code y} (below 2^50 in magnitude) rounded to an integer, plus {@link #ROUNDER_BITS}. */
-    private static long integerPart(double y) {
-        return Double.doubleToRawLongBits(y + ROUNDER);
-    }
-
-    /**
-     * What {@link #integerPart} left of {@code y} (at most 1/2, exact), times 2^50 — an integer
-     * when {@code y}'s lowest bit is at or above 2^-50 — plus {@link #ROUNDER_BITS}.
-     */
-    private static long fractionPart(double y) {
-        return Double.doubleToRawLongBits((y - ((y + ROUNDER) - ROUNDER)) * WINDOW + ROUNDER);
-    }
-
     /**
      * The binade of the smallest value whose lowest significand bit (52 below its leading one)
      * is at or above the unit of window {@code windows}, counting from the first, of unit
@@ -300,11 +346,6 @@ final class FixedPointWindows {
      */
     private static int lowestInWindows(int unit, int windows) {
         return unit - (windows - 1) * WINDOW_BITS + 52;
-    }
-
-    /** All ones if {@code magnitude >= low} (both non-negative), else zero. */
-    private static long atLeast(long magnitude, long low) {
-        return ~((magnitude - low) >> 63);
     }
 
     /** All ones if {@code bits} is a NaN, else zero. */

@@ -132,6 +132,8 @@ class FixedPointWindowsTest {
                 {Double.MAX_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE, Math.ulp(Double.MAX_VALUE)},
                 {0x1p-900, 0x1p-951, 0x1p-952, Double.MIN_VALUE, -Double.MIN_NORMAL},
                 {0x1p511, Math.nextUp(0x1p511), 0x1p512, 1e-300},
+                // values that fit, squares whose errors (2^-104, 2^-102) fall below the third window
+                {1 + 0x1p-52, -(1 + 0x1p-51), 0.5},
                 {-0.0, -0.0, Double.NaN},
                 {-0.0, 0.0},
                 {Double.NaN},

@@ -99,6 +99,15 @@ public record QueryResult(List<Aggregate> aggregates, boolean bySeries, TimeBuck
         return aggregate.isCount() ? (Number) (long) v : (Number) v;
     }
 
+    /**
+     * As {@link #value(Row, Aggregate)} for the {@code k}-th of {@link #aggregates()}: for printers
+     * that walk every cell of tens of thousands of rows, without a search per cell.
+     */
+    public Number value(Row row, int k) {
+        double v = row.values().get(k);
+        return aggregates.get(k).isCount() ? (Number) (long) v : (Number) v;
+    }
+
     /** Finishes {@code partial}: one rounding per statistic, groups sorted by series then bucket. */
     static QueryResult of(QuerySpec spec, SeriesDictionary dictionary, QueryPartial p, double[] quantiles) {
         if (p.size == 0 && !spec.bySeries() && !spec.byTime()) {

@@ -87,9 +87,9 @@ public final class QueryPrinter {
                     if (result.byTime()) {
                         json.writeStringField("bucket", result.bucketText(row));
                     }
-                    for (Aggregate a : result.aggregates()) {
-                        json.writeFieldName(result.label(a));
-                        writeNumber(json, result.value(row, a));
+                    for (int k = 0; k < result.aggregates().size(); k++) {
+                        json.writeFieldName(result.label(result.aggregates().get(k)));
+                        writeNumber(json, result.value(row, k));
                     }
                     json.writeEndObject();
                 }
@@ -162,8 +162,8 @@ public final class QueryPrinter {
         if (result.byTime()) {
             cells.add(result.bucketText(row));
         }
-        for (Aggregate a : result.aggregates()) {
-            cells.add(text(result.value(row, a)));
+        for (int k = 0; k < result.aggregates().size(); k++) {
+            cells.add(text(result.value(row, k)));
         }
         return cells;
     }
@@ -249,10 +249,11 @@ public final class QueryPrinter {
         double magnitude = Math.abs(d);
         boolean plain = magnitude >= 1e-7 && magnitude < 1e21;
         // the shortest digits that round-trip, without the exponent: the same number, the same bits
-        if (!plain) {
-            return Double.toString(d);
+        String shortest = Double.toString(d);
+        if (!plain || shortest.indexOf('E') < 0) {
+            return shortest;
         }
-        String text = new java.math.BigDecimal(Double.toString(d)).toPlainString();
+        String text = new java.math.BigDecimal(shortest).toPlainString();
         return text.indexOf('.') < 0 ? text + ".0" : text; // 16751914.0, as 2.0 prints: a double, not a count
     }
 

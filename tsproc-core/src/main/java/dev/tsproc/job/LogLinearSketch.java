@@ -3,6 +3,7 @@ package dev.tsproc.job;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * A count of values per log-linear bin, from which any rank's value is read within a fixed
@@ -26,9 +27,12 @@ import java.io.IOException;
  * or an infinity is reported exactly.
  *
  * <p><b>Pages.</b> Counts live in pages of {@value #PAGE_SIZE} {@code long}s, one binade of one
- * sign each, allocated only where values fall; the page directory spans the binades seen. A
- * sketch of data from 1e-300 to 1e300 costs at most 4,096 pages (4 MB), one of a random walk's
- * values a few dozen.
+ * sign each, allocated only where values fall. The page directory is indexed by binade with the
+ * signs interleaved (a zigzag of the page number: +x and −x are neighbours), and spans the
+ * binades seen: values on both sides of zero, such as a random walk's, need a directory as wide
+ * as their magnitudes' range, not one across every binade between them through zero. A sketch
+ * of data from 1e-300 to 1e300 costs at most 4,096 pages (4 MB), one of a random walk's values
+ * a few dozen.
  *
  * <p><b>Determinism.</b> The counts depend only on the multiset of values added — not on their
  * order, how they were split between sketches, or the order of merges — so every value read
@@ -49,14 +53,32 @@ final class LogLinearSketch {
     static final int MIN_INDEX = -1 - MAX_INDEX;
     private static final int EXPONENT_MASK = 0x7FF;
 
-    /** {@code pages[p - firstPage]} counts the bins of page {@code p} (bin index {@code >> 7}); null where none fell. */
+    /**
+     * {@code pages[slot - firstSlot]} counts the bins of the page in that {@linkplain #slot slot}
+     * of the directory; null where none fell.
+     */
     private long[][] pages;
-    private int firstPage;
+    private int firstSlot;
     private long count;
 
     /** The bin of {@code x}, which must not be NaN. */
     static int index(double x) {
         return (int) (Extremes.key(Double.doubleToRawLongBits(x)) >> SHIFT);
+    }
+
+    /**
+     * Where the page of bin {@code index} sits in the directory: its page number ({@code index >> 7},
+     * negative for negative values) zigzagged — 0, −1, 1, −2, … to 0, 1, 2, 3, … — so that the
+     * pages of x and −x are next to each other.
+     */
+    private static int slot(int index) {
+        int page = index >> MANTISSA_BITS;
+        return (page << 1) ^ (page >> 31);
+    }
+
+    /** The first bin index of the page in directory slot {@code slot}. */
+    private static int firstIndex(int slot) {
+        return ((slot >>> 1) ^ -(slot & 1)) << MANTISSA_BITS;
     }
 
     /** The value a bin reports: within {@link #RELATIVE_ACCURACY} of every value in it (see the class). */
@@ -85,7 +107,7 @@ final class LogLinearSketch {
     /** Counts {@code x}, which must not be NaN, {@code times} times. */
     void add(double x, long times) {
         int index = index(x);
-        cover(index >> MANTISSA_BITS, index >> MANTISSA_BITS);
+        cover(slot(index), slot(index));
         page(index)[index & PAGE_MASK] += times;
         count += times;
     }
@@ -95,22 +117,22 @@ final class LogLinearSketch {
         if (from >= to) {
             return;
         }
-        // the pages' range first, so that the loop below only ever finds a page missing, never the directory short
-        int low = Integer.MAX_VALUE;
-        int high = Integer.MIN_VALUE;
-        for (int i = from; i < to; i++) {
-            int page = index(values[i]) >> MANTISSA_BITS;
-            low = Math.min(low, page);
-            high = Math.max(high, page);
-        }
-        cover(low, high);
+        int start = slot(index(values[from]));
+        cover(start, start);
         long[][] directory = pages;
-        int first = firstPage;
+        int first = firstSlot;
         for (int i = from; i < to; i++) {
             int index = index(values[i]);
-            long[] page = directory[(index >> MANTISSA_BITS) - first];
+            int at = slot(index) - first;
+            if (at < 0 || at >= directory.length) { // rare: a run stays within a few binades
+                cover(at + first, at + first);
+                directory = pages;
+                first = firstSlot;
+                at = slot(index) - first;
+            }
+            long[] page = directory[at];
             if (page == null) {
-                page = directory[(index >> MANTISSA_BITS) - first] = new long[PAGE_SIZE];
+                page = directory[at] = new long[PAGE_SIZE];
             }
             page[index & PAGE_MASK]++;
         }
@@ -122,11 +144,11 @@ final class LogLinearSketch {
         if (other.pages == null) {
             return;
         }
-        cover(other.firstPage, other.firstPage + other.pages.length - 1);
+        cover(other.firstSlot, other.firstSlot + other.pages.length - 1);
         for (int p = 0; p < other.pages.length; p++) {
             long[] from = other.pages[p];
             if (from != null) {
-                int at = other.firstPage + p - firstPage;
+                int at = other.firstSlot + p - firstSlot;
                 if (pages[at] == null) {
                     pages[at] = from.clone();
                 } else {
@@ -143,41 +165,58 @@ final class LogLinearSketch {
     /** The value of the bin holding rank {@code r} (0-based, below {@link #count()}) in ascending order. */
     double valueAt(long r) {
         long left = r;
-        for (int p = 0; p < pages.length; p++) {
+        for (int p : pagesInOrder()) {
             long[] page = pages[p];
-            if (page == null) {
-                continue;
-            }
             for (int k = 0; k < PAGE_SIZE; k++) {
                 left -= page[k];
                 if (left < 0) {
-                    return value(((firstPage + p) << MANTISSA_BITS) | k);
+                    return value(firstIndex(firstSlot + p) | k);
                 }
             }
         }
         throw new IllegalArgumentException("rank " + r + " is not below the count " + count);
     }
 
-    /** Makes the page directory span pages {@code [low, high]} as well as those it spans. */
+    /**
+     * The positions in {@link #pages} of the pages allocated, in ascending order of their bins:
+     * the negative pages (odd slots) from the highest slot down, then the others up.
+     */
+    private int[] pagesInOrder() {
+        int[] order = new int[pages == null ? 0 : pages.length];
+        int n = 0;
+        for (int p = order.length - 1; p >= 0; p--) {
+            if (pages[p] != null && ((firstSlot + p) & 1) == 1) {
+                order[n++] = p;
+            }
+        }
+        for (int p = 0; p < order.length; p++) {
+            if (pages[p] != null && ((firstSlot + p) & 1) == 0) {
+                order[n++] = p;
+            }
+        }
+        return Arrays.copyOf(order, n);
+    }
+
+    /** Makes the page directory span slots {@code [low, high]} as well as those it spans. */
     private void cover(int low, int high) {
         if (pages == null) {
             pages = new long[high - low + 1][];
-            firstPage = low;
+            firstSlot = low;
             return;
         }
-        int last = firstPage + pages.length - 1;
-        if (low >= firstPage && high <= last) {
+        int last = firstSlot + pages.length - 1;
+        if (low >= firstSlot && high <= last) {
             return;
         }
-        int from = Math.min(low, firstPage);
+        int from = Math.min(low, firstSlot);
         long[][] wider = new long[Math.max(high, last) - from + 1][];
-        System.arraycopy(pages, 0, wider, firstPage - from, pages.length);
+        System.arraycopy(pages, 0, wider, firstSlot - from, pages.length);
         pages = wider;
-        firstPage = from;
+        firstSlot = from;
     }
 
     private long[] page(int index) {
-        int at = (index >> MANTISSA_BITS) - firstPage;
+        int at = slot(index) - firstSlot;
         long[] page = pages[at];
         return page != null ? page : (pages[at] = new long[PAGE_SIZE]);
     }
@@ -187,17 +226,18 @@ final class LogLinearSketch {
      * in ascending index order.
      */
     void writeTo(DataOutput out) throws IOException {
+        int[] order = pagesInOrder();
         int bins = 0;
-        for (long[] page : pages == null ? new long[0][] : pages) {
-            for (int k = 0; page != null && k < PAGE_SIZE; k++) {
-                bins += page[k] != 0 ? 1 : 0;
+        for (int p : order) {
+            for (long c : pages[p]) {
+                bins += c != 0 ? 1 : 0;
             }
         }
         out.writeInt(bins);
-        for (int p = 0; pages != null && p < pages.length; p++) {
-            for (int k = 0; pages[p] != null && k < PAGE_SIZE; k++) {
+        for (int p : order) {
+            for (int k = 0; k < PAGE_SIZE; k++) {
                 if (pages[p][k] != 0) {
-                    out.writeInt(((firstPage + p) << MANTISSA_BITS) | k);
+                    out.writeInt(firstIndex(firstSlot + p) | k);
                     out.writeLong(pages[p][k]);
                 }
             }
@@ -225,7 +265,7 @@ final class LogLinearSketch {
             if (c <= 0 || c > 1L << 53 || sketch.count + c > 1L << 62) {
                 throw new IOException("sketch bin[" + b + "] count=" + c + " is outside [1, 2^53] or makes the total pass 2^62");
             }
-            sketch.cover(index >> MANTISSA_BITS, index >> MANTISSA_BITS);
+            sketch.cover(slot(index), slot(index));
             sketch.page(index)[index & PAGE_MASK] = c;
             sketch.count += c;
             previous = index;

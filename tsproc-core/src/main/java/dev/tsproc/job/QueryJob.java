@@ -255,7 +255,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
         long n = batch.rowCount();
         SlotTable slots = !scatter ? null : idleTables.poll();
         if (scatter && slots == null) {
-            slots = new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain, squares);
+            slots = new SlotTable(slotCount, percentiles, spec.exactPercentiles(), smallDomain, squares, ends, sums);
         }
         long previous = Long.MIN_VALUE;
         for (long from = 0; from < n; ) {
@@ -360,6 +360,8 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                 SlotKernels.domainBlock(slots, slot, len);
             } else if (!sums && !extremes && !ends) {
                 SlotKernels.countBlock(acc, v, slot, len);
+            } else if (slots.rowsInQueue()) {
+                slots.deferRows(v, slot, len);
             } else if (!sums) {
                 if (ends) {
                     SlotKernels.extremesBlock(acc, v, slot, len);
@@ -378,7 +380,7 @@ public final class QueryJob implements Job<QueryPartial, QueryResult>, PartialCo
                     SlotKernels.endsBlock(acc, v, slot, len);
                 }
             }
-            if (percentiles && !slots.domainBlock) {
+            if (percentiles && !slots.domainBlock && !slots.rowsInQueue()) {
                 sketchBlock(slots, v, slot, len);
             }
             sinceFold += len;

@@ -39,6 +39,13 @@ final class SlotTable {
 
     /** Values waiting to enter their slot's sketch ({@link SlotQueue}); {@code null} without sketches or in exact mode. */
     private final SlotQueue sketchQueue;
+    /**
+     * Whether whole blocks go to {@link #sketchQueue} — NaN and small integers too — and each
+     * slot's run yields its rows, missing values, extremes and small-integer counts besides its
+     * sketch's values, so that no row is scattered one by one: a query of sketched percentiles
+     * without sums or first/last.
+     */
+    private final boolean rowsInQueue;
     /** Exact sums per slot of the blocks that plain double sums cannot take; made on first use. */
     private SlotWindows windows;
     /** Whether sums of squares are asked. */
@@ -51,10 +58,16 @@ final class SlotTable {
      */
     private static final int SKETCH_QUEUE_MAX = 1 << 20;
 
-    /** @param squares whether sums of squares are asked */
-    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain, boolean squares) {
+    /**
+     * @param squares whether sums of squares are asked
+     * @param ends    whether first and last are asked
+     * @param sums    whether sums are asked
+     */
+    SlotTable(int count, boolean percentiles, boolean exactPercentiles, boolean domain, boolean squares, boolean ends,
+              boolean sums) {
         this.squares = squares;
         this.sketchQueue = percentiles && !exactPercentiles ? new SlotQueue(count, SKETCH_QUEUE_MAX) : null;
+        this.rowsInQueue = sketchQueue != null && !sums && !ends;
         this.domain = domain ? new long[count * Percentiles.SMALL_SLOTS] : null;
         this.touched = new byte[count];
         acc = new long[count * STRIDE];
@@ -150,9 +163,61 @@ final class SlotTable {
         sketchQueue.add(s, x);
     }
 
+    /** Whether a block's rows go to the sketch queue whole ({@link #deferRows}), and nowhere else. */
+    boolean rowsInQueue() {
+        return rowsInQueue;
+    }
+
+    /** Queues a block's rows {@code v[0, len)} whole for their slots ({@link #rowsInQueue}). */
+    void deferRows(double[] v, int[] slot, int len) {
+        if (!sketchQueue.fits(len)) {
+            flushDeferred();
+        }
+        sketchQueue.addAll(v, slot, len);
+    }
+
     /** Feeds every queued value to its slot's sketch, slot by slot, each slot's values as one run. */
     private void flushDeferred() {
-        sketchQueue.drain((s, values, from, to) -> sketch(s).acceptLarge(values, from, to));
+        if (rowsInQueue) {
+            sketchQueue.drain(this::summariseRows);
+        } else {
+            sketchQueue.drain((s, values, from, to) -> sketch(s).acceptLarge(values, from, to));
+        }
+    }
+
+    /**
+     * Adds slot {@code s}'s queued rows {@code values[from, to)} (overwritten): counts, extremes
+     * (branch-free order keys, as the scatter kernels take them), small integers counted, and
+     * the other values moved to the front and sketched as one run.
+     */
+    private void summariseRows(int s, double[] values, int from, int to) {
+        long[] small = smallCounts;
+        int counts = s * Percentiles.SMALL_SLOTS;
+        long low = Extremes.NO_LOW;
+        long high = Extremes.NO_HIGH;
+        long missing = 0;
+        int large = from;
+        for (int j = from; j < to; j++) {
+            double x = values[j];
+            long bits = Double.doubleToRawLongBits(x);
+            long m = SlotKernels.nanMask(bits);
+            long key = Extremes.key(bits);
+            low = Math.min(low, (~m & key) | (m & Extremes.NO_LOW));
+            high = Math.max(high, (~m & key) | (m & Extremes.NO_HIGH));
+            missing -= m;
+            int k = Percentiles.smallIndex(x);
+            if (k >= 0) {
+                small[counts + k]++; // NaN's count (k = 16) is not a value; missing counts it
+            } else if (x == x) {
+                values[large++] = x;
+            }
+        }
+        int o = s * STRIDE;
+        acc[o + ROWS] += to - from;
+        acc[o + MISSING] += missing;
+        acc[o + MIN] = Math.min(acc[o + MIN], low);
+        acc[o + MAX] = Math.max(acc[o + MAX], high);
+        sketch(s).acceptLarge(values, from, large);
     }
 
     /**

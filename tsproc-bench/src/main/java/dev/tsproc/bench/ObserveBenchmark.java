@@ -56,8 +56,8 @@ public final class ObserveBenchmark {
         Path report = dir.resolve("run.html");
         Path timeline = dir.resolve("run.json");
         try {
-            List<String> plain = List.of("run", store, "--job", "sum", "--quiet");
-            List<String> observed = List.of("run", store, "--job", "sum", "--quiet", "--log", "--report", report.toString(),
+            List<String> plain = List.of("run", store, "--job", "sum");
+            List<String> observed = List.of("run", store, "--job", "sum", "--log", "--report", report.toString(),
                     "--timeline", timeline.toString());
             List<Double> p = new ArrayList<>(), o = new ArrayList<>(), ratios = new ArrayList<>();
             for (int i = -3; i < repetitions; i++) {

@@ -109,7 +109,7 @@ class ImportExportCommandTest {
                     ("series;ts;value\n\"a;b\";2023-11-14T22:13:20Z;1,5\n").replace(";", c[0]).replace("1,5", "1.5"));
             Run run = tsproc("import", csv.toString(), "--out", dir.resolve("d" + c[1].hashCode() + ".tsp").toString());
             assertThat(run.exitCode()).as(run.err()).isZero();
-            assertThat(run.err()).contains("imported 1 rows of 1 series",
+            assertThat(run.err()).contains("imported 1 row of 1 series",
                     "fields separated by '" + c[1] + "', as the header shows; --delimiter says otherwise");
         }
         Path comma = Files.writeString(dir.resolve("comma.csv"), "ts,value;note\n1,2\n");

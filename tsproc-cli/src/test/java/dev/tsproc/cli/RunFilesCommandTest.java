@@ -69,7 +69,7 @@ class RunFilesCommandTest {
         for (List<String> job : List.of(List.<String>of(), List.of("--by", "series"),
                 List.of("--agg", "stats", "--from", "2023-11-14T22:18:00Z", "--to", "2023-11-14T22:22:00Z"))) {
             List<String> common = new ArrayList<>(job);
-            common.addAll(List.of("--workers", "2", "--batch-rows", "4096", "--format", "csv", "--quiet"));
+            common.addAll(List.of("--workers", "2", "--batch-rows", "4096", "--format", "csv"));
             Cli expected = run(store, common);
             assertThat(expected.exitCode()).as(expected.err()).isZero();
             for (String executor : List.of("threads", "processes")) {

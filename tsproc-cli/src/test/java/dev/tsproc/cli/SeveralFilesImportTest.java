@@ -89,7 +89,7 @@ class SeveralFilesImportTest {
         Path target = dir.resolve("s.tsp");
         Cli failed = Cli.run("import", good.toString(), bad.toString(), "--out", target.toString());
         assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(failed.err()).startsWith("read 1 rows from " + good + ": ")
+        assertThat(failed.err()).startsWith("read 1 row from " + good + ": ")
                 .contains("\ntsproc: " + bad + ": line 3 (byte ").contains("'x' is not a number; nothing was imported.");
         assertThat(target).doesNotExist();
         assertThat(hidden()).isEmpty();

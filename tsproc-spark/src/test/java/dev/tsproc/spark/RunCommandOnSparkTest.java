@@ -39,7 +39,7 @@ class RunCommandOnSparkTest {
         SharedSpark.get().local(); // the session the CLI's run uses, as it would under spark-submit
         String walk = SharedSpark.get().walk().toString();
         String[] query = {"--agg", "count,sum,mean,stddev,p99", "--by", "series", "--every", "1m", "--batch-rows", "25000",
-                "--format", "csv", "--quiet"};
+                "--format", "csv"};
 
         Cli spark = Cli.run(concat(new String[] {"run", walk, "--executor", "spark", "--master", "local[2]"}, query));
         Cli threads = Cli.run(concat(new String[] {"run", walk}, query));

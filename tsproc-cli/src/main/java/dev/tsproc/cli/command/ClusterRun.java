@@ -84,11 +84,12 @@ final class ClusterRun {
                 }
                 run.publish(result, resultFormat);
                 double seconds = result.elapsed().toNanos() / 1e9;
-                err.printf(Locale.ROOT, "%s over %,d rows in %.3f s: %s%d batches on %d Spark executor%s, %.1f M rows/s%n",
-                        result.job(), result.rows(), seconds,
+                run.quiet.summary(err).printf(Locale.ROOT, "%s over %s in %.3f s: %s%s on %s, %.1f M rows/s%n",
+                        result.job(), Plurals.count(result.rows(), "row", "rows"), seconds,
                         result.result() instanceof QueryResult q && request instanceof JobRequest.Query
-                                ? String.format(Locale.ROOT, "%,d groups, ", q.rows().size()) : "",
-                        result.batches(), result.workers(), result.workers() == 1 ? "" : "s",
+                                ? Plurals.count(q.rows().size(), "group", "groups") + ", " : "",
+                        Plurals.count(result.batches(), "batch", "batches"),
+                        Plurals.count(result.workers(), "Spark executor", "Spark executors"),
                         seconds == 0 ? 0 : result.rows() / seconds / 1e6);
                 return ExitCodes.OK;
             }

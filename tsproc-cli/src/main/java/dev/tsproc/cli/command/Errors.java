@@ -48,7 +48,7 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
             return ExitCodes.TIMED_OUT;
         }
         if (e instanceof CsvFormatException csv && csv.errors().size() > 1) {
-            err.println("tsproc: " + sentence(e));
+            err.println("tsproc: " + sentence(e, parsed));
             err.printf("the first %d of %,d bad lines:%n", csv.errors().size(), csv.errorCount());
             for (CsvError line : csv.errors()) {
                 err.println("  " + line.message());
@@ -58,7 +58,7 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
         } else if (e instanceof JobFailedException failed) {
             printReport(failed, err);
         } else {
-            err.println("tsproc: " + sentence(e) + (isVerbose(parsed) ? "" : " (--verbose shows details)"));
+            err.println("tsproc: " + sentence(e, parsed) + (isVerbose(parsed) ? "" : " (--verbose shows details)"));
         }
         if (isVerbose(parsed)) {
             e.printStackTrace(err);
@@ -142,14 +142,14 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
     /** The message of ENOSPC, as the JDK reports it from a write. */
     private static final String NO_SPACE = "No space left on device";
 
-    /** One readable sentence for {@code e}. */
-    static String sentence(Throwable e) {
+    /** One readable sentence for {@code e}, thrown by the command {@code parsed} ran. */
+    static String sentence(Throwable e, ParseResult parsed) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
         return switch (t) {
             case CorruptStoreException c -> c.getMessage() + ".";
             case TimelineFormatException f -> f.getMessage() + "; give a file saved with 'tsproc run --timeline'.";
             case CsvFormatException c -> c.getMessage() + ".";
-            case BadInputException b -> b.getMessage() + "; nothing was imported.";
+            case BadInputException b -> b.getMessage() + "; nothing was " + (ran(parsed).equals("run") ? "run." : "imported.");
             case NoSuchFileException n -> n.getFile() + " does not exist; check the path.";
             case FileAlreadyExistsException x -> x.getFile() + (FORCE_REPLACES.equals(x.getReason())
                     ? " already exists; add --force to replace it, or choose another path."
@@ -164,6 +164,15 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
             case OutOfMemoryError oom -> "out of memory; give the JVM more heap (-Xmx) or use fewer workers.";
             default -> t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         };
+    }
+
+    /** The name of the subcommand that ran, such as {@code run}; empty for none. */
+    private static String ran(ParseResult parsed) {
+        String name = "";
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            name = p.commandSpec().name();
+        }
+        return name;
     }
 
     private static boolean isVerbose(ParseResult parsed) {

@@ -36,6 +36,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    @Mixin
+    QuietOption quiet;
+
     @Parameters(index = "0", paramLabel = "STORE", description = "The store.")
     Path store;
 
@@ -111,7 +114,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
         }
         if (out != null) {
-            spec.commandLine().getErr().printf(Locale.ROOT, "exported %,d rows to %s in %.3f s%n", rows, out,
+            quiet.summary(spec.commandLine().getErr()).printf(Locale.ROOT, "exported %s to %s in %.3f s%n", Plurals.count(rows, "row", "rows"), out,
                     (System.nanoTime() - start) / 1e9);
         }
         return ExitCodes.OK;
@@ -145,7 +148,7 @@ public final class ExportCommand implements Callable<Integer> {
         try (Store opened = openChecked(store)) {
             rows = format.export(opened, out);
         }
-        spec.commandLine().getErr().printf(Locale.ROOT, "exported %,d rows to %s in %.3f s%n", rows, out,
+        quiet.summary(spec.commandLine().getErr()).printf(Locale.ROOT, "exported %s to %s in %.3f s%n", Plurals.count(rows, "row", "rows"), out,
                 (System.nanoTime() - start) / 1e9);
         return ExitCodes.OK;
     }

@@ -88,7 +88,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         spec.commandLine().getOut().println(path);
-        spec.commandLine().getErr().printf(Locale.ROOT, "generated %,d rows in %.3f s%s%n", rows, seconds,
+        quiet.summary(spec.commandLine().getErr()).printf(Locale.ROOT, "generated %,d rows in %.3f s%s%n", rows, seconds,
                 target.shm ? "; remove the store with 'rm' or 'tsproc clean --stores' when done" : "");
         return ExitCodes.OK;
     }

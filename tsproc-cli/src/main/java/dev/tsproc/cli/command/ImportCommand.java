@@ -286,8 +286,8 @@ public final class ImportCommand implements Callable<Integer> {
                 }
                 ColumnarImport.Result merged = append != null ? append.commit(stores, scratch.newStorePath(), threads)
                         : StoreMerge.write(stores, path, threads);
-                spec.commandLine().getErr().printf(Locale.ROOT, "%s %,d rows%s in %s in %.3f s%s%n",
-                        append != null ? "appended: the store now holds" : "merged", merged.rows(),
+                quiet.summary(spec.commandLine().getErr()).printf(Locale.ROOT, "%s %s%s in %s in %.3f s%s%n",
+                        append != null ? "appended: the store now holds" : "merged", Plurals.count(merged.rows(), "row", "rows"),
                         merged.series() > 0 ? String.format(Locale.ROOT, " of %,d series", merged.series()) : "",
                         path, (System.nanoTime() - start) / 1e9, merged.sorted() ? "; rows were merged into time order" : "");
             }
@@ -318,8 +318,8 @@ public final class ImportCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         double seconds = result.elapsedNanos() / 1e9;
-        err.printf(Locale.ROOT, "%s %,d rows%s from %s: %,.1f MB in %.3f s, %,.0f MB/s%s%n", merging() ? "read" : "imported",
-                result.rows(),
+        quiet.summary(err).printf(Locale.ROOT, "%s %s%s from %s: %,.1f MB in %.3f s, %,.0f MB/s%s%n", merging() ? "read" : "imported",
+                Plurals.count(result.rows(), "row", "rows"),
                 result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
                 stdin && file.toString().equals("-") ? "stdin" : file, result.inputBytes() / 1e6, seconds,
                 seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
@@ -335,7 +335,7 @@ public final class ImportCommand implements Callable<Integer> {
             err.println(of + EARLY_NOTE);
         }
         if (result.badLines() > 0) {
-            err.printf(Locale.ROOT, "%sskipped %,d bad line%s%s:%n", of, result.badLines(), result.badLines() == 1 ? "" : "s",
+            err.printf(Locale.ROOT, "%sskipped %s%s:%n", of, Plurals.count(result.badLines(), "bad line", "bad lines"),
                     result.badLines() > result.firstErrors().size() ? ", the first " + result.firstErrors().size() : "");
             for (CsvError e : result.firstErrors()) {
                 err.println("  " + e.message());
@@ -353,9 +353,9 @@ public final class ImportCommand implements Callable<Integer> {
         ArrowImporter.Result result = ArrowImporter.importFile(file, path, options);
         PrintWriter err = spec.commandLine().getErr();
         double seconds = result.elapsedNanos() / 1e9;
-        err.printf(Locale.ROOT, "%s %,d rows%s from %s (%,d record batch%s): %,.1f MB in %.3f s%s%n",
-                merging() ? "read" : "imported", result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
-                several ? file : "an Arrow file", result.batches(), result.batches() == 1 ? "" : "es", result.inputBytes() / 1e6, seconds, result.sorted() ? "; rows were sorted into time order" : "");
+        quiet.summary(err).printf(Locale.ROOT, "%s %s%s from %s (%s): %,.1f MB in %.3f s%s%n",
+                merging() ? "read" : "imported", Plurals.count(result.rows(), "row", "rows"), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
+                several ? file : "an Arrow file", Plurals.count(result.batches(), "record batch", "record batches"), result.inputBytes() / 1e6, seconds, result.sorted() ? "; rows were sorted into time order" : "");
         err.flush();
     }
 
@@ -370,9 +370,10 @@ public final class ImportCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         double seconds = result.elapsedNanos() / 1e9;
-        err.printf(Locale.ROOT, "%s %,d rows%s from %,d Parquet file%s (%,d row groups): %,.1f MB in %.3f s, %,.0f MB/s%s%n",
-                merging() ? "read" : "imported", result.rows(), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
-                result.files(), result.files() == 1 ? "" : "s", result.rowGroups(), result.inputBytes() / 1e6, seconds,
+        quiet.summary(err).printf(Locale.ROOT, "%s %s%s from %s (%s): %,.1f MB in %.3f s, %,.0f MB/s%s%n",
+                merging() ? "read" : "imported", Plurals.count(result.rows(), "row", "rows"), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
+                Plurals.count(result.files(), "Parquet file", "Parquet files"), Plurals.count(result.rowGroups(), "row group",
+                "row groups"), result.inputBytes() / 1e6, seconds,
                 seconds == 0 ? 0 : result.inputBytes() / 1e6 / seconds,
                 result.sorted() ? "; rows were sorted into time order" : "");
         Map<Path, TimestampFormat> told = result.unitsTold();

@@ -51,9 +51,10 @@ import java.util.regex.Pattern;
  * workload generated in shared memory, summarised, and removed.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a job over a store on every core, in worker threads or worker JVMs.",
-                "FILE may also be Parquet (a file, a directory or a quoted glob) or an Arrow file: its columns are"
-                        + " loaded once into shared memory for the run, and removed after it.",
+        description = {"Run a job or query over a store, Parquet files or an Arrow file, on every core: in worker threads,"
+                + " worker JVMs or Apache Spark's executors.",
+                "Parquet (a file, a directory or a quoted glob) and Arrow files are loaded once into shared memory for"
+                        + " the run, and removed after it.",
                 "Without FILE: generate the talk's workload (" + RunCommand.DEFAULT_ROWS_TEXT
                         + " rows) in shared memory, run it, and remove it."})
 public final class RunCommand implements Callable<Integer> {
@@ -203,7 +204,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             if (format != null && format.isBinary()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format
-                        + " writes a binary file, of no use on a terminal; add --out FILE");
+                        + " writes a binary file, which run publishes whole under its name, and standard output takes"
+                        + " table, csv or json only; add --out FILE");
             }
             return format == null ? OutputFormat.table : format;
         }
@@ -236,7 +238,7 @@ public final class RunCommand implements Callable<Integer> {
                 loaded = loaded.within(asked.spec().fromNanos(), asked.spec().toNanos());
             }
             try (Tsproc ts = Tsproc.load(file, loaded, processes())) {
-                err.printf(Locale.ROOT, "loaded %,d rows of %s into shared memory in %.3f s%n",
+                quiet.summary(err).printf(Locale.ROOT, "loaded %,d rows of %s into shared memory in %.3f s%n",
                         ts.store().rowCount(), file, ts.loadNanos() / 1e9);
                 return runOn(ts, true, request, options, resultFormat);
             }
@@ -249,7 +251,7 @@ public final class RunCommand implements Callable<Integer> {
             try (Progress progress = new Progress("generate", rows, Progress.mode(quiet.quiet), spec.commandLine().getErr())) {
                 Generator.generate(GeneratorSpec.talk(rows), store, workerCount, progress::advanceTo);
             }
-            err.printf(Locale.ROOT, "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
+            quiet.summary(err).printf(Locale.ROOT, "generated the talk's workload: %,d rows in shared memory in %.3f s%n", rows, seconds(start));
             try (Tsproc ts = Tsproc.open(store, processes())) {
                 return runOn(ts, true, request, options, resultFormat);
             }
@@ -350,7 +352,7 @@ public final class RunCommand implements Callable<Integer> {
             observed.finished(run);
             publish(run, resultFormat);
             report(run, options, request instanceof JobRequest.Query && run.result() instanceof QueryResult rows
-                    ? String.format(Locale.ROOT, "%,d groups, ", rows.rows().size()) : "");
+                    ? Plurals.count(rows.rows().size(), "group", "groups") + ", " : "");
         }
         return ExitCodes.OK;
     }
@@ -387,10 +389,11 @@ public final class RunCommand implements Callable<Integer> {
         String startup = options.executor() == Executor.Kind.THREADS ? "" : String.format(Locale.ROOT,
                 "; worker JVMs started in %.3f s", run.workerReports().stream().map(WorkerReport::startup)
                         .max(Duration::compareTo).orElse(Duration.ZERO).toNanos() / 1e9);
-        spec.commandLine().getErr().printf(Locale.ROOT,
-                "%s over %,d rows in %.3f s: %s%d batches on %d worker %s, %s transfer, %.1f M rows/s%s%s%n",
-                run.job(), run.rows(), seconds, groups, run.batches(), run.workers(),
-                options.executor() == Executor.Kind.THREADS ? "threads" : "JVMs", options.transfer().label(),
+        quiet.summary(spec.commandLine().getErr()).printf(Locale.ROOT,
+                "%s over %s in %.3f s: %s%s on %s, %s transfer, %.1f M rows/s%s%s%n",
+                run.job(), Plurals.count(run.rows(), "row", "rows"), seconds, groups, Plurals.count(run.batches(), "batch", "batches"),
+                options.executor() == Executor.Kind.THREADS ? Plurals.count(run.workers(), "worker thread", "worker threads")
+                        : Plurals.count(run.workers(), "worker JVM", "worker JVMs"), options.transfer().label(),
                 seconds == 0 ? 0 : run.rows() / seconds / 1e6, startup, run.timeline().loadNanos() == 0 ? ""
                         : String.format(Locale.ROOT, "; files loaded before in %.3f s", run.timeline().loadNanos() / 1e9));
     }

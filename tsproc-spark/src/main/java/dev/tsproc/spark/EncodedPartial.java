@@ -15,11 +15,13 @@ import java.io.Serializable;
  * @param worker       the executor's task slot that computed it, the timeline's row
  *                     ({@code executor 1@10.0.0.2 slot 1})
  * @param attempt      Spark's attempt at the task, 1 for the first
+ * @param taskStart    when the task that computed it began on the executor (before it opened the
+ *                     store or rebuilt the job), in epoch nanoseconds on the executor's clock
  * @param computeStart when the job's {@code map} began, in epoch nanoseconds on the executor's clock
  * @param computeEnd   when it returned, likewise
  * @param bytes        the encoded partial
  */
-record EncodedPartial(long batchIndex, long rowCount, String executor, String worker, int attempt, long computeStart,
+record EncodedPartial(long batchIndex, long rowCount, String executor, String worker, int attempt, long taskStart, long computeStart,
                       long computeEnd, byte[] bytes) implements Serializable {
     @Serial
     private static final long serialVersionUID = 2L;

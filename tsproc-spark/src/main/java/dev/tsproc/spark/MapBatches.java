@@ -107,8 +107,8 @@ final class MapBatches implements FlatMapFunction<Iterator<BatchRange>, EncodedP
             try (DataOutputStream out = new DataOutputStream(bytes)) {
                 PartialCodec.of(job).writePartial(partial, out);
             }
-            return new EncodedPartial(batch.index(), batch.rowCount(), where.executor(), where.worker(), where.attempt(), start,
-                    end, bytes.toByteArray());
+            return new EncodedPartial(batch.index(), batch.rowCount(), where.executor(), where.worker(), where.attempt(),
+                    where.taskStart(), start, end, bytes.toByteArray());
         } catch (IOException e) {
             throw new BatchFailure(batch, where.executor(), new UncheckedIOException(e));
         } catch (InternalError _) { // the mapped file was truncated under the batch
@@ -124,11 +124,13 @@ final class MapBatches implements FlatMapFunction<Iterator<BatchRange>, EncodedP
     /**
      * Where a task maps its batches: the executor ({@link #executorName()}), the task slot it
      * holds — the lowest free in this JVM when the task began, held until {@link #close()} — as
-     * the timeline's row ({@code executor 1@10.0.0.2 slot 1}), and Spark's attempt, 1 for the first.
+     * the timeline's row ({@code executor 1@10.0.0.2 slot 1}), Spark's attempt, 1 for the first,
+     * and when the task began ({@link #epochNanos()}).
      */
-    record Where(String executor, String worker, int attempt, int slot) implements AutoCloseable {
-        /** Takes the lowest free task slot of this JVM for the task running on this thread. */
+    record Where(String executor, String worker, int attempt, int slot, long taskStart) implements AutoCloseable {
+        /** Takes the lowest free task slot of this JVM for the task beginning now on this thread. */
         static Where take() {
+            long taskStart = epochNanos();
             int slot;
             synchronized (SLOTS_TAKEN) {
                 slot = SLOTS_TAKEN.nextClearBit(0) + 1;
@@ -136,7 +138,7 @@ final class MapBatches implements FlatMapFunction<Iterator<BatchRange>, EncodedP
             }
             return new Where(executorName(), "executor " + SparkEnv.get().executorId() + "@"
                     + SparkEnv.get().blockManager().blockManagerId().host() + " slot " + slot,
-                    TaskContext.get().attemptNumber() + 1, slot);
+                    TaskContext.get().attemptNumber() + 1, slot, taskStart);
         }
 
         /** Frees the slot. */

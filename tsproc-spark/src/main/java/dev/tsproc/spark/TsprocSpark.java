@@ -366,10 +366,14 @@ public final class TsprocSpark {
                     while (waiting.containsKey(frontier)) {
                         PartitionDone next = waiting.remove(frontier++);
                         long shift = clockShift(next.partials(), startEpochNanos, submitted, next.arrivedNanos());
+                        boolean first = true;
                         for (EncodedPartial partial : next.partials()) {
                             long computeStart = partial.computeStart() - startEpochNanos + shift;
+                            // the task's first batch was the executor's once Spark started the task; the others at once
+                            long received = first ? Math.max(submitted, partial.taskStart() - startEpochNanos + shift) : computeStart;
+                            first = false;
                             run.finished(new BatchTimes(new Batch(batchesCombined++, firstRow + rowsCombined, partial.rowCount()),
-                                    partial.worker(), partial.attempt(), submitted, computeStart, computeStart,
+                                    partial.worker(), partial.attempt(), submitted, received, computeStart,
                                     partial.computeEnd() - startEpochNanos + shift, -1));
                             rowsCombined += partial.rowCount();
                             combined = job.combine(combined, decode(codec, partial));

@@ -68,7 +68,8 @@ class RunCommandOnSparkTest {
         assertThat(read.batches()).extracting(b -> b.batch().index()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
         for (BatchTimes b : read.batches()) {
             assertThat(b.worker()).matches("executor driver@127\\.0\\.0\\.1 slot [12]"); // two task slots in local[2]
-            assertThat(b.queued()).isLessThanOrEqualTo(b.computeStart()).isGreaterThanOrEqualTo(0);
+            assertThat(b.queued()).isLessThanOrEqualTo(b.received()).isGreaterThanOrEqualTo(0);
+            assertThat(b.received()).isLessThanOrEqualTo(b.computeStart());
             assertThat(b.computeStart()).isLessThanOrEqualTo(b.computeEnd());
             assertThat(b.computeEnd()).isLessThanOrEqualTo(b.resultReceived());
             assertThat(b.resultReceived()).isLessThanOrEqualTo(read.wallNanos());

@@ -21,6 +21,10 @@ import java.util.stream.Stream;
  * the cluster, the stores they query, and a directory for Spark's scratch files and the
  * cluster's work directories (under {@code target/}, so nothing is left in /tmp). Test classes register it with
  * {@code @ExtendWith(SharedSpark.class)} and call {@link #get()}.
+ *
+ * <p>The build points the test JVM's {@code java.io.tmpdir} into {@code target/} too (the
+ * module's {@code pom.xml}), where Spark's lz4-java unpacks its native library
+ * ({@code liblz4-java-*.so}, which it would leave in /tmp); {@link #close()} empties it.
  */
 public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
     /** Rows of each store: enough for several batches per partition, small enough to be quick. */
@@ -96,7 +100,7 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
 
     /** The {@code local[2]} session, started on first use (stopping the cluster's: a JVM has one Spark context). */
     synchronized SparkSession local() throws IOException {
-        return session("local[2]");
+        return session("local[2]", SparkCluster.TEST_JVM_FLAGS);
     }
 
     /**
@@ -107,7 +111,7 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
         if (cluster == null) {
             cluster = new SparkCluster(dir, 2);
         }
-        SparkSession spark = session(cluster.masterUrl());
+        SparkSession spark = session(cluster.masterUrl(), SparkCluster.TEST_JVM_FLAGS + " " + cluster.executorJavaOptions());
         while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3) { // the driver and two executors
             Thread.sleep(50); // Spark's status tracker has no notification to wait on; the test's timeout bounds this
         }
@@ -119,7 +123,7 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
         return cluster == null ? List.of() : cluster.executors();
     }
 
-    private SparkSession session(String master) throws IOException {
+    private SparkSession session(String master, String executorJavaOptions) throws IOException {
         if (session != null && !session.sparkContext().master().equals(master)) {
             session.stop();
             session = null;
@@ -129,7 +133,7 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
                     .config("spark.executor.memory", "512m")
                     .config("spark.executor.cores", "1")
                     .config("spark.cores.max", "2")
-                    .config("spark.executor.extraJavaOptions", SparkCluster.TEST_JVM_FLAGS)
+                    .config("spark.executor.extraJavaOptions", executorJavaOptions)
                     .getOrCreate();
         }
         return session;
@@ -156,9 +160,20 @@ public final class SharedSpark implements BeforeAllCallback, AutoCloseable {
             cluster.close();
             cluster = null;
         }
+        removeAll(dir, true);
+        Path tmpdir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        if (tmpdir.startsWith(Path.of("target").toAbsolutePath())) { // the build's, not /tmp of an IDE's run
+            removeAll(tmpdir, false);
+        }
+    }
+
+    /** Removes what {@code dir} holds, and {@code dir} itself if {@code itself}. */
+    private static void removeAll(Path dir, boolean itself) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
+                if (itself || !f.equals(dir)) {
+                    Files.deleteIfExists(f);
+                }
             }
         }
     }

@@ -1,6 +1,10 @@
 package dev.tsproc.spark;
 
+import dev.tsproc.Tsproc;
+import dev.tsproc.exec.RunOptions;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.ingest.parquet.ParquetOptions;
+import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.ingest.GeneratorSpec;
 import dev.tsproc.job.Aggregate;
 import dev.tsproc.job.QueryResult;
@@ -21,7 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
@@ -35,15 +39,18 @@ import static org.apache.spark.sql.functions.stddev;
 import static org.apache.spark.sql.functions.sum;
 
 /**
- * The five queries of issue 12 on the same walk data, through tsproc on Spark (the store, mapped
- * by the executors) and through Spark SQL's own {@code groupBy}/{@code agg}/{@code percentile_approx}
- * (the same rows exported as Parquet), in one Spark session with the same cores; each query
- * alternately, medians of the rounds. Also Spark's fixed cost (the session's start, a job over one
- * batch), and in how many groups Spark SQL's sum differs from tsproc's exact one.
+ * The five queries of issue 12 on the same walk data, through tsproc on Spark — from the store,
+ * mapped by the executors, and from the same rows exported as Parquet, read by Spark — and through
+ * Spark SQL's own {@code groupBy}/{@code agg}/{@code percentile_approx} on that Parquet, in one
+ * Spark session with the same cores; each query alternately, medians of the rounds; every answer of
+ * tsproc on Spark checked equal to the threads executor's on one machine. Also Spark's fixed cost
+ * (the session's start, a job over one batch and where its time went), and in how many groups
+ * Spark SQL's sum differs from tsproc's exact one.
  *
  * <pre>
- * java $(spark flags) -cp $(test class path) dev.tsproc.spark.SparkBenchmark STORE PARQUET local[2]|cluster ROUNDS [sql-on-store]
+ * java $(spark flags) -cp $(test class path) dev.tsproc.spark.SparkBenchmark STORE PARQUET local[2]|cluster ROUNDS [sql-on-store|fixed-cost]
  * </pre>
+ * With {@code fixed-cost}, it measures only Spark's fixed cost.
  * With {@code sql-on-store}, it compares instead Spark SQL's queries (a) to (d) over the store
  * itself ({@code format("tsproc")}, {@link TsprocSource}) with the same over the Parquet export.
  * docs/BENCHMARKS.md ("tsproc on Spark against Spark SQL") has the exact command and the results.
@@ -75,7 +82,8 @@ public final class SparkBenchmark {
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.sql.legacy.parquet.nanosAsLong", "true");
             if (cluster) {
-                builder.config("spark.executor.memory", "512m").config("spark.executor.cores", "1").config("spark.cores.max", "2");
+                builder.config("spark.executor.memory", "512m").config("spark.executor.cores", "1").config("spark.cores.max", "2")
+                        .config("spark.executor.extraJavaOptions", engines.executorJavaOptions());
             }
             try (SparkSession spark = builder.getOrCreate()) {
                 while (cluster && spark.sparkContext().statusTracker().getExecutorInfos().length < 3) {
@@ -84,6 +92,8 @@ public final class SparkBenchmark {
                 System.out.printf(Locale.ROOT, "session (and cluster) started in %.2f s%n", (System.nanoTime() - sessionStart) / 1e9);
                 if (args.length > 4 && args[4].equals("sql-on-store")) {
                     sqlOnStore(spark, store, parquet, rounds);
+                } else if (args.length > 4 && args[4].equals("fixed-cost")) {
+                    fixedCost(spark, store, rounds);
                 } else {
                     run(spark, store, parquet, rounds, engines);
                 }
@@ -121,15 +131,15 @@ public final class SparkBenchmark {
      * Spark SQL's queries (a) to (d) over the store itself ({@code format("tsproc")}) against the
      * same over the Parquet export, alternately; each answer's counts, minima and maxima must agree.
      */
-    private static void sqlOnStore(SparkSession spark, Path store, Path parquet, int rounds) {
+    private static void sqlOnStore(SparkSession spark, Path store, Path parquet, int rounds) throws Exception {
         Dataset<Row> onParquet = spark.read().parquet(parquet.toString());
         Dataset<Row> onStore = spark.read().format("tsproc").load(store.toString());
         System.out.println("query | SQL on the store wall s | CPU s | SQL on Parquet wall s | CPU s | Parquet/store wall | Parquet/store CPU");
         for (Query q : queries().subList(0, 4)) {
             double[][] times = new double[4][rounds];
             for (int r = 0; r < rounds; r++) {
-                List<Row> fromStore = timed(() -> q.sql().apply(onStore).collectAsList(), times[0], times[1], r);
-                List<Row> fromParquet = timed(() -> q.sql().apply(onParquet).collectAsList(), times[2], times[3], r);
+                List<Row> fromStore = timed(null, () -> q.sql().apply(onStore).collectAsList(), times[0], times[1], r);
+                List<Row> fromParquet = timed(null, () -> q.sql().apply(onParquet).collectAsList(), times[2], times[3], r);
                 if (!exactColumns(fromStore).equals(exactColumns(fromParquet))) {
                     throw new IllegalStateException(q.name() + ": counts, minima or maxima differ between the store and Parquet");
                 }
@@ -141,12 +151,13 @@ public final class SparkBenchmark {
     }
 
     /** Runs {@code query}, recording its wall and CPU seconds at {@code round}. */
-    private static <T> T timed(Supplier<T> query, double[] wall, double[] cpu, int round) {
-        long c = cpuNanos(null);
+    private static <T> T timed(SparkCluster engines, Callable<T> query, double[] wall, double[] cpu, int round)
+            throws Exception {
+        long c = cpuNanos(engines);
         long t = System.nanoTime();
-        T result = query.get();
+        T result = query.call();
         wall[round] = (System.nanoTime() - t) / 1e9;
-        cpu[round] = (cpuNanos(null) - c) / 1e9;
+        cpu[round] = (cpuNanos(engines) - c) / 1e9;
         return result;
     }
 
@@ -162,53 +173,68 @@ public final class SparkBenchmark {
         }).sorted().toList();
     }
 
-    private static void run(SparkSession spark, Path store, Path parquet, int rounds, SparkCluster engines) throws Exception {
-        Dataset<Row> df = spark.read().parquet(parquet.toString());
-        List<Query> queries = queries();
-
-        // Spark's fixed cost: a tsproc job of one task over one batch of 1,000 rows, and the smallest SQL job.
+    /**
+     * Spark's fixed cost: a tsproc job of one task over one batch of 1,000 rows, where its timeline
+     * says the time went, and the smallest SQL job.
+     */
+    private static void fixedCost(SparkSession spark, Path store, int rounds) throws Exception {
         SparkRunOptions one = SparkRunOptions.defaults().withBatchRows(1_000).withPartitions(1);
         JobRequest firstBatch = JobRequest.query(new QuerySpec(Aggregate.parseList("count"), false, 0, Long.MIN_VALUE,
                 GeneratorSpec.START_NANOS + 1_000 * GeneratorSpec.STEP_NANOS, List.of(), false));
-        double[] fixed = new double[rounds];
+        double[][] fixed = new double[6][rounds];
         for (int r = 0; r < rounds; r++) {
             long t = System.nanoTime();
-            TsprocSpark.run(spark, store, firstBatch, one);
-            fixed[r] = (System.nanoTime() - t) / 1e9;
+            RunResult<?> run = TsprocSpark.run(spark, store, firstBatch, one);
+            fixed[0][r] = (System.nanoTime() - t) / 1e9;
+            BatchTimes b = run.timeline().batches().getFirst();
+            fixed[1][r] = b.queued() / 1e9;
+            fixed[2][r] = (b.received() - b.queued()) / 1e9;
+            fixed[3][r] = (b.computeStart() - b.received()) / 1e9;
+            fixed[4][r] = (b.computeEnd() - b.computeStart()) / 1e9;
+            fixed[5][r] = (b.resultReceived() - b.computeEnd()) / 1e9;
+            System.out.printf(Locale.ROOT, "  round %d: %.3f s%n", r + 1, fixed[0][r]);
         }
-        System.out.printf(Locale.ROOT, "a tsproc job of one batch of 1,000 rows: median %.3f s%n", median(fixed));
+        System.out.printf(Locale.ROOT, "a tsproc job of one batch of 1,000 rows: median %.3f s; its timeline's medians: %.3f s"
+                + " to submit the Spark job, %.3f s to the task's start on the executor, %.3f s opening the store and"
+                + " rebuilding the job there, %.3f s computing, %.3f s to the driver's having the partial%n", median(fixed[0]),
+                median(fixed[1]), median(fixed[2]), median(fixed[3]), median(fixed[4]), median(fixed[5]));
         for (int r = 0; r < rounds; r++) {
             long t = System.nanoTime();
             spark.range(1).collect();
-            fixed[r] = (System.nanoTime() - t) / 1e9;
+            fixed[0][r] = (System.nanoTime() - t) / 1e9;
         }
-        System.out.printf(Locale.ROOT, "Spark's smallest job (range(1).collect): median %.3f s%n", median(fixed));
+        System.out.printf(Locale.ROOT, "Spark's smallest job (range(1).collect): median %.3f s%n", median(fixed[0]));
+    }
 
-        System.out.println("query | tsproc on Spark wall s | CPU s | Spark SQL wall s | CPU s | SQL/tsproc wall | groups | SQL sums != exact");
+    private static void run(SparkSession spark, Path store, Path parquet, int rounds, SparkCluster engines) throws Exception {
+        Dataset<Row> df = spark.read().parquet(parquet.toString());
+        List<Query> queries = queries();
+        fixedCost(spark, store, rounds);
+
+        System.out.println("query | tsproc on Spark, store: wall s | CPU s | tsproc on Spark, Parquet: wall s | CPU s"
+                + " | Spark SQL, Parquet: wall s | CPU s | groups | SQL sums != exact | tsproc's answers = threads'");
         for (Query q : queries) {
-            double[] tsWall = new double[rounds];
-            double[] tsCpu = new double[rounds];
-            double[] sqlWall = new double[rounds];
-            double[] sqlCpu = new double[rounds];
-            RunResult<?> last = null;
-            List<Row> rows = null;
-            for (int r = 0; r < rounds; r++) {
-                long cpu = cpuNanos(engines);
-                long t = System.nanoTime();
-                last = TsprocSpark.run(spark, store, q.tsproc(), SparkRunOptions.defaults());
-                tsWall[r] = (System.nanoTime() - t) / 1e9;
-                tsCpu[r] = (cpuNanos(engines) - cpu) / 1e9;
-                cpu = cpuNanos(engines);
-                t = System.nanoTime();
-                rows = q.sql().apply(df).collectAsList();
-                sqlWall[r] = (System.nanoTime() - t) / 1e9;
-                sqlCpu[r] = (cpuNanos(engines) - cpu) / 1e9;
+            Object threads;
+            try (Tsproc ts = Tsproc.open(store)) {
+                threads = ts.run(q.tsproc(), RunOptions.defaults()).result();
             }
-            QueryResult result = (QueryResult) last.result();
-            System.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s%n", q.name(), median(tsWall),
-                    median(tsCpu), median(sqlWall), median(sqlCpu), median(sqlWall) / median(tsWall), result.rows().size(),
-                    q.name().startsWith("(e)") ? "-" : sumsDiffering(result, rows, q.name().startsWith("(c)") ? MINUTE
-                            : q.name().startsWith("(d)") ? HOUR : 0));
+            double[][] times = new double[6][rounds];
+            QueryResult fromStore = null;
+            List<Row> rows = null;
+            boolean same = true;
+            for (int r = 0; r < rounds; r++) {
+                fromStore = (QueryResult) timed(engines, () -> TsprocSpark.run(spark, store, q.tsproc(),
+                        SparkRunOptions.defaults()).result(), times[0], times[1], r);
+                Object fromParquet = timed(engines, () -> TsprocSpark.run(spark, parquet.toString(), ParquetOptions.defaults(),
+                        q.tsproc(), SparkRunOptions.defaults()).result(), times[2], times[3], r);
+                rows = timed(engines, () -> q.sql().apply(df).collectAsList(), times[4], times[5], r);
+                same &= fromStore.equals(threads) && fromParquet.equals(threads);
+            }
+            System.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s | %s%n", q.name(),
+                    median(times[0]), median(times[1]), median(times[2]), median(times[3]), median(times[4]), median(times[5]),
+                    fromStore.rows().size(), q.name().startsWith("(e)") ? "-" : sumsDiffering(fromStore, rows,
+                            q.name().startsWith("(c)") ? MINUTE : q.name().startsWith("(d)") ? HOUR : 0),
+                    same ? "yes, bit for bit" : "NO");
         }
     }
 

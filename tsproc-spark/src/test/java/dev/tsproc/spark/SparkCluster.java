@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * test: an empty {@code jars/} directory and the test's class path as
  * {@code SPARK_DIST_CLASSPATH}, so executors load tsproc and the test's jobs as the driver does.
  * {@link #close()} stops the workers (which end their executors) and the master, and kills any
- * process of theirs still alive after that.
+ * process of theirs still alive after that. Every JVM of the cluster, executors included
+ * ({@link #executorJavaOptions()}), has its {@code java.io.tmpdir} in the cluster's directory,
+ * where Spark's lz4-java unpacks its native library; the directory's owner removes it.
  */
 final class SparkCluster implements AutoCloseable {
     private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://127\\.0\\.0\\.1:\\d+)");
@@ -37,11 +39,13 @@ final class SparkCluster implements AutoCloseable {
 
     private final List<Process> processes = new ArrayList<>();
     private final String masterUrl;
+    private final Path tmpdir;
 
     SparkCluster(Path dir, int workers) throws IOException, InterruptedException {
         Path home = Files.createDirectories(dir.resolve("spark-home"));
         Files.createDirectories(home.resolve("jars"));
         Path logs = Files.createDirectories(dir.resolve("logs"));
+        tmpdir = Files.createDirectories(dir.resolve("tmp"));
         try {
             CompletableFuture<String> url = new CompletableFuture<>();
             start("master", home, logs, MASTER_URL, url, "org.apache.spark.deploy.master.Master",
@@ -65,6 +69,11 @@ final class SparkCluster implements AutoCloseable {
         }
     }
 
+    /** {@code spark.executor.extraJavaOptions} for the cluster's executors: their {@code java.io.tmpdir}. */
+    String executorJavaOptions() {
+        return "-Djava.io.tmpdir=" + tmpdir;
+    }
+
     /** {@code spark://127.0.0.1:PORT}. */
     String masterUrl() {
         return masterUrl;
@@ -79,6 +88,7 @@ final class SparkCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
+        command.add("-Djava.io.tmpdir=" + tmpdir);
         command.addAll(List.of(TEST_JVM_FLAGS.split(" ")));
         command.addAll(Arrays.stream(JavaModuleOptions.defaultModuleOptionArray())
                 .filter(flag -> !flag.contains("sun.security.action")) // gone from JDK 25, which warns

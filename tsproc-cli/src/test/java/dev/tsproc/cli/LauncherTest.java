@@ -7,12 +7,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and JDK are scripts that write down how they were called: it builds when the CLI's sources
  * changed and only then, shows the build's progress, and records the start-up cache when the
  * jars' contents changed and only then — not after a build that rewrote them with the same
- * bytes, as {@code bin/test}'s does.
+ * bytes, as {@code bin/test}'s does; and it stops the JIT at C1 for a run over small files.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LauncherTest {
@@ -59,6 +61,7 @@ class LauncherTest {
             done
             echo run >>"$root/java-calls"
             echo "ran ${@: -1}"
+            if [[ " $* " == *" -XX:TieredStopAtLevel=1 "* ]]; then echo "C1 only"; fi
             """;
 
     @TempDir
@@ -161,12 +164,28 @@ class LauncherTest {
                 .endsWith("tsproc: the build failed; see the output above.\n");
     }
 
+    @Test
+    void aRunOverSmallFilesStopsAtC1() throws Exception {
+        Path small = Files.writeString(root.resolve("small.tsp"), "a store of a few rows");
+        Path large = root.resolve("large.tsp");
+        try (RandomAccessFile file = new RandomAccessFile(large.toFile(), "rw")) {
+            file.setLength(64 << 20); // sparse: no disk used
+        }
+        assertThat(launch("run", small.toString(), "--agg", "stats").out()).isEqualTo("ran stats\nC1 only\n");
+        assertThat(launch("run", small.toString(), "--report", large.toString()).out()).isEqualTo("ran " + large + "\n");
+        assertThat(launch("run", large.toString()).out()).isEqualTo("ran " + large + "\n");
+        assertThat(launch("run", "--rows", "10").out()).isEqualTo("ran 10\n");
+        assertThat(launch("info", small.toString()).out()).isEqualTo("ran " + small + "\n");
+    }
+
     private record Launch(int exit, String out, String err) {}
 
-    private Launch launch() throws IOException, InterruptedException {
+    private Launch launch(String... args) throws IOException, InterruptedException {
         Path out = root.resolve("stdout");
         Path err = root.resolve("stderr");
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bin/tsproc").toString(), "--version")
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/tsproc").toString()));
+        command.addAll(args.length == 0 ? List.of("--version") : List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());

@@ -23,11 +23,11 @@ public record WorkerCommand(List<String> command) {
     /**
      * Flags of the coordinator's JVM that a worker needs too: they change what code may do, which
      * kernels it runs ({@code --add-exports} can load the Vector API, {@code -Dtsproc.kernels}), or
-     * (the cache, the kernels' compile commands) how fast it starts.
+     * (the cache, the kernels' compile commands, C1 alone for a small run) how fast it starts.
      */
     private static final List<String> INHERITED = List.of("--enable-native-access", "--add-modules", "--add-opens",
             "--add-exports", "--add-reads", "--enable-preview", "-XX:AOTCache", "-XX:CompileCommand",
-            "-Dtsproc.kernels", "-ea", "-enableassertions", "-esa", "-da", "-disableassertions");
+            "-XX:TieredStopAtLevel", "-Dtsproc.kernels", "-ea", "-enableassertions", "-esa", "-da", "-disableassertions");
     /** Those of them that may take their value as the next argument. */
     private static final List<String> TAKES_VALUE = List.of("--enable-native-access", "--add-modules", "--add-opens",
             "--add-exports", "--add-reads");

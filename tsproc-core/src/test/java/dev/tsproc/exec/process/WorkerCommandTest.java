@@ -6,18 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WorkerCommandTest {
     @Test
-    void aWorkerSharesTheCoordinatorsModuleFlagsAheadOfTimeCacheAndKernelsButNotItsHeapOrCollector() {
+    void aWorkerSharesTheCoordinatorsModuleFlagsAheadOfTimeCacheKernelsAndJitButNotItsHeapOrCollector() {
         List<String> coordinator = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx8g",
                 "-XX:AOTCache=/opt/tsproc/tsproc.aot", "--add-modules", "jdk.incubator.vector", "-ea",
                 "--add-exports", "java.base/jdk.internal.module=ALL-UNNAMED", "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=CompileThresholdScaling,dev.tsproc.job.VectorBlockKernels::*,0.01",
-                "-Dtsproc.kernels=scalar", "-Dother=1");
+                "-XX:TieredStopAtLevel=1", "-Dtsproc.kernels=scalar", "-Dother=1");
 
         assertThat(WorkerCommand.inheritedFlags(coordinator)).containsExactly("--enable-native-access=ALL-UNNAMED",
                 "-XX:AOTCache=/opt/tsproc/tsproc.aot", "--add-modules", "jdk.incubator.vector", "-ea",
                 "--add-exports", "java.base/jdk.internal.module=ALL-UNNAMED", "-XX:CompileCommand=quiet",
                 "-XX:CompileCommand=CompileThresholdScaling,dev.tsproc.job.VectorBlockKernels::*,0.01",
-                "-Dtsproc.kernels=scalar");
+                "-XX:TieredStopAtLevel=1", "-Dtsproc.kernels=scalar");
     }
 
     @Test

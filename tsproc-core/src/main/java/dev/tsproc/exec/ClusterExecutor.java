@@ -1,5 +1,6 @@
 package dev.tsproc.exec;
 
+import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.observe.RunListener;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
@@ -39,5 +40,19 @@ public interface ClusterExecutor {
      * @throws IOException              if the engine failed the run for another reason
      */
     RunResult<?> run(Store store, JobRequest request, String master, long batchRows, Duration timeout, RunListener listener)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException;
+
+    /**
+     * Runs {@code request} over the Parquet files {@code parquet} names (a file, a directory or a
+     * glob, as {@code tsproc import} takes them), which the engine reads itself, every machine at
+     * the same paths; the columns are those an import of the files reads.
+     *
+     * @param columns the columns, chosen and read as an import chooses and reads them
+     * @throws dev.tsproc.ingest.BadInputException in one sentence naming the file, if a file
+     *                                             cannot be read as an import would read it
+     * @see #run(Store, JobRequest, String, long, Duration, RunListener) for the rest
+     */
+    RunResult<?> run(String parquet, ParquetOptions columns, JobRequest request, String master, long batchRows,
+                     Duration timeout, RunListener listener)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException;
 }

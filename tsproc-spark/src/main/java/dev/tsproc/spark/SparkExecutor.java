@@ -4,6 +4,7 @@ import dev.tsproc.exec.ClusterExecutor;
 import dev.tsproc.exec.JobFailedException;
 import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.observe.RunListener;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.Store;
@@ -13,7 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * {@code tsproc run --executor spark}: {@link TsprocSpark} behind the command line's
+ * {@code tsproc run --executor spark}, over a store or Parquet files: {@link TsprocSpark} behind the command line's
  * {@link ClusterExecutor}. It uses the Spark session already active in this JVM (under
  * {@code spark-submit}, or a test's), or starts one on {@code master} and stops it after the run.
  */
@@ -30,10 +31,33 @@ public final class SparkExecutor implements ClusterExecutor {
     public RunResult<?> run(Store store, JobRequest request, String master, long batchRows, Duration timeout,
                             RunListener listener)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
-        SparkRunOptions options = SparkRunOptions.defaults().withBatchRows(batchRows).withTimeout(timeout).withListener(listener);
+        SparkRunOptions options = options(batchRows, timeout, listener);
+        return inSession(master, request, spark -> TsprocSpark.run(spark, store, request, options));
+    }
+
+    @Override
+    public RunResult<?> run(String parquet, ParquetOptions columns, JobRequest request, String master, long batchRows,
+                            Duration timeout, RunListener listener)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
+        SparkRunOptions options = options(batchRows, timeout, listener);
+        return inSession(master, request, spark -> TsprocSpark.run(spark, parquet, columns, request, options));
+    }
+
+    private static SparkRunOptions options(long batchRows, Duration timeout, RunListener listener) {
+        return SparkRunOptions.defaults().withBatchRows(batchRows).withTimeout(timeout).withListener(listener);
+    }
+
+    /** A run in a Spark session: one of its own, or one started (and stopped after) on {@code master}. */
+    @FunctionalInterface
+    private interface SparkRun {
+        RunResult<?> run(SparkSession spark) throws IOException, JobFailedException, JobTimedOutException, InterruptedException;
+    }
+
+    private static RunResult<?> inSession(String master, JobRequest request, SparkRun run)
+            throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         SparkSession active = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
         if (active != null) {
-            return TsprocSpark.run(active, store, request, options);
+            return run.run(active);
         }
         SparkSession.Builder builder = SparkSession.builder().appName("tsproc " + request.describe());
         if (master != null) {
@@ -43,7 +67,7 @@ public final class SparkExecutor implements ClusterExecutor {
         }
         SparkSession spark = builder.getOrCreate();
         try {
-            return TsprocSpark.run(spark, store, request, options);
+            return run.run(spark);
         } finally {
             spark.stop();
         }

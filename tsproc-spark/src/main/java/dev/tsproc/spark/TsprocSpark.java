@@ -37,6 +37,7 @@ import scala.collection.immutable.Seq;
 import scala.concurrent.ExecutionContext$;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
+import scala.util.Failure;
 import scala.util.Try;
 
 import java.io.ByteArrayInputStream;
@@ -57,6 +58,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs tsproc's job requests on Apache Spark and gives the answer {@link dev.tsproc.Tsproc}
@@ -310,23 +313,32 @@ public final class TsprocSpark {
         NanoClock clock = options.clock();
         long startEpochNanos = MapBatches.epochNanos() - run.sinceStart(clock.nanoTime()); // the run's start on the wall clock
         long submitted = run.sinceStart(clock.nanoTime());
-        SimpleFutureAction<BoxedUnit> future;
-        int partitions;
-        sc.setJobGroup(group, "tsproc " + request.describe(), true); // interrupt tasks when cancelled
-        try {
-            JavaRDD<EncodedPartial> rdd = partials.get();
-            partitions = rdd.getNumPartitions();
-            future = sc.submitJob(rdd.rdd(), new ToList(), partitionIndexes(partitions),
-                    (partition, list) -> {
-                        arrivals.add(new PartitionDone((Integer) partition, list, run.sinceStart(clock.nanoTime())));
-                        return BoxedUnit.UNIT;
-                    },
-                    () -> BoxedUnit.UNIT);
-        } finally {
-            sc.clearJobGroup();
-        }
-        // Spark calls the result handler for every partition before it completes the future.
-        future.onComplete(outcome -> arrivals.add(new JobEnded(outcome)), ExecutionContext$.MODULE$.fromExecutor(Runnable::run));
+        AtomicInteger partitions = new AtomicInteger(-1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        // Making the RDD may run Spark jobs of its own (sampling the keys of a range partitioning, adaptive
+        // query stages), so a thread of its own submits, in the job group, and the deadline covers them too.
+        Thread.ofPlatform().daemon().name("tsproc-spark-submit").start(() -> {
+            sc.setJobGroup(group, "tsproc " + request.describe(), true); // interrupt tasks when cancelled
+            try {
+                JavaRDD<EncodedPartial> rdd = partials.get();
+                partitions.set(rdd.getNumPartitions());
+                SimpleFutureAction<BoxedUnit> future = sc.submitJob(rdd.rdd(), new ToList(), partitionIndexes(partitions.get()),
+                        (partition, list) -> {
+                            arrivals.add(new PartitionDone((Integer) partition, list, run.sinceStart(clock.nanoTime())));
+                            return BoxedUnit.UNIT;
+                        },
+                        () -> BoxedUnit.UNIT);
+                if (stopping.get()) {
+                    sc.cancelJobGroup(group, "the run stopped while its job was submitted"); // the stop's cancel came first
+                }
+                // Spark calls the result handler for every partition before it completes the future.
+                future.onComplete(outcome -> arrivals.add(new JobEnded(outcome)), ExecutionContext$.MODULE$.fromExecutor(Runnable::run));
+            } catch (Throwable t) {
+                arrivals.add(new JobEnded(new Failure<>(t)));
+            } finally {
+                sc.clearJobGroup();
+            }
+        });
 
         long deadline = options.timeout() == null ? Long.MAX_VALUE : start + options.timeout().toNanos();
         Map<Integer, PartitionDone> waiting = new HashMap<>();
@@ -388,11 +400,12 @@ public final class TsprocSpark {
             }
         } finally {
             if (!ended) { // a deadline, an interrupt, or a partial the driver could not take: no task outlives the run
+                stopping.set(true);
                 stop(sc, group, arrivals, stopReason);
             }
         }
-        if (frontier != partitions) {
-            throw new IllegalStateException("combined " + frontier + " of " + partitions + " partitions");
+        if (frontier != partitions.get()) {
+            throw new IllegalStateException("combined " + frontier + " of " + partitions.get() + " partitions");
         }
         return new Combined<>(combined, batchesDone, rowsDone);
     }

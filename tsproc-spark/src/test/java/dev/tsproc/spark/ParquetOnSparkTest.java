@@ -9,6 +9,7 @@ import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.observe.BatchTimes;
 import dev.tsproc.plan.JobRequest;
+import dev.tsproc.spark.RunCommandOnSparkTest.Cli;
 import dev.tsproc.testkit.JobJars;
 import dev.tsproc.testkit.Python;
 import org.junit.jupiter.api.AfterAll;
@@ -68,8 +69,13 @@ class ParquetOnSparkTest {
 
     @BeforeAll
     static void write() throws Exception {
-        dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "parquet-on-spark-");
+        dir = write(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "parquet-on-spark-"));
+    }
+
+    /** Writes the test's files into {@code dir} (skips the test where pyarrow cannot be had); returns {@code dir}. */
+    static Path write(Path dir) throws IOException, InterruptedException {
         Python.run(dir, WRITE);
+        return dir;
     }
 
     @AfterAll
@@ -84,7 +90,7 @@ class ParquetOnSparkTest {
     }
 
     /** What {@code tsproc run FILES --executor threads} answers: the files loaded, the tests' batches. */
-    private static Object onThreads(String files, ParquetOptions columns, JobRequest request) throws Exception {
+    static Object onThreads(String files, ParquetOptions columns, JobRequest request) throws Exception {
         try (Tsproc ts = Tsproc.load(Path.of(files), columns, ProcessExecutor.Config.defaults())) {
             return ts.run(request, RunOptions.defaults().withWorkers(2).withBatchRows(SharedSpark.BATCH_ROWS / 7)).result();
         }
@@ -158,5 +164,31 @@ class ParquetOnSparkTest {
                 JobRequest.builtin("sum"), options(0)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(corrupt + ": it is not a Parquet file");
+    }
+
+    @Test
+    void theCommandLineRunsParquetOnSparkWithTheImportsColumnOptions() throws Exception {
+        SharedSpark.get().local(); // the session the CLI's run uses, as it would under spark-submit
+        String files = dir.resolve("us").toString();
+        String[] query = {"--ts-col", "time", "--value-col", "reading", "--series-col", "sensor", "--agg", "count,sum,first,p99",
+                "--by", "series", "--every", "1m", "--format", "csv"};
+
+        Cli spark = Cli.run(concat(new String[] {"run", files, "--executor", "spark", "--master", "local[2]"}, query));
+        Cli threads = Cli.run(concat(new String[] {"run", files}, query));
+
+        assertThat(spark.exitCode()).as(spark.err()).isZero();
+        assertThat(spark.out()).isEqualTo(threads.out()).startsWith("series,bucket,count,sum,first,p99\n");
+        assertThat(spark.err()).containsPattern("query over 6,000 rows in \\d+\\.\\d{3} s: \\d+ groups, \\d+ batches on 1 Spark executor");
+
+        Cli missing = Cli.run("run", files, "--executor", "spark", "--agg", "sum", "--quiet");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err().strip()).contains("0.parquet: it has no column named value; name the column with --value-col"
+                + " (columns: time, reading, sensor)").doesNotContain("\n");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(SharedSpark.class)
 @Order(1)
 class RunCommandOnSparkTest {
-    private record Cli(int exitCode, String out, String err) {
+    /** A command line run in this JVM: its exit code, standard output and standard error. */
+    record Cli(int exitCode, String out, String err) {
         static Cli run(String... args) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();

@@ -2,6 +2,7 @@ package dev.tsproc.spark;
 
 import dev.tsproc.exec.JobTimedOutException;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.testkit.Await;
 import dev.tsproc.testkit.JobJars;
@@ -58,6 +59,15 @@ class TsprocSparkClusterTest {
         assertThat(stats.result()).isEqualTo(onThreads(fixture.talk(), JobRequest.builtin("stats")));
         assertThat(query.result()).isEqualTo(onThreads(fixture.walk(), groupedQuery()));
         assertThat(custom.result()).isEqualTo(onThreads(fixture.walk(), above));
+    }
+
+    @Test
+    void parquetFilesReadBySparkGiveTheThreadsAnswerBitForBit(@TempDir Path work) throws Exception {
+        String files = ParquetOnSparkTest.write(work).resolve("ns").toString();
+
+        RunResult<?> query = TsprocSpark.run(spark, files, ParquetOptions.defaults(), groupedQuery(), options(3));
+
+        assertThat(query.result()).isEqualTo(ParquetOnSparkTest.onThreads(files, ParquetOptions.defaults(), groupedQuery()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.tsproc.exec.ClusterExecutor;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.RunResult;
 import dev.tsproc.ingest.ColumnarFormat;
+import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.job.QueryResult;
 import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.VerifiedMarks;
@@ -18,7 +19,8 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
- * {@code tsproc run --executor spark}: the run on a cluster engine the CLI does not carry. The
+ * {@code tsproc run --executor spark}: the run on a cluster engine the CLI does not carry, over a
+ * store or over Parquet files the engine reads itself (with the import's column options). The
  * engine is found with {@link ServiceLoader} as a {@link ClusterExecutor} ({@code tsproc-spark}
  * provides one), so Spark's jars are on the class path only of the runs that ask for it —
  * bin/tsproc adds them then — and every other start stays as quick as it was.
@@ -52,14 +54,33 @@ final class ClusterRun {
             throw new CommandLine.ParameterException(cli, "--executor spark needs a store FILE that every executor can"
                     + " read at its path");
         }
-        if (ColumnarFormat.of(run.file) != ColumnarFormat.NONE) {
-            throw new CommandLine.ParameterException(cli, "--executor spark reads stores; import " + run.file
+        ColumnarFormat format = ColumnarFormat.of(run.file);
+        if (format == ColumnarFormat.ARROW) {
+            throw new CommandLine.ParameterException(cli, "--executor spark reads stores and Parquet; import " + run.file
                     + " first (tsproc import " + run.file + " --out STORE) to a path every executor can read");
         }
-        run.refuseColumnOptions();
+        if (format == ColumnarFormat.NONE) {
+            run.refuseColumnOptions();
+        } else if (run.verify) {
+            throw new CommandLine.ParameterException(cli, "--verify applies to stores; Spark reads " + run.file
+                    + " with Parquet's own checks");
+        }
         OutputFormat resultFormat = run.resultFormat();
         JobRequest request = run.request(Executor.Kind.PROCESSES, resultFormat); // its partials must travel, as to worker JVMs
         PrintWriter err = cli.getErr();
+        if (format == ColumnarFormat.PARQUET) {
+            ParquetOptions columns = run.columnOptions(1);
+            return ShutdownGuard.run(err, () -> {
+                ClusterExecutor spark = find();
+                RunResult<?> result;
+                try (ObserveOptions.Session observed = run.observe.new Session(request.describe(), 0, run.quiet.quiet, err)) {
+                    result = spark.run(run.file.toString(), columns, request, run.master, run.batchRows,
+                            run.duration("--timeout", run.timeout), observed.listener());
+                    observed.finished(result);
+                }
+                return published(result, request, resultFormat, err);
+            });
+        }
         return ShutdownGuard.run(err, () -> {
             try (Tsproc ts = Tsproc.open(run.file)) {
                 ClusterExecutor spark = find();
@@ -82,18 +103,23 @@ final class ClusterRun {
                             observed.listener());
                     observed.finished(result);
                 }
-                run.publish(result, resultFormat);
-                double seconds = result.elapsed().toNanos() / 1e9;
-                run.quiet.summary(err).printf(Locale.ROOT, "%s over %s in %.3f s: %s%s on %s, %.1f M rows/s%n",
-                        result.job(), Plurals.count(result.rows(), "row", "rows"), seconds,
-                        result.result() instanceof QueryResult q && request instanceof JobRequest.Query
-                                ? Plurals.count(q.rows().size(), "group", "groups") + ", " : "",
-                        Plurals.count(result.batches(), "batch", "batches"),
-                        Plurals.count(result.workers(), "Spark executor", "Spark executors"),
-                        seconds == 0 ? 0 : result.rows() / seconds / 1e6);
-                return ExitCodes.OK;
+                return published(result, request, resultFormat, err);
             }
         });
+    }
+
+    /** Publishes the result, and says on {@code err} what ran where, how fast. */
+    private int published(RunResult<?> result, JobRequest request, OutputFormat resultFormat, PrintWriter err) throws Exception {
+        run.publish(result, resultFormat);
+        double seconds = result.elapsed().toNanos() / 1e9;
+        run.quiet.summary(err).printf(Locale.ROOT, "%s over %s in %.3f s: %s%s on %s, %.1f M rows/s%n",
+                result.job(), Plurals.count(result.rows(), "row", "rows"), seconds,
+                result.result() instanceof QueryResult q && request instanceof JobRequest.Query
+                        ? Plurals.count(q.rows().size(), "group", "groups") + ", " : "",
+                Plurals.count(result.batches(), "batch", "batches"),
+                Plurals.count(result.workers(), "Spark executor", "Spark executors"),
+                seconds == 0 ? 0 : result.rows() / seconds / 1e6);
+        return ExitCodes.OK;
     }
 
     /**

@@ -233,7 +233,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             // Only what the run reads is loaded: a series column not grouped or filtered by is not decoded, and
             // Parquet row groups outside a query's --from/--to (by their statistics) are not read.
-            ParquetOptions loaded = loadOptions(workerCount).readingSeries(request.readsSeries());
+            ParquetOptions loaded = columnOptions(workerCount).readingSeries(request.readsSeries());
             if (request instanceof JobRequest.Query asked) {
                 loaded = loaded.within(asked.spec().fromNanos(), asked.spec().toNanos());
             }
@@ -264,7 +264,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The column options, for Parquet or Arrow files read on {@code threads} threads. */
-    private ParquetOptions loadOptions(int threads) {
+    ParquetOptions columnOptions(int threads) {
         try {
             return columns.parquet(threads);
         } catch (IllegalArgumentException e) {

@@ -142,7 +142,9 @@ final class SlotWindows {
     private double inWindows(int s, long bits, long m) {
         long xBits = (bits & ~m) | (m & NEGATIVE_ZERO_BITS);
         long magnitude = xBits & ABS_BITS;
-        if (Long.compareUnsigned(binade[s] - (magnitude >>> 52), DEPTH) > 0 & magnitude != 0) {
+        int b = binade[s];
+        long exponent = (magnitude >>> 52) | ((magnitude - 1) >> 63 & b); // a zero's is taken as the slot's own
+        if (Long.compareUnsigned(b - exponent, DEPTH) > 0) {
             xBits = outside(s, xBits);
         }
         return Double.longBitsToDouble(xBits);

@@ -45,10 +45,12 @@ class ParquetImportCommandTest {
     }
 
     private static final String UNITS = """
-            import pyarrow as pa, pyarrow.parquet as pq
+            import pyarrow as pa, pyarrow.parquet as pq, pyarrow.ipc as ipc
             for name, first in [("a-ms", 1_700_000_000_000), ("b-s", 1_700_000_100), ("c-ms", 1_700_000_200_000)]:
-                pq.write_table(pa.table({"time": pa.array([first, first + 1], pa.int64()), "value": [1.0, 2.0]}),
-                               f"units/{name}.parquet")
+                t = pa.table({"time": pa.array([first, first + 1], pa.int64()), "value": [1.0, 2.0]})
+                pq.write_table(t, f"units/{name}.parquet")
+                with ipc.new_file(f"{name}.arrow", t.schema) as w:
+                    w.write_table(t)
             """;
 
     @Test
@@ -62,6 +64,10 @@ class ParquetImportCommandTest {
         assertThat(one.err()).contains("timestamps read as epoch-ms, as their magnitude tells; --ts-format says otherwise")
                 .doesNotContain("note:");
         assertThat(tsproc("export", dir.resolve("a.tsp").toString()).out()).isEqualTo("ts,value\n1700000000000000000,1\n1700000000001000000,2\n");
+
+        ImportExportCommandTest.Run arrow = tsproc("import", dir.resolve("b-s.arrow").toString(), "--out", dir.resolve("b.tsp").toString());
+        assertThat(arrow.exitCode()).as(arrow.err()).isZero();
+        assertThat(arrow.err()).contains("timestamps read as epoch-s, as their magnitude tells; --ts-format says otherwise");
 
         ImportExportCommandTest.Run all = tsproc("import", units.toString(), "--out", dir.resolve("all.tsp").toString());
         assertThat(all.exitCode()).as(all.err()).isZero();

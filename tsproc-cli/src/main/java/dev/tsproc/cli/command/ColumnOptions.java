@@ -29,8 +29,8 @@ final class ColumnOptions {
     boolean noSeries;
 
     @Option(names = "--ts-format", paramLabel = "FORMAT",
-            description = "auto (CSV and Parquet integers in the epoch unit their magnitude tells, Arrow integers without a"
-                    + " timestamp type as epoch ns, text as ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns, or"
+            description = "auto (integers without a timestamp type, in CSV, Parquet or Arrow, in the epoch unit their"
+                    + " magnitude tells; text as ISO-8601), iso, epoch-s, epoch-ms, epoch-us, epoch-ns, or"
                     + " pattern:<java.time pattern> (UTC unless it has an offset). Default: auto.")
     String tsFormat;
 

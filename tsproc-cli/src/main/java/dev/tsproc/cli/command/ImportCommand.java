@@ -356,6 +356,9 @@ public final class ImportCommand implements Callable<Integer> {
         quiet.summary(err).printf(Locale.ROOT, "%s %s%s from %s (%s): %,.1f MB in %.3f s%s%n",
                 merging() ? "read" : "imported", Plurals.count(result.rows(), "row", "rows"), result.series() > 0 ? String.format(Locale.ROOT, " of %,d series", result.series()) : "",
                 several ? file : "an Arrow file", Plurals.count(result.batches(), "record batch", "record batches"), result.inputBytes() / 1e6, seconds, result.sorted() ? "; rows were sorted into time order" : "");
+        if (result.unitTold() != null) {
+            err.println((several ? file + ": " : "") + unitTold(result.unitTold()));
+        }
         err.flush();
     }
 

@@ -4,6 +4,7 @@ import dev.tsproc.ingest.BadInputException;
 import dev.tsproc.ingest.ColumnarImport;
 import dev.tsproc.ingest.csv.ColumnBuffers;
 import dev.tsproc.ingest.csv.SeriesTable;
+import dev.tsproc.ingest.csv.TimestampFormat;
 import dev.tsproc.ingest.parquet.ParquetOptions;
 import org.apache.arrow.flatbuf.Block;
 import org.apache.arrow.flatbuf.Date;
@@ -65,8 +66,14 @@ public final class ArrowImporter {
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** What an import did. */
-    public record Result(Path store, long rows, int series, int batches, long inputBytes, boolean sorted, long elapsedNanos) {}
+    /**
+     * What an import did.
+     *
+     * @param unitTold the epoch unit {@code --ts-format auto} found in the magnitude of plain
+     *                 integer timestamps, or null
+     */
+    public record Result(Path store, long rows, int series, int batches, long inputBytes, boolean sorted,
+                         TimestampFormat unitTold, long elapsedNanos) {}
 
     /** A chosen column: its index among the schema's fields, its type, and its first node and buffer in a batch. */
     private record Chosen(String name, byte type, int bitWidth, boolean signed, long nanosPerUnit, boolean dictionary,
@@ -77,6 +84,7 @@ public final class ArrowImporter {
     private final ParquetOptions options;
     /** Dictionary id to its names' UTF-8 bytes. */
     private final Map<Long, List<byte[]>> dictionaries = new HashMap<>();
+    private TimestampFormat unitTold;
 
     private ArrowImporter(Path file, MemorySegment data, ParquetOptions options) {
         this.file = file;
@@ -106,7 +114,7 @@ public final class ArrowImporter {
             boolean withSeries = importer.plan(parts);
             ColumnarImport.Result written = ColumnarImport.write(file, parts, withSeries, target, options.threads());
             return new Result(target, written.rows(), written.series(), parts.size(), size, written.sorted(),
-                    System.nanoTime() - start);
+                    importer.unitTold, System.nanoTime() - start);
         }
     }
 
@@ -146,6 +154,9 @@ public final class ArrowImporter {
             for (int d = 0; d < footer.dictionariesLength(); d++) {
                 readDictionary(footer.dictionaries(d));
             }
+            if (ts.type == Type.Int && options.timestampFormat() == TimestampFormat.AUTO) {
+                ts = inUnitTold(ts, footer);
+            }
             for (int b = 0; b < footer.recordBatchesLength(); b++) {
                 Block block = footer.recordBatches(b);
                 parts.add(new BatchPart(b, block, message(block, MessageHeader.RecordBatch), ts, value, series));
@@ -154,6 +165,37 @@ public final class ArrowImporter {
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw damaged("its metadata cannot be read (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * {@code ts}, plain integers under {@code --ts-format auto}, in the epoch unit the magnitude
+     * of the file's first time tells ({@link TimestampFormat#epochUnitOf(long)}), as for CSV and
+     * Parquet: 11, 14 and 17 digits are refused.
+     */
+    private Chosen inUnitTold(Chosen ts, Footer footer) throws BadInputException {
+        for (int b = 0; b < footer.recordBatchesLength(); b++) {
+            Block block = footer.recordBatches(b);
+            RecordBatch batch = message(block, MessageHeader.RecordBatch);
+            if (batch.length() == 0) {
+                continue;
+            }
+            long body = block.offset() + block.metaDataLength();
+            if (!valid(buffer(batch, body, ts.buffer), 0)) {
+                return ts; // a null time, which the read reports
+            }
+            long first = integer(buffer(batch, body, ts.buffer + 1), ts, 0);
+            if (TimestampFormat.epochUnitUnclear(first)) {
+                String digits = Long.toString(first);
+                throw new BadInputException(file, "record batch " + b + ": " + TimestampFormat.noEpochUnit(digits, digits.length()));
+            }
+            TimestampFormat unit = TimestampFormat.epochUnitOf(first);
+            if (unit == null) {
+                return ts;
+            }
+            unitTold = unit;
+            return new Chosen(ts.name, ts.type, ts.bitWidth, ts.signed, unit.nanosPerUnit(), ts.dictionary, ts.dictionaryId, ts.buffer);
+        }
+        return ts;
     }
 
     private boolean magicAt(long at) {

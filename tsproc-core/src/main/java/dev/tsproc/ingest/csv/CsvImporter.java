@@ -449,9 +449,8 @@ public final class CsvImporter {
         if (options.timestampFormat() == TimestampFormat.AUTO) {
             String timestamp = firstTimestamp(data, dataStart, Math.min(end, dataStart + options.maxLineBytes()));
             if (timestamp != null && TimestampFormat.epochUnitUnclear(timestamp)) {
-                throw new CsvFormatException(source, "line " + firstLine + ": the timestamp " + timestamp + " has "
-                        + timestamp.split("\\.")[0].length() + " digits, which is a time from 1973 to 2286 in no epoch unit;"
-                        + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns; nothing was imported",
+                throw new CsvFormatException(source, "line " + firstLine + ": "
+                        + TimestampFormat.noEpochUnit(timestamp, timestamp.split("\\.")[0].length()) + "; nothing was imported",
                         List.of(), 0);
             }
             TimestampFormat unit = timestamp == null ? null : TimestampFormat.epochUnitOf(timestamp);

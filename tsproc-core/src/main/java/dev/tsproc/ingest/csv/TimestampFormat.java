@@ -140,6 +140,15 @@ public final class TimestampFormat {
         return unclearDigits(integerDigits(timestamp));
     }
 
+    /**
+     * Why {@link #AUTO} refuses {@code timestamp}, an integer of {@code digits} digits before any
+     * fraction for which {@link #epochUnitUnclear} holds, and what to do: one clause for a message.
+     */
+    public static String noEpochUnit(String timestamp, int digits) {
+        return "the timestamp " + timestamp + " has " + digits + " digits, which is a time from 1973 to 2286 in no epoch unit;"
+                + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns";
+    }
+
     private static boolean unclearDigits(int digits) {
         return digits == 11 || digits == 14 || digits == 17;
     }

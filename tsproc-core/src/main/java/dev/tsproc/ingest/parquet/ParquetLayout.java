@@ -129,9 +129,8 @@ record ParquetLayout(Timestamps ts, Values value, Series series, boolean unitGue
                 return this; // a null time, which the read reports
             }
             if (TimestampFormat.epochUnitUnclear(first)) {
-                throw new BadInputException(file, "row group " + g + ": the timestamp " + first + " has "
-                        + Long.toString(first).length() + " digits, which is a time from 1973 to 2286 in no epoch unit;"
-                        + " say which it is with --ts-format epoch-s, epoch-ms, epoch-us or epoch-ns");
+                throw new BadInputException(file, "row group " + g + ": "
+                        + TimestampFormat.noEpochUnit(Long.toString(first), Long.toString(first).length()));
             }
             TimestampFormat unit = TimestampFormat.epochUnitOf(first);
             if (unit == null) {

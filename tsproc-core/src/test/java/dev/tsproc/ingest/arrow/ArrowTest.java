@@ -100,6 +100,14 @@ class ArrowTest {
                 with ipc.new_file("x.arrow", t.schema) as w:
                     w.write_table(t, max_chunksize=1000)
                 expect([("" if s is None else s, t * 1_000_000, v) for s, t, v in zip(names, ms, f32.to_pylist())])
+            elif case in ("int-ms", "int-unclear", "int-counter"):  # plain integers; an empty batch first
+                first = {"int-ms": 1_700_000_000_000, "int-unclear": 20_000_000_000, "int-counter": 7}[case]
+                ints = [first + (i * 7919) % n for i in range(n)]
+                t = pa.table({"ts": pa.array(ints, pa.int64()), "value": pa.array(values, pa.float64())})
+                with ipc.new_file("x.arrow", t.schema) as w:
+                    w.write_batch(pa.record_batch([pa.array([], pa.int64()), pa.array([], pa.float64())], schema=t.schema))
+                    w.write_table(t, max_chunksize=1000)
+                expect([("", t * (10**6 if case == "int-ms" else 1), v) for t, v in zip(ints, values)])
             elif case == "null-ts":
                 t = pa.table({"ts": pa.array([1, None, 3], pa.timestamp("ns")), "value": [1.0, 2.0, 3.0]})
                 with ipc.new_file("x.arrow", t.schema) as w:
@@ -113,11 +121,8 @@ class ArrowTest {
     @Test
     void importsFilesPyarrowWritesWithDictionariesNullsBatchesAndUnits() throws Exception {
         for (String which : List.of("dictionary", "plain")) {
-            Path work = Files.createDirectory(dir.resolve(which));
-            List<String> expected = Python.run(work, WRITE, which).lines().toList();
-            ArrowImporter.Result result = ArrowImporter.importFile(work.resolve("x.arrow"), work.resolve("x.tsp"),
-                    ParquetOptions.defaults().withThreads(3));
-            assertThat(StoreRows.of(work.resolve("x.tsp"))).as(which).isEqualTo(expected);
+            ArrowImporter.Result result = importsAsPyarrowPrints(which, 3);
+            Path work = dir.resolve(which);
             assertThat(result.batches()).as(which).isGreaterThan(2);
             assertThat(result.sorted()).isTrue();
             // Loaded for a run that reads no series: the same times and values, no series column.
@@ -129,6 +134,21 @@ class ArrowTest {
                 }
             }
         }
+    }
+
+    /** Plain integer timestamps under auto in the unit their magnitude tells, as for CSV and Parquet. */
+    @Test
+    void plainIntegerTimestampsAreReadInTheEpochUnitTheirMagnitudeTells() throws Exception {
+        for (String which : List.of("int-ms", "int-counter")) {
+            ArrowImporter.Result result = importsAsPyarrowPrints(which, 2);
+            assertThat(result.unitTold() == null ? null : result.unitTold().toString()).as(which)
+                    .isEqualTo(which.equals("int-ms") ? "epoch-ms" : null);
+        }
+        Path unclear = Files.createDirectory(dir.resolve("int-unclear"));
+        Python.run(unclear, WRITE, "int-unclear");
+        assertFails(unclear, ParquetOptions.defaults(), "x.arrow: record batch 1: the timestamp 20000000000 has 11 digits,"
+                + " which is a time from 1973 to 2286 in no epoch unit; say which it is with --ts-format epoch-s, epoch-ms,"
+                + " epoch-us or epoch-ns");
     }
 
     @Test
@@ -154,6 +174,16 @@ class ArrowTest {
         byte[] bytes = Files.readAllBytes(nullTs.resolve("x.arrow"));
         Files.write(cut.resolve("x.arrow"), java.util.Arrays.copyOf(bytes, bytes.length - 20));
         assertFails(cut, ParquetOptions.defaults(), "x.arrow: it is not an Arrow IPC file, or it is cut short");
+    }
+
+    /** Writes case {@code which} of {@link #WRITE} in its own directory, imports it, and checks every row. */
+    private ArrowImporter.Result importsAsPyarrowPrints(String which, int threads) throws Exception {
+        Path work = Files.createDirectory(dir.resolve(which));
+        List<String> expected = Python.run(work, WRITE, which).lines().toList();
+        ArrowImporter.Result result = ArrowImporter.importFile(work.resolve("x.arrow"), work.resolve("x.tsp"),
+                ParquetOptions.defaults().withThreads(threads));
+        assertThat(StoreRows.of(work.resolve("x.tsp"))).as(which).isEqualTo(expected);
+        return result;
     }
 
     private static void assertFails(Path work, ParquetOptions options, String message) throws IOException {

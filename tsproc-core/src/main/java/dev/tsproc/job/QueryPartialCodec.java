@@ -24,7 +24,7 @@ import java.io.IOException;
  */
 final class QueryPartialCodec {
     /** The layout's version, written first. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     private static final int HAS_SUM = 1;
     private static final int HAS_SQUARES = 2;
     private static final int INITIAL_GROUPS = 64;

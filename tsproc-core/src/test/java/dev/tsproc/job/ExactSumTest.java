@@ -7,6 +7,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -122,6 +127,45 @@ class ExactSumTest {
         }
         s.add(0x1p-1074);
         assertThat(s.toDouble()).isEqualTo(Double.MIN_VALUE);
+    }
+
+    /** Another process rebuilds the very state from the bytes, which hold only the chunks that matter. */
+    @Property(tries = 200)
+    void travelsAsItsStateInTheChunksThatDifferFromTheirSurroundings(@ForAll long seed, @ForAll @IntRange(max = 300) int n,
+                                                                    @ForAll boolean infinities) throws IOException {
+        ExactSum sum = new ExactSum();
+        for (double d : noNaN(TestStores.awkwardValues(seed, n, infinities))) {
+            sum.add(d);
+        }
+        byte[] bytes = bytes(sum);
+        ExactSum read = new ExactSum();
+        read.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        assertThat(read.scaledValue()).isEqualTo(sum.scaledValue());
+        assertThat(Double.doubleToRawLongBits(read.toDouble())).isEqualTo(Double.doubleToRawLongBits(sum.toDouble()));
+        assertThat(bytes(read)).isEqualTo(bytes);
+    }
+
+    @Test
+    void aSumOfTypicalDataTravelsInAFewChunks() throws IOException {
+        for (double sign : new double[] {1, -1}) {
+            ExactSum sum = new ExactSum();
+            Random random = new Random(7);
+            for (int i = 0; i < 10_000; i++) {
+                sum.add(sign * random.nextDouble(5));
+            }
+            byte[] bytes = bytes(sum);
+            assertThat(bytes.length).as("sign %s", sign).isLessThan(64);
+            ExactSum read = new ExactSum();
+            read.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+            assertThat(read.scaledValue()).isEqualTo(sum.scaledValue());
+        }
+        assertThat(bytes(new ExactSum())).hasSize(4 + 2 + 3 * 8 + 1);
+    }
+
+    private static byte[] bytes(ExactSum sum) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        sum.writeTo(new DataOutputStream(out));
+        return out.toByteArray();
     }
 
     private static double[] noNaN(double[] v) {

@@ -117,8 +117,8 @@ class QueryCodecTest {
         // the version byte, the group count, then group 0 from byte 5: bucket i64, series i32, rows i64,
         // missing i64, then six doubles and the flags
         byte[] version = good.clone();
-        version[0] = 2; // the layout before the log-linear sketch's bins
-        assertThatThrownBy(() -> decode(forgeryJob, version)).hasMessage("query partial version=2 is not 3, the version"
+        version[0] = 3; // the layout before exact sums travelled as their chunks that matter
+        assertThatThrownBy(() -> decode(forgeryJob, version)).hasMessage("query partial version=3 is not 4, the version"
                 + " of this build: coordinator and workers must run the same tsproc");
         assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 1, -1))).hasMessage("query partial groups=-1 is negative");
         assertThatThrownBy(() -> decode(forgeryJob, putInt(good, 13, -2))).hasMessage("query partial group[0] series=-2 is negative");
@@ -139,9 +139,15 @@ class QueryCodecTest {
         byte[] good = encode(stats, stats.map(view(new double[] {1, 2, Double.NaN})));
         int flags = 81;
         assertThat(good[flags]).as("flags: both exact sums follow").isEqualTo((byte) 3);
-        int sum = flags + 1;
-        assertThatThrownBy(() -> decode(stats, putLong(good, sum, 1L << 40))).hasMessageContaining("chunk[0]=1099511627776 is outside");
-        int counts = sum + 8 * ExactSum.CHUNKS;
+        int sum = flags + 1; // top i32, low u8, high u8, the chunks from low to high as u32
+        byte[] outside = good.clone();
+        outside[sum + 5] = (byte) ExactSum.CHUNKS;
+        assertThatThrownBy(() -> decode(stats, outside)).hasMessageContaining("exact sum chunks low=" + good[sum + 4]
+                + " high=" + ExactSum.CHUNKS + " are not a range below the top chunk, " + (ExactSum.CHUNKS - 1));
+        byte[] reversed = good.clone();
+        reversed[sum + 4] = (byte) (good[sum + 5] + 1);
+        assertThatThrownBy(() -> decode(stats, reversed)).hasMessageContaining("are not a range below the top chunk");
+        int counts = sum + 6 + 4 * (good[sum + 5] - good[sum + 4]);
         assertThatThrownBy(() -> decode(stats, putLong(good, counts, -1L))).hasMessageContaining("positiveInfinities=-1");
         byte[] zeroFlag = good.clone();
         zeroFlag[counts + 24] = 7;

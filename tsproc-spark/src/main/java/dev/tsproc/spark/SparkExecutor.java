@@ -11,6 +11,7 @@ import dev.tsproc.store.Store;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 
 /**
@@ -32,7 +33,7 @@ public final class SparkExecutor implements ClusterExecutor {
                             RunListener listener)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         SparkRunOptions options = options(batchRows, timeout, listener);
-        return inSession(master, request, spark -> TsprocSpark.run(spark, store, request, options));
+        return inSession(master, timeout, request, spark -> TsprocSpark.run(spark, store, request, options));
     }
 
     @Override
@@ -40,7 +41,7 @@ public final class SparkExecutor implements ClusterExecutor {
                             Duration timeout, RunListener listener)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         SparkRunOptions options = options(batchRows, timeout, listener);
-        return inSession(master, request, spark -> TsprocSpark.run(spark, parquet, columns, request, options));
+        return inSession(master, timeout, request, spark -> TsprocSpark.run(spark, parquet, columns, request, options));
     }
 
     private static SparkRunOptions options(long batchRows, Duration timeout, RunListener listener) {
@@ -53,12 +54,14 @@ public final class SparkExecutor implements ClusterExecutor {
         RunResult<?> run(SparkSession spark) throws IOException, JobFailedException, JobTimedOutException, InterruptedException;
     }
 
-    private static RunResult<?> inSession(String master, JobRequest request, SparkRun run)
+    /** Runs {@code run} in the active session, or in one started on {@code master}, checked first to be reachable ({@link SparkMaster}). */
+    private static RunResult<?> inSession(String master, Duration timeout, JobRequest request, SparkRun run)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         SparkSession active = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
         if (active != null) {
             return run.run(active);
         }
+        SparkMaster.requireReachable(master != null ? master : System.getProperty("spark.master"), timeout);
         SparkSession.Builder builder = SparkSession.builder().appName("tsproc " + request.describe());
         if (master != null) {
             builder.master(master);
@@ -68,6 +71,16 @@ public final class SparkExecutor implements ClusterExecutor {
         SparkSession spark = builder.getOrCreate();
         try {
             return run.run(spark);
+        } catch (IllegalStateException e) {
+            if (!spark.sparkContext().isStopped()) {
+                throw e;
+            }
+            // Spark stops its context when its master does not take the application, and fails the job so.
+            ConnectException refused = new ConnectException("Spark stopped before the run ended: the master at "
+                    + spark.sparkContext().master() + " did not take the application (Spark's log above says why);"
+                    + " check --master and that the master runs");
+            refused.initCause(e);
+            throw refused;
         } finally {
             spark.stop();
         }

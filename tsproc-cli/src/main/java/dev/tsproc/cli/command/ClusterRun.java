@@ -2,9 +2,11 @@ package dev.tsproc.cli.command;
 
 import dev.tsproc.Tsproc;
 import dev.tsproc.cli.output.OutputFormat;
+import dev.tsproc.cli.output.Progress;
 import dev.tsproc.exec.ClusterExecutor;
 import dev.tsproc.exec.Executor;
 import dev.tsproc.exec.RunResult;
+import dev.tsproc.observe.RunListener;
 import dev.tsproc.ingest.ColumnarFormat;
 import dev.tsproc.ingest.parquet.ParquetOptions;
 import dev.tsproc.job.QueryResult;
@@ -12,6 +14,7 @@ import dev.tsproc.plan.JobRequest;
 import dev.tsproc.store.VerifiedMarks;
 import picocli.CommandLine;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -72,12 +75,8 @@ final class ClusterRun {
             ParquetOptions columns = run.columnOptions(1);
             return ShutdownGuard.run(err, () -> {
                 ClusterExecutor spark = find();
-                RunResult<?> result;
-                try (ObserveOptions.Session observed = run.observe.new Session(request.describe(), 0, run.quiet.quiet, err)) {
-                    result = spark.run(run.file.toString(), columns, request, run.master, run.batchRows,
-                            run.duration("--timeout", run.timeout), observed.listener());
-                    observed.finished(result);
-                }
+                RunResult<?> result = observed(request, 0, err, listener -> spark.run(run.file.toString(), columns, request,
+                        run.master, run.batchRows, run.duration("--timeout", run.timeout), listener));
                 return published(result, request, resultFormat, err);
             });
         }
@@ -96,16 +95,40 @@ final class ClusterRun {
                         throw new CommandLine.ParameterException(cli, e.getMessage());
                     }
                 }
-                RunResult<?> result;
-                try (ObserveOptions.Session observed = run.observe.new Session(request.describe(), ts.store().fileSize(),
-                        run.quiet.quiet, err)) {
-                    result = spark.run(ts.store(), request, run.master, run.batchRows, run.duration("--timeout", run.timeout),
-                            observed.listener());
-                    observed.finished(result);
-                }
+                RunResult<?> result = observed(request, ts.store().fileSize(), err, listener -> spark.run(ts.store(), request,
+                        run.master, run.batchRows, run.duration("--timeout", run.timeout), listener));
                 return published(result, request, resultFormat, err);
             }
         });
+    }
+
+    /** A run on the cluster engine, told to a listener. */
+    @FunctionalInterface
+    private interface ClusterCall {
+        RunResult<?> run(RunListener listener) throws Exception;
+    }
+
+    /**
+     * Runs {@code call} observed as the options say. Says first that Spark is starting, as the bar
+     * shows nothing until its session is up (20-30 s the first time); on a terminal, points
+     * {@code System.err}, which Spark's console log follows (log4j2-cli.properties), over the bar.
+     */
+    private RunResult<?> observed(JobRequest request, long mappedBytes, PrintWriter err, ClusterCall call) throws Exception {
+        if (!run.quiet.quiet) {
+            err.println("starting Spark" + (run.master != null ? " (" + run.master + ")" : "") + "...");
+            err.flush();
+        }
+        PrintStream stderr = System.err;
+        if (Progress.mode(run.quiet.quiet) == Progress.Mode.BAR) {
+            System.setErr(Progress.linesOverTheBar(err));
+        }
+        try (ObserveOptions.Session observed = run.observe.new Session(request.describe(), mappedBytes, run.quiet.quiet, err)) {
+            RunResult<?> result = call.run(observed.listener());
+            observed.finished(result);
+            return result;
+        } finally {
+            System.setErr(stderr);
+        }
     }
 
     /** Publishes the result, and says on {@code err} what ran where, how fast. */

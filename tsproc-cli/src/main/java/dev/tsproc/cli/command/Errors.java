@@ -17,6 +17,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -156,6 +157,7 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
                     : " already exists; remove it or choose another path.");
             case AccessDeniedException a -> "permission denied for " + a.getFile() + ".";
             case FileSystemException f -> f.getFile() + ": " + f.getReason() + ".";
+            case ConnectException c -> c.getMessage() + ".";
             case IOException io when NO_SPACE.equals(io.getMessage()) ->
                     "no space left on the device being written to; free some space there (df -h shows it)"
                             + " or write elsewhere — nothing was left behind.";

@@ -2,7 +2,11 @@ package dev.tsproc.cli.output;
 
 import dev.tsproc.concurrent.NanoClock;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -123,8 +127,32 @@ public final class Progress implements AutoCloseable {
 
     /** Prints {@code line} on a line of its own; on a terminal, over the bar, which the next tick draws again below it. */
     public synchronized void message(String line) {
-        err.println((mode == Mode.BAR ? "\r\033[K" : "") + line);
+        err.println((mode == Mode.BAR ? CLEAR_LINE : "") + line);
         err.flush();
+    }
+
+    /** Carriage return, then erase the line: what a line printed where a bar may be drawn starts with. */
+    private static final String CLEAR_LINE = "\r\033[K";
+
+    /**
+     * A stream for another library's console log (Spark's) while a bar may be drawn on a terminal:
+     * each complete line goes to {@code err} in one write that first clears the bar's line, so a
+     * log line never lands on the end of the bar; the next tick draws the bar again below it.
+     */
+    public static PrintStream linesOverTheBar(PrintWriter err) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        return new PrintStream(new OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                if (b != '\n') {
+                    line.write(b);
+                    return;
+                }
+                err.print(CLEAR_LINE + line.toString(StandardCharsets.UTF_8) + System.lineSeparator());
+                err.flush();
+                line.reset();
+            }
+        }, true, StandardCharsets.UTF_8);
     }
 
     /** Samples the work done now and returns the status text: what each redraw prints. */

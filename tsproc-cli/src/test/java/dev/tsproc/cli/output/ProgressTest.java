@@ -3,6 +3,7 @@ package dev.tsproc.cli.output;
 import dev.tsproc.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -16,6 +17,19 @@ class ProgressTest {
 
     private Progress quiet(long total, String unit) {
         return new Progress("run", total, unit, Progress.Mode.QUIET, new PrintWriter(new StringWriter()), clock);
+    }
+
+    @Test
+    void anotherLibrarysLogLinesClearTheBarsLineFirstWholeLinesAtATime() {
+        StringWriter err = new StringWriter();
+        try (PrintStream log = Progress.linesOverTheBar(new PrintWriter(err))) {
+            log.print("spark: WARN Utils: ");
+            assertThat(err.toString()).as("nothing before the line is whole").isEmpty();
+            log.println("loopback");
+            log.print("spark: WARN Two\nspark: WARN Three\n");
+        }
+        assertThat(err.toString()).isEqualTo("\r\033[Kspark: WARN Utils: loopback" + System.lineSeparator()
+                + "\r\033[Kspark: WARN Two" + System.lineSeparator() + "\r\033[Kspark: WARN Three" + System.lineSeparator());
     }
 
     @Test

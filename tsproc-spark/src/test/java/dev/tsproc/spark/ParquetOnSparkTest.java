@@ -63,6 +63,9 @@ class ParquetOnSparkTest {
                               'reading': pa.array([None if random.random() < 0.05 else random.uniform(-5, 5) for _ in range(n)], pa.float32()),
                               'sensor': pa.array([random.randrange(-3, 40) for _ in range(n)], pa.int64())})
                 pq.write_table(t, f'us/{f}.parquet')
+            os.makedirs('null-ts', exist_ok=True)
+            pq.write_table(pa.table({'ts': pa.array([start, None, start + 2], pa.timestamp('ns')), 'value': [1.0, 2.0, 3.0]}),
+                           'null-ts/gap.parquet')
             """;
 
     private static Path dir;
@@ -164,6 +167,17 @@ class ParquetOnSparkTest {
                 JobRequest.builtin("sum"), options(0)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(corrupt + ": it is not a Parquet file");
+    }
+
+    @Test
+    void aNullTimestampFailsTheJobNamingTheFileAndTheRow() {
+        SharedSpark fixture = SharedSpark.get();
+        Path file = dir.resolve("null-ts/gap.parquet");
+
+        assertThatThrownBy(() -> TsprocSpark.run(fixture.local(), file.toString(), ParquetOptions.defaults(),
+                JobRequest.builtin("sum"), options(0)))
+                .isInstanceOf(IOException.class)
+                .hasMessage(file + ": row 1: the timestamp is null");
     }
 
     @Test

@@ -21,13 +21,13 @@ public enum ColumnarFormat {
 
     private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
     private static final byte[] ARROW_MAGIC = {'A', 'R', 'R', 'O', 'W', '1'};
-    /** How an Arrow IPC stream starts: the continuation marker of its schema message (format 0.15 and later). */
+    /** How an Arrow IPC stream (no magic, no footer) starts: the continuation marker of its schema message (format 0.15 and later). */
     private static final byte[] ARROW_STREAM_START = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
 
     /**
      * The format of {@code source}: a file, a directory, or a glob naming no existing path.
      *
-     * @throws BadInputException if {@code source} is an Arrow IPC stream, or its name ends in
+     * @throws BadInputException if {@code source}'s name ends in
      *                           {@code .parquet} or {@code .arrow} (or {@code .feather}) but its
      *                           bytes do not start as such a file does
      */
@@ -42,15 +42,11 @@ public enum ColumnarFormat {
         try (InputStream in = Files.newInputStream(source)) {
             head = in.readNBytes(ARROW_MAGIC.length);
         }
-        if (startsWith(head, ARROW_MAGIC)) {
+        if (startsWith(head, ARROW_MAGIC) || startsWith(head, ARROW_STREAM_START)) {
             return ARROW;
         }
         if (startsWith(head, PARQUET_MAGIC)) {
             return PARQUET;
-        }
-        if (startsWith(head, ARROW_STREAM_START)) {
-            throw new BadInputException(source, "it is an Arrow IPC stream, and tsproc reads the Arrow IPC file format"
-                    + " (pyarrow writes it with pa.ipc.new_file)");
         }
         String name = source.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".parquet")) {

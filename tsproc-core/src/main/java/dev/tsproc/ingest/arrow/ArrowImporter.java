@@ -39,11 +39,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Imports an Arrow IPC file ({@code .arrow}, {@code .feather} v2) into a store, reading its
+ * Imports an Arrow IPC file ({@code .arrow}, {@code .feather} v2), or an Arrow IPC stream
+ * ({@code .arrows}: the same messages without the file's footer), into a store, reading its
  * buffers in place through a memory mapping, in parallel over record batches.
  *
  * <p>A hand-written reader over {@code arrow-format}'s generated flatbuffer classes, about as
@@ -93,7 +96,7 @@ public final class ArrowImporter {
     }
 
     /**
-     * Imports the Arrow IPC file {@code file} into a new store at {@code target}, with the column
+     * Imports the Arrow IPC file or stream {@code file} into a new store at {@code target}, with the column
      * options of a Parquet import.
      *
      * @throws BadInputException if the file cannot be imported; nothing is left behind
@@ -118,21 +121,22 @@ public final class ArrowImporter {
         }
     }
 
-    /** Reads the footer, schema and dictionaries; adds a part per record batch; returns whether there are series. */
+    /** Where a message lies: as a footer's {@link Block} says, or as walking a stream finds. */
+    private record MessageBlock(long offset, int metaDataLength, long bodyLength) {
+        MessageBlock(Block block) {
+            this(block.offset(), block.metaDataLength(), block.bodyLength());
+        }
+    }
+
+    /** What a file or stream holds: its schema, and its dictionary and record batches in order. */
+    private record Contents(Schema schema, List<MessageBlock> dictionaries, List<MessageBlock> batches) {}
+
+    /** Reads the schema and dictionaries; adds a part per record batch; returns whether there are series. */
     private boolean plan(List<ColumnarImport.Part> parts) throws BadInputException {
-        long size = data.byteSize();
-        if (size < ArrowIpc.HEADER_BYTES + ArrowIpc.TRAILER_BYTES
-                || !magicAt(0) || !magicAt(size - ArrowIpc.MAGIC.length)) {
-            throw new BadInputException(file, "it is not an Arrow IPC file, or it is cut short (no ARROW1 at its start and end)");
-        }
-        int footerLength = data.get(INT, size - ArrowIpc.TRAILER_BYTES);
-        long footerAt = size - ArrowIpc.TRAILER_BYTES - footerLength;
-        if (footerLength <= 0 || footerAt < ArrowIpc.HEADER_BYTES) {
-            throw damaged("its footer length " + footerLength + " does not fit the file");
-        }
+        boolean stream = data.byteSize() >= 8 && data.get(INT, 0) == ArrowIpc.CONTINUATION;
         try {
-            Footer footer = Footer.getRootAsFooter(data.asSlice(footerAt, footerLength).asByteBuffer());
-            Schema schema = footer.schema();
+            Contents contents = stream ? streamContents() : fileContents();
+            Schema schema = contents.schema();
             if (schema.endianness() != 0) {
                 throw new BadInputException(file, "it is big-endian; tsproc reads little-endian Arrow files");
             }
@@ -151,15 +155,14 @@ public final class ArrowImporter {
             if (!options.readSeries()) {
                 series = null; // chosen all the same, so that a --series-col the file lacks is an error
             }
-            for (int d = 0; d < footer.dictionariesLength(); d++) {
-                readDictionary(footer.dictionaries(d));
+            for (MessageBlock block : contents.dictionaries()) {
+                readDictionary(block);
             }
             if (ts.type == Type.Int && options.timestampFormat() == TimestampFormat.AUTO) {
-                ts = inUnitTold(ts, footer);
+                ts = inUnitTold(ts, contents.batches());
             }
-            for (int b = 0; b < footer.recordBatchesLength(); b++) {
-                Block block = footer.recordBatches(b);
-                parts.add(new BatchPart(b, block, message(block, MessageHeader.RecordBatch), ts, value, series));
+            for (MessageBlock block : contents.batches()) {
+                parts.add(new BatchPart(parts.size(), block, message(block, MessageHeader.RecordBatch), ts, value, series));
             }
             return series != null;
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
@@ -167,14 +170,91 @@ public final class ArrowImporter {
         }
     }
 
+    /** The contents of an Arrow IPC file, as its footer lists them. */
+    private Contents fileContents() throws BadInputException {
+        long size = data.byteSize();
+        if (size < ArrowIpc.HEADER_BYTES + ArrowIpc.TRAILER_BYTES
+                || !magicAt(0) || !magicAt(size - ArrowIpc.MAGIC.length)) {
+            throw new BadInputException(file, "it is not an Arrow IPC file, or it is cut short (no ARROW1 at its start and end)");
+        }
+        int footerLength = data.get(INT, size - ArrowIpc.TRAILER_BYTES);
+        long footerAt = size - ArrowIpc.TRAILER_BYTES - footerLength;
+        if (footerLength <= 0 || footerAt < ArrowIpc.HEADER_BYTES) {
+            throw damaged("its footer length " + footerLength + " does not fit the file");
+        }
+        Footer footer = Footer.getRootAsFooter(data.asSlice(footerAt, footerLength).asByteBuffer());
+        List<MessageBlock> dictionaries = new ArrayList<>();
+        for (int d = 0; d < footer.dictionariesLength(); d++) {
+            dictionaries.add(new MessageBlock(footer.dictionaries(d)));
+        }
+        List<MessageBlock> batches = new ArrayList<>();
+        for (int b = 0; b < footer.recordBatchesLength(); b++) {
+            batches.add(new MessageBlock(footer.recordBatches(b)));
+        }
+        return new Contents(footer.schema(), dictionaries, batches);
+    }
+
+    /**
+     * The contents of an Arrow IPC stream (what {@code pa.ipc.new_stream} writes): its messages in
+     * order up to the end marker or the end of the file. Every dictionary is read before the
+     * record batches, which is right for a stream's deltas (they only add entries) but not for a
+     * dictionary a stream replaces between batches, which is refused.
+     */
+    private Contents streamContents() throws BadInputException {
+        long size = data.byteSize();
+        Schema schema = null;
+        List<MessageBlock> dictionaries = new ArrayList<>();
+        List<MessageBlock> batches = new ArrayList<>();
+        Set<Long> dictionaryIds = new HashSet<>();
+        long at = 0;
+        while (at + 8 <= size) {
+            int length = data.get(INT, at + 4);
+            if (data.get(INT, at) != ArrowIpc.CONTINUATION || length < 0) {
+                throw damaged("the stream's message at byte " + at + " does not start with FF FF FF FF and its length");
+            }
+            if (length == 0) {
+                break; // the end-of-stream marker
+            }
+            Message message = Message.getRootAsMessage(data.asSlice(at + 8, length).asByteBuffer());
+            MessageBlock block = new MessageBlock(at, 8 + length, message.bodyLength());
+            if (message.bodyLength() < 0 || at + block.metaDataLength() + message.bodyLength() > size) {
+                throw damaged("the body of the message at byte " + at + " runs past the end of the file, which is cut short");
+            }
+            switch (message.headerType()) {
+                case MessageHeader.Schema -> {
+                    if (schema != null) {
+                        throw damaged("it holds a second schema, at byte " + at);
+                    }
+                    schema = (Schema) message.header(new Schema());
+                }
+                case MessageHeader.DictionaryBatch -> {
+                    DictionaryBatch dictionary = (DictionaryBatch) message.header(new DictionaryBatch());
+                    if (!dictionaryIds.add(dictionary.id()) && !dictionary.isDelta()) {
+                        throw new BadInputException(file, "it is an Arrow IPC stream that replaces dictionary " + dictionary.id()
+                                + " between record batches, which tsproc does not read; write it as an Arrow IPC file"
+                                + " (pa.ipc.new_file)");
+                    }
+                    dictionaries.add(block);
+                }
+                case MessageHeader.RecordBatch -> batches.add(block);
+                default -> throw damaged("the message at byte " + at + " is a " + MessageHeader.name(message.headerType()));
+            }
+            at += block.metaDataLength() + message.bodyLength();
+        }
+        if (schema == null) {
+            throw new BadInputException(file, "it is an Arrow IPC stream without its schema, or it is cut short");
+        }
+        return new Contents(schema, dictionaries, batches);
+    }
+
     /**
      * {@code ts}, plain integers under {@code --ts-format auto}, in the epoch unit the magnitude
      * of the file's first time tells ({@link TimestampFormat#epochUnitOf(long)}), as for CSV and
      * Parquet: 11, 14 and 17 digits are refused.
      */
-    private Chosen inUnitTold(Chosen ts, Footer footer) throws BadInputException {
-        for (int b = 0; b < footer.recordBatchesLength(); b++) {
-            Block block = footer.recordBatches(b);
+    private Chosen inUnitTold(Chosen ts, List<MessageBlock> batches) throws BadInputException {
+        for (int b = 0; b < batches.size(); b++) {
+            MessageBlock block = batches.get(b);
             RecordBatch batch = message(block, MessageHeader.RecordBatch);
             if (batch.length() == 0) {
                 continue;
@@ -208,7 +288,7 @@ public final class ArrowImporter {
     }
 
     /** The RecordBatch of the message a block points to. */
-    private RecordBatch message(Block block, byte expected) throws BadInputException {
+    private RecordBatch message(MessageBlock block, byte expected) throws BadInputException {
         long at = block.offset();
         int length = data.get(INT, at);
         long flatbuffer = at + 8;
@@ -229,7 +309,7 @@ public final class ArrowImporter {
         return batch;
     }
 
-    private void readDictionary(Block block) throws BadInputException {
+    private void readDictionary(MessageBlock block) throws BadInputException {
         RecordBatch batch = message(block, MessageHeader.DictionaryBatch);
         long at = block.offset();
         Message m = Message.getRootAsMessage(data.asSlice(at + 8, block.metaDataLength() - 8).asByteBuffer());
@@ -356,7 +436,7 @@ public final class ArrowImporter {
         private final Chosen value;
         private final Chosen series;
 
-        BatchPart(int index, Block block, RecordBatch batch, Chosen ts, Chosen value, Chosen series) {
+        BatchPart(int index, MessageBlock block, RecordBatch batch, Chosen ts, Chosen value, Chosen series) {
             this.index = index;
             this.body = block.offset() + block.metaDataLength();
             this.batch = batch;

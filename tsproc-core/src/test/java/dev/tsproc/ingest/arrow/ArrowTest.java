@@ -84,14 +84,15 @@ class ArrowTest {
             names = [None if i % 10 == 0 else f"sensor-{i % 13}" for i in range(n)]
             values = [None if i % 9 == 0 else (i - 1500) / 3 for i in range(n)]
             case = sys.argv[1]
-            if case == "dictionary":   # tz-aware µs, dictionary strings with int8 indices, several batches
+            if case in ("dictionary", "stream"):   # tz-aware µs, dictionary strings with int8 indices, several batches
                 schema = pa.schema([("series", pa.dictionary(pa.int8(), pa.string())), ("value", pa.float64()),
                                     ("ts", pa.timestamp("us", tz="America/New_York")), ("extra", pa.list_(pa.int32()))])
                 t = pa.table({"series": pa.array(names).dictionary_encode().cast(schema.field("series").type),
                               "value": values, "ts": pa.array(us, schema.field("ts").type), "extra": [[1, 2]] * n},
                              schema=schema)
-                with ipc.new_file("x.arrow", schema) as w:
-                    w.write_table(t, max_chunksize=700)   # one dictionary, shared by every batch
+                # one dictionary, shared by every batch; "stream": the IPC stream format, no footer
+                with (ipc.new_stream if case == "stream" else ipc.new_file)("x.arrow", schema) as w:
+                    w.write_table(t, max_chunksize=700)
                 expect([("" if s is None else s, t * 1000, v) for s, t, v in zip(names, us, values)])
             elif case == "plain":      # ms without time zone, plain strings, float32 and int64 columns
                 ms = [t // 1000 for t in us]
@@ -120,7 +121,7 @@ class ArrowTest {
 
     @Test
     void importsFilesPyarrowWritesWithDictionariesNullsBatchesAndUnits() throws Exception {
-        for (String which : List.of("dictionary", "plain")) {
+        for (String which : List.of("dictionary", "plain", "stream")) {
             ArrowImporter.Result result = importsAsPyarrowPrints(which, 3);
             Path work = dir.resolve(which);
             assertThat(result.batches()).as(which).isGreaterThan(2);

@@ -31,12 +31,12 @@ class FewFileDescriptorsTest {
         List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -n 128 && exec \"$@\"", "sh",
                 ProcessHandle.current().info().command().orElseThrow(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run", store.toString(), "--job", "count", "--batch-rows", "50",
-                "--executor", "processes", "--workers", "2", "--format", "csv", "--quiet"));
+                "--executor", "processes", "--workers", "2", "--format", "csv"));
         Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(run.getInputStream().readAllBytes());
         assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(out).isZero();
-        assertThat(out).contains("20000 batches on 2 worker JVMs");
+        assertThat(out).contains("20,000 batches on 2 worker JVMs");
         List<String> lines = out.lines().toList();
         long count = Long.parseLong(lines.get(lines.indexOf("count") + 1));
         try (Tsproc ts = Tsproc.open(store)) {

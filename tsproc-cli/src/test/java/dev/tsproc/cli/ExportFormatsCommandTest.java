@@ -139,10 +139,6 @@ class ExportFormatsCommandTest {
                 "whole.csv", "whole.parquet");
         assertThat(compared.lines()).containsExactly("grouped.arrow 33", "grouped.parquet 33", "whole.parquet 1");
 
-        Cli noOut = Cli.run("run", store.toString(), "--agg", "count", "--format", "parquet");
-        assertThat(noOut.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(noOut.err()).contains("--format parquet writes a binary file, which run publishes whole under its name, and"
-                + " standard output takes table, csv or json only; add --out FILE");
         Cli custom = Cli.run("run", store.toString(), "--job", "dev.tsproc.exec.TestJobs$Above", "--param", "threshold=0.5",
                 "--out", work.resolve("custom.arrow").toString());
         assertThat(custom.exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +56,38 @@ class RunOutFileTest {
         Cli explicit = query("--out", odd.toString(), "--format", "json");
         assertThat(explicit.exitCode()).as(explicit.err()).isZero();
         assertThat(Files.readString(odd)).startsWith("[{\"series\":\"s0\"");
+    }
+
+    /**
+     * {@code run --format arrow > FILE} and {@code --format parquet | tool}: a binary answer goes to
+     * standard output redirected to a file, or for Parquet a pipe, the bytes {@code --out} writes;
+     * Arrow, written at positions, is refused for a pipe (as this test JVM's own standard output is).
+     */
+    @Test
+    void binaryResultsGoToStandardOutputRedirectedToAFileOrForParquetAPipe() throws Exception {
+        for (String format : new String[] {"arrow", "parquet"}) {
+            Path file = dir.resolve("result." + format);
+            assertThat(query("--out", file.toString()).exitCode()).isZero();
+            Path redirected = dir.resolve("redirected." + format);
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx128m",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", store.toString(), "--agg",
+                    "count,mean,p50", "--by", "series", "--workers", "2", "--quiet", "--format", format));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+            byte[] written;
+            if (format.equals("arrow")) {
+                Process run = builder.redirectOutput(redirected.toFile()).start();
+                assertThat(run.waitFor()).isZero();
+                written = Files.readAllBytes(redirected);
+            } else {
+                Process run = builder.start();
+                written = run.getInputStream().readAllBytes();
+                assertThat(run.waitFor()).isZero();
+            }
+            assertThat(written).as(format).isEqualTo(Files.readAllBytes(file));
+        }
+        Cli piped = query("--format", "arrow");
+        assertThat(piped.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(piped.err()).contains("--format arrow writes").contains("add --out FILE");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.tsproc.Tsproc;
 import dev.tsproc.cli.output.OutputFormat;
 import dev.tsproc.cli.output.Progress;
 import dev.tsproc.cli.output.QueryPrinter;
+import dev.tsproc.cli.output.Terminal;
 import dev.tsproc.concurrent.TaskGroup;
 import dev.tsproc.exec.Durations;
 import dev.tsproc.exec.Executor;
@@ -33,8 +34,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,7 +146,8 @@ public final class RunCommand implements Callable<Integer> {
     String onFailure;
 
     @Option(names = "--format", description = "table, csv or json; or arrow or parquet, a file for pyarrow, Polars and DuckDB"
-            + " (needs --out; a query's answer only). Default: table, or what --out's extension says.")
+            + " (--out FILE, or standard output redirected to a file, or for parquet a pipe; a query's answer only)."
+            + " Default: table, or what --out's extension says.")
     OutputFormat format;
 
     @Option(names = "--out", paramLabel = "FILE",
@@ -203,9 +211,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--force applies only with --out FILE");
             }
             if (format != null && format.isBinary()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format
-                        + " writes a binary file, which run publishes whole under its name, and standard output takes"
-                        + " table, csv or json only; add --out FILE");
+                requireBinaryStandardOutput();
             }
             return format == null ? OutputFormat.table : format;
         }
@@ -216,6 +222,24 @@ public final class RunCommand implements Callable<Integer> {
         return OutputFormat.ofFileName(out).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
                 "cannot tell the format of " + out + " from its name; name it .csv, .json, .txt, .arrow or .parquet, or say --format"));
     }
+
+    /**
+     * Fails unless standard output can take a binary result: not a terminal, and for Arrow, whose
+     * writer writes at positions in the file, a file rather than a pipe.
+     */
+    private void requireBinaryStandardOutput() {
+        if (Terminal.isStandardOutput()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format " + format
+                    + " writes a binary file, of no use on a terminal; add --out FILE, or redirect standard output to a file");
+        }
+        if (format == OutputFormat.arrow && !Files.isRegularFile(STANDARD_OUTPUT)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--format arrow writes at positions in a file,"
+                    + " and standard output here is not a file but a pipe or device; add --out FILE");
+        }
+    }
+
+    /** Standard output, as the file or pipe it is (Linux's view of this process's descriptor 1). */
+    private static final Path STANDARD_OUTPUT = Path.of("/proc/self/fd/1");
 
     private int runGuarded(RunOptions options, int workerCount, JobRequest request, OutputFormat resultFormat) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -359,6 +383,13 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Prints the result on standard output, or writes it to {@code --out}'s file and publishes it whole. */
     void publish(RunResult<?> run, OutputFormat resultFormat) throws IOException, InterruptedException {
+        if (out == null && resultFormat.isBinary()) {
+            // Standard output redirected to a file or pipe (checked before the run); descriptor 1 stays open.
+            spec.commandLine().getOut().flush();
+            FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+            writeBinary(run, resultFormat, stdout.getChannel(), new BufferedOutputStream(stdout, 1 << 16));
+            return;
+        }
         if (out == null) {
             QueryPrinter.printResult(run.job(), run.result(), resultFormat, spec.commandLine().getOut());
             spec.commandLine().getOut().flush();
@@ -366,17 +397,24 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (AtomicFile file = force ? AtomicFile.replace(out) : AtomicFile.create(out)) {
             if (resultFormat.isBinary()) {
-                // only queries get here (call() refuses a custom job), and a built-in job is a query
-                ExportTable table = ResultTable.of((QueryResult) run.result());
-                if (resultFormat == OutputFormat.arrow) {
-                    ArrowExporter.write(table, file.channel());
-                } else {
-                    ParquetExporter.write(table, file.outputStream(), new ParquetExporter.Options(ParquetCodec.SNAPPY, 1));
-                }
+                writeBinary(run, resultFormat, file.channel(), file.outputStream());
             } else {
                 QueryPrinter.printResult(run.job(), run.result(), resultFormat, file.writer());
             }
             file.commit();
+        }
+    }
+
+    /** Writes a query's answer as Arrow into {@code channel} (from position 0) or as Parquet into {@code stream}. */
+    private static void writeBinary(RunResult<?> run, OutputFormat resultFormat, FileChannel channel, OutputStream stream)
+            throws IOException, InterruptedException {
+        // only queries get here (call() refuses a custom job), and a built-in job is a query
+        ExportTable table = ResultTable.of((QueryResult) run.result());
+        if (resultFormat == OutputFormat.arrow) {
+            ArrowExporter.write(table, channel);
+        } else {
+            ParquetExporter.write(table, stream, new ParquetExporter.Options(ParquetCodec.SNAPPY, 1));
+            stream.flush();
         }
     }
 

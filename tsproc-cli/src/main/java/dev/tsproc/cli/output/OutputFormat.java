@@ -7,12 +7,12 @@ import java.util.Optional;
 /** How results are printed on stdout or written to a file. */
 public enum OutputFormat {
     table, csv, json,
-    /** An Arrow IPC file: a file only, as binary output to a terminal is of no use. */
+    /** An Arrow IPC file: never to a terminal, where binary output is of no use, nor a pipe (it is written at positions). */
     arrow,
-    /** A Parquet file: a file only. */
+    /** A Parquet file: never to a terminal. */
     parquet;
 
-    /** Whether the format is a binary file for other tools (pyarrow, Polars, DuckDB), written only to a file. */
+    /** Whether the format is a binary file for other tools (pyarrow, Polars, DuckDB), never written to a terminal. */
     public boolean isBinary() {
         return this == arrow || this == parquet;
     }

@@ -16,7 +16,8 @@ import java.lang.invoke.MethodHandle;
  * started without it, or a C library without {@code isatty}, falls back to the console's answer
  * rather than print the JDK's warning about restricted methods.
  */
-final class Terminal {
+public final class Terminal {
+    private static final int STANDARD_OUTPUT = 1;
     private static final int STANDARD_ERROR = 2;
     private static volatile Boolean standardError;
 
@@ -29,6 +30,11 @@ final class Terminal {
             standardError = answer = !"dumb".equals(System.getenv("TERM")) && isTerminal(STANDARD_ERROR);
         }
         return answer;
+    }
+
+    /** Whether standard output is a terminal, where a binary result is of no use. */
+    public static boolean isStandardOutput() {
+        return isTerminal(STANDARD_OUTPUT);
     }
 
     @SuppressWarnings("restricted") // only where native access was granted (checked first)

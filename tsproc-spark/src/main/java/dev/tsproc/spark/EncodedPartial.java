@@ -20,9 +20,29 @@ import java.io.Serializable;
  * @param computeStart when the job's {@code map} began, in epoch nanoseconds on the executor's clock
  * @param computeEnd   when it returned, likewise
  * @param bytes        the encoded partial
+ * @param inFile       where a batch of Parquet rows read in file order lies, or {@code null}
  */
 record EncodedPartial(long batchIndex, long rowCount, String executor, String worker, int attempt, long taskStart, long computeStart,
-                      long computeEnd, byte[] bytes) implements Serializable {
+                      long computeEnd, byte[] bytes, InFile inFile) implements Serializable {
     @Serial
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
+
+    /**
+     * Where a batch of Parquet rows read without sorting them came from, for the driver to put the
+     * batches in file order and check that their times keep to it ({@link MapRows}).
+     *
+     * @param file    the file's index in path order
+     * @param row     the batch's first row in the file
+     * @param firstTs the batch's first time, epoch nanoseconds
+     * @param lastTs  its last time; its rows' times never decrease in between
+     */
+    record InFile(int file, long row, long firstTs, long lastTs) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** This partial, from the batch at {@code where}. */
+    EncodedPartial at(InFile where) {
+        return new EncodedPartial(batchIndex, rowCount, executor, worker, attempt, taskStart, computeStart, computeEnd, bytes, where);
+    }
 }

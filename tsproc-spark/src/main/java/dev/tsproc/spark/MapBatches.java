@@ -108,7 +108,7 @@ final class MapBatches implements FlatMapFunction<Iterator<BatchRange>, EncodedP
                 PartialCodec.of(job).writePartial(partial, out);
             }
             return new EncodedPartial(batch.index(), batch.rowCount(), where.executor(), where.worker(), where.attempt(),
-                    where.taskStart(), start, end, bytes.toByteArray());
+                    where.taskStart(), start, end, bytes.toByteArray(), null);
         } catch (IOException e) {
             throw new BatchFailure(batch, where.executor(), new UncheckedIOException(e));
         } catch (InternalError _) { // the mapped file was truncated under the batch

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an executor does with one partition of a Parquet dataset in time order
+ * What an executor does with one partition of a Parquet dataset, sorted or in file order
  * ({@link ParquetDataset}): packs its rows into tsproc's columns — timestamps as epoch
  * nanoseconds, values as doubles (null and every NaN as the missing value), series as ids of the
  * one dictionary the driver fixed — cuts them into batches of {@code batchRows} rows, maps each
@@ -34,7 +34,13 @@ import java.util.Map;
  *
  * <p>Rows are those of {@link ParquetDataset#COLUMNS}: the timestamp as a whole number of units
  * of {@code nanosPerUnit} ns, the value as a double, the series name ({@code ""} for null), the
- * file's index and the row's index in its file — the last two only to name a bad row.
+ * file's index and the row's index in its file — to name a bad row, and when the rows are read
+ * in file order, not sorted ({@code inFileOrder}), to say where each batch lies: a batch then
+ * holds consecutive rows of one file whose times never decrease, and its partial carries its
+ * file, first row and first and last times ({@link EncodedPartial.InFile}) for the driver to put
+ * the batches in file order and check the times across them. Rows whose times decrease are not
+ * mapped: the partition returns one partial of no rows whose last time is less than its first,
+ * and the driver reads the files again sorted.
  */
 final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPartial> {
     @Serial
@@ -50,9 +56,10 @@ final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPar
     private final long fromNanos;
     private final long toNanos;
     private final List<String> files;
+    private final boolean inFileOrder;
 
     MapRows(JobRequest request, Broadcast<List<String>> seriesNames, boolean hasSeries, long nanosPerUnit, long batchRows,
-            long fromNanos, long toNanos, List<String> files) {
+            long fromNanos, long toNanos, List<String> files, boolean inFileOrder) {
         this.request = request.encode();
         this.seriesNames = seriesNames;
         this.hasSeries = hasSeries;
@@ -61,6 +68,7 @@ final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPar
         this.fromNanos = fromNanos;
         this.toNanos = toNanos;
         this.files = List.copyOf(files);
+        this.inFileOrder = inFileOrder;
     }
 
     @Override
@@ -76,11 +84,37 @@ final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPar
              JobRequest.Resolved resolved = JobRequest.decode(ByteBuffer.wrap(request)).resolve(dictionary, hasSeries)) {
             Columns columns = new Columns(arena, Math.min(batchRows, FIRST_CAPACITY));
             long rowOffset = 0;
+            int file = -1;
+            long nextRow = -1; // the row in the file that continues the rows read
+            long batchRow = 0;
+            long firstTs = 0;
+            long lastTs = 0;
             while (rows.hasNext()) {
                 InternalRow row = rows.next();
                 long ts = nanos(row);
+                if (inFileOrder && (row.getInt(3) != file || row.getLong(4) != nextRow)) {
+                    if (columns.rows > 0) { // a batch never spans two runs of rows: the driver orders batches by where they begin
+                        partials.add(inFile(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, where),
+                                file, batchRow, firstTs, lastTs));
+                        rowOffset += columns.rows;
+                        columns.rows = 0;
+                    }
+                    file = row.getInt(3);
+                }
+                nextRow = row.getLong(4) + 1;
                 if (ts < fromNanos || ts >= toNanos) {
                     continue;
+                }
+                if (inFileOrder) {
+                    if (columns.rows == 0) {
+                        batchRow = row.getLong(4);
+                        firstTs = ts;
+                    } else if (ts < lastTs) { // the rows are not in time order: no answer from them, the driver sorts them
+                        return List.of(new EncodedPartial(partials.size(), 0, where.executor(), where.worker(), where.attempt(),
+                                where.taskStart(), 0, 0, new byte[0], new EncodedPartial.InFile(file, row.getLong(4), lastTs, ts)))
+                                .iterator();
+                    }
+                    lastTs = ts;
                 }
                 double value = row.isNullAt(1) ? Double.NaN : row.getDouble(1);
                 int series = 0;
@@ -94,16 +128,23 @@ final class MapRows implements FlatMapFunction<Iterator<InternalRow>, EncodedPar
                 }
                 columns = columns.append(arena, ts, value, series, batchRows);
                 if (columns.rows == batchRows) {
-                    partials.add(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, where));
+                    partials.add(inFile(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, where),
+                            file, batchRow, firstTs, lastTs));
                     rowOffset += columns.rows;
                     columns.rows = 0;
                 }
             }
             if (columns.rows > 0) {
-                partials.add(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, where));
+                partials.add(inFile(map(resolved.job(), columns, partials.size(), rowOffset, dictionary, where),
+                        file, batchRow, firstTs, lastTs));
             }
         }
         return partials.iterator();
+    }
+
+    /** {@code partial} with where its batch lies when the rows are read in file order; as it is when they are sorted. */
+    private EncodedPartial inFile(EncodedPartial partial, int file, long row, long firstTs, long lastTs) {
+        return inFileOrder ? partial.at(new EncodedPartial.InFile(file, row, firstTs, lastTs)) : partial;
     }
 
     /** The row's time in epoch nanoseconds, refusing a null or one beyond int64 nanoseconds. */

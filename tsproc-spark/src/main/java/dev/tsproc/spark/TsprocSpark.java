@@ -48,6 +48,7 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,14 +207,28 @@ public final class TsprocSpark {
         long fromNanos = request instanceof JobRequest.Query(QuerySpec spec) ? spec.fromNanos() : Long.MIN_VALUE;
         long toNanos = request instanceof JobRequest.Query(QuerySpec spec) ? spec.toNanos() : Long.MAX_VALUE;
         Broadcast<List<String>> names = JavaSparkContext.fromSparkContext(sc).broadcast(new ArrayList<>(dataset.dictionary.names()));
-        MapRows map = new MapRows(request, names, dataset.columns.series() != null, dataset.nanosPerUnit, options.batchRows(),
-                fromNanos, toNanos, dataset.files.stream().map(Path::toString).toList());
+        List<String> files = dataset.files.stream().map(Path::toString).toList();
         Set<String> executors = new TreeSet<>();
-        Combined<P> combined;
+        Combined<P> combined = null;
         try {
-            combined = combineAll(sc, job, codec, request,
-                    () -> dataset.inTimeOrder(partitions).queryExecution().toRdd().toJavaRDD().mapPartitions(map),
-                    TsprocSpark::checkPositions, 0, options, run, start, executors);
+            if (dataset.columns.inTimeOrder()) {
+                MapRows map = new MapRows(request, names, dataset.columns.series() != null, dataset.nanosPerUnit, options.batchRows(),
+                        fromNanos, toNanos, files, true);
+                try {
+                    combined = combineAll(sc, job, codec, request, () -> dataset.rows.queryExecution().toRdd().toJavaRDD().mapPartitions(map),
+                            (partition, list) -> checkInFileOrder(partition, list, files), files, 0, options, run, start, executors);
+                } catch (NotInTimeOrder e) {
+                    System.err.println("tsproc: " + e.getMessage() + ", though the row groups' statistics say they are in time order;"
+                            + " reading the files again sorted by time");
+                }
+            }
+            if (combined == null) {
+                MapRows map = new MapRows(request, names, dataset.columns.series() != null, dataset.nanosPerUnit, options.batchRows(),
+                        fromNanos, toNanos, files, false);
+                combined = combineAll(sc, job, codec, request,
+                        () -> dataset.inTimeOrder(partitions).queryExecution().toRdd().toJavaRDD().mapPartitions(map),
+                        TsprocSpark::checkPositions, null, 0, options, run, start, executors);
+            }
         } finally {
             names.destroy();
         }
@@ -223,6 +238,33 @@ public final class TsprocSpark {
         run.finish(elapsed.toNanos());
         return new RunResult<>(result, job.name(), combined.rows(), combined.batches(), executors.size(), elapsed,
                 run.timeline(), List.of(), -1);
+    }
+
+    /**
+     * Checks a partition of rows read in file order: its batches in order, each holding rows in
+     * time order ({@link MapRows}).
+     *
+     * @throws NotInTimeOrder if a batch's rows are not
+     */
+    private static void checkInFileOrder(int partition, List<EncodedPartial> partials, List<String> files) {
+        checkPositions(partition, partials);
+        for (EncodedPartial partial : partials) {
+            EncodedPartial.InFile at = partial.inFile();
+            if (at.lastTs() < at.firstTs()) {
+                throw new NotInTimeOrder(files.get(at.file()) + ": row " + at.row());
+            }
+        }
+    }
+
+    /** Rows read in file order that are not in time order: the run reads them again sorted. */
+    static final class NotInTimeOrder extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** @param where the first row found out of order, {@code FILE: row N} */
+        NotInTimeOrder(String where) {
+            super("the rows are not in time order at " + where);
+        }
     }
 
     /** Checks that a partition of rows returned its batches in order: positions 0, 1, …. */
@@ -252,7 +294,7 @@ public final class TsprocSpark {
                 () -> JavaSparkContext.fromSparkContext(sc).parallelize(ranges, ranges.size())
                         .mapPartitions(new MapBatches(store, request, plan)),
                 (partition, list) -> checkRange(ranges.get(partition), partition, list),
-                plan.firstRow(), options, run, start, executors).partial();
+                null, plan.firstRow(), options, run, start, executors).partial();
         run.combined();
         R result = job.finish(combined);
         Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
@@ -294,18 +336,23 @@ public final class TsprocSpark {
     /**
      * Submits one Spark job over the partitions of the RDD that {@code partials} makes (within the
      * run's job group, so that work Spark does to make it is cancelled with the run), and combines
-     * the partials in partition order, each partition's in its order, as partitions finish; the
-     * calling thread waits with the time left until the deadline.
+     * the partials in partition order, each partition's in its order, as partitions finish (or in
+     * file order, see {@code inFileOrder}); the calling thread waits with the time left until the
+     * deadline.
      *
      * <p>{@code run} is told each batch as it is combined, numbered in combine order from batch 0
      * at row {@code firstRow} (a store's plan numbers them so too), with its times on the executor
      * moved onto the run's clock ({@link #clockShift}): queued when the Spark job was submitted.
      *
+     * @param inFileOrder the Parquet files in path order when the partials are batches of their rows
+     *                    read in file order ({@link MapRows}): then they are combined once all
+     *                    are in, in file and row order, after checking that their times keep to
+     *                    it; {@code null} to combine partitions in order as they finish
      * @param firstRow the row the first batch begins at, for the batches' row ranges
      * @param run      the run, whose plan gives its batches and rows for its progress if it stops early
      */
     static <P> Combined<P> combineAll(SparkContext sc, Job<P, ?> job, PartialCodec<P> codec, JobRequest request,
-                            Supplier<JavaRDD<EncodedPartial>> partials, PartitionCheck check, long firstRow,
+                            Supplier<JavaRDD<EncodedPartial>> partials, PartitionCheck check, List<String> inFileOrder, long firstRow,
                             SparkRunOptions options, Run run, long start, Set<String> executors)
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         String group = "tsproc-" + UUID.randomUUID();
@@ -342,6 +389,7 @@ public final class TsprocSpark {
 
         long deadline = options.timeout() == null ? Long.MAX_VALUE : start + options.timeout().toNanos();
         Map<Integer, PartitionDone> waiting = new HashMap<>();
+        List<Arrived> ready = new ArrayList<>(); // partials to combine next, in order
         P combined = job.empty();
         int frontier = 0;
         long batchesDone = 0;
@@ -375,28 +423,43 @@ public final class TsprocSpark {
                         batchesDone++;
                         rowsDone += partial.rowCount();
                     }
-                    while (waiting.containsKey(frontier)) {
-                        PartitionDone next = waiting.remove(frontier++);
-                        long shift = clockShift(next.partials(), startEpochNanos, submitted, next.arrivedNanos());
-                        boolean first = true;
-                        for (EncodedPartial partial : next.partials()) {
-                            long computeStart = partial.computeStart() - startEpochNanos + shift;
-                            // the task's first batch was the executor's once Spark started the task; the others at once
-                            long received = first ? Math.max(submitted, partial.taskStart() - startEpochNanos + shift) : computeStart;
-                            first = false;
-                            run.finished(new BatchTimes(new Batch(batchesCombined++, firstRow + rowsCombined, partial.rowCount()),
-                                    partial.worker(), partial.attempt(), submitted, received, computeStart,
-                                    partial.computeEnd() - startEpochNanos + shift, -1));
-                            rowsCombined += partial.rowCount();
-                            combined = job.combine(combined, decode(codec, partial));
-                        }
+                    while (inFileOrder == null && waiting.containsKey(frontier)) {
+                        ready.addAll(arrived(waiting.remove(frontier++), startEpochNanos, submitted));
                     }
                 } else if (arrival instanceof JobEnded(Try<BoxedUnit> outcome)) {
                     ended = true;
                     if (outcome.isFailure()) {
                         throwFailure(job, outcome.failed().get());
                     }
+                    if (inFileOrder != null) { // every batch is in: put them in file order and check their times keep to it
+                        for (PartitionDone done : waiting.values()) {
+                            ready.addAll(arrived(done, startEpochNanos, submitted));
+                        }
+                        frontier = waiting.size();
+                        ready.sort(Comparator.comparingInt((Arrived a) -> a.partial().inFile().file())
+                                .thenComparingLong(a -> a.partial().inFile().row()));
+                        for (int i = 1; i < ready.size(); i++) {
+                            EncodedPartial.InFile before = ready.get(i - 1).partial().inFile();
+                            EncodedPartial.InFile at = ready.get(i).partial().inFile();
+                            if (at.firstTs() < before.lastTs()) {
+                                throw new NotInTimeOrder(inFileOrder.get(at.file()) + ": row " + at.row());
+                            }
+                        }
+                    }
                 }
+                for (Arrived next : ready) {
+                    EncodedPartial partial = next.partial();
+                    long computeStart = partial.computeStart() - startEpochNanos + next.shift();
+                    // the task's first batch was the executor's once Spark started the task; the others at once
+                    long received = next.firstOfTask() ? Math.max(submitted, partial.taskStart() - startEpochNanos + next.shift())
+                            : computeStart;
+                    run.finished(new BatchTimes(new Batch(batchesCombined++, firstRow + rowsCombined, partial.rowCount()),
+                            partial.worker(), partial.attempt(), submitted, received, computeStart,
+                            partial.computeEnd() - startEpochNanos + next.shift(), -1));
+                    rowsCombined += partial.rowCount();
+                    combined = job.combine(combined, decode(codec, partial));
+                }
+                ready.clear();
             }
         } finally {
             if (!ended) { // a deadline, an interrupt, or a partial the driver could not take: no task outlives the run
@@ -408,6 +471,20 @@ public final class TsprocSpark {
             throw new IllegalStateException("combined " + frontier + " of " + partitions.get() + " partitions");
         }
         return new Combined<>(combined, batchesDone, rowsDone);
+    }
+
+    /** A partial ready to combine, with the move of its task's times onto the run's clock. */
+    private record Arrived(EncodedPartial partial, long shift, boolean firstOfTask) {
+    }
+
+    /** The partials of a finished task, ready to combine. */
+    private static List<Arrived> arrived(PartitionDone done, long startEpochNanos, long submitted) {
+        long shift = clockShift(done.partials(), startEpochNanos, submitted, done.arrivedNanos());
+        List<Arrived> arrived = new ArrayList<>(done.partials().size());
+        for (EncodedPartial partial : done.partials()) {
+            arrived.add(new Arrived(partial, shift, arrived.isEmpty()));
+        }
+        return arrived;
     }
 
     /**

@@ -12,17 +12,24 @@ import dev.tsproc.plan.JobRequest;
 import dev.tsproc.spark.RunCommandOnSparkTest.Cli;
 import dev.tsproc.testkit.JobJars;
 import dev.tsproc.testkit.Python;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +45,10 @@ class ParquetOnSparkTest {
      * Writes {@code ns/}: three files whose times interleave, with equal times across files,
      * one file's rows out of time order, nulls in the value and the series, the series
      * dictionary-encoded, timestamps in nanoseconds; and {@code us/}: two files of
-     * microsecond UTC timestamps, float32 values and integer series.
+     * microsecond UTC timestamps, float32 values and integer series; {@code sorted/}: three files
+     * in time order across files and row groups, each starting at the time the one before ends;
+     * {@code liar/}: a file whose row groups' statistics are in time order but whose rows inside
+     * them are not.
      */
     private static final String WRITE = """
             import pyarrow as pa, pyarrow.parquet as pq, random, os
@@ -63,6 +73,20 @@ class ParquetOnSparkTest {
                               'reading': pa.array([None if random.random() < 0.05 else random.uniform(-5, 5) for _ in range(n)], pa.float32()),
                               'sensor': pa.array([random.randrange(-3, 40) for _ in range(n)], pa.int64())})
                 pq.write_table(t, f'us/{f}.parquet')
+            os.makedirs('sorted', exist_ok=True); os.makedirs('liar', exist_ok=True)
+            first = start
+            for f in range(3):                        # in time order across files, each file starting at the last one's last time
+                ts = [first] + sorted(first + random.randrange(0, 300) * 1_000_000_000 for _ in range(1999))
+                first = ts[-1]
+                t = pa.table({'ts': pa.array(ts, pa.timestamp('ns')),
+                              'value': [None if random.random() < 0.05 else random.gauss(0, 1e6) for _ in ts],
+                              'series': [random.choice(['pump', 'boiler', 'é']) for _ in ts]})
+                pq.write_table(t, f'sorted/day-{f}.parquet', row_group_size=700)
+            ts = sorted(start + random.randrange(0, 10**12) for _ in range(2000))
+            ts = [t for g in range(0, 2000, 500) for t in reversed(ts[g:g + 500])]  # row groups in order, their rows not
+            pq.write_table(pa.table({'ts': pa.array(ts, pa.timestamp('ns')), 'value': [random.gauss(0, 1) for _ in ts],
+                                     'series': [random.choice(['pump', 'boiler']) for _ in ts]}),
+                           'liar/day.parquet', row_group_size=500)
             os.makedirs('null-ts', exist_ok=True)
             pq.write_table(pa.table({'ts': pa.array([start, None, start + 2], pa.timestamp('ns')), 'value': [1.0, 2.0, 3.0]}),
                            'null-ts/gap.parquet')
@@ -128,6 +152,46 @@ class ParquetOnSparkTest {
                     .isEqualTo(i == 0 ? 0 : batches.get(i - 1).batch().rowOffset() + batches.get(i - 1).batch().rowCount());
         }
         assertThat(batches.getLast().batch().rowEnd()).isEqualTo(run.rows());
+    }
+
+    @Test
+    void filesInTimeOrderAreReadWithoutAShuffleOthersSortedAndRowsOutOfOrderInsideARowGroupSortedAfterAll() throws Exception {
+        JobRequest query = TsprocSparkLocalTest.groupedQuery();
+        ParquetOptions columns = ParquetOptions.defaults();
+        for (String files : new String[] {"sorted", "ns", "liar"}) {
+            String path = dir.resolve(files).toString();
+            LongAdder shuffled = new LongAdder();
+            SparkListener listener = new SparkListener() {
+                @Override
+                public void onTaskEnd(SparkListenerTaskEnd end) {
+                    if (end.taskMetrics() != null) {
+                        shuffled.add(end.taskMetrics().shuffleWriteMetrics().recordsWritten());
+                    }
+                }
+            };
+            SparkContext sc = SharedSpark.get().local().sparkContext();
+            sc.addSparkListener(listener);
+            PrintStream err = System.err;
+            ByteArrayOutputStream said = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
+            RunResult<?> run;
+            try {
+                run = TsprocSpark.run(SharedSpark.get().local(), path, columns, query, options(0));
+                sc.listenerBus().waitUntilEmpty();
+            } finally {
+                System.setErr(err);
+                sc.removeSparkListener(listener);
+            }
+            assertThat(said.toString(StandardCharsets.UTF_8).contains("reading the files again sorted by time"))
+                    .as(files).isEqualTo(files.equals("liar"));
+            assertThat(run.result()).as(files).isEqualTo(onThreads(path, columns, query));
+            // Listing the series shuffles a count per file and series; sorting the rows shuffles every row.
+            if (files.equals("sorted")) {
+                assertThat(shuffled.sum()).as(files).isLessThan(run.rows() / 10);
+            } else {
+                assertThat(shuffled.sum()).as(files).isGreaterThanOrEqualTo(run.rows());
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.tsproc.ingest.parquet;
 import dev.hardwood.HardwoodContext;
 import dev.hardwood.InputFile;
 import dev.hardwood.metadata.PhysicalType;
+import dev.hardwood.metadata.RowGroup;
 import dev.hardwood.reader.ParquetFileReader;
 import dev.tsproc.ingest.BadInputException;
 
@@ -25,8 +26,13 @@ import java.util.List;
  *                     {@code auto}, the unit the integers' magnitude tells, as an import reads them)
  * @param value        the value column's name
  * @param series       the series column's name, or {@code null} for none
+ * @param inTimeOrder  whether the row groups' timestamp statistics say the rows are in time
+ *                     order, files in the order given: each row group's least time at least the
+ *                     greatest before it (row groups without statistics say nothing: false).
+ *                     Only the statistics are read, not the rows: a row group's rows may still be
+ *                     out of order inside it
  */
-public record ParquetColumns(String ts, long nanosPerUnit, String value, String series) {
+public record ParquetColumns(String ts, long nanosPerUnit, String value, String series, boolean inTimeOrder) {
 
     /**
      * The columns of {@code files}, read from their footers.
@@ -40,9 +46,12 @@ public record ParquetColumns(String ts, long nanosPerUnit, String value, String 
     public static ParquetColumns of(List<Path> files, ParquetOptions options) throws IOException {
         ParquetColumns first = null;
         Boolean withSeries = null;
+        boolean inTimeOrder = true;
+        long greatest = Long.MIN_VALUE;
         try (HardwoodContext context = HardwoodContext.create(1)) {
             for (Path file : files) {
-                ParquetLayout layout = layout(file, context, options, withSeries);
+                Footer footer = footer(file, context, options, withSeries);
+                ParquetLayout layout = footer.layout();
                 if (withSeries == null) {
                     withSeries = layout.series() != null && options.readSeries();
                 }
@@ -55,7 +64,15 @@ public record ParquetColumns(String ts, long nanosPerUnit, String value, String 
                     } + " timestamps, which Spark does not read exactly; import the files with tsproc import first");
                 }
                 ParquetColumns columns = new ParquetColumns(ts.column().name(), ts.nanosPerUnit(), layout.value().column().name(),
-                        withSeries ? layout.series().column().name() : null);
+                        withSeries ? layout.series().column().name() : null, false);
+                for (RowGroup group : footer.rowGroups()) {
+                    if (inTimeOrder && group.numRows() > 0) {
+                        Long min = ts.statistic(group, true);
+                        Long max = ts.statistic(group, false);
+                        inTimeOrder = min != null && max != null && min >= greatest;
+                        greatest = inTimeOrder ? max : greatest;
+                    }
+                }
                 if (first == null) {
                     first = columns;
                 } else if (!first.equals(columns)) {
@@ -67,10 +84,14 @@ public record ParquetColumns(String ts, long nanosPerUnit, String value, String 
         if (first == null) {
             throw new IllegalArgumentException("no Parquet files given");
         }
-        return first;
+        return new ParquetColumns(first.ts, first.nanosPerUnit, first.value, first.series, inTimeOrder);
     }
 
-    private static ParquetLayout layout(Path file, HardwoodContext context, ParquetOptions options, Boolean withSeries)
+    /** What {@link #of} reads of a file's footer. */
+    private record Footer(ParquetLayout layout, List<RowGroup> rowGroups) {
+    }
+
+    private static Footer footer(Path file, HardwoodContext context, ParquetOptions options, Boolean withSeries)
             throws IOException {
         if (Files.isDirectory(file)) {
             throw new BadInputException(file, "it is a directory, not a Parquet file");
@@ -79,7 +100,7 @@ public record ParquetColumns(String ts, long nanosPerUnit, String value, String 
             throw new NoSuchFileException(file.toString());
         }
         try (ParquetFileReader reader = ParquetFileReader.open(InputFile.of(file), context)) {
-            return ParquetLayout.of(file, reader, options, withSeries);
+            return new Footer(ParquetLayout.of(file, reader, options, withSeries), reader.getFileMetaData().rowGroups());
         } catch (BadInputException | NoSuchFileException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

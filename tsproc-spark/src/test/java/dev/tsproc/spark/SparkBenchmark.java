@@ -48,9 +48,10 @@ import static org.apache.spark.sql.functions.sum;
  * Spark SQL's sum differs from tsproc's exact one.
  *
  * <pre>
- * java $(spark flags) -cp $(test class path) dev.tsproc.spark.SparkBenchmark STORE PARQUET local[2]|cluster ROUNDS [sql-on-store|fixed-cost]
+ * java $(spark flags) -cp $(test class path) dev.tsproc.spark.SparkBenchmark STORE PARQUET local[2]|cluster ROUNDS [sql-on-store|fixed-cost|no-parquet-source]
  * </pre>
- * With {@code fixed-cost}, it measures only Spark's fixed cost.
+ * With {@code fixed-cost}, it measures only Spark's fixed cost; with {@code no-parquet-source}, it
+ * leaves out tsproc on Spark from Parquet (its columns read 0).
  * With {@code sql-on-store}, it compares instead Spark SQL's queries (a) to (d) over the store
  * itself ({@code format("tsproc")}, {@link TsprocSource}) with the same over the Parquet export.
  * docs/BENCHMARKS.md ("tsproc on Spark against Spark SQL") has the exact command and the results.
@@ -95,7 +96,7 @@ public final class SparkBenchmark {
                 } else if (args.length > 4 && args[4].equals("fixed-cost")) {
                     fixedCost(spark, store, rounds);
                 } else {
-                    run(spark, store, parquet, rounds, engines);
+                    run(spark, store, parquet, rounds, engines, !(args.length > 4 && args[4].equals("no-parquet-source")));
                 }
             }
         } finally {
@@ -206,7 +207,8 @@ public final class SparkBenchmark {
         System.out.printf(Locale.ROOT, "Spark's smallest job (range(1).collect): median %.3f s%n", median(fixed[0]));
     }
 
-    private static void run(SparkSession spark, Path store, Path parquet, int rounds, SparkCluster engines) throws Exception {
+    private static void run(SparkSession spark, Path store, Path parquet, int rounds, SparkCluster engines, boolean parquetSource)
+            throws Exception {
         Dataset<Row> df = spark.read().parquet(parquet.toString());
         List<Query> queries = queries();
         fixedCost(spark, store, rounds);
@@ -225,8 +227,8 @@ public final class SparkBenchmark {
             for (int r = 0; r < rounds; r++) {
                 fromStore = (QueryResult) timed(engines, () -> TsprocSpark.run(spark, store, q.tsproc(),
                         SparkRunOptions.defaults()).result(), times[0], times[1], r);
-                Object fromParquet = timed(engines, () -> TsprocSpark.run(spark, parquet.toString(), ParquetOptions.defaults(),
-                        q.tsproc(), SparkRunOptions.defaults()).result(), times[2], times[3], r);
+                Object fromParquet = !parquetSource ? threads : timed(engines, () -> TsprocSpark.run(spark, parquet.toString(),
+                        ParquetOptions.defaults(), q.tsproc(), SparkRunOptions.defaults()).result(), times[2], times[3], r);
                 rows = timed(engines, () -> q.sql().apply(df).collectAsList(), times[4], times[5], r);
                 same &= fromStore.equals(threads) && fromParquet.equals(threads);
             }

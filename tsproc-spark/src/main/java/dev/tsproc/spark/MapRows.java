@@ -30,7 +30,7 @@ import java.util.Map;
  * nanoseconds, values as doubles (null and every NaN as the missing value), series as ids of the
  * one dictionary the driver fixed — cuts them into batches of {@code batchRows} rows, maps each
  * from a view of those columns and returns each batch's encoded partial with its position in the
- * partition. The driver combines partitions in order, so batches arrive in time order.
+ * partition. The driver combines sorted partitions in order, so batches arrive in time order.
  *
  * <p>Rows are those of {@link ParquetDataset#COLUMNS}: the timestamp as a whole number of units
  * of {@code nanosPerUnit} ns, the value as a double, the series name ({@code ""} for null), the

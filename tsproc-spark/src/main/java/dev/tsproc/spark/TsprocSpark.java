@@ -414,7 +414,12 @@ public final class TsprocSpark {
                     throw new JobTimedOutException(job.name(), options.timeout(), progress(batchCount, rowCount, batchesDone, rowsDone));
                 }
                 if (arrival instanceof PartitionDone done) {
-                    check.check(done.partition(), done.partials());
+                    try {
+                        check.check(done.partition(), done.partials());
+                    } catch (NotInTimeOrder e) {
+                        stopReason = "the rows are not in time order: the run reads them again sorted";
+                        throw e;
+                    }
                     if (waiting.put(done.partition(), done) != null) {
                         throw new IllegalStateException("partition " + done.partition() + " returned its partials twice");
                     }

@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -198,7 +199,7 @@ public final class TsprocSpark {
             throws IOException, JobFailedException, JobTimedOutException, InterruptedException {
         PartialCodec<P> codec = PartialCodec.of(job);
         NanoClock clock = options.clock();
-        int partitions = options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions();
+        int partitions = partitions(sc, options);
         // The batches are cut on the executors; this plan's counts are what the run's status shows as its total.
         Run run = Run.start(job.name(), "spark " + sc.master() + " ×" + partitions,
                 configuration(sc, source, request, options, partitions), new Plan(0, dataset.rowCount, options.batchRows()),
@@ -209,11 +210,12 @@ public final class TsprocSpark {
         Broadcast<List<String>> names = JavaSparkContext.fromSparkContext(sc).broadcast(new ArrayList<>(dataset.dictionary.names()));
         List<String> files = dataset.files.stream().map(Path::toString).toList();
         Set<String> executors = new TreeSet<>();
+        Function<Boolean, MapRows> mapRows = inFileOrder -> new MapRows(request, names, dataset.columns.series() != null,
+                dataset.nanosPerUnit, options.batchRows(), fromNanos, toNanos, files, inFileOrder);
         Combined<P> combined = null;
         try {
             if (dataset.columns.inTimeOrder()) {
-                MapRows map = new MapRows(request, names, dataset.columns.series() != null, dataset.nanosPerUnit, options.batchRows(),
-                        fromNanos, toNanos, files, true);
+                MapRows map = mapRows.apply(true);
                 try {
                     combined = combineAll(sc, job, codec, request, () -> dataset.rows.queryExecution().toRdd().toJavaRDD().mapPartitions(map),
                             (partition, list) -> checkInFileOrder(partition, list, files), files, 0, options, run, start, executors);
@@ -223,8 +225,7 @@ public final class TsprocSpark {
                 }
             }
             if (combined == null) {
-                MapRows map = new MapRows(request, names, dataset.columns.series() != null, dataset.nanosPerUnit, options.batchRows(),
-                        fromNanos, toNanos, files, false);
+                MapRows map = mapRows.apply(false);
                 combined = combineAll(sc, job, codec, request,
                         () -> dataset.inTimeOrder(partitions).queryExecution().toRdd().toJavaRDD().mapPartitions(map),
                         TsprocSpark::checkPositions, null, 0, options, run, start, executors);
@@ -232,12 +233,7 @@ public final class TsprocSpark {
         } finally {
             names.destroy();
         }
-        run.combined();
-        R result = job.finish(combined.partial());
-        Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
-        run.finish(elapsed.toNanos());
-        return new RunResult<>(result, job.name(), combined.rows(), combined.batches(), executors.size(), elapsed,
-                run.timeline(), List.of(), -1);
+        return finish(job, combined.partial(), combined.rows(), combined.batches(), executors, run, clock, start);
     }
 
     /**
@@ -283,8 +279,7 @@ public final class TsprocSpark {
         PartialCodec<P> codec = PartialCodec.of(job);
         Plan plan = Planner.plan(store, request, options.batchRows());
         NanoClock clock = options.clock();
-        List<BatchRange> ranges = ranges(plan.batchCount(),
-                options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions());
+        List<BatchRange> ranges = ranges(plan.batchCount(), partitions(sc, options));
         Run run = Run.start(job.name(), "spark " + sc.master() + " ×" + ranges.size(),
                 configuration(sc, String.valueOf(store.path()), request, options, ranges.size()), plan, clock,
                 options.listener());
@@ -295,12 +290,22 @@ public final class TsprocSpark {
                         .mapPartitions(new MapBatches(store, request, plan)),
                 (partition, list) -> checkRange(ranges.get(partition), partition, list),
                 null, plan.firstRow(), options, run, start, executors).partial();
+        return finish(job, combined, plan.rowCount(), plan.batchCount(), executors, run, clock, start);
+    }
+
+    /** Spark partitions for a run: as the options say, or by default twice Spark's parallelism. */
+    private static int partitions(SparkContext sc, SparkRunOptions options) {
+        return options.partitions() == 0 ? 2 * sc.defaultParallelism() : options.partitions();
+    }
+
+    /** Finishes a run whose partials are combined: the job's answer, and the run's account of it. */
+    private static <P, R> RunResult<R> finish(Job<P, R> job, P combined, long rows, long batches, Set<String> executors,
+                                              Run run, NanoClock clock, long start) {
         run.combined();
         R result = job.finish(combined);
         Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
         run.finish(elapsed.toNanos());
-        return new RunResult<>(result, job.name(), plan.rowCount(), plan.batchCount(), executors.size(), elapsed,
-                run.timeline(), List.of(), -1);
+        return new RunResult<>(result, job.name(), rows, batches, executors.size(), elapsed, run.timeline(), List.of(), -1);
     }
 
     /** What arrives at the driver: a finished partition's partials, or the end of the Spark job. */
